@@ -1,0 +1,84 @@
+//! Server functions: the UI's door to the services. Each one authenticates, calls one service and
+//! shapes the answer; no rule lives here.
+
+pub mod auth;
+pub mod registrations;
+pub mod tickets;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod context {
+    use crate::error::AppError;
+    use crate::ssr::auth::{token_from_headers, Actor};
+    use crate::ssr::services::people;
+    use crate::ssr::state::AppState;
+    use http::header::{HeaderValue, ACCEPT, REFERER, SET_COOKIE};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(AppError::internal)
+    }
+
+    fn parts() -> Result<http::request::Parts, AppError> {
+        use_context::<http::request::Parts>().ok_or_else(AppError::internal)
+    }
+
+    /// The signed-in actor, if the request carries a live session.
+    pub async fn optional_actor() -> Result<Option<Actor>, AppError> {
+        let state = state()?;
+        let Some(token) = token_from_headers(&parts()?.headers) else { return Ok(None) };
+        match people::authenticate(&state.db, &state.auth, &token, chrono::Utc::now()).await {
+            Ok(actor) => Ok(Some(actor)),
+            Err(e) if e.status() == 401 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn actor() -> Result<Actor, AppError> {
+        optional_actor().await?.ok_or_else(AppError::unauthenticated)
+    }
+
+    pub fn set_cookie(value: &str) {
+        if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+            response.append_header(SET_COOKIE, value);
+        }
+    }
+
+    /// Ends a form's server function. A plain HTML form (no WASM yet) follows redirects, so
+    /// success goes to `success_to` and a refusal goes back to the form with its message in
+    /// `?error=`; the hydrated form gets the result itself and shows messages in place.
+    pub fn finish_form<T>(result: Result<T, AppError>, success_to: Option<String>) -> Result<T, AppError> {
+        let plain_form = parts()
+            .ok()
+            .and_then(|p| p.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+            .unwrap_or(false);
+        match &result {
+            Ok(_) => {
+                if let Some(to) = success_to {
+                    leptos_axum::redirect(&to);
+                }
+            }
+            Err(e) if plain_form => {
+                let back = parts()
+                    .ok()
+                    .and_then(|p| p.headers.get(REFERER).and_then(|v| v.to_str().ok()).map(str::to_string))
+                    .and_then(|r| http::Uri::try_from(r).ok())
+                    .map(|u| u.path().to_string())
+                    .unwrap_or_else(|| "/".into());
+                let query: String = url_escape(&e.message);
+                leptos_axum::redirect(&format!("{back}?error={query}"));
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
+    fn url_escape(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+}

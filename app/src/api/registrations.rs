@@ -1,0 +1,59 @@
+//! Approving and rejecting registrations from the UI.
+
+use crate::dto::{CreateOrganizationRequest, OrganizationDto, UserDto, UserFilter};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Pending registrations, oldest first, with the organisations they can join.
+#[server(prefix = "/rpc")]
+pub async fn pending_registrations() -> Result<(Vec<UserDto>, Vec<OrganizationDto>), AppError> {
+    use super::context::*;
+    use crate::ssr::services::{organizations, people};
+    let state = state()?;
+    let actor = actor().await?;
+    actor.account_manager()?;
+    let filter = UserFilter { status: Some("pending".into()), page: Some(1), per_page: Some(200) };
+    let mut pending = people::list(&state.db, &actor, filter).await?.items;
+    pending.reverse();
+    Ok((pending, organizations::list(&state.db, &actor).await?))
+}
+
+/// Approves into an existing organisation, or into a new one named `new_organization` when
+/// `organization_id` is "new".
+#[server(prefix = "/rpc")]
+pub async fn approve_registration(
+    user_id: String,
+    organization_id: String,
+    new_organization: Option<String>,
+    superuser: Option<String>,
+) -> Result<UserDto, AppError> {
+    use super::context::*;
+    use crate::ssr::services::{organizations, people};
+    let state = state()?;
+    let now = chrono::Utc::now();
+    let result = async {
+        let actor = actor().await?;
+        let organization_id = if organization_id == "new" {
+            let req = CreateOrganizationRequest { name: new_organization.unwrap_or_default(), email_domains: vec![] };
+            organizations::create(&state.db, &actor, req, now).await?.id
+        } else {
+            organization_id
+        };
+        people::approve(&state.db, &actor, &user_id, &organization_id, superuser.is_some(), now).await
+    }
+    .await;
+    finish_form(result, Some("/staff/registrations".into()))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn reject_registration(user_id: String, reason: String) -> Result<UserDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            crate::ssr::services::people::reject(&state.db, &actor, &user_id, &reason, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some("/staff/registrations".into()))
+}

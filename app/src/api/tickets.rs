@@ -1,0 +1,93 @@
+//! Tickets from the UI.
+
+use crate::domain::billing::{BillingFacts, Deployment, IrsPeriod};
+use crate::dto::{CreateTicketRequest, OrganizationDto, Page, TicketDetail, TicketDto, TicketFilter};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[server(prefix = "/rpc")]
+pub async fn list_tickets(filter: TicketFilter) -> Result<Page<TicketDto>, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::tickets::list(&state.db, &actor().await?, filter).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn get_ticket(id: String) -> Result<TicketDetail, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::tickets::get(&state.db, &actor().await?, &id).await
+}
+
+#[server(prefix = "/rpc")]
+pub async fn raise_ticket(
+    subject: String,
+    description: String,
+    kind: String,
+    priority: String,
+    product: Option<String>,
+    organization_id: Option<String>,
+) -> Result<TicketDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let req = CreateTicketRequest { subject, description, kind, priority, product, organization_id };
+    let result = match actor().await {
+        Ok(actor) => crate::ssr::services::tickets::create(&state.db, &actor, req, chrono::Utc::now()).await,
+        Err(e) => Err(e),
+    };
+    let to = result.as_ref().ok().map(|t| format!("/tickets/{}", t.id));
+    finish_form(result, to)
+}
+
+/// What the new-ticket form needs to preview the billing tag in the browser, with the same
+/// `classify` the server will apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewContext {
+    pub today: NaiveDate,
+    pub deployment: Option<Deployment>,
+    pub irs_periods: Vec<IrsPeriod>,
+}
+
+impl PreviewContext {
+    pub fn facts(&self, kind: crate::domain::tickets::TicketKind) -> BillingFacts {
+        BillingFacts {
+            kind,
+            raised_on: self.today,
+            deployment: self.deployment.clone(),
+            irs_periods: self.irs_periods.clone(),
+            listed_outstanding: false,
+        }
+    }
+}
+
+/// For customers: their organisation's billing context. For staff: the organisations they can
+/// raise tickets for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TicketFormSetup {
+    Customer(PreviewContext),
+    Staff(Vec<OrganizationDto>),
+}
+
+#[server(prefix = "/rpc")]
+pub async fn new_ticket_setup() -> Result<TicketFormSetup, AppError> {
+    use super::context::*;
+    use crate::domain::tickets::TicketKind;
+    use crate::ssr::auth::Access;
+    use crate::ssr::services::{organizations, tickets};
+    let state = state()?;
+    let actor = actor().await?;
+    match actor.access()? {
+        Access::Customer(c) => {
+            let today = tickets::support_date(chrono::Utc::now());
+            let facts = tickets::billing_facts(&state.db, &c.organization_id, TicketKind::Fault, today, false).await?;
+            Ok(TicketFormSetup::Customer(PreviewContext {
+                today,
+                deployment: facts.deployment,
+                irs_periods: facts.irs_periods,
+            }))
+        }
+        Access::Staff(_) => Ok(TicketFormSetup::Staff(organizations::list(&state.db, &actor).await?)),
+    }
+}

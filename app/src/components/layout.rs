@@ -1,0 +1,127 @@
+//! The frame of every page: the signed-in user, the header and its navigation.
+
+use crate::api::auth::{get_me, Login, Logout, Register};
+use crate::dto::UserDto;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+
+/// The actions that change who is signed in, and the current user, re-read after each of them.
+#[derive(Clone, Copy)]
+pub struct AuthActions {
+    pub login: ServerAction<Login>,
+    pub register: ServerAction<Register>,
+    pub logout: ServerAction<Logout>,
+    pub me: Resource<Result<Option<UserDto>, AppError>>,
+}
+
+impl AuthActions {
+    pub fn provide() -> AuthActions {
+        let login = ServerAction::<Login>::new();
+        let register = ServerAction::<Register>::new();
+        let logout = ServerAction::<Logout>::new();
+        let me = Resource::new(
+            move || (login.version().get(), register.version().get(), logout.version().get()),
+            |_| get_me(),
+        );
+        let actions = AuthActions { login, register, logout, me };
+        provide_context(actions);
+        actions
+    }
+
+    pub fn get() -> AuthActions {
+        expect_context::<AuthActions>()
+    }
+}
+
+#[component]
+pub fn Header(auth: AuthActions) -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark">"Cy"</span>
+                "CyTrack Support"
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match auth.me.await {
+                        Ok(Some(user)) => view! { <Nav user auth/> }.into_any(),
+                        _ => view! {
+                            <nav class="nav">
+                                <A href="/login">"Sign in"</A>
+                                <A href="/register" attr:class="button small">"Register"</A>
+                            </nav>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
+    let active = user.is_active();
+    let staff = user.is_staff();
+    let manages = user.role.manages_accounts();
+    view! {
+        <nav class="nav">
+            <Show when=move || active>
+                <A href="/tickets">{if staff { "Tickets" } else { "My tickets" }}</A>
+                <A href="/tickets/new">"New ticket"</A>
+            </Show>
+            <Show when=move || manages>
+                <A href="/staff/registrations">"Registrations"</A>
+            </Show>
+            <span class="who" title=user.email.clone()>
+                {user.name.clone()}
+                <small>{user.role.label()}</small>
+            </span>
+            <ActionForm action=auth.logout attr:class="inline">
+                <button type="submit" class="link">"Sign out"</button>
+            </ActionForm>
+        </nav>
+    }
+}
+
+/// What a page needs of the signed-in person.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Need {
+    /// Any active account.
+    Active,
+    /// An active account manager or admin.
+    AccountManager,
+}
+
+/// Renders `children` with the current user when they may see the page; otherwise sends them
+/// where they belong (sign-in, or the awaiting-approval page).
+#[component]
+pub fn Guard<F, V>(need: Need, children: F) -> impl IntoView
+where
+    F: Fn(UserDto) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let auth = AuthActions::get();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {
+                let children = children.clone();
+                move || {
+                    let children = children.clone();
+                    Suspend::new(async move {
+                        match auth.me.await {
+                            Ok(Some(user)) if !user.is_active() => view! { <Redirect path="/awaiting-approval"/> }.into_any(),
+                            Ok(Some(user)) if need == Need::AccountManager && !user.role.manages_accounts() => {
+                                view! { <crate::pages::not_found::NotFound/> }.into_any()
+                            }
+                            Ok(Some(user)) => children(user).into_view().into_any(),
+                            Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                            Err(e) => view! { <crate::components::widgets::ErrorBanner error=e/> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}

@@ -1,0 +1,4 @@
+//! UI pieces used by several pages. No rules here: only presentation.
+
+pub mod layout;
+pub mod widgets;

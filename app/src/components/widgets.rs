@@ -1,0 +1,67 @@
+//! Small presentational pieces: banners, badges, field messages.
+
+use crate::domain::billing::BillingTag;
+use crate::domain::tickets::{Priority, TicketStatus};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ErrorBanner(error: AppError) -> impl IntoView {
+    view! { <div class="banner error" role="alert">{error.message}</div> }
+}
+
+/// The message a plain (not yet hydrated) form post brought back in `?error=`.
+#[component]
+pub fn QueryError() -> impl IntoView {
+    let query = use_query_map();
+    move || query.read().get("error").map(|message| view! { <div class="banner error" role="alert">{message}</div> })
+}
+
+/// The latest result of an action: its error as a banner.
+#[component]
+pub fn ActionError<T, S>(value: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || match value.get() {
+        Some(Err(e)) => Some(view! { <ErrorBanner error=e/> }),
+        _ => None,
+    }
+}
+
+/// The message for one field from the latest result of an action, shown under its input.
+pub fn field_message<T, S>(value: S, field: &'static str) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field(field))
+            .map(|m| view! { <span class="field-error">{m}</span> }.into_any())
+    }
+}
+
+#[component]
+pub fn BillingBadge(tag: BillingTag) -> impl IntoView {
+    view! { <span class=format!("badge billing-{}", tag.as_str())>{tag.label()}</span> }
+}
+
+#[component]
+pub fn StatusChip(status: TicketStatus) -> impl IntoView {
+    view! { <span class=format!("chip status-{}", status.as_str())>{status.label()}</span> }
+}
+
+#[component]
+pub fn PriorityChip(priority: Priority) -> impl IntoView {
+    view! { <span class=format!("chip priority-{}", priority.as_str())>{priority.as_str().to_uppercase()}</span> }
+}
+
+/// A timestamp as a short, unambiguous date and time (UTC on the server, where it renders first).
+pub fn short_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M UTC").to_string()
+}

@@ -1,0 +1,75 @@
+//! Validated free-text values typed by people: names, subjects, descriptions.
+
+/// A single-line text (a name, a subject): trimmed, non-empty, at most `max` characters, and free
+/// of control characters (a CR or LF in a subject would split e-mail headers and CSV rows).
+pub fn single_line(input: &str, what: &str, max: usize) -> Result<String, String> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err(format!("Enter {what}."));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!("{} must be on one line, without control characters.", capitalise(what)));
+    }
+    if value.chars().count() > max {
+        return Err(format!("{} must be at most {max} characters.", capitalise(what)));
+    }
+    Ok(value.to_string())
+}
+
+/// Multi-line text (a description, a reply): trimmed, non-empty, at most `max` characters; line
+/// breaks and tabs are kept, other control characters are refused.
+pub fn multi_line(input: &str, what: &str, max: usize) -> Result<String, String> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err(format!("Enter {what}."));
+    }
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(format!("{} contains control characters that cannot be stored.", capitalise(what)));
+    }
+    if value.chars().count() > max {
+        return Err(format!("{} must be at most {max} characters.", capitalise(what)));
+    }
+    Ok(value.replace("\r\n", "\n"))
+}
+
+fn capitalise(what: &str) -> String {
+    let what = what.trim_start_matches("a ").trim_start_matches("an ").trim_start_matches("the ");
+    let mut chars = what.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_cases() {
+        let cases: &[(&str, Result<&str, &str>)] = &[
+            ("  Printer queue down ", Ok("Printer queue down")),
+            ("", Err("Enter a subject.")),
+            ("   ", Err("Enter a subject.")),
+            ("line\r\nInjected: header", Err("Subject must be on one line, without control characters.")),
+            ("<script>alert(1)</script>", Ok("<script>alert(1)</script>")),
+        ];
+        for (input, expected) in cases {
+            let got = single_line(input, "a subject", 200);
+            assert_eq!(got.as_deref().map_err(String::as_str), *expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn single_line_counts_characters_not_bytes() {
+        assert!(single_line(&"é".repeat(10), "a name", 10).is_ok());
+        assert_eq!(single_line(&"é".repeat(11), "a name", 10), Err("Name must be at most 10 characters.".to_string()));
+    }
+
+    #[test]
+    fn multi_line_keeps_line_breaks_and_normalises_crlf() {
+        assert_eq!(multi_line("a\r\nb\n\tc", "a description", 100), Ok("a\nb\n\tc".to_string()));
+        assert!(multi_line("bell\u{7}", "a description", 100).is_err());
+        assert_eq!(multi_line(" ", "a description", 100), Err("Enter a description.".to_string()));
+    }
+}

@@ -1,0 +1,297 @@
+//! Wire types: what the JSON API and the server functions send and receive. Never a database row.
+//! Request fields that name a choice are plain strings, parsed by the domain so that a wrong
+//! value gets a 422 naming the field rather than a generic decoding error.
+
+use crate::domain::billing::{BillingTag, CompletionBasis, GoLiveBasis};
+use crate::domain::people::{Role, UserStatus};
+use crate::domain::tickets::{Priority, Product, TicketKind, TicketStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UserDto {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub status: UserStatus,
+    pub organization_id: Option<String>,
+    pub superuser: bool,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserDto {
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == UserStatus::Active
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UserEnvelope {
+    pub user: UserDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct LoginResponse {
+    pub token: String,
+    pub user: UserDto,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RegisterRequest {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    pub company: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ApproveRequest {
+    pub organization_id: String,
+    #[serde(default)]
+    pub superuser: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CreateStaffRequest {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+    /// `agent`, `account_manager` or `admin`.
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct OrganizationDto {
+    pub id: String,
+    pub name: String,
+    pub email_domains: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct OrganizationEnvelope {
+    pub organization: OrganizationDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CreateOrganizationRequest {
+    pub name: String,
+    #[serde(default)]
+    pub email_domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BillingDto {
+    pub tag: BillingTag,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TicketDto {
+    pub id: String,
+    pub number: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub requester_id: String,
+    pub requester_name: String,
+    pub subject: String,
+    pub description: String,
+    pub kind: TicketKind,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    pub queue: String,
+    pub product: Option<Product>,
+    pub assignee_id: Option<String>,
+    pub billing: BillingDto,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TicketEnvelope {
+    pub ticket: TicketDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CommentDto {
+    pub id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub body: String,
+    pub internal: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TicketDetail {
+    pub ticket: TicketDto,
+    pub comments: Vec<CommentDto>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CreateTicketRequest {
+    pub subject: String,
+    pub description: String,
+    /// `fault`, `change_request`, `macs`, `upgrade` or `question`.
+    pub kind: String,
+    /// `p1` .. `p4`.
+    pub priority: String,
+    #[serde(default)]
+    pub product: Option<String>,
+    /// Staff raise tickets on behalf of an organisation; customers' own is implied.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+}
+
+/// Filters of the ticket list; every one optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct TicketFilter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
+    pub queue: Option<String>,
+    pub billing: Option<String>,
+    pub organization_id: Option<String>,
+    pub assignee_id: Option<String>,
+    /// Text to find in the number, subject or description.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct UserFilter {
+    /// `pending`, `active`, `rejected` or `disabled`.
+    pub status: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+pub const PER_PAGE_DEFAULT: u64 = 50;
+pub const PER_PAGE_MAX: u64 = 200;
+
+/// The page and page size asked for, clamped to what the API allows.
+pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
+    (page.unwrap_or(1).max(1), per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DeploymentDto {
+    pub organization_id: String,
+    pub go_live_on: Option<NaiveDate>,
+    pub go_live_basis: GoLiveBasis,
+    pub go_live_held: bool,
+    pub completion_signed_on: Option<NaiveDate>,
+    pub completion_form_issued_on: Option<NaiveDate>,
+    pub completion_on: Option<NaiveDate>,
+    pub completion_basis: Option<CompletionBasis>,
+    pub warranty_ends_on: Option<NaiveDate>,
+}
+
+/// The API's error body: `{"error": {code, message, fields?}}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl From<&crate::error::AppError> for ErrorBody {
+    fn from(e: &crate::error::AppError) -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code: e.code.clone(),
+                message: e.message.clone(),
+                fields: (!e.fields.is_empty()).then(|| e.fields.clone()),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paging_is_clamped() {
+        let cases = [
+            ((None, None), (1, 50)),
+            ((Some(0), Some(0)), (1, 1)),
+            ((Some(3), Some(500)), (3, 200)),
+            ((Some(2), Some(20)), (2, 20)),
+        ];
+        for ((page, per_page), expected) in cases {
+            assert_eq!(paging(page, per_page), expected);
+        }
+    }
+
+    #[test]
+    fn error_body_has_the_api_shape() {
+        let mut fields = std::collections::BTreeMap::new();
+        fields.insert("email".to_string(), "Enter your e-mail address.".to_string());
+        let body = ErrorBody::from(&crate::error::AppError::invalid_fields(fields));
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["error"]["code"], "invalid_fields");
+        assert_eq!(json["error"]["fields"]["email"], "Enter your e-mail address.");
+        let plain = serde_json::to_value(ErrorBody::from(&crate::error::AppError::unauthenticated())).unwrap();
+        assert!(plain["error"].get("fields").is_none());
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per screen.
+
+pub mod auth;
+pub mod home;
+pub mod not_found;
+pub mod registrations;
+pub mod tickets;

@@ -1,0 +1,97 @@
+//! Staff review of self-registrations: approve into an organisation, or reject with a reason.
+
+use crate::api::registrations::{pending_registrations, ApproveRegistration, RejectRegistration};
+use crate::components::layout::{Guard, Need};
+use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
+use crate::dto::{OrganizationDto, UserDto};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn RegistrationsPage() -> impl IntoView {
+    view! {
+        <Title text="Registrations"/>
+        <Guard need=Need::AccountManager children=|_user: UserDto| view! { <PendingList/> }/>
+    }
+}
+
+#[component]
+fn PendingList() -> impl IntoView {
+    let approve = ServerAction::<ApproveRegistration>::new();
+    let reject = ServerAction::<RejectRegistration>::new();
+    let pending = Resource::new(move || (approve.version().get(), reject.version().get()), |_| pending_registrations());
+    view! {
+        <section class="hero"><h1>"Registrations awaiting approval"</h1></section>
+        <QueryError/>
+        <ActionError value=approve.value()/>
+        <ActionError value=reject.value()/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match pending.await {
+                    Ok((users, _)) if users.is_empty() => view! {
+                        <section class="card"><p class="empty">"Nobody is waiting. New registrations appear here."</p></section>
+                    }
+                    .into_any(),
+                    Ok((users, orgs)) => users
+                        .into_iter()
+                        .map(|user| view! { <Registration user orgs=orgs.clone() approve reject/> })
+                        .collect_view()
+                        .into_any(),
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Registration(
+    user: UserDto,
+    orgs: Vec<OrganizationDto>,
+    approve: ServerAction<ApproveRegistration>,
+    reject: ServerAction<RejectRegistration>,
+) -> impl IntoView {
+    let company = user.company.clone().unwrap_or_default();
+    // Suggest the organisation whose name matches the company the person typed.
+    let suggested = orgs.iter().find(|o| o.name.eq_ignore_ascii_case(company.trim())).map(|o| o.id.clone());
+    let create_new = suggested.is_none();
+    let (approve_id, reject_id) = (user.id.clone(), user.id.clone());
+    view! {
+        <article class="card registration" data-email=user.email.clone()>
+            <header>
+                <h2>{user.name.clone()}</h2>
+                <span class="muted small">"Registered " {short_time(user.created_at)}</span>
+            </header>
+            <dl class="inline">
+                <dt>"Company"</dt><dd>{company.clone()}</dd>
+                <dt>"E-mail"</dt><dd>{user.email.clone()}</dd>
+                <dt>"Phone"</dt><dd>{user.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+            <div class="row">
+                <ActionForm action=approve attr:class="form compact">
+                    <input type="hidden" name="user_id" value=approve_id/>
+                    <input type="hidden" name="new_organization" value=company.clone()/>
+                    <label>"Organisation"
+                        <select name="organization_id">
+                            <option value="new" selected=create_new>{format!("New organisation: {company}")}</option>
+                            {orgs
+                                .into_iter()
+                                .map(|o| {
+                                    let selected = suggested.as_deref() == Some(o.id.as_str());
+                                    view! { <option value=o.id selected=selected>{o.name}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label class="check"><input type="checkbox" name="superuser" value="on"/> "Superuser (the client's nominated trainer)"</label>
+                    <button type="submit" class="button primary">"Approve"</button>
+                </ActionForm>
+                <ActionForm action=reject attr:class="form compact">
+                    <input type="hidden" name="user_id" value=reject_id/>
+                    <label>"Reason" <input name="reason" required placeholder="Not a CyTrack client"/></label>
+                    <button type="submit" class="button danger">"Reject"</button>
+                </ActionForm>
+            </div>
+        </article>
+    }
+}

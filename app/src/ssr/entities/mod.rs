@@ -1,0 +1,13 @@
+//! sea-orm entities, one per table; they never leave the `ssr` module (see `dto` for the wire).
+
+pub mod counter;
+pub mod deployment;
+pub mod irs_contract;
+pub mod login_failure;
+pub mod organization;
+pub mod organization_domain;
+pub mod session;
+pub mod ticket;
+pub mod ticket_comment;
+pub mod ticket_history;
+pub mod user;

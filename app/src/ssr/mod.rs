@@ -1,0 +1,8 @@
+//! Server-only code: state, entities, services (which own rules' application and transactions),
+//! authentication, and the mapping of database errors.
+
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod services;
+pub mod state;

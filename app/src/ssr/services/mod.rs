@@ -1,0 +1,17 @@
+//! Services: they parse requests with the domain's rules, check the caller's access, own the
+//! transactions, and return wire types. Both the JSON API and the server functions call these.
+
+pub mod organizations;
+pub mod passwords;
+pub mod people;
+pub mod tickets;
+
+/// A new public id.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Ids arrive from URLs and bodies as text; anything that is not a UUID cannot exist.
+pub fn looks_like_id(id: &str) -> bool {
+    uuid::Uuid::parse_str(id).is_ok()
+}

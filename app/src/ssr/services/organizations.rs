@@ -1,0 +1,116 @@
+//! Client organisations and their verified e-mail domains.
+
+use super::people::field_error;
+use super::{looks_like_id, new_id};
+use crate::domain::people::parse_email_domain;
+use crate::domain::text::single_line;
+use crate::dto::{CreateOrganizationRequest, OrganizationDto};
+use crate::error::{AppError, FieldCheck};
+use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::is_unique_violation;
+use crate::ssr::entities::{organization, organization_domain};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use std::collections::BTreeMap;
+
+fn domain_taken(domain: &str) -> AppError {
+    let mut e =
+        AppError::conflict("domain_taken", format!("The domain {domain} already belongs to another organisation."));
+    e.fields.insert("email_domains".into(), format!("{domain} is already taken."));
+    e
+}
+
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: CreateOrganizationRequest,
+    now: DateTime<Utc>,
+) -> Result<OrganizationDto, AppError> {
+    actor.account_manager()?;
+    let mut check = FieldCheck::default();
+    let name = check.take("name", single_line(&req.name, "the organisation's name", 200));
+    let mut domains = Vec::new();
+    for raw in req.email_domains.iter().filter(|d| !d.trim().is_empty()) {
+        if let Some(domain) = check.take("email_domains", parse_email_domain(raw)) {
+            if !domains.contains(&domain) {
+                domains.push(domain);
+            }
+        }
+    }
+    check.finish()?;
+    let Some(name) = name else { return Err(AppError::internal()) };
+
+    for domain in &domains {
+        if organization_domain::Entity::find_by_id(domain.clone()).one(db).await?.is_some() {
+            return Err(domain_taken(domain));
+        }
+    }
+    let txn = db.begin().await?;
+    let org =
+        organization::ActiveModel { id: Set(new_id()), name: Set(name), created_at: Set(now) }.insert(&txn).await?;
+    for domain in &domains {
+        let inserted =
+            organization_domain::ActiveModel { domain: Set(domain.clone()), organization_id: Set(org.id.clone()) }
+                .insert(&txn)
+                .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(domain_taken(domain)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    txn.commit().await?;
+    Ok(OrganizationDto { id: org.id, name: org.name, email_domains: domains, created_at: org.created_at })
+}
+
+/// One organisation: staff see any; a customer sees only their own, and any other id is 404.
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<OrganizationDto, AppError> {
+    let visible = match actor.access()? {
+        Access::Staff(_) => looks_like_id(id),
+        Access::Customer(c) => c.organization_id == id,
+    };
+    let found = match visible {
+        true => organization::Entity::find_by_id(id.to_string()).one(db).await?,
+        false => None,
+    };
+    let org = found.ok_or_else(|| AppError::not_found("organisation"))?;
+    let domains = organization_domain::Entity::find()
+        .filter(organization_domain::Column::OrganizationId.eq(org.id.as_str()))
+        .order_by_asc(organization_domain::Column::Domain)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| d.domain)
+        .collect();
+    Ok(OrganizationDto { id: org.id, name: org.name, email_domains: domains, created_at: org.created_at })
+}
+
+/// Every organisation, by name (staff only), with domains fetched in one query.
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<OrganizationDto>, AppError> {
+    actor.staff()?;
+    let orgs = organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?;
+    let mut domains: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in organization_domain::Entity::find().order_by_asc(organization_domain::Column::Domain).all(db).await? {
+        domains.entry(d.organization_id).or_default().push(d.domain);
+    }
+    Ok(orgs
+        .into_iter()
+        .map(|o| OrganizationDto {
+            email_domains: domains.remove(&o.id).unwrap_or_default(),
+            id: o.id,
+            name: o.name,
+            created_at: o.created_at,
+        })
+        .collect())
+}
+
+/// Finds an organisation a staff member names in a request, as a field error when it is unknown.
+pub async fn existing(db: &impl ConnectionTrait, field: &str, id: &str) -> Result<organization::Model, AppError> {
+    let found = match looks_like_id(id) {
+        true => organization::Entity::find_by_id(id.to_string()).one(db).await?,
+        false => None,
+    };
+    found.ok_or_else(|| field_error(field, "Choose an existing organisation.".into()))
+}

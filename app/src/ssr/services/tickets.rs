@@ -1,0 +1,343 @@
+//! Raising, listing and reading tickets, always within what the caller may see.
+
+use super::looks_like_id;
+use super::new_id;
+use super::organizations;
+use super::people::field_error;
+use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
+use crate::domain::tickets::{
+    default_queue, parse_description, parse_subject, ticket_number, Priority, Product, TicketKind, TicketStatus,
+};
+use crate::dto::{paging, BillingDto, CommentDto, CreateTicketRequest, Page, TicketDetail, TicketDto, TicketFilter};
+use crate::error::{AppError, FieldCheck};
+use crate::ssr::auth::{Access, Actor};
+use crate::ssr::entities::{
+    counter, deployment, irs_contract, organization, ticket, ticket_comment, ticket_history, user,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// Billing dates are calendar dates in the vendor's support time zone (DOMAIN.md).
+pub const SUPPORT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Australia::Sydney;
+
+pub fn support_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&SUPPORT_TIME_ZONE).date_naive()
+}
+
+/// Narrows a ticket query to what the caller may see: staff everything, a superuser their
+/// organisation, a customer the tickets they raised.
+fn scoped(query: Select<ticket::Entity>, access: &Access) -> Select<ticket::Entity> {
+    match access {
+        Access::Staff(_) => query,
+        Access::Customer(c) if c.superuser => {
+            query.filter(ticket::Column::OrganizationId.eq(c.organization_id.as_str()))
+        }
+        Access::Customer(c) => query
+            .filter(ticket::Column::OrganizationId.eq(c.organization_id.as_str()))
+            .filter(ticket::Column::RequesterId.eq(c.user_id.as_str())),
+    }
+}
+
+/// What the classification needs to know of an organisation, read in two queries.
+pub async fn billing_facts(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    kind: TicketKind,
+    raised_on: NaiveDate,
+    listed_outstanding: bool,
+) -> Result<BillingFacts, AppError> {
+    let deployment = deployment::Entity::find_by_id(organization_id.to_string()).one(db).await?.map(|d| Deployment {
+        go_live_on: d.go_live_on,
+        go_live_basis: GoLiveBasis::parse(&d.go_live_basis).unwrap_or(GoLiveBasis::Assessed),
+        go_live_held: d.go_live_held,
+        completion_signed_on: d.completion_signed_on,
+    });
+    let irs_periods = irs_contract::Entity::find()
+        .filter(irs_contract::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| IrsPeriod { starts_on: c.starts_on, ends_on: c.ends_on })
+        .collect();
+    Ok(BillingFacts { kind, raised_on, deployment, irs_periods, listed_outstanding })
+}
+
+/// The next human ticket number: one conditional update, serialised by the database.
+async fn next_number(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
+    let stmt = Query::update()
+        .table(counter::Entity)
+        .value(counter::Column::Value, Expr::col(counter::Column::Value).add(1))
+        .and_where(counter::Column::Name.eq("ticket"))
+        .returning_col(counter::Column::Value)
+        .to_owned();
+    let row = txn.query_one(txn.get_database_backend().build(&stmt)).await?.ok_or_else(AppError::internal)?;
+    Ok(row.try_get::<i64>("", "value")?)
+}
+
+struct NewTicket {
+    subject: String,
+    description: String,
+    kind: TicketKind,
+    priority: Priority,
+    product: Option<Product>,
+}
+
+fn parse_new_ticket(req: &CreateTicketRequest) -> Result<NewTicket, AppError> {
+    let mut check = FieldCheck::default();
+    let subject = check.take("subject", parse_subject(&req.subject));
+    let description = check.take("description", parse_description(&req.description));
+    let kind = check.take(
+        "kind",
+        TicketKind::parse(&req.kind).and_then(|k| {
+            if TicketKind::RAISABLE.contains(&k) {
+                Ok(k)
+            } else {
+                Err("After-hours tickets are created by booking after-hours work.".into())
+            }
+        }),
+    );
+    let priority = check.take("priority", Priority::parse(&req.priority));
+    let product = match req.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => check.take("product", Product::parse(p).map(Some)),
+        None => Some(None),
+    };
+    check.finish()?;
+    match (subject, description, kind, priority, product) {
+        (Some(subject), Some(description), Some(kind), Some(priority), Some(product)) => {
+            Ok(NewTicket { subject, description, kind, priority, product })
+        }
+        _ => Err(AppError::internal()),
+    }
+}
+
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: CreateTicketRequest,
+    now: DateTime<Utc>,
+) -> Result<TicketDto, AppError> {
+    let access = actor.access()?;
+    let new = parse_new_ticket(&req)?;
+    let organization_id = match &access {
+        Access::Customer(c) => c.organization_id.clone(),
+        Access::Staff(_) => match req.organization_id.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(id) => organizations::existing(db, "organization_id", id.trim()).await?.id,
+            None => return Err(field_error("organization_id", "Choose the organisation this ticket is for.".into())),
+        },
+    };
+    let facts = billing_facts(db, &organization_id, new.kind, support_date(now), false).await?;
+    let billing = classify(&facts);
+
+    let txn = db.begin().await?;
+    let number = next_number(&txn).await?;
+    let model = ticket::ActiveModel {
+        id: Set(new_id()),
+        number: Set(number),
+        organization_id: Set(organization_id),
+        requester_id: Set(actor.user_id.clone()),
+        subject: Set(new.subject),
+        description: Set(new.description),
+        kind: Set(new.kind.as_str().into()),
+        priority: Set(new.priority.as_str().into()),
+        status: Set(TicketStatus::New.as_str().into()),
+        queue: Set(default_queue(new.kind).into()),
+        product: Set(new.product.map(|p| p.as_str().to_string())),
+        assignee_id: Set(None),
+        billing_tag: Set(billing.tag.as_str().into()),
+        billing_reason: Set(billing.reason.clone()),
+        billing_manual: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    ticket_history::ActiveModel {
+        ticket_id: Set(model.id.clone()),
+        actor_id: Set(Some(actor.user_id.clone())),
+        field: Set("created".into()),
+        old_value: Set(None),
+        new_value: Set(Some(format!("{} · {}", billing.tag.as_str(), billing.reason))),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(to_dtos(db, vec![model]).await?.remove(0))
+}
+
+/// Shapes tickets for the wire, naming organisations and requesters in two queries per page.
+async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> Result<Vec<TicketDto>, AppError> {
+    let org_ids: Vec<String> = models.iter().map(|t| t.organization_id.clone()).collect();
+    let user_ids: Vec<String> = models.iter().map(|t| t.requester_id.clone()).collect();
+    let orgs: HashMap<String, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(org_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let names = user_names(db, user_ids).await?;
+    Ok(models
+        .into_iter()
+        .map(|t| TicketDto {
+            number: ticket_number(t.number),
+            organization_name: orgs.get(&t.organization_id).cloned().unwrap_or_default(),
+            requester_name: names.get(&t.requester_id).cloned().unwrap_or_default(),
+            kind: TicketKind::parse(&t.kind).unwrap_or(TicketKind::Question),
+            priority: Priority::parse(&t.priority).unwrap_or(Priority::P3),
+            status: TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Open),
+            product: t.product.as_deref().and_then(|p| Product::parse(p).ok()),
+            billing: BillingDto {
+                tag: BillingTag::parse(&t.billing_tag).unwrap_or(BillingTag::Billable),
+                reason: t.billing_reason,
+            },
+            id: t.id,
+            organization_id: t.organization_id,
+            requester_id: t.requester_id,
+            subject: t.subject,
+            description: t.description,
+            queue: t.queue,
+            assignee_id: t.assignee_id,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        })
+        .collect())
+}
+
+async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// Escapes LIKE's wildcards so a search for "100%" finds that text literally.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn text_condition(q: &str) -> Condition {
+    let pattern = like_pattern(q);
+    let pattern = pattern.to_lowercase();
+    let like =
+        |col: ticket::Column| Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'));
+    let mut condition = Condition::any().add(like(ticket::Column::Subject)).add(like(ticket::Column::Description));
+    let digits = q.trim().trim_start_matches("CT-").trim_start_matches("ct-");
+    if let Ok(number) = digits.parse::<i64>() {
+        condition = condition.add(ticket::Column::Number.eq(number));
+    }
+    condition
+}
+
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter) -> Result<Page<TicketDto>, AppError> {
+    let access = actor.access()?;
+    let mut query = scoped(ticket::Entity::find(), &access);
+    let mut check = FieldCheck::default();
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if let Some(v) = given(&filter.status) {
+        if let Some(s) = check.take("status", TicketStatus::parse(&v)) {
+            query = query.filter(ticket::Column::Status.eq(s.as_str()));
+        }
+    }
+    if let Some(v) = given(&filter.kind) {
+        if let Some(k) = check.take("kind", TicketKind::parse(&v)) {
+            query = query.filter(ticket::Column::Kind.eq(k.as_str()));
+        }
+    }
+    if let Some(v) = given(&filter.priority) {
+        if let Some(p) = check.take("priority", Priority::parse(&v)) {
+            query = query.filter(ticket::Column::Priority.eq(p.as_str()));
+        }
+    }
+    if let Some(v) = given(&filter.billing) {
+        if let Some(t) = check.take("billing", BillingTag::parse(&v)) {
+            query = query.filter(ticket::Column::BillingTag.eq(t.as_str()));
+        }
+    }
+    check.finish()?;
+    if let Some(v) = given(&filter.queue) {
+        query = query.filter(ticket::Column::Queue.eq(v));
+    }
+    if let Some(v) = given(&filter.organization_id) {
+        query = query.filter(ticket::Column::OrganizationId.eq(v));
+    }
+    if let Some(v) = given(&filter.assignee_id) {
+        query = query.filter(ticket::Column::AssigneeId.eq(v));
+    }
+    if let Some(q) = given(&filter.q) {
+        if q.chars().count() > 200 {
+            return Err(field_error("q", "Search for at most 200 characters.".into()));
+        }
+        query = query.filter(text_condition(&q));
+    }
+    let (page, per_page) = paging(filter.page, filter.per_page);
+    let total = query.clone().count(db).await?;
+    let models = query
+        .order_by_desc(ticket::Column::CreatedAt)
+        .order_by_desc(ticket::Column::Number)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok(Page { items: to_dtos(db, models).await?, total })
+}
+
+/// A ticket with its conversation; internal notes only for staff. Another organisation's ticket
+/// is exactly as absent as one that never existed.
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<TicketDetail, AppError> {
+    let access = actor.access()?;
+    let found = match looks_like_id(id) {
+        true => scoped(ticket::Entity::find_by_id(id.to_string()), &access).one(db).await?,
+        false => None,
+    };
+    let found = found.ok_or_else(|| AppError::not_found("ticket"))?;
+    let mut comments = ticket_comment::Entity::find().filter(ticket_comment::Column::TicketId.eq(found.id.as_str()));
+    if matches!(access, Access::Customer(_)) {
+        comments = comments.filter(ticket_comment::Column::Internal.eq(false));
+    }
+    let comments = comments.order_by_asc(ticket_comment::Column::CreatedAt).all(db).await?;
+    let names = user_names(db, comments.iter().map(|c| c.author_id.clone()).collect()).await?;
+    let comments = comments
+        .into_iter()
+        .map(|c| CommentDto {
+            author_name: names.get(&c.author_id).cloned().unwrap_or_default(),
+            id: c.id,
+            author_id: c.author_id,
+            body: c.body,
+            internal: c.internal,
+            created_at: c.created_at,
+        })
+        .collect();
+    let ticket = to_dtos(db, vec![found]).await?.remove(0);
+    Ok(TicketDetail { ticket, comments })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        let cases = [("queue", "%queue%"), ("100%", "%100\\%%"), ("a_b", "%a\\_b%"), ("c:\\x", "%c:\\\\x%")];
+        for (input, expected) in cases {
+            assert_eq!(like_pattern(input), expected);
+        }
+    }
+
+    #[test]
+    fn support_dates_follow_sydney() {
+        // 14:00 UTC on 1 March is already 2 March in Sydney (UTC+11 in summer).
+        let at = DateTime::parse_from_rfc3339("2026-03-01T14:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(support_date(at), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+    }
+}

@@ -1,0 +1,29 @@
+//! The schema, one migration per step, built with the schema builder so SQLite and PostgreSQL run
+//! the same files. Never edit a migration that has landed: add the next one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_people;
+mod m20261127_000002_tickets;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_people::Migration), Box::new(m20261127_000002_tickets::Migration)]
+    }
+}
+
+/// An id column: a UUID kept as text, so both databases store and compare it the same way.
+pub(crate) fn id<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).string_len(36).not_null().primary_key().take()
+}
+
+pub(crate) fn id_ref<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).string_len(36).not_null().take()
+}
+
+pub(crate) fn id_ref_null<T: IntoIden>(name: T) -> ColumnDef {
+    ColumnDef::new(name).string_len(36).null().take()
+}

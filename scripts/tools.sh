@@ -1,0 +1,31 @@
+# Sourced by the scripts: installs what building and testing the portal needs, when it is missing,
+# into caches outside the clone, and puts it on PATH. Safe to run again: it only fills gaps.
+
+CYTRACK_CACHE="${CYTRACK_CACHE:-$HOME/.cache/cytrack}"
+mkdir -p "$CYTRACK_CACHE"
+export PATH="$HOME/.cargo/bin:$CYTRACK_CACHE/npm/node_modules/.bin:$PATH"
+
+cytrack_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10"
+BINARYEN_VERSION="132.0.0"
+WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$cytrack_root/Cargo.toml")"
+
+say() { printf '\n== %s\n' "$*"; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+fi
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes, once)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version the frontend pins)"
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+fi
+# Debian's binaryen is too old (its wasm-opt breaks release bundles); npm's is current.
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+  npm install --silent --no-audit --no-fund --prefix "$CYTRACK_CACHE/npm" "binaryen@$BINARYEN_VERSION"
+fi

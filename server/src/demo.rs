@@ -1,0 +1,158 @@
+//! Demo data for a first look: staff, two client organisations at different deployment stages,
+//! tickets, and one registration waiting for approval. Seeded once; a second run changes nothing.
+
+use app::domain::billing::GoLiveBasis;
+use app::domain::people::{Role, UserStatus};
+use app::dto::{CreateOrganizationRequest, CreateTicketRequest, RegisterRequest, UserDto};
+use app::error::AppError;
+use app::ssr::auth::Actor;
+use app::ssr::entities::{deployment, irs_contract, user};
+use app::ssr::services::{new_id, organizations, people, tickets};
+use chrono::{Days, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+fn actor_of(user: &UserDto) -> Actor {
+    Actor {
+        user_id: user.id.clone(),
+        session_id: String::new(),
+        name: user.name.clone(),
+        role: user.role,
+        status: UserStatus::Active,
+        organization_id: user.organization_id.clone(),
+        superuser: user.superuser,
+    }
+}
+
+/// Seeds the demo world unless it is there already. Returns whether it seeded.
+pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
+    let already = user::Entity::find().filter(user::Column::Email.eq("agent@cytrack.test")).one(db).await?;
+    if already.is_some() {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    let today = tickets::support_date(now);
+    let seed = |name: &'static str, email: &'static str, role, org: Option<String>, superuser| {
+        let org = org.clone();
+        async move { people::seed_user(db, name, email, DEMO_PASSWORD, role, org.as_deref(), superuser, now).await }
+    };
+
+    let admin = match user::Entity::find().filter(user::Column::Role.eq(Role::Admin.as_str())).one(db).await? {
+        Some(existing) => people::to_dto(existing),
+        None => seed("Ada Admin", "admin@cytrack.test", Role::Admin, None, false).await?,
+    };
+    seed("Alex Agent", "agent@cytrack.test", Role::Agent, None, false).await?;
+    let manager = seed("Morgan Manager", "manager@cytrack.test", Role::AccountManager, None, false).await?;
+    let _ = admin;
+
+    let acme = organizations::create(
+        db,
+        &actor_of(&manager),
+        CreateOrganizationRequest { name: "Acme Contact Centres".into(), email_domains: vec!["acme.test".into()] },
+        now,
+    )
+    .await?;
+    let borealis = organizations::create(
+        db,
+        &actor_of(&manager),
+        CreateOrganizationRequest { name: "Borealis Telecom".into(), email_domains: vec![] },
+        now,
+    )
+    .await?;
+
+    // Acme went live 60 days ago and has an IRS contract; Borealis went live 5 days ago.
+    for (org, days_live, irs) in [(&acme.id, 60u64, true), (&borealis.id, 5u64, false)] {
+        let go_live = today.checked_sub_days(Days::new(days_live)).unwrap_or(today);
+        deployment::ActiveModel {
+            organization_id: Set(org.clone()),
+            go_live_on: Set(Some(go_live)),
+            go_live_basis: Set(GoLiveBasis::Signed.as_str().into()),
+            go_live_held: Set(false),
+            completion_signed_on: Set(None),
+            deemed_notice_sent: Set(false),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        if irs {
+            let starts = go_live.checked_add_days(Days::new(21)).unwrap_or(go_live);
+            irs_contract::ActiveModel {
+                id: Set(new_id()),
+                organization_id: Set(org.clone()),
+                starts_on: Set(starts),
+                ends_on: Set(starts.checked_add_days(Days::new(364)).unwrap_or(starts)),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+
+    let sam = seed("Sam Superuser", "sam@acme.test", Role::Customer, Some(acme.id.clone()), true).await?;
+    let casey = seed("Casey Customer", "casey@acme.test", Role::Customer, Some(acme.id.clone()), false).await?;
+    let blair = seed("Blair Borealis", "blair@borealis.test", Role::Customer, Some(borealis.id.clone()), true).await?;
+
+    let raise = |who: &UserDto, subject: &str, kind: &str, priority: &str, product: &str, description: &str| {
+        let actor = actor_of(who);
+        let req = CreateTicketRequest {
+            subject: subject.into(),
+            description: description.into(),
+            kind: kind.into(),
+            priority: priority.into(),
+            product: Some(product.into()),
+            organization_id: None,
+        };
+        async move { tickets::create(db, &actor, req, now).await }
+    };
+    raise(
+        &casey,
+        "Queue 3 plays the wrong announcement",
+        "fault",
+        "p2",
+        "recorded_announcements",
+        "Callers to the sales queue hear the after-hours message during the day since this morning.",
+    )
+    .await?;
+    raise(
+        &sam,
+        "Add two CyDesk web seats for new starters",
+        "macs",
+        "p3",
+        "cydesk_web",
+        "Two new agents start on Monday; please add seats for them.",
+    )
+    .await?;
+    raise(
+        &casey,
+        "Dashboard wallboard shows yesterday's figures",
+        "fault",
+        "p3",
+        "dashboards",
+        "The wallboard in the call floor does not refresh after midnight.",
+    )
+    .await?;
+    raise(
+        &blair,
+        "Change the IVR menu order",
+        "change_request",
+        "p3",
+        "queues",
+        "Swap options 2 and 3 in the main menu.",
+    )
+    .await?;
+
+    people::register(
+        db,
+        RegisterRequest {
+            name: "Pat Newcomer".into(),
+            email: "pat@newclient.test".into(),
+            password: DEMO_PASSWORD.into(),
+            company: "New Client Pty Ltd".into(),
+            phone: Some("+61 2 9000 1234".into()),
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
+}

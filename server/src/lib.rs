@@ -1,0 +1,8 @@
+//! The portal's server: configuration, startup (one `build` used by `main` and by the tests), the
+//! JSON API over the shared services, the OpenAPI document, and demo data.
+
+pub mod config;
+pub mod demo;
+pub mod openapi;
+pub mod rest;
+pub mod startup;

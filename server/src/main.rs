@@ -1,0 +1,65 @@
+//! `server`: runs the portal (`serve`, the default) or only its migrations (`migrate`).
+
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "server", about = "The CyTrack support portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal (the default).
+    Serve {
+        /// Seed demo organisations, people and tickets when they are not there yet.
+        #[arg(long, env = "PORTAL_DEMO_DATA")]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    if let Err(message) = run(Cli::parse()).await {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let demo = match cli.command {
+        Some(Command::Migrate) => {
+            server::startup::build(config).await?;
+            println!("migrations applied");
+            return Ok(());
+        }
+        Some(Command::Serve { demo }) => demo,
+        None => matches!(std::env::var("PORTAL_DEMO_DATA").as_deref(), Ok("1" | "true")),
+    };
+    let addr = config.leptos.site_addr;
+    let built = server::startup::build(config).await?;
+    if demo {
+        match server::demo::seed(&built.state.db).await {
+            Ok(true) => tracing::info!("demo data seeded; sign in as sam@acme.test / {}", server::demo::DEMO_PASSWORD),
+            Ok(false) => {}
+            Err(e) => return Err(format!("demo data: {}", e.message)),
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("CyTrack portal listening on http://{addr}");
+    axum::serve(listener, built.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}

@@ -1,0 +1,35 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::rest;
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "CyTrack support portal", version = "1", description = "The integration API (see API.md)."),
+    paths(
+        rest::auth::register, rest::auth::login, rest::auth::logout, rest::auth::me,
+        rest::users::list, rest::users::approve, rest::users::reject, rest::users::disable, rest::users::create_staff,
+        rest::organizations::create, rest::organizations::list, rest::organizations::get,
+        rest::tickets::create, rest::tickets::list, rest::tickets::get,
+    ),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,126 @@
+//! The JSON API under `/api/v1` (API.md). Handlers authenticate, parse, call one service and shape
+//! the answer; errors are mapped to the API's shape in exactly one place, `ApiError`.
+
+pub mod auth;
+pub mod organizations;
+pub mod tickets;
+pub mod users;
+
+use app::dto::ErrorBody;
+use app::error::AppError;
+use app::ssr::auth::{token_from_headers, Actor};
+use app::ssr::state::AppState;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::{request::Parts, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/register", post(auth::register))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/users", get(users::list))
+        .route("/users/{id}/approve", post(users::approve))
+        .route("/users/{id}/reject", post(users::reject))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/staff", post(users::create_staff))
+        .route("/organizations", post(organizations::create).get(organizations::list))
+        .route("/organizations/{id}", get(organizations::get))
+        .route("/tickets", post(tickets::create).get(tickets::list))
+        .route("/tickets/{id}", get(tickets::get))
+        .route("/openapi.json", get(crate::openapi::document))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// An `AppError` on its way out as `{"error": {...}}` with its status.
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError(e)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(ErrorBody::from(&self.0))).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        ApiError(match rejection {
+            JsonRejection::JsonDataError(e) => AppError::new(
+                app::error::ErrorKind::Rule,
+                "invalid_body",
+                format!("The request body does not fit: {}", e.body_text()),
+            ),
+            JsonRejection::JsonSyntaxError(e) => {
+                AppError::bad_request(format!("The request body is not valid JSON: {}", e.body_text()))
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                AppError::bad_request("Send the body as JSON with the header Content-Type: application/json.")
+            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::too_large(),
+            other => AppError::bad_request(format!("The request body could not be read: {}", other.body_text())),
+        })
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError(AppError::bad_request(format!("The query string does not fit: {}", rejection.body_text())))
+    }
+}
+
+/// `axum::Json` whose refusals speak the API's error shape.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);
+
+/// The caller, from `Authorization: Bearer` or the session cookie; 401 without a live session.
+pub struct Authenticated(pub Actor);
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = token_from_headers(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+        let actor =
+            app::ssr::services::people::authenticate(&state.db, &state.auth, &token, chrono::Utc::now()).await?;
+        Ok(Authenticated(actor))
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+async fn not_found() -> ApiError {
+    ApiError(AppError::new(
+        app::error::ErrorKind::NotFound,
+        "not_found",
+        "There is no such API endpoint; see /api/v1/openapi.json.",
+    ))
+}
+
+async fn method_not_allowed() -> Response {
+    let body = ErrorBody::from(&AppError::bad_request(
+        "This endpoint does not accept that HTTP method; see /api/v1/openapi.json.",
+    ));
+    (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response()
+}

@@ -1,0 +1,193 @@
+//! Signing up, in and out; tokens and their revocation; throttling.
+
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_registration_starts_pending_and_sees_only_awaiting_approval() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post("/api/v1/auth/register", None, json!({"name": "Jo", "email": "Jo@NewCo.test", "password": PASSWORD, "company": "NewCo", "phone": "+61 2 9000 1234"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["user"]["status"], "pending");
+    assert_eq!(body["user"]["email"], "jo@newco.test", "e-mails are kept in lower case");
+    assert_eq!(body["user"]["role"], "customer");
+
+    let jo = app.login("JO@newco.test", PASSWORD).await;
+    let (status, me) = app.get("/api/v1/me", &jo.token).await;
+    assert_eq!((status, me["user"]["status"].as_str()), (StatusCode::OK, Some("pending")));
+    let (status, body) = app.get("/api/v1/tickets", &jo.token).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(error_code(&body), "awaiting_approval");
+}
+
+#[tokio::test]
+async fn a_registration_from_a_known_domain_joins_that_organisation() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &["acme.test"]).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "Kim", "email": "kim@ACME.test", "password": PASSWORD, "company": "Acme"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(body["user"]["status"], "active");
+    assert_eq!(body["user"]["organization_id"], org.as_str());
+    assert_eq!(body["user"]["superuser"], false, "auto-join never makes a superuser");
+}
+
+#[tokio::test]
+async fn emails_are_unique_whatever_their_case() {
+    let app = spawn_app().await;
+    let req = |email: &str| json!({"name": "Jo", "email": email, "password": PASSWORD, "company": "NewCo"});
+    assert_eq!(app.post("/api/v1/auth/register", None, req("jo@newco.test")).await.0, StatusCode::CREATED);
+    let (status, body) = app.post("/api/v1/auth/register", None, req("JO@NEWCO.TEST")).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error_code(&body), "email_taken");
+    assert!(body["error"]["fields"]["email"].is_string());
+}
+
+#[tokio::test]
+async fn registration_fields_are_checked_all_at_once() {
+    let app = spawn_app().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": " ", "email": "not-an-email", "password": "short", "company": "A\r\nB", "phone": "call me"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error_code(&body), "invalid_fields");
+    for field in ["name", "email", "password", "company", "phone"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field} is named: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_look_alike_email_cannot_register() {
+    let app = spawn_app().await;
+    // Cyrillic "а" in place of the admin's Latin "a".
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "Mallory", "email": "\u{430}dmin@cytrack.test", "password": PASSWORD, "company": "X"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["email"].is_string());
+}
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_get_the_same_answer() {
+    let app = spawn_app().await;
+    let (s1, b1) =
+        app.post("/api/v1/auth/login", None, json!({"email": ADMIN_EMAIL, "password": "wrong password!"})).await;
+    let (s2, b2) = app
+        .post("/api/v1/auth/login", None, json!({"email": "nobody@cytrack.test", "password": "wrong password!"}))
+        .await;
+    assert_eq!((s1, s2), (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED));
+    assert_eq!(b1, b2);
+    assert_eq!(error_code(&b1), "invalid_credentials");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_throttled_even_with_the_right_password() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let (status, _) =
+            app.post("/api/v1/auth/login", None, json!({"email": ADMIN_EMAIL, "password": "wrong password!"})).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, body) =
+        app.post("/api/v1/auth/login", None, json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error_code(&body), "too_many_attempts");
+}
+
+#[tokio::test]
+async fn login_sets_an_http_only_cookie_that_authenticates() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("cytrack_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let me = app.client.get(app.url("/api/v1/me")).header("cookie", pair).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logout_revokes_the_token_at_once() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    assert_eq!(app.get("/api/v1/me", &admin.token).await.0, StatusCode::OK);
+    let (status, _) = app.send("POST", "/api/v1/auth/logout", Some(&admin.token), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app.get("/api/v1/me", &admin.token).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(&body), "invalid_token");
+}
+
+#[tokio::test]
+async fn disabling_a_user_revokes_their_tokens_at_once() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    assert_eq!(app.get("/api/v1/tickets", &jo.token).await.0, StatusCode::OK);
+    let admin = app.admin().await;
+    let (status, body) = app.post(&format!("/api/v1/users/{}/disable", jo.id), Some(&admin.token), json!({})).await;
+    assert_eq!((status, body["user"]["status"].as_str()), (StatusCode::OK, Some("disabled")));
+    assert_eq!(app.get("/api/v1/tickets", &jo.token).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn forged_and_malformed_tokens_are_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let payload = admin.token.split('.').nth(1).unwrap();
+    let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
+    let mut tampered = admin.token.clone();
+    tampered.insert(tampered.len() - 3, 'x');
+    for token in [unsigned.as_str(), tampered.as_str(), "not.a.token", "Bearer"] {
+        let (status, body) = app.get("/api/v1/me", token).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{token}");
+        assert_eq!(error_code(&body), "invalid_token");
+    }
+    let (status, body) = app.send("GET", "/api/v1/me", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(&body), "unauthenticated");
+}
+
+#[tokio::test]
+async fn only_admins_create_staff() {
+    let app = spawn_app().await;
+    let agent = app.staff("agent").await;
+    let req = json!({"name": "Eve", "email": "eve@cytrack.test", "password": PASSWORD, "role": "admin"});
+    let (status, body) = app.post("/api/v1/staff", Some(&agent.token), req.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(error_code(&body), "forbidden");
+    let admin = app.admin().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/staff",
+            Some(&admin.token),
+            json!({"name": "Eve", "email": "eve@cytrack.test", "password": PASSWORD, "role": "superhero"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["role"].is_string());
+}

@@ -1,0 +1,121 @@
+//! Bad input of every kind gets the API's error shape with the right status, never a 500.
+
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn malformed_json_is_400_and_a_missing_field_is_422() {
+    let app = spawn_app().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/register"))
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(error_code(&body), "bad_request");
+
+    let (status, body) = app.post("/api/v1/auth/register", None, json!({"name": "Jo"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["message"].as_str().unwrap().contains("missing field"), "{body}");
+
+    let res = app.client.post(app.url("/api/v1/auth/login")).body("email=a").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a body that is not declared JSON");
+}
+
+#[tokio::test]
+async fn bodies_over_two_megabytes_are_413() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets",
+            Some(&jo.token),
+            json!({"subject": "big", "description": huge, "kind": "fault", "priority": "p3"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(error_code(&body), "too_large");
+    assert_eq!(app.get("/api/v1/tickets", &jo.token).await.1["total"], 0);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_answer_json_404() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let (status, body) = app.get("/api/v1/no-such-thing", &admin.token).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(error_code(&body), "not_found");
+    let (status, body) = app.send("DELETE", "/api/v1/me", Some(&admin.token), None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    error_code(&body);
+}
+
+#[tokio::test]
+async fn ids_that_are_not_ids_are_404_not_500() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    for path in
+        ["/api/v1/tickets/1", "/api/v1/tickets/'%20OR%201=1", "/api/v1/organizations/..%2F..", "/api/v1/tickets/%00"]
+    {
+        let (status, body) = app.get(path, &admin.token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc: serde_json::Value = res.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/users",
+        "/api/v1/users/{id}/approve",
+        "/api/v1/users/{id}/reject",
+        "/api/v1/staff",
+        "/api/v1/organizations",
+        "/api/v1/organizations/{id}",
+        "/api/v1/tickets",
+        "/api/v1/tickets/{id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(doc["components"]["schemas"]["TicketDto"].is_object());
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_unknown_pages_are_404() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let headers = res.headers().clone();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    assert!(headers.contains_key("referrer-policy"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Sign in") && html.contains("/pkg/cytrack"), "server-rendered with the hydration scripts");
+
+    let res = app.client.get(app.url("/definitely/not/here")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn signed_out_pages_send_people_to_sign_in() {
+    let app = spawn_app().await;
+    let res = app.client.get(app.url("/tickets")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "/login");
+}

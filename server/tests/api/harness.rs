@@ -1,0 +1,191 @@
+//! A portal of the test's own: fresh database, random port, a client, and helpers to act as people.
+
+use leptos::config::LeptosOptions;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use server::config::Config;
+use std::net::SocketAddr;
+
+pub const ADMIN_EMAIL: &str = "admin@cytrack.test";
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+pub const PASSWORD: &str = "a perfectly good password";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: app::ssr::state::AppState,
+}
+
+/// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
+async fn fresh_database_url() -> String {
+    let name = format!("cytrack_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(server) => {
+            use sea_orm::ConnectionTrait;
+            let admin = sea_orm::Database::connect(format!("{}/postgres", server.trim_end_matches('/')))
+                .await
+                .expect("TEST_DATABASE_URL must reach a PostgreSQL server");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create the test database");
+            admin.close().await.ok();
+            format!("{}/{name}", server.trim_end_matches('/'))
+        }
+        None => {
+            let dir = std::env::temp_dir().join("cytrack-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display())
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    // Logs appear with a failing test's output only.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let config = Config {
+        database_url: fresh_database_url().await,
+        jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
+        admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
+        cookie_secure: false,
+        leptos: LeptosOptions::builder().output_name("cytrack").site_root("target/site").site_addr(addr).build(),
+    };
+    let built = server::startup::build(config).await.expect("the portal starts");
+    tokio::spawn(async move {
+        axum::serve(listener, built.router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
+    });
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        state: built.state,
+    }
+}
+
+/// A person signed in through the API.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub token: String,
+    pub id: String,
+    pub organization_id: Option<String>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("request reaches the portal");
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        let json =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        (status, json)
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.send("GET", path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        self.send("POST", path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Person {
+        let (status, body) = self.post("/api/v1/auth/login", None, json!({"email": email, "password": password})).await;
+        assert_eq!(status, StatusCode::OK, "login of {email}: {body}");
+        Person {
+            token: body["token"].as_str().unwrap().to_string(),
+            id: body["user"]["id"].as_str().unwrap().to_string(),
+            organization_id: body["user"]["organization_id"].as_str().map(str::to_string),
+        }
+    }
+
+    pub async fn admin(&self) -> Person {
+        self.login(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    pub async fn staff(&self, role: &str) -> Person {
+        let admin = self.admin().await;
+        let email = format!("{role}-{}@cytrack.test", short_id());
+        let (status, body) = self
+            .post(
+                "/api/v1/staff",
+                Some(&admin.token),
+                json!({"name": format!("A {role}"), "email": email, "password": PASSWORD, "role": role}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        self.login(&email, PASSWORD).await
+    }
+
+    pub async fn organization(&self, name: &str, domains: &[&str]) -> String {
+        let admin = self.admin().await;
+        let (status, body) = self
+            .post("/api/v1/organizations", Some(&admin.token), json!({"name": name, "email_domains": domains}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["organization"]["id"].as_str().unwrap().to_string()
+    }
+
+    /// Registers a person and has an admin approve them into `organization_id`.
+    pub async fn customer(&self, organization_id: &str, superuser: bool) -> Person {
+        let email = format!("person-{}@client.test", short_id());
+        let (status, body) = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"name": "Jo Client", "email": email, "password": PASSWORD, "company": "Client"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let id = body["user"]["id"].as_str().unwrap();
+        let admin = self.admin().await;
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/users/{id}/approve"),
+                Some(&admin.token),
+                json!({"organization_id": organization_id, "superuser": superuser}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        self.login(&email, PASSWORD).await
+    }
+
+    pub async fn raise(&self, who: &Person, subject: &str) -> Value {
+        let (status, body) = self
+            .post(
+                "/api/v1/tickets",
+                Some(&who.token),
+                json!({"subject": subject, "description": "It broke.", "kind": "fault", "priority": "p3"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["ticket"].clone()
+    }
+}
+
+pub fn short_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..10].to_string()
+}
+
+/// Asserts the API's error shape and returns the code.
+pub fn error_code(body: &Value) -> &str {
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(!message.is_empty(), "an error carries a sentence: {body}");
+    assert!(!message.contains("sqlx") && !message.contains("panicked"), "no internals leak: {body}");
+    body["error"]["code"].as_str().expect("an error carries a code")
+}

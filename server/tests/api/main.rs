@@ -1,0 +1,9 @@
+//! Integration tests through the HTTP API. Each test starts its own portal on port 0 with a fresh
+//! database: SQLite by default, PostgreSQL when TEST_DATABASE_URL points at a server.
+
+mod harness;
+
+mod auth;
+mod errors;
+mod registrations;
+mod tickets;

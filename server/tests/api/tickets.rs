@@ -1,0 +1,202 @@
+//! Raising, listing and reading tickets, within what each person may see.
+
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn a_customer_raises_a_ticket_and_finds_it() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets",
+            Some(&jo.token),
+            json!({"subject": "Queue 3 is silent", "description": "No announcement plays.", "kind": "fault", "priority": "p2", "product": "queues"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let ticket = &body["ticket"];
+    assert_eq!(ticket["number"], "CT-000001");
+    assert_eq!(ticket["status"], "new");
+    assert_eq!(ticket["queue"], "Service Desk");
+    assert_eq!(ticket["organization_id"], org.as_str());
+    assert_eq!(ticket["requester_id"], jo.id.as_str());
+    assert_eq!(ticket["billing"]["tag"], "deployment", "no deployment recorded yet");
+    assert!(ticket["billing"]["reason"].as_str().unwrap().starts_with("Deployment:"));
+
+    let (status, list) = app.get("/api/v1/tickets", &jo.token).await;
+    assert_eq!((status, list["total"].as_u64()), (StatusCode::OK, Some(1)));
+    let id = ticket["id"].as_str().unwrap();
+    let (status, detail) = app.get(&format!("/api/v1/tickets/{id}"), &jo.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(detail["ticket"]["subject"], "Queue 3 is silent");
+    assert_eq!(detail["comments"], json!([]));
+
+    let second = app.raise(&jo, "Another").await;
+    assert_eq!(second["number"], "CT-000002");
+}
+
+#[tokio::test]
+async fn nobody_sees_another_organisations_tickets() {
+    let app = spawn_app().await;
+    let acme = app.organization("Acme", &[]).await;
+    let other = app.organization("Other", &[]).await;
+    let jo = app.customer(&acme, false).await;
+    let boss = app.customer(&acme, true).await;
+    let stranger = app.customer(&other, true).await;
+    let ticket = app.raise(&jo, "Acme's secret").await;
+    let id = ticket["id"].as_str().unwrap();
+
+    let (status, body) = app.get(&format!("/api/v1/tickets/{id}"), &stranger.token).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, missing) = app.get(&format!("/api/v1/tickets/{}", uuid::Uuid::new_v4()), &stranger.token).await;
+    assert_eq!(body, missing, "a foreign ticket reads exactly like a missing one");
+    let (_, list) = app.get(&format!("/api/v1/tickets?organization_id={acme}&q=secret"), &stranger.token).await;
+    assert_eq!(list["total"], 0, "filters cannot widen what a customer sees");
+
+    // The superuser sees the whole organisation; a plain colleague only their own.
+    assert_eq!(app.get(&format!("/api/v1/tickets/{id}"), &boss.token).await.0, StatusCode::OK);
+    let colleague = app.customer(&acme, false).await;
+    assert_eq!(app.get(&format!("/api/v1/tickets/{id}"), &colleague.token).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/v1/tickets", &colleague.token).await.1["total"], 0);
+    assert_eq!(app.get("/api/v1/tickets", &boss.token).await.1["total"], 1);
+
+    let agent = app.staff("agent").await;
+    assert_eq!(app.get(&format!("/api/v1/tickets/{id}"), &agent.token).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn staff_raise_tickets_for_a_named_organisation() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let agent = app.staff("agent").await;
+    let req =
+        json!({"subject": "Phoned in", "description": "Caller reports an outage.", "kind": "fault", "priority": "p1"});
+    let (status, body) = app.post("/api/v1/tickets", Some(&agent.token), req.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["organization_id"].is_string());
+    let mut with_org = req.clone();
+    with_org["organization_id"] = json!(org);
+    let (status, body) = app.post("/api/v1/tickets", Some(&agent.token), with_org).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["ticket"]["organization_id"], org.as_str());
+}
+
+#[tokio::test]
+async fn ticket_fields_are_checked() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets",
+            Some(&jo.token),
+            json!({"subject": "a\r\nBcc: x", "description": "", "kind": "urgent", "priority": "p9", "product": "toaster"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["subject", "description", "kind", "priority", "product"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let (status, body) = app
+        .post(
+            "/api/v1/tickets",
+            Some(&jo.token),
+            json!({"subject": "x", "description": "y", "kind": "after_hours", "priority": "p3"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "after-hours tickets come from bookings");
+    assert!(body["error"]["fields"]["kind"].is_string());
+    let (status, _) = app.get("/api/v1/tickets?status=sideways", &jo.token).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/v1/tickets", &jo.token).await.1["total"], 0, "nothing was stored");
+}
+
+#[tokio::test]
+async fn search_treats_sql_and_wildcards_as_text() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, true).await;
+    app.raise(&jo, "Discount of 100% applied").await;
+    app.raise(&jo, "Reports are slow").await;
+    let cases = [("100%", 1), ("%", 1), ("_", 0), ("' OR 1=1 --", 0), ("reports", 1), ("CT-000002", 1), ("2", 1)];
+    for (q, expected) in cases {
+        let (status, body) = app.get(&format!("/api/v1/tickets?q={}", urlencode(q)), &jo.token).await;
+        assert_eq!(status, StatusCode::OK, "{q}");
+        assert_eq!(body["total"], expected, "search {q:?}: {body}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
+#[tokio::test]
+async fn lists_are_paged() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    for i in 0..5 {
+        app.raise(&jo, &format!("Ticket {i}")).await;
+    }
+    let (_, page) = app.get("/api/v1/tickets?per_page=2&page=3", &jo.token).await;
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["items"][0]["subject"], "Ticket 0", "newest first, so the last page holds the oldest");
+    let (status, _) = app.get("/api/v1/tickets?page=abc", &jo.token).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn concurrent_tickets_get_distinct_numbers() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let raises = (0..12).map(|i| {
+        let app = &app;
+        let jo = jo.clone();
+        async move {
+            app.post(
+                "/api/v1/tickets",
+                Some(&jo.token),
+                json!({"subject": format!("Burst {i}"), "description": "d", "kind": "question", "priority": "p4"}),
+            )
+            .await
+        }
+    });
+    let results = futures::future::join_all(raises).await;
+    let mut numbers: Vec<String> = results
+        .into_iter()
+        .map(|(status, body)| {
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            body["ticket"]["number"].as_str().unwrap().to_string()
+        })
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 12);
+}
+
+#[tokio::test]
+async fn the_ticket_page_escapes_what_people_typed() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let typed = "</title><script>alert('x')</script>";
+    let ticket = app.raise(&jo, typed).await;
+    assert_eq!(ticket["subject"], typed, "stored as typed");
+    let res = app
+        .client
+        .get(app.url(&format!("/tickets/{}", ticket["id"].as_str().unwrap())))
+        .header("cookie", format!("cytrack_session={}", jo.token))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("&lt;script&gt;alert("), "the subject is shown as text");
+    assert!(!html.contains("<script>alert("), "and never as markup");
+}
