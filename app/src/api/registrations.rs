@@ -1,6 +1,6 @@
 //! Approving and rejecting registrations from the UI.
 
-use crate::dto::{CreateOrganizationRequest, OrganizationDto, UserDto, UserFilter};
+use crate::dto::{OrganizationDto, UserDto};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -8,6 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/rpc")]
 pub async fn pending_registrations() -> Result<(Vec<UserDto>, Vec<OrganizationDto>), AppError> {
     use super::context::*;
+    use crate::dto::UserFilter;
     use crate::ssr::services::{organizations, people};
     let state = state()?;
     let actor = actor().await?;
@@ -28,6 +29,7 @@ pub async fn approve_registration(
     superuser: Option<String>,
 ) -> Result<UserDto, AppError> {
     use super::context::*;
+    use crate::dto::CreateOrganizationRequest;
     use crate::ssr::services::{organizations, people};
     let state = state()?;
     let now = chrono::Utc::now();

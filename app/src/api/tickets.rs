@@ -1,13 +1,14 @@
 //! Tickets from the UI.
 
 use crate::domain::billing::{BillingFacts, Deployment, IrsPeriod};
-use crate::dto::{CreateTicketRequest, OrganizationDto, Page, TicketDetail, TicketDto, TicketFilter};
+use crate::dto::{OrganizationDto, Page, TicketDetail, TicketDto, TicketFilter};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = Json)]
 pub async fn list_tickets(filter: TicketFilter) -> Result<Page<TicketDto>, AppError> {
     use super::context::*;
     let state = state()?;
@@ -32,7 +33,7 @@ pub async fn raise_ticket(
 ) -> Result<TicketDto, AppError> {
     use super::context::*;
     let state = state()?;
-    let req = CreateTicketRequest { subject, description, kind, priority, product, organization_id };
+    let req = crate::dto::CreateTicketRequest { subject, description, kind, priority, product, organization_id };
     let result = match actor().await {
         Ok(actor) => crate::ssr::services::tickets::create(&state.db, &actor, req, chrono::Utc::now()).await,
         Err(e) => Err(e),
