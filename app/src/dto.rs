@@ -2,7 +2,7 @@
 //! Request fields that name a choice are plain strings, parsed by the domain so that a wrong
 //! value gets a 422 naming the field rather than a generic decoding error.
 
-use crate::domain::billing::{BillingTag, CompletionBasis, GoLiveBasis};
+use crate::domain::billing::{BillingTag, CompletionBasis, GoLiveBasis, IrsStatus};
 use crate::domain::people::{Role, UserStatus};
 use crate::domain::tickets::{Priority, Product, TicketKind, TicketStatus};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -236,6 +236,139 @@ pub struct DeploymentDto {
     pub completion_on: Option<NaiveDate>,
     pub completion_basis: Option<CompletionBasis>,
     pub warranty_ends_on: Option<NaiveDate>,
+    pub outstanding_ticket_ids: Vec<String>,
+    /// The same tickets by number (`CT-000012`), in the same order.
+    pub outstanding_ticket_numbers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DeploymentEnvelope {
+    pub deployment: DeploymentDto,
+}
+
+/// What an account manager records of a deployment (API.md). Dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DeploymentRequest {
+    #[serde(default)]
+    pub go_live_on: Option<String>,
+    /// `signed` or `assessed`.
+    pub go_live_basis: String,
+    /// A commercial condition attached to go-live is unfulfilled.
+    #[serde(default)]
+    pub go_live_held: bool,
+    #[serde(default)]
+    pub completion_signed_on: Option<String>,
+    #[serde(default)]
+    pub outstanding_ticket_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IrsContractRequest {
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IrsContractDto {
+    pub id: String,
+    pub organization_id: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IrsContractEnvelope {
+    pub irs_contract: IrsContractDto,
+}
+
+/// An organisation as an account manager watches it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AccountDto {
+    pub organization: OrganizationDto,
+    pub deployment: Option<DeploymentDto>,
+    pub irs_contracts: Vec<IrsContractDto>,
+    pub irs_status: IrsStatus,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReclassifyRequest {
+    /// `deployment`, `warranty`, `irs` or `billable`.
+    pub tag: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TimeEntryRequest {
+    pub minutes: i64,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TimeEntryDto {
+    pub id: String,
+    pub ticket_id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub minutes: i32,
+    pub note: String,
+    pub worked_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TimeEntryEnvelope {
+    pub time_entry: TimeEntryDto,
+}
+
+/// One change in a ticket's history: who, when, what, from, to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct HistoryDto {
+    pub id: i64,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct MonthQuery {
+    /// `YYYY-MM`
+    pub month: Option<String>,
+}
+
+/// Billable minutes of one organisation in one month, by ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BillingExport {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub month: String,
+    pub rows: Vec<BillingExportRow>,
+    pub total_billable_minutes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BillingExportRow {
+    pub ticket_id: String,
+    pub number: String,
+    pub subject: String,
+    pub minutes: i64,
 }
 
 /// The API's error body: `{"error": {code, message, fields?}}`.

@@ -5,13 +5,18 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_people;
 mod m20261127_000002_tickets;
+mod m20261127_000003_billing;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_people::Migration), Box::new(m20261127_000002_tickets::Migration)]
+        vec![
+            Box::new(m20261127_000001_people::Migration),
+            Box::new(m20261127_000002_tickets::Migration),
+            Box::new(m20261127_000003_billing::Migration),
+        ]
     }
 }
 

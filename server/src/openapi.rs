@@ -13,6 +13,9 @@ use utoipa::{Modify, OpenApi};
         rest::users::list, rest::users::approve, rest::users::reject, rest::users::disable, rest::users::create_staff,
         rest::organizations::create, rest::organizations::list, rest::organizations::get,
         rest::tickets::create, rest::tickets::list, rest::tickets::get,
+        rest::billing::put_deployment, rest::billing::add_irs_contract, rest::billing::irs_contracts,
+        rest::billing::account, rest::billing::accounts, rest::billing::reclassify, rest::billing::add_time_entry,
+        rest::billing::time_entries, rest::billing::history, rest::billing::export, rest::billing::export_csv,
     ),
     modifiers(&BearerAuth)
 )]

@@ -2,6 +2,7 @@
 //! shapes the answer; no rule lives here.
 
 pub mod auth;
+pub mod billing;
 pub mod registrations;
 pub mod tickets;
 

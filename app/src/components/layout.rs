@@ -72,6 +72,7 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 <A href="/tickets/new">"New ticket"</A>
             </Show>
             <Show when=move || manages>
+                <A href="/accounts">"Accounts"</A>
                 <A href="/staff/registrations">"Registrations"</A>
             </Show>
             <span class="who" title=user.email.clone()>

@@ -112,6 +112,122 @@ impl IrsPeriod {
     }
 }
 
+/// Days before an IRS contract ends at which it shows as due for renewal.
+pub const RENEWAL_NOTICE_DAYS: i64 = 30;
+
+impl IrsPeriod {
+    /// A new period must end on or after its start and must not overlap an existing one (a renewal
+    /// is a new period that starts after the last one ends).
+    pub fn check_new(&self, existing: &[IrsPeriod]) -> Result<(), (&'static str, String)> {
+        if self.ends_on < self.starts_on {
+            return Err(("ends_on", "The contract cannot end before it starts.".into()));
+        }
+        if let Some(clash) = existing.iter().find(|p| p.starts_on <= self.ends_on && self.starts_on <= p.ends_on) {
+            return Err((
+                "starts_on",
+                format!(
+                    "This overlaps the contract from {} to {}; a renewal starts after the previous contract ends.",
+                    long_date(clash.starts_on),
+                    long_date(clash.ends_on)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Where an organisation stands with the Issue Resolution Service on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum IrsStatus {
+    /// No contract, now or ever.
+    None,
+    /// Covered, and not ending within the notice period (or already renewed).
+    Active { ends_on: NaiveDate },
+    /// Covered, but the cover ends within 30 days and no renewal follows it.
+    DueForRenewal { ends_on: NaiveDate, days_left: i64 },
+    /// Contracts exist but none covers today, and none starts later.
+    Lapsed { ended_on: NaiveDate },
+    /// Not covered today; the next contract starts later.
+    Upcoming { starts_on: NaiveDate },
+}
+
+impl IrsStatus {
+    pub fn label(&self) -> String {
+        match self {
+            IrsStatus::None => "No IRS contract".into(),
+            IrsStatus::Active { ends_on } => format!("Covered until {}", long_date(*ends_on)),
+            IrsStatus::DueForRenewal { ends_on, days_left } => {
+                format!("Due for renewal: ends {} ({days_left} days)", long_date(*ends_on))
+            }
+            IrsStatus::Lapsed { ended_on } => format!("Lapsed on {}", long_date(*ended_on)),
+            IrsStatus::Upcoming { starts_on } => format!("Starts {}", long_date(*starts_on)),
+        }
+    }
+
+    pub fn is_due_for_renewal(&self) -> bool {
+        matches!(self, IrsStatus::DueForRenewal { .. })
+    }
+}
+
+/// The IRS status on `today`: contiguous periods count as one cover (a renewal that starts the day
+/// after the last one ends means nothing is due).
+pub fn irs_status(periods: &[IrsPeriod], today: NaiveDate) -> IrsStatus {
+    let mut sorted: Vec<IrsPeriod> = periods.to_vec();
+    sorted.sort_by_key(|p| p.starts_on);
+    let Some(current) = sorted.iter().find(|p| p.covers(today)) else {
+        if let Some(next) = sorted.iter().find(|p| p.starts_on > today) {
+            return IrsStatus::Upcoming { starts_on: next.starts_on };
+        }
+        return match sorted.last() {
+            Some(last) => IrsStatus::Lapsed { ended_on: last.ends_on },
+            None => IrsStatus::None,
+        };
+    };
+    // Follow renewals that start the day after the cover ends.
+    let mut cover_ends = current.ends_on;
+    while let Some(next) = sorted.iter().find(|p| Some(p.starts_on) == cover_ends.succ_opt()) {
+        cover_ends = next.ends_on;
+    }
+    let days_left = (cover_ends - today).num_days();
+    if days_left <= RENEWAL_NOTICE_DAYS {
+        IrsStatus::DueForRenewal { ends_on: cover_ends, days_left }
+    } else {
+        IrsStatus::Active { ends_on: cover_ends }
+    }
+}
+
+/// A calendar date as typed: `YYYY-MM-DD`.
+pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").map_err(|_| "Enter a date as YYYY-MM-DD.".to_string())
+}
+
+/// A billing month as typed: `YYYY-MM`; returns its first and last day.
+pub fn parse_month(input: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let first = NaiveDate::parse_from_str(&format!("{}-01", input.trim()), "%Y-%m-%d")
+        .map_err(|_| "Enter a month as YYYY-MM.".to_string())?;
+    let next = first.checked_add_months(chrono::Months::new(1)).ok_or("That month is out of range.")?;
+    Ok((first, next.pred_opt().unwrap_or(first)))
+}
+
+/// Minutes of work on one time entry: whole, positive, at most one day.
+pub fn parse_work_minutes(minutes: i64) -> Result<i32, String> {
+    if (1..=24 * 60).contains(&minutes) {
+        Ok(minutes as i32)
+    } else {
+        Err("Enter whole minutes between 1 and 1440 (one day).".into())
+    }
+}
+
+/// Whether a ticket's tag follows a change to its organisation's deployment or IRS contracts.
+/// A tag an agent set by hand stays; a ticket already worked (time recorded) keeps the tag it was
+/// worked under, except that being listed outstanding on the completion form always makes it
+/// warranty (DOMAIN.md: "`warranty`, whenever it is worked").
+pub fn follows_reevaluation(manual: bool, worked: bool, listed_outstanding: bool) -> bool {
+    !manual && (!worked || listed_outstanding)
+}
+
 /// Everything the classification needs to know about a ticket and its organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingFacts {
@@ -339,6 +455,78 @@ mod tests {
             completion_signed_on: Some(day("2026-03-02")),
         };
         assert_eq!(no_go_live.check().unwrap_err().0, "completion_signed_on");
+    }
+
+    #[test]
+    fn irs_periods_must_not_overlap_or_run_backwards() {
+        let existing = [irs("2026-01-01", "2026-12-31")];
+        let cases = [
+            (irs("2027-01-01", "2027-12-31"), None),
+            (irs("2026-12-31", "2027-06-30"), Some("starts_on")),
+            (irs("2025-06-01", "2026-01-01"), Some("starts_on")),
+            (irs("2027-05-01", "2027-04-30"), Some("ends_on")),
+            (irs("2027-05-01", "2027-05-01"), None),
+        ];
+        for (period, field) in cases {
+            assert_eq!(period.check_new(&existing).err().map(|e| e.0), field, "{period:?}");
+        }
+    }
+
+    #[test]
+    fn irs_status_on_a_day() {
+        let year = vec![irs("2026-01-01", "2026-12-31")];
+        let renewed = vec![irs("2026-01-01", "2026-12-31"), irs("2027-01-01", "2027-12-31")];
+        let cases = [
+            (vec![], "2026-06-01", IrsStatus::None),
+            (year.clone(), "2026-06-01", IrsStatus::Active { ends_on: day("2026-12-31") }),
+            (year.clone(), "2026-12-01", IrsStatus::DueForRenewal { ends_on: day("2026-12-31"), days_left: 30 }),
+            (year.clone(), "2026-11-30", IrsStatus::Active { ends_on: day("2026-12-31") }),
+            (year.clone(), "2026-12-31", IrsStatus::DueForRenewal { ends_on: day("2026-12-31"), days_left: 0 }),
+            (renewed.clone(), "2026-12-15", IrsStatus::Active { ends_on: day("2027-12-31") }),
+            (year.clone(), "2027-01-01", IrsStatus::Lapsed { ended_on: day("2026-12-31") }),
+            (year.clone(), "2025-12-01", IrsStatus::Upcoming { starts_on: day("2026-01-01") }),
+        ];
+        for (periods, today, expected) in cases {
+            assert_eq!(irs_status(&periods, day(today)), expected, "{today}");
+        }
+        assert!(irs_status(&year, day("2026-12-01")).is_due_for_renewal());
+    }
+
+    #[test]
+    fn dates_months_and_minutes_as_typed() {
+        assert_eq!(parse_date(" 2026-03-02 "), Ok(day("2026-03-02")));
+        assert!(parse_date("02/03/2026").is_err());
+        assert!(parse_date("2026-02-30").is_err());
+        assert_eq!(parse_month("2026-02"), Ok((day("2026-02-01"), day("2026-02-28"))));
+        assert_eq!(parse_month("2028-02"), Ok((day("2028-02-01"), day("2028-02-29"))));
+        assert_eq!(parse_month("2026-12"), Ok((day("2026-12-01"), day("2026-12-31"))));
+        assert!(parse_month("2026-13").is_err());
+        let minutes = [(0, false), (1, true), (90, true), (1440, true), (1441, false), (-5, false)];
+        for (m, ok) in minutes {
+            assert_eq!(parse_work_minutes(m).is_ok(), ok, "{m}");
+        }
+    }
+
+    #[test]
+    fn which_tickets_follow_a_change() {
+        // (manual, worked, listed outstanding) -> follows
+        let table = [
+            ((false, false, false), true),
+            ((false, true, false), false),
+            ((false, true, true), true),
+            ((true, false, false), false),
+            ((true, true, true), false),
+        ];
+        for ((manual, worked, listed), expected) in table {
+            assert_eq!(follows_reevaluation(manual, worked, listed), expected, "{manual} {worked} {listed}");
+        }
+    }
+
+    #[test]
+    fn a_ticket_added_to_the_outstanding_list_becomes_warranty() {
+        let raised = facts(ChangeRequest, "2026-06-01", live("2026-03-02", Some("2026-03-20")));
+        assert_eq!(classify(&raised).tag, Billable);
+        assert_eq!(classify(&BillingFacts { listed_outstanding: true, ..raised }).tag, Warranty);
     }
 
     #[test]

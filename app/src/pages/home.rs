@@ -1,8 +1,10 @@
 //! The start page after signing in.
 
+use crate::api::billing::get_account;
 use crate::api::tickets::list_tickets;
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::QueryError;
+use crate::domain::billing::{long_date, CompletionBasis, IrsStatus};
 use crate::dto::{TicketFilter, UserDto};
 use crate::pages::tickets::TicketTable;
 use leptos::prelude::*;
@@ -21,6 +23,8 @@ pub fn HomePage() -> impl IntoView {
 fn Dashboard(user: UserDto) -> impl IntoView {
     let recent = Resource::new(|| (), |_| list_tickets(TicketFilter { per_page: Some(5), ..Default::default() }));
     let manages = user.role.manages_accounts();
+    let staff = user.is_staff();
+    let superuser = user.superuser;
     view! {
         <section class="hero">
             <div>
@@ -34,6 +38,9 @@ fn Dashboard(user: UserDto) -> impl IntoView {
                 </Show>
             </div>
         </section>
+        <Show when=move || !staff>
+            <AccountNotices superuser/>
+        </Show>
         <section class="card">
             <h2>"Recent tickets"</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -45,5 +52,43 @@ fn Dashboard(user: UserDto) -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// What a client should know about their account: a deemed completion, an IRS renewal due.
+#[component]
+fn AccountNotices(superuser: bool) -> impl IntoView {
+    let account = Resource::new(|| (), |_| get_account(None));
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let Ok(Some(account)) = account.await else { return ().into_any() };
+                let today = chrono::Utc::now().date_naive();
+                let deemed = account.deployment.as_ref().and_then(|d| match (d.completion_basis, d.completion_on) {
+                    (Some(CompletionBasis::Deemed), Some(on)) if on <= today => Some(on),
+                    _ => None,
+                });
+                let renewal = match account.irs_status {
+                    IrsStatus::DueForRenewal { ends_on, days_left } if superuser => Some((ends_on, days_left)),
+                    _ => None,
+                };
+                view! {
+                    {deemed.map(|on| view! {
+                        <div class="notice" role="status">
+                            "Your deployment project was deemed complete on " {long_date(on)}
+                            ": the Deployment Completion form was not returned within 21 days of go-live. "
+                            "Tickets raised since then are billable unless covered by the Issue Resolution Service."
+                        </div>
+                    })}
+                    {renewal.map(|(ends_on, days_left)| view! {
+                        <div class="notice" role="status" data-testid="irs-renewal">
+                            "Your Issue Resolution Service contract ends on " {long_date(ends_on)} " (in " {days_left} " days). "
+                            "Talk to your CyTrack account manager about renewing it."
+                        </div>
+                    })}
+                }
+                .into_any()
+            })}
+        </Suspense>
     }
 }

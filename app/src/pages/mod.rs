@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod accounts;
 pub mod auth;
 pub mod home;
 pub mod not_found;

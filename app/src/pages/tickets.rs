@@ -1,11 +1,12 @@
 //! The ticket list, the new-ticket form with its billing preview, and the ticket page.
 
+use crate::api::billing::{ticket_history, ticket_time, LogTime, ReclassifyTicket};
 use crate::api::tickets::{get_ticket, list_tickets, new_ticket_setup, PreviewContext, RaiseTicket, TicketFormSetup};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{
     field_message, short_time, ActionError, BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip,
 };
-use crate::domain::billing::classify;
+use crate::domain::billing::{classify, BillingTag};
 use crate::domain::tickets::{Priority, Product, TicketKind, TicketStatus, SUBJECT_MAX};
 use crate::dto::{TicketDetail, TicketDto, TicketFilter, UserDto};
 use leptos::prelude::*;
@@ -223,19 +224,38 @@ fn BillingPreview(preview: PreviewContext, kind: RwSignal<TicketKind>) -> impl I
 pub fn TicketPage() -> impl IntoView {
     view! {
         <Title text="Ticket"/>
-        <Guard need=Need::Active children=|_user: UserDto| view! { <TicketView/> }/>
+        <Guard need=Need::Active children=|user: UserDto| view! { <TicketView staff=user.is_staff()/> }/>
     }
 }
 
 #[component]
-fn TicketView() -> impl IntoView {
+fn TicketView(staff: bool) -> impl IntoView {
     let params = use_params_map();
-    let detail = Resource::new(move || params.read().get("id").unwrap_or_default(), get_ticket);
+    let reclassify = ServerAction::<ReclassifyTicket>::new();
+    let log_time = ServerAction::<LogTime>::new();
+    let changes = move || (reclassify.version().get(), log_time.version().get());
+    let detail =
+        Resource::new(move || (params.read().get("id").unwrap_or_default(), changes()), |(id, _)| get_ticket(id));
     view! {
+        <QueryError/>
+        <ActionError value=reclassify.value()/>
+        <ActionError value=log_time.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <TicketDetailView detail/> }.into_any(),
+                    Ok(detail) => {
+                        let id = detail.ticket.id.clone();
+                        view! {
+                            <TicketDetailView detail/>
+                            <div class="ticket-grid">
+                                <History ticket_id=id.clone() changes=Signal::derive(changes)/>
+                                <Show when=move || staff>
+                                    <StaffBilling ticket_id=id.clone() reclassify log_time/>
+                                </Show>
+                            </div>
+                        }
+                        .into_any()
+                    }
                     Err(e) if e.status() == 404 => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                 }
@@ -300,5 +320,90 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                 </dl>
             </aside>
         </div>
+    }
+}
+
+/// Every change to the ticket: who, when, from, to.
+#[component]
+fn History(ticket_id: String, changes: Signal<(usize, usize)>) -> impl IntoView {
+    let history = Resource::new(move || (ticket_id.clone(), changes.get()), |(id, _)| ticket_history(id));
+    view! {
+        <section class="card">
+            <h2>"History"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(rows) => view! {
+                            <ol class="history" data-testid="history">
+                                {rows.into_iter().map(|h| view! {
+                                    <li>
+                                        <span class="muted small">{short_time(h.created_at)} " · " {h.actor_name.unwrap_or_else(|| "CyTrack".into())}</span>
+                                        <div><strong>{h.field}</strong>
+                                            {h.old_value.map(|o| view! { <span class="old">{o}</span> " → " })}
+                                            <span>{h.new_value.unwrap_or_default()}</span>
+                                        </div>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Agents reclassify the ticket with a reason the customer reads, and log time worked.
+#[component]
+fn StaffBilling(
+    ticket_id: String,
+    reclassify: ServerAction<ReclassifyTicket>,
+    log_time: ServerAction<LogTime>,
+) -> impl IntoView {
+    let id = ticket_id.clone();
+    let time = Resource::new(move || (id.clone(), log_time.version().get()), |(id, _)| ticket_time(id));
+    let (reclassify_id, time_id) = (ticket_id.clone(), ticket_id);
+    view! {
+        <aside class="card">
+            <h2>"Reclassify"</h2>
+            <ActionForm action=reclassify attr:class="form compact">
+                <input type="hidden" name="ticket_id" value=reclassify_id/>
+                <label>"Tag"
+                    <select name="tag">
+                        {BillingTag::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Reason the customer will read" <textarea name="reason" rows="2" required></textarea></label>
+                {field_message(reclassify.value(), "reason")}
+                <button type="submit" class="button">"Reclassify"</button>
+            </ActionForm>
+            <h2>"Time"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match time.await {
+                        Ok(entries) => {
+                            let total: i32 = entries.iter().map(|e| e.minutes).sum();
+                            view! {
+                                <ul class="plain small">
+                                    {entries.into_iter().map(|e| view! { <li>{e.minutes} " min · " {e.author_name} " · " {e.note}</li> }).collect_view()}
+                                </ul>
+                                <p class="small"><strong data-testid="time-total">{total}</strong> " minutes in all"</p>
+                            }.into_any()
+                        }
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=log_time attr:class="form compact">
+                <input type="hidden" name="ticket_id" value=time_id/>
+                <div class="row">
+                    <label>"Minutes" <input type="number" name="minutes" min="1" max="1440" required/></label>
+                    <label>"Note" <input name="note"/></label>
+                </div>
+                {field_message(log_time.value(), "minutes")}
+                <button type="submit" class="button">"Log time"</button>
+            </ActionForm>
+        </aside>
     }
 }

@@ -2,6 +2,7 @@
 //! the answer; errors are mapped to the API's shape in exactly one place, `ApiError`.
 
 pub mod auth;
+pub mod billing;
 pub mod organizations;
 pub mod tickets;
 pub mod users;
@@ -14,7 +15,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
@@ -30,8 +31,17 @@ pub fn router() -> Router<AppState> {
         .route("/staff", post(users::create_staff))
         .route("/organizations", post(organizations::create).get(organizations::list))
         .route("/organizations/{id}", get(organizations::get))
+        .route("/organizations/{id}/deployment", put(billing::put_deployment))
+        .route("/organizations/{id}/irs-contracts", post(billing::add_irs_contract).get(billing::irs_contracts))
+        .route("/organizations/{id}/account", get(billing::account))
+        .route("/organizations/{id}/billing-export", get(billing::export))
+        .route("/organizations/{id}/billing-export.csv", get(billing::export_csv))
+        .route("/accounts", get(billing::accounts))
         .route("/tickets", post(tickets::create).get(tickets::list))
         .route("/tickets/{id}", get(tickets::get))
+        .route("/tickets/{id}/billing", post(billing::reclassify))
+        .route("/tickets/{id}/time-entries", post(billing::add_time_entry).get(billing::time_entries))
+        .route("/tickets/{id}/history", get(billing::history))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

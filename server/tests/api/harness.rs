@@ -13,7 +13,6 @@ pub const PASSWORD: &str = "a perfectly good password";
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    pub state: app::ssr::state::AppState,
 }
 
 /// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
@@ -56,7 +55,6 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-        state: built.state,
     }
 }
 
@@ -65,7 +63,6 @@ pub async fn spawn_app() -> TestApp {
 pub struct Person {
     pub token: String,
     pub id: String,
-    pub organization_id: Option<String>,
 }
 
 impl TestApp {
@@ -110,7 +107,6 @@ impl TestApp {
         Person {
             token: body["token"].as_str().unwrap().to_string(),
             id: body["user"]["id"].as_str().unwrap().to_string(),
-            organization_id: body["user"]["organization_id"].as_str().map(str::to_string),
         }
     }
 

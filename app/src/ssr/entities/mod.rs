@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table; they never leave the `ssr` module (see `dto` for the wire).
 
+pub mod completion_outstanding;
 pub mod counter;
 pub mod deployment;
 pub mod irs_contract;
@@ -10,4 +11,5 @@ pub mod session;
 pub mod ticket;
 pub mod ticket_comment;
 pub mod ticket_history;
+pub mod time_entry;
 pub mod user;

@@ -114,3 +114,12 @@ pub async fn existing(db: &impl ConnectionTrait, field: &str, id: &str) -> Resul
     };
     found.ok_or_else(|| field_error(field, "Choose an existing organisation.".into()))
 }
+
+/// An organisation named in a staff action's path: 404 when there is none.
+pub async fn visible_to_staff(db: &impl ConnectionTrait, id: &str) -> Result<organization::Model, AppError> {
+    let found = match looks_like_id(id) {
+        true => organization::Entity::find_by_id(id.to_string()).one(db).await?,
+        false => None,
+    };
+    found.ok_or_else(|| AppError::not_found("organisation"))
+}

@@ -156,23 +156,27 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    ticket_history::ActiveModel {
-        ticket_id: Set(model.id.clone()),
-        actor_id: Set(Some(actor.user_id.clone())),
-        field: Set("created".into()),
-        old_value: Set(None),
-        new_value: Set(Some(format!("{} · {}", billing.tag.as_str(), billing.reason))),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
+    record(
+        &txn,
+        &model.id,
+        Some(&actor.user_id),
+        "created",
+        None,
+        Some(billing_text(billing.tag, &billing.reason)),
+        now,
+    )
     .await?;
     txn.commit().await?;
     Ok(to_dtos(db, vec![model]).await?.remove(0))
 }
 
+/// How a billing tag and its reason read in the history.
+pub fn billing_text(tag: BillingTag, reason: &str) -> String {
+    format!("{} · {reason}", tag.as_str())
+}
+
 /// Shapes tickets for the wire, naming organisations and requesters in two queries per page.
-async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> Result<Vec<TicketDto>, AppError> {
+pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> Result<Vec<TicketDto>, AppError> {
     let org_ids: Vec<String> = models.iter().map(|t| t.organization_id.clone()).collect();
     let user_ids: Vec<String> = models.iter().map(|t| t.requester_id.clone()).collect();
     let orgs: HashMap<String, String> = organization::Entity::find()
@@ -210,7 +214,7 @@ async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> Resul
         .collect())
 }
 
-async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
+pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(db)
@@ -292,15 +296,44 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
     Ok(Page { items: to_dtos(db, models).await?, total })
 }
 
+/// The ticket with this id if the caller may see it; otherwise the same 404 as for no ticket.
+pub async fn visible(db: &impl ConnectionTrait, access: &Access, id: &str) -> Result<ticket::Model, AppError> {
+    let found = match looks_like_id(id) {
+        true => scoped(ticket::Entity::find_by_id(id.to_string()), access).one(db).await?,
+        false => None,
+    };
+    found.ok_or_else(|| AppError::not_found("ticket"))
+}
+
+/// Appends one change to a ticket's history.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    ticket_id: &str,
+    actor_id: Option<&str>,
+    field: &str,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    ticket_history::ActiveModel {
+        ticket_id: Set(ticket_id.to_string()),
+        actor_id: Set(actor_id.map(str::to_string)),
+        field: Set(field.into()),
+        old_value: Set(old_value),
+        new_value: Set(new_value),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 /// A ticket with its conversation; internal notes only for staff. Another organisation's ticket
 /// is exactly as absent as one that never existed.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<TicketDetail, AppError> {
     let access = actor.access()?;
-    let found = match looks_like_id(id) {
-        true => scoped(ticket::Entity::find_by_id(id.to_string()), &access).one(db).await?,
-        false => None,
-    };
-    let found = found.ok_or_else(|| AppError::not_found("ticket"))?;
+    let found = visible(db, &access, id).await?;
     let mut comments = ticket_comment::Entity::find().filter(ticket_comment::Column::TicketId.eq(found.id.as_str()));
     if matches!(access, Access::Customer(_)) {
         comments = comments.filter(ticket_comment::Column::Internal.eq(false));
@@ -340,4 +373,32 @@ mod tests {
         let at = DateTime::parse_from_rfc3339("2026-03-01T14:00:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(support_date(at), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
     }
+}
+
+/// Resolves ticket numbers people typed (`CT-000042`, `42`) to ids within one organisation.
+pub async fn ids_for_numbers(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    field: &str,
+    numbers: &str,
+) -> Result<Vec<String>, AppError> {
+    let mut ids = Vec::new();
+    for typed in numbers.split([',', ' ', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+        let digits = typed.trim_start_matches("CT-").trim_start_matches("ct-");
+        let found = match digits.parse::<i64>() {
+            Ok(number) => {
+                ticket::Entity::find()
+                    .filter(ticket::Column::OrganizationId.eq(organization_id))
+                    .filter(ticket::Column::Number.eq(number))
+                    .one(db)
+                    .await?
+            }
+            Err(_) => None,
+        };
+        match found {
+            Some(t) => ids.push(t.id),
+            None => return Err(field_error(field, format!("{typed} is not a ticket of this organisation."))),
+        }
+    }
+    Ok(ids)
 }
