@@ -138,9 +138,105 @@ pub struct TicketDto {
     pub queue: String,
     pub product: Option<Product>,
     pub assignee_id: Option<String>,
+    pub assignee_name: Option<String>,
     pub billing: BillingDto,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// The SLA clocks; absent once the ticket is resolved or closed.
+    pub sla: Option<SlaDto>,
+}
+
+/// SLA clocks, counted in business time and paused while awaiting the customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SlaDto {
+    /// None once CyTrack has responded.
+    pub first_response_due_at: Option<DateTime<Utc>>,
+    pub first_response_breached: bool,
+    pub resolution_due_at: DateTime<Utc>,
+    pub resolution_breached: bool,
+    /// Business minutes left to resolve; negative when overdue.
+    pub resolution_minutes_left: i64,
+    pub paused: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct QueueDto {
+    pub id: String,
+    pub name: String,
+    pub position: i32,
+    pub kinds: Vec<String>,
+    pub products: Vec<String>,
+    pub tags: Vec<String>,
+    /// Tickets in this queue that still need work.
+    pub open_count: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct QueueRequest {
+    pub name: String,
+    /// Routing order: lower first.
+    #[serde(default)]
+    pub position: i32,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub products: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct QueueEnvelope {
+    pub queue: QueueDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CommentRequest {
+    pub body: String,
+    /// Internal notes are for CyTrack staff only.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CommentEnvelope {
+    pub comment: CommentDto,
+}
+
+/// Fields to change; absent fields stay. `assignee_id: ""` unassigns.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UpdateTicketRequest {
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub priority: Option<String>,
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+    #[serde(default)]
+    pub queue: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BulkUpdateRequest {
+    pub ticket_ids: Vec<String>,
+    #[serde(flatten)]
+    pub changes: UpdateTicketRequest,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BulkUpdateResult {
+    pub updated: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,15 +283,19 @@ pub struct CreateTicketRequest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 pub struct TicketFilter {
+    /// One status, several comma-separated, or `open` for every status that still needs work.
     pub status: Option<String>,
     pub kind: Option<String>,
     pub priority: Option<String>,
     pub queue: Option<String>,
     pub billing: Option<String>,
     pub organization_id: Option<String>,
+    /// A user's id, `me`, or `none` for unassigned tickets.
     pub assignee_id: Option<String>,
     /// Text to find in the number, subject or description.
     pub q: Option<String>,
+    /// `priority` (most urgent, then oldest), `oldest`, `newest` (the default) or `updated`.
+    pub sort: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_people;
 mod m20261127_000002_tickets;
 mod m20261127_000003_billing;
+mod m20261127_000004_queues;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_people::Migration),
             Box::new(m20261127_000002_tickets::Migration),
             Box::new(m20261127_000003_billing::Migration),
+            Box::new(m20261127_000004_queues::Migration),
         ]
     }
 }

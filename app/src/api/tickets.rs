@@ -92,3 +92,79 @@ pub async fn new_ticket_setup() -> Result<TicketFormSetup, AppError> {
         Access::Staff(_) => Ok(TicketFormSetup::Staff(organizations::list(&state.db, &actor).await?)),
     }
 }
+
+#[server(prefix = "/rpc")]
+pub async fn reply(
+    ticket_id: String,
+    body: String,
+    internal: Option<String>,
+) -> Result<crate::dto::CommentDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let back = format!("/tickets/{ticket_id}");
+    let req = crate::dto::CommentRequest { body, internal: internal.is_some() };
+    let result = match actor().await {
+        Ok(actor) => {
+            crate::ssr::services::tickets::comment(&state.db, &actor, &ticket_id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(back))
+}
+
+/// Changes from the ticket page; empty fields stay as they are (`assignee_id` "none" unassigns).
+#[server(prefix = "/rpc")]
+pub async fn update_ticket(
+    ticket_id: String,
+    status: Option<String>,
+    priority: Option<String>,
+    assignee_id: Option<String>,
+    queue: Option<String>,
+) -> Result<TicketDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let back = format!("/tickets/{ticket_id}");
+    let keep = |v: Option<String>| v.filter(|s| !s.is_empty());
+    let req = crate::dto::UpdateTicketRequest {
+        status: keep(status),
+        priority: keep(priority),
+        assignee_id: keep(assignee_id).map(|a| if a == "none" { String::new() } else { a }),
+        queue: keep(queue),
+    };
+    let result = match actor().await {
+        Ok(actor) => {
+            crate::ssr::services::tickets::update(&state.db, &actor, &ticket_id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(back))
+}
+
+/// The same change to several tickets from the queue view (needs the hydrated page).
+#[server(prefix = "/rpc", input = Json)]
+pub async fn bulk_update(req: crate::dto::BulkUpdateRequest) -> Result<u64, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::tickets::bulk_update(&state.db, &actor().await?, req, chrono::Utc::now()).await
+}
+
+/// Everything the queue view shows around the list: queues with counts, and staff to assign to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueBoard {
+    pub queues: Vec<crate::dto::QueueDto>,
+    pub staff: Vec<(String, String)>,
+    pub me: String,
+}
+
+#[server(prefix = "/rpc")]
+pub async fn load_queue_board() -> Result<QueueBoard, AppError> {
+    use super::context::*;
+    use crate::ssr::services::{queues, tickets};
+    let state = state()?;
+    let actor = actor().await?;
+    Ok(QueueBoard {
+        queues: queues::list(&state.db, &actor).await?,
+        staff: tickets::staff_members(&state.db, &actor).await?,
+        me: actor.user_id.clone(),
+    })
+}

@@ -67,6 +67,9 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
     let manages = user.role.manages_accounts();
     view! {
         <nav class="nav">
+            <Show when=move || staff && active>
+                <A href="/queues">"Queues"</A>
+            </Show>
             <Show when=move || active>
                 <A href="/tickets">{if staff { "Tickets" } else { "My tickets" }}</A>
                 <A href="/tickets/new">"New ticket"</A>
@@ -91,6 +94,8 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
 pub enum Need {
     /// Any active account.
     Active,
+    /// Any active CyTrack staff member.
+    Staff,
     /// An active account manager or admin.
     AccountManager,
 }
@@ -113,7 +118,10 @@ where
                     Suspend::new(async move {
                         match auth.me.await {
                             Ok(Some(user)) if !user.is_active() => view! { <Redirect path="/awaiting-approval"/> }.into_any(),
-                            Ok(Some(user)) if need == Need::AccountManager && !user.role.manages_accounts() => {
+                            Ok(Some(user))
+                                if (need == Need::AccountManager && !user.role.manages_accounts())
+                                    || (need == Need::Staff && !user.is_staff()) =>
+                            {
                                 view! { <crate::pages::not_found::NotFound/> }.into_any()
                             }
                             Ok(Some(user)) => children(user).into_view().into_any(),

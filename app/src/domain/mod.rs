@@ -1,6 +1,8 @@
 //! Pure business rules and validated values, compiled for the server and the browser alike.
 
 pub mod billing;
+pub mod calendar;
 pub mod people;
+pub mod sla;
 pub mod text;
 pub mod tickets;

@@ -102,15 +102,6 @@ vocabulary!(
     }
 );
 
-/// The queue a new ticket lands in, by its kind.
-pub fn default_queue(kind: TicketKind) -> &'static str {
-    match kind {
-        TicketKind::Fault | TicketKind::Question => "Service Desk",
-        TicketKind::ChangeRequest | TicketKind::Macs | TicketKind::Upgrade => "MACS and Changes",
-        TicketKind::AfterHours => "After Hours",
-    }
-}
-
 /// The human ticket number: `CT-000123`.
 pub fn ticket_number(sequence: i64) -> String {
     format!("CT-{sequence:06}")
@@ -127,30 +118,209 @@ pub fn parse_description(input: &str) -> Result<String, String> {
     super::text::multi_line(input, "a description", DESCRIPTION_MAX)
 }
 
+/// Who is asking for a status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changer {
+    Staff,
+    /// The requester, or the organisation's superuser.
+    Customer,
+}
+
+/// Days after closing during which a customer may still reopen a ticket.
+pub const CUSTOMER_REOPEN_DAYS: i64 = 14;
+
+/// The status state machine. `days_since_closed` is Some for a closed ticket.
+pub fn check_transition(
+    from: TicketStatus,
+    to: TicketStatus,
+    who: Changer,
+    days_since_closed: Option<i64>,
+) -> Result<(), String> {
+    use TicketStatus::*;
+    if from == to {
+        return Ok(());
+    }
+    let allowed = match (who, from, to) {
+        (_, _, New) => false,
+        (Changer::Staff, Closed, Open) => true,
+        (Changer::Staff, Closed, _) => false,
+        (Changer::Staff, Resolved, _) => true,
+        (Changer::Staff, _, Closed) => false,
+        (Changer::Staff, _, _) => true,
+        (Changer::Customer, New | Open | AwaitingCustomer | OnHold, Resolved) => true,
+        (Changer::Customer, Resolved, Open) => true,
+        (Changer::Customer, Closed, Open) => days_since_closed.is_some_and(|d| d <= CUSTOMER_REOPEN_DAYS),
+        (Changer::Customer, _, _) => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(match (who, from, to) {
+        (_, _, New) => "A ticket cannot go back to New.".into(),
+        (Changer::Customer, Closed, Open) => format!(
+            "This ticket was closed more than {CUSTOMER_REOPEN_DAYS} days ago; raise a new ticket and mention {}.",
+            "its number"
+        ),
+        (Changer::Customer, _, _) => {
+            "You can resolve your ticket or reopen it; CyTrack sets the other statuses.".into()
+        }
+        (Changer::Staff, _, Closed) => "Resolve the ticket before closing it.".into(),
+        _ => format!("A ticket cannot move from {} to {}.", from.label(), to.label()),
+    })
+}
+
+/// Whether the SLA clock stands still in this status (waiting for the customer, or done).
+pub fn sla_paused(status: TicketStatus) -> bool {
+    matches!(status, TicketStatus::AwaitingCustomer)
+}
+
+/// Whether the ticket still needs work (it counts in queues and its clocks run).
+pub fn is_open(status: TicketStatus) -> bool {
+    !matches!(status, TicketStatus::Resolved | TicketStatus::Closed)
+}
+
+/// A queue's routing rule: empty lists match anything; the first queue that matches wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueRule {
+    pub name: String,
+    pub kinds: Vec<TicketKind>,
+    pub products: Vec<Product>,
+    pub tags: Vec<super::billing::BillingTag>,
+}
+
+impl QueueRule {
+    pub fn matches(&self, kind: TicketKind, product: Option<Product>, tag: super::billing::BillingTag) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&kind))
+            && (self.products.is_empty() || product.is_some_and(|p| self.products.contains(&p)))
+            && (self.tags.is_empty() || self.tags.contains(&tag))
+    }
+}
+
+/// The queue a new ticket lands in: the first rule (in order) that matches, else the last queue.
+pub fn route<'a>(
+    rules: &'a [QueueRule],
+    kind: TicketKind,
+    product: Option<Product>,
+    tag: super::billing::BillingTag,
+) -> Option<&'a str> {
+    rules.iter().find(|r| r.matches(kind, product, tag)).or(rules.last()).map(|r| r.name.as_str())
+}
+
+/// First-response and resolution targets, in business minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaTarget {
+    pub first_response_minutes: i64,
+    pub resolution_minutes: i64,
+}
+
+/// Defaults: P1 1 h / 4 h, P2 4 h / 1 business day, P3 1 / 3 business days, P4 2 / 5 business days.
+pub fn sla_target(priority: Priority, business_day_minutes: i64) -> SlaTarget {
+    let day = business_day_minutes;
+    let (first, resolution) = match priority {
+        Priority::P1 => (60, 4 * 60),
+        Priority::P2 => (4 * 60, day),
+        Priority::P3 => (day, 3 * day),
+        Priority::P4 => (2 * day, 5 * day),
+    };
+    SlaTarget { first_response_minutes: first, resolution_minutes: resolution }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kinds_route_to_queues() {
-        let cases = [
-            (TicketKind::Fault, "Service Desk"),
-            (TicketKind::Question, "Service Desk"),
-            (TicketKind::ChangeRequest, "MACS and Changes"),
-            (TicketKind::Macs, "MACS and Changes"),
-            (TicketKind::Upgrade, "MACS and Changes"),
-            (TicketKind::AfterHours, "After Hours"),
-        ];
-        for (kind, queue) in cases {
-            assert_eq!(default_queue(kind), queue, "{kind}");
-        }
-    }
 
     #[test]
     fn numbers_are_zero_padded() {
         assert_eq!(ticket_number(1), "CT-000001");
         assert_eq!(ticket_number(123), "CT-000123");
         assert_eq!(ticket_number(1_234_567), "CT-1234567");
+    }
+
+    #[test]
+    fn the_status_state_machine() {
+        use Changer::*;
+        use TicketStatus::*;
+        #[rustfmt::skip]
+        let table = [
+            (Staff, New, Open, None, true),
+            (Staff, Open, AwaitingCustomer, None, true),
+            (Staff, AwaitingCustomer, OnHold, None, true),
+            (Staff, OnHold, Resolved, None, true),
+            (Staff, Resolved, Closed, None, true),
+            (Staff, Resolved, Open, None, true),
+            (Staff, Open, Closed, None, false),
+            (Staff, Open, New, None, false),
+            (Staff, Closed, Open, Some(400), true),
+            (Staff, Closed, Resolved, Some(1), false),
+            (Customer, Open, Resolved, None, true),
+            (Customer, New, Resolved, None, true),
+            (Customer, Resolved, Open, None, true),
+            (Customer, Open, OnHold, None, false),
+            (Customer, Open, Closed, None, false),
+            (Customer, Closed, Open, Some(14), true),
+            (Customer, Closed, Open, Some(15), false),
+            (Customer, Resolved, Resolved, None, true),
+        ];
+        for (who, from, to, closed_days, ok) in table {
+            assert_eq!(
+                check_transition(from, to, who, closed_days).is_ok(),
+                ok,
+                "{who:?} {from} -> {to} ({closed_days:?})"
+            );
+        }
+        assert!(check_transition(Closed, Open, Customer, Some(30)).unwrap_err().contains("14 days"));
+    }
+
+    #[test]
+    fn routing_by_kind_product_and_tag() {
+        use super::super::billing::BillingTag as Tag;
+        let rules = vec![
+            QueueRule {
+                name: "After Hours".into(),
+                kinds: vec![TicketKind::AfterHours],
+                products: vec![],
+                tags: vec![],
+            },
+            QueueRule { name: "Deployments".into(), kinds: vec![], products: vec![], tags: vec![Tag::Deployment] },
+            QueueRule {
+                name: "Chat".into(),
+                kinds: vec![TicketKind::Fault],
+                products: vec![Product::Cychat],
+                tags: vec![],
+            },
+            QueueRule {
+                name: "MACS and Changes".into(),
+                kinds: vec![TicketKind::ChangeRequest, TicketKind::Macs, TicketKind::Upgrade],
+                products: vec![],
+                tags: vec![],
+            },
+            QueueRule { name: "Service Desk".into(), kinds: vec![], products: vec![], tags: vec![] },
+        ];
+        let cases = [
+            (TicketKind::AfterHours, None, Tag::Billable, "After Hours"),
+            (TicketKind::Fault, None, Tag::Deployment, "Deployments"),
+            (TicketKind::Fault, Some(Product::Cychat), Tag::Irs, "Chat"),
+            (TicketKind::Fault, Some(Product::Queues), Tag::Irs, "Service Desk"),
+            (TicketKind::Fault, None, Tag::Irs, "Service Desk"),
+            (TicketKind::Macs, Some(Product::Cychat), Tag::Billable, "MACS and Changes"),
+            (TicketKind::Question, None, Tag::Warranty, "Service Desk"),
+        ];
+        for (kind, product, tag, queue) in cases {
+            assert_eq!(route(&rules, kind, product, tag), Some(queue), "{kind} {product:?} {tag}");
+        }
+        assert_eq!(route(&[], TicketKind::Fault, None, Tag::Billable), None);
+    }
+
+    #[test]
+    fn sla_targets_by_priority() {
+        let cases =
+            [(Priority::P1, 60, 240), (Priority::P2, 240, 540), (Priority::P3, 540, 1620), (Priority::P4, 1080, 2700)];
+        for (priority, first, resolution) in cases {
+            let t = sla_target(priority, 540);
+            assert_eq!((t.first_response_minutes, t.resolution_minutes), (first, resolution), "{priority}");
+        }
+        assert!(sla_paused(TicketStatus::AwaitingCustomer) && !sla_paused(TicketStatus::Open));
+        assert!(is_open(TicketStatus::OnHold) && !is_open(TicketStatus::Resolved));
     }
 
     #[test]

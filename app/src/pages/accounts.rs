@@ -234,7 +234,7 @@ fn Export(organization_id: Signal<String>) -> impl IntoView {
         <section class="card">
             <h2>"Billing export"</h2>
             <form method="get" class="filters">
-                <input type="month" name="month" prop:value=month/>
+                <input type="month" name="month" value=month/>
                 <button type="submit" class="button">"Show"</button>
                 <a class="button" href=move || format!("/api/v1/organizations/{}/billing-export.csv?month={}", organization_id.get(), month())>"Download CSV"</a>
             </form>

@@ -4,5 +4,6 @@ pub mod accounts;
 pub mod auth;
 pub mod home;
 pub mod not_found;
+pub mod queues;
 pub mod registrations;
 pub mod tickets;

@@ -1,7 +1,10 @@
 //! The ticket list, the new-ticket form with its billing preview, and the ticket page.
 
 use crate::api::billing::{ticket_history, ticket_time, LogTime, ReclassifyTicket};
-use crate::api::tickets::{get_ticket, list_tickets, new_ticket_setup, PreviewContext, RaiseTicket, TicketFormSetup};
+use crate::api::tickets::{
+    get_ticket, list_tickets, load_queue_board, new_ticket_setup, PreviewContext, RaiseTicket, Reply, TicketFormSetup,
+    UpdateTicket,
+};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{
     field_message, short_time, ActionError, BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip,
@@ -80,7 +83,7 @@ fn TicketList(user: UserDto) -> impl IntoView {
             <a class="button primary" href="/tickets/new">"Raise a ticket"</a>
         </section>
         <form class="filters" method="get" action="/tickets">
-            <input type="search" name="q" placeholder="Search number, subject or description" prop:value=move || query.read().get("q").unwrap_or_default()/>
+            <input type="search" name="q" placeholder="Search number, subject or description" value=move || query.read().get("q").unwrap_or_default()/>
             <select name="status">
                 <option value="">"Any status"</option>
                 {TicketStatus::ALL
@@ -233,20 +236,27 @@ fn TicketView(staff: bool) -> impl IntoView {
     let params = use_params_map();
     let reclassify = ServerAction::<ReclassifyTicket>::new();
     let log_time = ServerAction::<LogTime>::new();
-    let changes = move || (reclassify.version().get(), log_time.version().get());
+    let reply = ServerAction::<Reply>::new();
+    let update = ServerAction::<UpdateTicket>::new();
+    let changes =
+        move || reclassify.version().get() + log_time.version().get() + reply.version().get() + update.version().get();
     let detail =
         Resource::new(move || (params.read().get("id").unwrap_or_default(), changes()), |(id, _)| get_ticket(id));
     view! {
         <QueryError/>
         <ActionError value=reclassify.value()/>
         <ActionError value=log_time.value()/>
+        <ActionError value=reply.value()/>
+        <ActionError value=update.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => {
                         let id = detail.ticket.id.clone();
+                        let ticket = detail.ticket.clone();
                         view! {
                             <TicketDetailView detail/>
+                            <TicketActions ticket staff reply update/>
                             <div class="ticket-grid">
                                 <History ticket_id=id.clone() changes=Signal::derive(changes)/>
                                 <Show when=move || staff>
@@ -283,6 +293,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                 </p>
             </div>
         </section>
+        {t.sla.clone().map(|sla| view! { <SlaLine sla/> })}
         <div class="ticket-grid">
             <section class="card">
                 <h2>"Description"</h2>
@@ -315,6 +326,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                 <h2>"Details"</h2>
                 <dl>
                     <dt>"Raised by"</dt><dd>{t.requester_name.clone()}</dd>
+                    <dt>"Assignee"</dt><dd>{t.assignee_name.clone().unwrap_or_else(|| "Unassigned".into())}</dd>
                     <dt>"Raised"</dt><dd>{short_time(t.created_at)}</dd>
                     <dt>"Updated"</dt><dd>{short_time(t.updated_at)}</dd>
                 </dl>
@@ -325,7 +337,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
 
 /// Every change to the ticket: who, when, from, to.
 #[component]
-fn History(ticket_id: String, changes: Signal<(usize, usize)>) -> impl IntoView {
+fn History(ticket_id: String, changes: Signal<usize>) -> impl IntoView {
     let history = Resource::new(move || (ticket_id.clone(), changes.get()), |(id, _)| ticket_history(id));
     view! {
         <section class="card">
@@ -405,5 +417,131 @@ fn StaffBilling(
                 <button type="submit" class="button">"Log time"</button>
             </ActionForm>
         </aside>
+    }
+}
+
+/// Replying, and moving the ticket along: staff set status, priority, assignee and queue; a
+/// customer resolves or reopens.
+#[component]
+fn TicketActions(
+    ticket: TicketDto,
+    staff: bool,
+    reply: ServerAction<Reply>,
+    update: ServerAction<UpdateTicket>,
+) -> impl IntoView {
+    let closed = ticket.status == TicketStatus::Closed;
+    let id = ticket.id.clone();
+    let reply_form = (staff || !closed).then(|| {
+        let id = id.clone();
+        view! {
+            <ActionForm action=reply attr:class="form">
+                <input type="hidden" name="ticket_id" value=id/>
+                <label>{if staff { "Reply or note" } else { "Reply to CyTrack" }}
+                    <textarea name="body" rows="4" required></textarea>
+                </label>
+                {field_message(reply.value(), "body")}
+                <div class="row-inline">
+                    {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on"/> "Internal note (never shown to the customer)"</label> })}
+                    <button type="submit" class="button primary">"Send"</button>
+                </div>
+            </ActionForm>
+        }
+    });
+    let controls = if staff {
+        view! { <StaffControls ticket=ticket.clone() update/> }.into_any()
+    } else {
+        let (label, to) = match ticket.status {
+            TicketStatus::Resolved | TicketStatus::Closed => ("Reopen ticket", "open"),
+            _ => ("Mark as resolved", "resolved"),
+        };
+        view! {
+            <ActionForm action=update attr:class="inline">
+                <input type="hidden" name="ticket_id" value=id.clone()/>
+                <input type="hidden" name="status" value=to/>
+                <button type="submit" class="button">{label}</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card">
+            <h2>"Respond"</h2>
+            {reply_form}
+            {controls}
+        </section>
+    }
+}
+
+#[component]
+fn StaffControls(ticket: TicketDto, update: ServerAction<UpdateTicket>) -> impl IntoView {
+    let board = Resource::new(|| (), |_| load_queue_board());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let ticket = ticket.clone();
+                Suspend::new(async move {
+                    let Ok(board) = board.await else { return ().into_any() };
+                    view! {
+                        <ActionForm action=update attr:class="form compact">
+                            <input type="hidden" name="ticket_id" value=ticket.id.clone()/>
+                            <div class="row">
+                                <label>"Status"
+                                    <select name="status">
+                                        {TicketStatus::ALL.iter().map(|s| view! { <option value=s.as_str() selected=*s == ticket.status>{s.label()}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                                <label>"Priority"
+                                    <select name="priority">
+                                        {Priority::ALL.iter().map(|p| view! { <option value=p.as_str() selected=*p == ticket.priority>{p.label()}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                                <label>"Assignee"
+                                    <select name="assignee_id">
+                                        <option value="none" selected=ticket.assignee_id.is_none()>"Unassigned"</option>
+                                        {board.staff.iter().map(|(id, name)| view! { <option value=id.clone() selected=ticket.assignee_id.as_deref() == Some(id.as_str())>{name.clone()}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                                <label>"Queue"
+                                    <select name="queue">
+                                        {board.queues.iter().map(|q| view! { <option value=q.name.clone() selected=q.name == ticket.queue>{q.name.clone()}</option> }).collect_view()}
+                                    </select>
+                                </label>
+                            </div>
+                            <button type="submit" class="button">"Update ticket"</button>
+                        </ActionForm>
+                    }
+                    .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Time left on the SLA clocks, as people read it.
+#[component]
+pub fn SlaLine(sla: crate::dto::SlaDto) -> impl IntoView {
+    let left = sla.resolution_minutes_left;
+    let text = if sla.paused {
+        "SLA paused: awaiting the customer".to_string()
+    } else if left < 0 {
+        format!("Resolution overdue by {}", duration(-left))
+    } else {
+        format!("{} business time left to resolve", duration(left))
+    };
+    let class = if sla.resolution_breached || sla.first_response_breached { "sla breached" } else { "sla" };
+    view! {
+        <p class=class data-testid="sla">
+            {text}
+            {sla.first_response_breached.then(|| " · first response overdue")}
+        </p>
+    }
+}
+
+/// Minutes as "2 h 05 min" or "35 min".
+pub fn duration(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02} min"),
     }
 }

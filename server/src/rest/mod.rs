@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod billing;
 pub mod organizations;
+pub mod queues;
 pub mod tickets;
 pub mod users;
 
@@ -38,7 +39,11 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}/billing-export.csv", get(billing::export_csv))
         .route("/accounts", get(billing::accounts))
         .route("/tickets", post(tickets::create).get(tickets::list))
-        .route("/tickets/{id}", get(tickets::get))
+        .route("/tickets/bulk", post(tickets::bulk_update))
+        .route("/tickets/{id}", get(tickets::get).patch(tickets::update))
+        .route("/tickets/{id}/comments", post(tickets::comment))
+        .route("/queues", get(queues::list).post(queues::create))
+        .route("/queues/{id}", put(queues::update))
         .route("/tickets/{id}/billing", post(billing::reclassify))
         .route("/tickets/{id}/time-entries", post(billing::add_time_entry).get(billing::time_entries))
         .route("/tickets/{id}/history", get(billing::history))

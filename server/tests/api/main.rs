@@ -6,5 +6,7 @@ mod harness;
 mod auth;
 mod billing;
 mod errors;
+mod matrix;
 mod registrations;
 mod tickets;
+mod workflow;

@@ -20,7 +20,7 @@ async fn a_customer_raises_a_ticket_and_finds_it() {
     let ticket = &body["ticket"];
     assert_eq!(ticket["number"], "CT-000001");
     assert_eq!(ticket["status"], "new");
-    assert_eq!(ticket["queue"], "Service Desk");
+    assert_eq!(ticket["queue"], "Deployments", "not live yet: routed to the deployment team");
     assert_eq!(ticket["organization_id"], org.as_str());
     assert_eq!(ticket["requester_id"], jo.id.as_str());
     assert_eq!(ticket["billing"]["tag"], "deployment", "no deployment recorded yet");

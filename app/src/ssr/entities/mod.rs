@@ -7,6 +7,7 @@ pub mod irs_contract;
 pub mod login_failure;
 pub mod organization;
 pub mod organization_domain;
+pub mod queue;
 pub mod session;
 pub mod ticket;
 pub mod ticket_comment;

@@ -22,6 +22,13 @@ pub struct Model {
     pub billing_manual: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub first_response_at: Option<DateTimeUtc>,
+    pub resolved_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    /// When the SLA clock last stopped (awaiting the customer); None while it runs.
+    pub paused_since: Option<DateTimeUtc>,
+    /// Business minutes the SLA clock has stood still, before `paused_since`.
+    pub paused_minutes: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

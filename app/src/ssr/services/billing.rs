@@ -468,8 +468,8 @@ pub async fn history(db: &impl ConnectionTrait, actor: &Actor, ticket_id: &str) 
     let found = visible(db, &access, ticket_id).await?;
     let mut query = ticket_history::Entity::find().filter(ticket_history::Column::TicketId.eq(found.id.as_str()));
     if matches!(access, Access::Customer(_)) {
-        // Time worked is CyTrack's internal bookkeeping.
-        query = query.filter(ticket_history::Column::Field.ne("time"));
+        // Internal notes and time worked are CyTrack's own; customers never see them, not even as events.
+        query = query.filter(ticket_history::Column::Field.is_not_in(["time", "note"]));
     }
     let rows = query.order_by_asc(ticket_history::Column::Id).all(db).await?;
     let names = user_names(db, rows.iter().filter_map(|r| r.actor_id.clone()).collect()).await?;

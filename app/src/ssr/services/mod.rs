@@ -5,6 +5,7 @@ pub mod billing;
 pub mod organizations;
 pub mod passwords;
 pub mod people;
+pub mod queues;
 pub mod tickets;
 
 /// A new public id.

@@ -5,10 +5,17 @@ use super::new_id;
 use super::organizations;
 use super::people::field_error;
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
+use crate::domain::calendar::BusinessCalendar;
+use crate::domain::sla::ClockState;
+use crate::domain::text::multi_line;
 use crate::domain::tickets::{
-    default_queue, parse_description, parse_subject, ticket_number, Priority, Product, TicketKind, TicketStatus,
+    check_transition, parse_description, parse_subject, route, ticket_number, Changer, Priority, Product, TicketKind,
+    TicketStatus,
 };
-use crate::dto::{paging, BillingDto, CommentDto, CreateTicketRequest, Page, TicketDetail, TicketDto, TicketFilter};
+use crate::dto::{
+    paging, BillingDto, BulkUpdateRequest, CommentDto, CommentRequest, CreateTicketRequest, Page, SlaDto, TicketDetail,
+    TicketDto, TicketFilter, UpdateTicketRequest,
+};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::entities::{
@@ -132,6 +139,8 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     };
     let facts = billing_facts(db, &organization_id, new.kind, support_date(now), false).await?;
     let billing = classify(&facts);
+    let rules = super::queues::rules(db).await?;
+    let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
 
     let txn = db.begin().await?;
     let number = next_number(&txn).await?;
@@ -145,7 +154,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         kind: Set(new.kind.as_str().into()),
         priority: Set(new.priority.as_str().into()),
         status: Set(TicketStatus::New.as_str().into()),
-        queue: Set(default_queue(new.kind).into()),
+        queue: Set(queue),
         product: Set(new.product.map(|p| p.as_str().to_string())),
         assignee_id: Set(None),
         billing_tag: Set(billing.tag.as_str().into()),
@@ -153,6 +162,11 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         billing_manual: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
+        first_response_at: Set(None),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        paused_since: Set(None),
+        paused_minutes: Set(0),
     }
     .insert(&txn)
     .await?;
@@ -178,7 +192,10 @@ pub fn billing_text(tag: BillingTag, reason: &str) -> String {
 /// Shapes tickets for the wire, naming organisations and requesters in two queries per page.
 pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> Result<Vec<TicketDto>, AppError> {
     let org_ids: Vec<String> = models.iter().map(|t| t.organization_id.clone()).collect();
-    let user_ids: Vec<String> = models.iter().map(|t| t.requester_id.clone()).collect();
+    let user_ids: Vec<String> =
+        models.iter().flat_map(|t| std::iter::once(t.requester_id.clone()).chain(t.assignee_id.clone())).collect();
+    let calendar = calendar();
+    let now = Utc::now();
     let orgs: HashMap<String, String> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(org_ids))
         .all(db)
@@ -189,29 +206,61 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
     let names = user_names(db, user_ids).await?;
     Ok(models
         .into_iter()
-        .map(|t| TicketDto {
-            number: ticket_number(t.number),
-            organization_name: orgs.get(&t.organization_id).cloned().unwrap_or_default(),
-            requester_name: names.get(&t.requester_id).cloned().unwrap_or_default(),
-            kind: TicketKind::parse(&t.kind).unwrap_or(TicketKind::Question),
-            priority: Priority::parse(&t.priority).unwrap_or(Priority::P3),
-            status: TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Open),
-            product: t.product.as_deref().and_then(|p| Product::parse(p).ok()),
-            billing: BillingDto {
-                tag: BillingTag::parse(&t.billing_tag).unwrap_or(BillingTag::Billable),
-                reason: t.billing_reason,
-            },
-            id: t.id,
-            organization_id: t.organization_id,
-            requester_id: t.requester_id,
-            subject: t.subject,
-            description: t.description,
-            queue: t.queue,
-            assignee_id: t.assignee_id,
-            created_at: t.created_at,
-            updated_at: t.updated_at,
+        .map(|t| {
+            let status = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Open);
+            let priority = Priority::parse(&t.priority).unwrap_or(Priority::P3);
+            let sla = clock_state(&t).clocks(&calendar, priority, status, now).map(|c| SlaDto {
+                first_response_due_at: c.first_response_due_at,
+                first_response_breached: c.first_response_breached,
+                resolution_due_at: c.resolution_due_at,
+                resolution_breached: c.resolution_breached,
+                resolution_minutes_left: c.resolution_minutes_left,
+                paused: c.paused,
+            });
+            TicketDto {
+                number: ticket_number(t.number),
+                assignee_name: t.assignee_id.as_ref().and_then(|a| names.get(a).cloned()),
+                first_response_at: t.first_response_at,
+                resolved_at: t.resolved_at,
+                sla,
+                organization_name: orgs.get(&t.organization_id).cloned().unwrap_or_default(),
+                requester_name: names.get(&t.requester_id).cloned().unwrap_or_default(),
+                kind: TicketKind::parse(&t.kind).unwrap_or(TicketKind::Question),
+                priority,
+                status,
+                product: t.product.as_deref().and_then(|p| Product::parse(p).ok()),
+                billing: BillingDto {
+                    tag: BillingTag::parse(&t.billing_tag).unwrap_or(BillingTag::Billable),
+                    reason: t.billing_reason,
+                },
+                id: t.id,
+                organization_id: t.organization_id,
+                requester_id: t.requester_id,
+                subject: t.subject,
+                description: t.description,
+                queue: t.queue,
+                assignee_id: t.assignee_id,
+                created_at: t.created_at,
+                updated_at: t.updated_at,
+            }
         })
         .collect())
+}
+
+/// The business calendar SLA clocks count in. Until admins can edit it (settings), the default.
+pub fn calendar() -> BusinessCalendar {
+    BusinessCalendar::sydney_default()
+}
+
+fn clock_state(t: &ticket::Model) -> ClockState {
+    ClockState {
+        created_at: t.created_at,
+        first_response_at: t.first_response_at,
+        resolved_at: t.resolved_at,
+        closed_at: t.closed_at,
+        paused_since: t.paused_since,
+        paused_minutes: t.paused_minutes,
+    }
 }
 
 pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
@@ -249,8 +298,13 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
     let mut check = FieldCheck::default();
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     if let Some(v) = given(&filter.status) {
-        if let Some(s) = check.take("status", TicketStatus::parse(&v)) {
-            query = query.filter(ticket::Column::Status.eq(s.as_str()));
+        let wanted: Result<Vec<&str>, String> = if v == "open" {
+            Ok(super::queues::open_statuses())
+        } else {
+            v.split(',').map(|s| TicketStatus::parse(s.trim()).map(|s| s.as_str())).collect()
+        };
+        if let Some(statuses) = check.take("status", wanted) {
+            query = query.filter(ticket::Column::Status.is_in(statuses));
         }
     }
     if let Some(v) = given(&filter.kind) {
@@ -275,8 +329,11 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
     if let Some(v) = given(&filter.organization_id) {
         query = query.filter(ticket::Column::OrganizationId.eq(v));
     }
-    if let Some(v) = given(&filter.assignee_id) {
-        query = query.filter(ticket::Column::AssigneeId.eq(v));
+    match given(&filter.assignee_id).as_deref() {
+        Some("none") => query = query.filter(ticket::Column::AssigneeId.is_null()),
+        Some("me") => query = query.filter(ticket::Column::AssigneeId.eq(actor.user_id.as_str())),
+        Some(v) => query = query.filter(ticket::Column::AssigneeId.eq(v)),
+        None => {}
     }
     if let Some(q) = given(&filter.q) {
         if q.chars().count() > 200 {
@@ -286,13 +343,18 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
     }
     let (page, per_page) = paging(filter.page, filter.per_page);
     let total = query.clone().count(db).await?;
-    let models = query
-        .order_by_desc(ticket::Column::CreatedAt)
-        .order_by_desc(ticket::Column::Number)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    query = match given(&filter.sort).as_deref() {
+        None | Some("newest") => query.order_by_desc(ticket::Column::CreatedAt).order_by_desc(ticket::Column::Number),
+        Some("oldest") => query.order_by_asc(ticket::Column::CreatedAt).order_by_asc(ticket::Column::Number),
+        Some("updated") => query.order_by_desc(ticket::Column::UpdatedAt).order_by_desc(ticket::Column::Number),
+        // p1 < p2 < ... as text, so ascending priority is most urgent first.
+        Some("priority") => query
+            .order_by_asc(ticket::Column::Priority)
+            .order_by_asc(ticket::Column::CreatedAt)
+            .order_by_asc(ticket::Column::Number),
+        Some(_) => return Err(field_error("sort", "Sort by priority, oldest, newest or updated.".into())),
+    };
+    let models = query.offset((page - 1) * per_page).limit(per_page).all(db).await?;
     Ok(Page { items: to_dtos(db, models).await?, total })
 }
 
@@ -401,4 +463,241 @@ pub async fn ids_for_numbers(
         }
     }
     Ok(ids)
+}
+
+fn changer(access: &Access) -> Changer {
+    match access {
+        Access::Staff(_) => Changer::Staff,
+        Access::Customer(_) => Changer::Customer,
+    }
+}
+
+/// A public reply or an internal note. Replies move the ticket along: CyTrack's first public reply
+/// opens a new ticket, a customer's reply brings a ticket that waited on them (or was resolved)
+/// back to open.
+pub async fn comment<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    ticket_id: &str,
+    req: CommentRequest,
+    now: DateTime<Utc>,
+) -> Result<CommentDto, AppError> {
+    let access = actor.access()?;
+    if req.internal && matches!(access, Access::Customer(_)) {
+        return Err(AppError::forbidden("Internal notes are for CyTrack staff."));
+    }
+    let body = multi_line(&req.body, "a reply", 20_000).map_err(|m| field_error("body", m))?;
+    let found = visible(db, &access, ticket_id).await?;
+    let status = TicketStatus::parse(&found.status).unwrap_or(TicketStatus::Open);
+    let staff = matches!(access, Access::Staff(_));
+    if status == TicketStatus::Closed && !staff {
+        return Err(AppError::rule(
+            "ticket_closed",
+            "This ticket is closed; reopen it to reply, or raise a new ticket.",
+        ));
+    }
+    let next = match (staff, req.internal, status) {
+        (true, false, TicketStatus::New) => Some(TicketStatus::Open),
+        (false, _, TicketStatus::AwaitingCustomer | TicketStatus::Resolved) => Some(TicketStatus::Open),
+        _ => None,
+    };
+    let txn = db.begin().await?;
+    let comment = ticket_comment::ActiveModel {
+        id: Set(new_id()),
+        ticket_id: Set(found.id.clone()),
+        author_id: Set(actor.user_id.clone()),
+        body: Set(body),
+        internal: Set(req.internal),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let field = if req.internal { "note" } else { "reply" };
+    record(
+        &txn,
+        &found.id,
+        Some(&actor.user_id),
+        field,
+        None,
+        Some(if staff { "CyTrack" } else { "customer" }.into()),
+        now,
+    )
+    .await?;
+    let first_response = staff && !req.internal && found.first_response_at.is_none();
+    let mut state = clock_state(&found);
+    if first_response {
+        state.first_response_at = Some(now);
+    }
+    if let Some(to) = next {
+        state = state.after_status_change(&calendar(), status, to, now);
+        record(
+            &txn,
+            &found.id,
+            Some(&actor.user_id),
+            "status",
+            Some(status.as_str().into()),
+            Some(to.as_str().into()),
+            now,
+        )
+        .await?;
+    }
+    let mut model: ticket::ActiveModel = found.into();
+    if let Some(to) = next {
+        model.status = Set(to.as_str().into());
+    }
+    set_clock(&mut model, state);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    txn.commit().await?;
+    Ok(CommentDto {
+        author_name: actor.name.clone(),
+        id: comment.id,
+        author_id: comment.author_id,
+        body: comment.body,
+        internal: comment.internal,
+        created_at: comment.created_at,
+    })
+}
+
+fn set_clock(model: &mut ticket::ActiveModel, state: ClockState) {
+    model.first_response_at = Set(state.first_response_at);
+    model.resolved_at = Set(state.resolved_at);
+    model.closed_at = Set(state.closed_at);
+    model.paused_since = Set(state.paused_since);
+    model.paused_minutes = Set(state.paused_minutes);
+}
+
+/// Changes status, priority, assignee or queue. Customers may only resolve or reopen.
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    ticket_id: &str,
+    req: UpdateTicketRequest,
+    now: DateTime<Utc>,
+) -> Result<TicketDto, AppError> {
+    let txn = db.begin().await?;
+    let updated = update_in(&txn, actor, ticket_id, &req, now).await?;
+    txn.commit().await?;
+    Ok(to_dtos(db, vec![updated]).await?.remove(0))
+}
+
+/// The same change to many tickets, all or nothing (staff).
+pub async fn bulk_update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: BulkUpdateRequest,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    actor.staff()?;
+    if req.ticket_ids.is_empty() || req.ticket_ids.len() > 200 {
+        return Err(field_error("ticket_ids", "Choose between 1 and 200 tickets.".into()));
+    }
+    let txn = db.begin().await?;
+    for id in &req.ticket_ids {
+        update_in(&txn, actor, id, &req.changes, now).await.map_err(|mut e| {
+            e.message = format!("{} Nothing was changed.", e.message);
+            e
+        })?;
+    }
+    txn.commit().await?;
+    Ok(req.ticket_ids.len() as u64)
+}
+
+async fn update_in(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_id: &str,
+    req: &UpdateTicketRequest,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, AppError> {
+    let access = actor.access()?;
+    let who = changer(&access);
+    let given = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_string());
+    if who == Changer::Customer && (req.priority.is_some() || req.assignee_id.is_some() || req.queue.is_some()) {
+        return Err(AppError::forbidden(
+            "You can resolve or reopen your ticket; CyTrack sets priority, queue and assignee.",
+        ));
+    }
+    let mut check = FieldCheck::default();
+    let status = given(&req.status).and_then(|s| check.take("status", TicketStatus::parse(&s)));
+    let priority = given(&req.priority).and_then(|p| check.take("priority", Priority::parse(&p)));
+    check.finish()?;
+    let found = visible(db, &access, ticket_id).await?;
+    let number = ticket_number(found.number);
+    let from = TicketStatus::parse(&found.status).unwrap_or(TicketStatus::Open);
+    let mut state = clock_state(&found);
+    let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
+    let mut model: ticket::ActiveModel = found.clone().into();
+
+    if let Some(to) = status.filter(|to| *to != from) {
+        let days_closed = found.closed_at.map(|at| (now - at).num_days());
+        check_transition(from, to, who, days_closed)
+            .map_err(|m| AppError::rule("invalid_transition", format!("{number}: {m}")))?;
+        state = state.after_status_change(&calendar(), from, to, now);
+        model.status = Set(to.as_str().into());
+        changes.push(("status", Some(from.as_str().into()), Some(to.as_str().into())));
+    }
+    if let Some(p) = priority.filter(|p| p.as_str() != found.priority) {
+        model.priority = Set(p.as_str().into());
+        changes.push(("priority", Some(found.priority.clone()), Some(p.as_str().into())));
+    }
+    if let Some(assignee) = given(&req.assignee_id) {
+        let assignee = match assignee.as_str() {
+            "" => None,
+            id => Some(staff_member(db, id).await?),
+        };
+        if assignee.as_ref().map(|(id, _)| id) != found.assignee_id.as_ref() {
+            let old_name = match &found.assignee_id {
+                Some(id) => user_names(db, vec![id.clone()]).await?.remove(id),
+                None => None,
+            };
+            model.assignee_id = Set(assignee.as_ref().map(|(id, _)| id.clone()));
+            changes.push(("assignee", old_name, assignee.map(|(_, name)| name)));
+        }
+    }
+    if let Some(queue) = given(&req.queue) {
+        let queue = super::queues::existing_name(db, &queue).await?;
+        if queue != found.queue {
+            model.queue = Set(queue.clone());
+            changes.push(("queue", Some(found.queue.clone()), Some(queue)));
+        }
+    }
+    if changes.is_empty() {
+        return Ok(found);
+    }
+    set_clock(&mut model, state);
+    model.updated_at = Set(now);
+    let updated = model.update(db).await?;
+    for (field, old, new) in changes {
+        record(db, &updated.id, Some(&actor.user_id), field, old, new, now).await?;
+    }
+    Ok(updated)
+}
+
+/// An active CyTrack staff member, by id: (id, name); a field error otherwise.
+async fn staff_member(db: &impl ConnectionTrait, id: &str) -> Result<(String, String), AppError> {
+    use crate::domain::people::{Role, UserStatus};
+    let found = match looks_like_id(id) {
+        true => user::Entity::find_by_id(id.to_string()).one(db).await?,
+        false => None,
+    };
+    match found {
+        Some(u) if u.role != Role::Customer.as_str() && u.status == UserStatus::Active.as_str() => Ok((u.id, u.name)),
+        _ => Err(field_error("assignee_id", "Assign the ticket to an active CyTrack staff member.".into())),
+    }
+}
+
+/// CyTrack's active staff, for assignment lists.
+pub async fn staff_members(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
+    use crate::domain::people::{Role, UserStatus};
+    actor.staff()?;
+    Ok(user::Entity::find()
+        .filter(user::Column::Role.ne(Role::Customer.as_str()))
+        .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
+        .order_by_asc(user::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
 }

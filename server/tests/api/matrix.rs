@@ -1,0 +1,110 @@
+//! Every role against every endpoint: a table of who may do what, checked against the OpenAPI
+//! document so that a new endpoint without a row fails here.
+
+use crate::harness::*;
+use reqwest::StatusCode;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    Anonymous,
+    Customer,
+    Stranger,
+    Agent,
+    Manager,
+    Admin,
+}
+
+#[tokio::test]
+async fn every_role_against_every_endpoint() {
+    use Who::*;
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let customer = app.customer(&org, true).await;
+    let other = app.organization("Other", &[]).await;
+    let stranger = app.customer(&other, true).await;
+    let agent = app.staff("agent").await;
+    let manager = app.staff("account_manager").await;
+    let admin = app.admin().await;
+    let ticket = app.raise(&customer, "Matrix").await;
+    let t = ticket["id"].as_str().unwrap().to_string();
+    let (_, pending) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "P", "email": "p@pending.test", "password": PASSWORD, "company": "P"}),
+        )
+        .await;
+    let p = pending["user"]["id"].as_str().unwrap().to_string();
+    let (_, queues) = app.get("/api/v1/queues", &admin.token).await;
+    let q = queues["items"][0]["id"].as_str().unwrap().to_string();
+    let queue_body = json!({"name": queues["items"][0]["name"], "position": 1, "kinds": ["after_hours"]});
+
+    // (method, path template, concrete path, body, who -> expected status)
+    let o = org.as_str();
+    #[rustfmt::skip]
+    let rows: Vec<(&str, &str, String, serde_json::Value, Vec<(Who, u16)>)> = vec![
+        ("GET", "/api/v1/me", "/api/v1/me".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("GET", "/api/v1/users", "/api/v1/users".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 200), (Manager, 200)]),
+        ("POST", "/api/v1/users/{id}/reject", format!("/api/v1/users/{p}/reject"), json!({"reason": ""}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
+        ("POST", "/api/v1/users/{id}/approve", format!("/api/v1/users/{p}/approve"), json!({"organization_id": "x"}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
+        ("POST", "/api/v1/users/{id}/disable", format!("/api/v1/users/{}/disable", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 403), (Agent, 403), (Manager, 404)]),
+        ("POST", "/api/v1/staff", "/api/v1/staff".into(), json!({}), vec![(Anonymous, 401), (Customer, 422), (Admin, 422)]),
+        ("GET", "/api/v1/organizations", "/api/v1/organizations".into(), json!(null), vec![(Customer, 403), (Agent, 200)]),
+        ("POST", "/api/v1/organizations", "/api/v1/organizations".into(), json!({"name": ""}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
+        ("GET", "/api/v1/organizations/{id}", format!("/api/v1/organizations/{o}"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("PUT", "/api/v1/organizations/{id}/deployment", format!("/api/v1/organizations/{o}/deployment"), json!({"go_live_basis": "nope"}), vec![(Customer, 403), (Stranger, 403), (Agent, 403), (Manager, 422)]),
+        ("GET", "/api/v1/organizations/{id}/irs-contracts", format!("/api/v1/organizations/{o}/irs-contracts"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("POST", "/api/v1/organizations/{id}/irs-contracts", format!("/api/v1/organizations/{o}/irs-contracts"), json!({"starts_on": "x", "ends_on": "y"}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
+        ("GET", "/api/v1/organizations/{id}/account", format!("/api/v1/organizations/{o}/account"), json!(null), vec![(Customer, 200), (Stranger, 404), (Manager, 200)]),
+        ("GET", "/api/v1/organizations/{id}/billing-export", format!("/api/v1/organizations/{o}/billing-export"), json!(null), vec![(Customer, 403), (Agent, 403), (Manager, 200)]),
+        ("GET", "/api/v1/organizations/{id}/billing-export.csv", format!("/api/v1/organizations/{o}/billing-export.csv"), json!(null), vec![(Customer, 403), (Manager, 200)]),
+        ("GET", "/api/v1/accounts", "/api/v1/accounts".into(), json!(null), vec![(Customer, 403), (Agent, 403), (Manager, 200)]),
+        ("POST", "/api/v1/tickets", "/api/v1/tickets".into(), json!({}), vec![(Anonymous, 401), (Customer, 422), (Agent, 422)]),
+        ("GET", "/api/v1/tickets", "/api/v1/tickets".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("GET", "/api/v1/tickets/{id}", format!("/api/v1/tickets/{t}"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("PATCH", "/api/v1/tickets/{id}", format!("/api/v1/tickets/{t}"), json!({"status": "new"}), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("POST", "/api/v1/tickets/bulk", "/api/v1/tickets/bulk".into(), json!({"ticket_ids": []}), vec![(Customer, 403), (Agent, 422)]),
+        ("POST", "/api/v1/tickets/{id}/comments", format!("/api/v1/tickets/{t}/comments"), json!({"body": ""}), vec![(Customer, 422), (Stranger, 422), (Agent, 422)]),
+        ("POST", "/api/v1/tickets/{id}/billing", format!("/api/v1/tickets/{t}/billing"), json!({"tag": "x", "reason": ""}), vec![(Customer, 403), (Stranger, 403), (Agent, 422)]),
+        ("POST", "/api/v1/tickets/{id}/time-entries", format!("/api/v1/tickets/{t}/time-entries"), json!({"minutes": 0}), vec![(Customer, 403), (Agent, 422)]),
+        ("GET", "/api/v1/tickets/{id}/time-entries", format!("/api/v1/tickets/{t}/time-entries"), json!(null), vec![(Customer, 403), (Agent, 200)]),
+        ("GET", "/api/v1/tickets/{id}/history", format!("/api/v1/tickets/{t}/history"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("GET", "/api/v1/queues", "/api/v1/queues".into(), json!(null), vec![(Customer, 403), (Agent, 200)]),
+        ("POST", "/api/v1/queues", "/api/v1/queues".into(), json!({"name": ""}), vec![(Customer, 403), (Agent, 403), (Admin, 422)]),
+        ("PUT", "/api/v1/queues/{id}", format!("/api/v1/queues/{q}"), queue_body, vec![(Customer, 403), (Manager, 403), (Admin, 200)]),
+        ("POST", "/api/v1/auth/register", "/api/v1/auth/register".into(), json!({}), vec![(Anonymous, 422)]),
+        ("POST", "/api/v1/auth/login", "/api/v1/auth/login".into(), json!({}), vec![(Anonymous, 422)]),
+        ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout".into(), json!(null), vec![(Anonymous, 401)]),
+    ];
+
+    let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    let doc: serde_json::Value = res.json().await.unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, methods) in doc["paths"].as_object().unwrap() {
+        for method in methods.as_object().unwrap().keys() {
+            documented.insert(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    let covered: BTreeSet<String> = rows.iter().map(|(m, p, ..)| format!("{m} {p}")).collect();
+    let missing: Vec<&String> = documented.difference(&covered).collect();
+    assert!(missing.is_empty(), "endpoints without a row in the matrix: {missing:?}");
+
+    for (method, template, path, body, expectations) in rows {
+        for (who, expected) in expectations {
+            let token = match who {
+                Anonymous => None,
+                Customer => Some(customer.token.as_str()),
+                Stranger => Some(stranger.token.as_str()),
+                Agent => Some(agent.token.as_str()),
+                Manager => Some(manager.token.as_str()),
+                Admin => Some(admin.token.as_str()),
+            };
+            let body = (!body.is_null()).then(|| body.clone());
+            let (status, answer) = app.send(method, &path, token, body).await;
+            assert_eq!(status.as_u16(), expected, "{method} {template} as {who:?}: {answer}");
+            assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    }
+}
