@@ -528,3 +528,111 @@ mod tests {
         assert!(plain["error"].get("fields").is_none());
     }
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct IssueVoucherRequest {
+    pub minutes: i64,
+    /// `YYYY-MM-DD`, today or later.
+    pub expires_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VoucherDto {
+    pub id: String,
+    pub code: String,
+    pub minutes: i32,
+    pub remaining_minutes: i64,
+    pub reserved_minutes: i64,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub expired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VoucherEnvelope {
+    pub voucher: VoucherDto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BalanceDto {
+    pub available_minutes: i64,
+    pub reserved_minutes: i64,
+    pub expiring_soon_minutes: i64,
+    pub next_expiry_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VouchersDto {
+    pub vouchers: Vec<VoucherDto>,
+    pub balance: BalanceDto,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct LedgerEntryDto {
+    pub id: String,
+    /// `issue`, `reserve`, `release`, `redeem`, `refund` or `expire`.
+    pub kind: String,
+    pub minutes: i32,
+    pub voucher_id: String,
+    pub voucher_code: String,
+    pub ticket_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub redemption_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RedeemRequest {
+    pub minutes: i64,
+    /// Send the same key again to retry safely: the redemption happens once.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RedemptionDto {
+    pub id: String,
+    pub ticket_id: String,
+    pub minutes: i32,
+    pub created_at: DateTime<Utc>,
+    pub refunded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RedemptionResult {
+    pub redemption: RedemptionDto,
+    pub balance: BalanceDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RefundRequest {
+    pub reason: String,
+}
+
+/// One organisation's standing, for account managers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BalanceRow {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub available_minutes: i64,
+    pub reserved_minutes: i64,
+    pub expiring_soon_minutes: i64,
+    pub next_expiry_on: Option<NaiveDate>,
+    /// Redeemed minus refunded over the last 90 days.
+    pub redeemed_last_90_days: i64,
+    /// When the balance runs out at that pace.
+    pub runs_out_on: Option<NaiveDate>,
+}

@@ -7,6 +7,7 @@ mod m20261127_000001_people;
 mod m20261127_000002_tickets;
 mod m20261127_000003_billing;
 mod m20261127_000004_queues;
+mod m20261127_000005_vouchers;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_tickets::Migration),
             Box::new(m20261127_000003_billing::Migration),
             Box::new(m20261127_000004_queues::Migration),
+            Box::new(m20261127_000005_vouchers::Migration),
         ]
     }
 }

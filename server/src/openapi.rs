@@ -15,6 +15,8 @@ use utoipa::{Modify, OpenApi};
         rest::tickets::create, rest::tickets::list, rest::tickets::get, rest::tickets::update,
         rest::tickets::bulk_update, rest::tickets::comment,
         rest::queues::list, rest::queues::create, rest::queues::update,
+        rest::vouchers::issue, rest::vouchers::list, rest::vouchers::ledger, rest::vouchers::ledger_csv,
+        rest::vouchers::redeem, rest::vouchers::refund, rest::vouchers::balances,
         rest::billing::put_deployment, rest::billing::add_irs_contract, rest::billing::irs_contracts,
         rest::billing::account, rest::billing::accounts, rest::billing::reclassify, rest::billing::add_time_entry,
         rest::billing::time_entries, rest::billing::history, rest::billing::export, rest::billing::export_csv,

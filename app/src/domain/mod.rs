@@ -6,3 +6,4 @@ pub mod people;
 pub mod sla;
 pub mod text;
 pub mod tickets;
+pub mod vouchers;

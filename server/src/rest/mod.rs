@@ -7,6 +7,7 @@ pub mod organizations;
 pub mod queues;
 pub mod tickets;
 pub mod users;
+pub mod vouchers;
 
 use app::dto::ErrorBody;
 use app::error::AppError;
@@ -38,6 +39,12 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}/billing-export", get(billing::export))
         .route("/organizations/{id}/billing-export.csv", get(billing::export_csv))
         .route("/accounts", get(billing::accounts))
+        .route("/organizations/{id}/vouchers", post(vouchers::issue).get(vouchers::list))
+        .route("/organizations/{id}/ledger", get(vouchers::ledger))
+        .route("/organizations/{id}/ledger.csv", get(vouchers::ledger_csv))
+        .route("/tickets/{id}/redemptions", post(vouchers::redeem))
+        .route("/redemptions/{id}/refund", post(vouchers::refund))
+        .route("/vouchers/balances", get(vouchers::balances))
         .route("/tickets", post(tickets::create).get(tickets::list))
         .route("/tickets/bulk", post(tickets::bulk_update))
         .route("/tickets/{id}", get(tickets::get).patch(tickets::update))

@@ -13,6 +13,7 @@ pub const PASSWORD: &str = "a perfectly good password";
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
+    database_url: String,
 }
 
 /// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
@@ -41,8 +42,9 @@ pub async fn spawn_app() -> TestApp {
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let addr: SocketAddr = listener.local_addr().unwrap();
+    let database_url = fresh_database_url().await;
     let config = Config {
-        database_url: fresh_database_url().await,
+        database_url: database_url.clone(),
         jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
         admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
         cookie_secure: false,
@@ -55,6 +57,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        database_url,
     }
 }
 
@@ -66,6 +69,11 @@ pub struct Person {
 }
 
 impl TestApp {
+    /// A connection of the test's own to the portal's database, for what no endpoint does (time passing).
+    pub async fn database(&self) -> sea_orm::DatabaseConnection {
+        app::ssr::db::connect(&self.database_url).await.expect("the test database")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -9,4 +9,5 @@ mod errors;
 mod matrix;
 mod registrations;
 mod tickets;
+mod vouchers;
 mod workflow;

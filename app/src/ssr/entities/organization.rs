@@ -7,6 +7,8 @@ pub struct Model {
     pub id: String,
     pub name: String,
     pub created_at: DateTimeUtc,
+    /// Bumped by every ledger write: the row lock that serialises an organisation's ledger.
+    pub ledger_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod passwords;
 pub mod people;
 pub mod queues;
 pub mod tickets;
+pub mod vouchers;
 
 /// A new public id.
 pub fn new_id() -> String {

@@ -49,7 +49,9 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     }
     let txn = db.begin().await?;
     let org =
-        organization::ActiveModel { id: Set(new_id()), name: Set(name), created_at: Set(now) }.insert(&txn).await?;
+        organization::ActiveModel { id: Set(new_id()), name: Set(name), created_at: Set(now), ledger_version: Set(0) }
+            .insert(&txn)
+            .await?;
     for domain in &domains {
         let inserted =
             organization_domain::ActiveModel { domain: Set(domain.clone()), organization_id: Set(org.id.clone()) }

@@ -1,0 +1,677 @@
+//! Service vouchers: issuing, the append-only ledger, redemptions that cannot double-spend,
+//! refunds, reservations for after-hours work, and expiry.
+//!
+//! Every ledger write starts by bumping its organisation's `ledger_version` in the same
+//! transaction. On SQLite that first write takes the database's write lock before anything is
+//! read (so no transaction ever upgrades from read to write and fails busy); on PostgreSQL it
+//! takes the organisation's row lock, which serialises writers across portal processes. Balances
+//! are then read and entries written under that lock, so two redemptions can never spend the
+//! same minutes.
+
+use super::people::field_error;
+use super::tickets::{record, support_date, visible};
+use super::{looks_like_id, new_id};
+use crate::domain::billing::{parse_date, BillingTag};
+use crate::domain::text::single_line;
+use crate::domain::vouchers::{
+    balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, voucher_code, voucher_states, Balance,
+    Entry, EntryKind, VoucherState, CODE_LENGTH,
+};
+use crate::dto::{
+    paging, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
+    RedemptionResult, VoucherDto, VouchersDto,
+};
+use crate::error::AppError;
+use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::is_unique_violation;
+use crate::ssr::entities::{ledger_entry, organization, redemption, voucher};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+fn insufficient(available: i64, wanted: i64) -> AppError {
+    let mut e = AppError::conflict(
+        "insufficient_balance",
+        format!("Not enough voucher time: {wanted} minutes asked, {available} available. Nothing was charged."),
+    );
+    e.fields.insert("minutes".into(), format!("At most {available} minutes are available."));
+    e
+}
+
+/// Takes the organisation's ledger lock and returns the new ledger version (the entries' `seq`).
+async fn lock(txn: &impl ConnectionTrait, organization_id: &str) -> Result<i64, AppError> {
+    let stmt = Query::update()
+        .table(organization::Entity)
+        .value(organization::Column::LedgerVersion, Expr::col(organization::Column::LedgerVersion).add(1))
+        .and_where(organization::Column::Id.eq(organization_id))
+        .returning_col(organization::Column::LedgerVersion)
+        .to_owned();
+    let row = txn.query_one(txn.get_database_backend().build(&stmt)).await?;
+    let row = row.ok_or_else(|| AppError::not_found("organisation"))?;
+    Ok(row.try_get::<i64>("", "ledger_version")?)
+}
+
+/// Each voucher of the organisation with its standing, from one grouped query over the ledger.
+async fn states(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+) -> Result<(Vec<voucher::Model>, Vec<VoucherState>), AppError> {
+    let vouchers = voucher::Entity::find()
+        .filter(voucher::Column::OrganizationId.eq(organization_id))
+        .order_by_asc(voucher::Column::ExpiresOn)
+        .all(db)
+        .await?;
+    let sums: Vec<(String, String, i64)> = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::VoucherId)
+        .column(ledger_entry::Column::Kind)
+        .column_as(
+            Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT")),
+            "total",
+        )
+        .filter(ledger_entry::Column::OrganizationId.eq(organization_id))
+        .group_by(ledger_entry::Column::VoucherId)
+        .group_by(ledger_entry::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let entries: Vec<Entry> = sums
+        .into_iter()
+        .filter_map(|(voucher_id, kind, minutes)| {
+            EntryKind::parse(&kind).ok().map(|kind| Entry { voucher_id, kind, minutes })
+        })
+        .collect();
+    let keys: Vec<(String, NaiveDate)> = vouchers.iter().map(|v| (v.id.clone(), v.expires_on)).collect();
+    let states = voucher_states(&keys, &entries);
+    Ok((vouchers, states))
+}
+
+fn balance_dto(b: Balance) -> BalanceDto {
+    BalanceDto {
+        available_minutes: b.available_minutes,
+        reserved_minutes: b.reserved_minutes,
+        expiring_soon_minutes: b.expiring_soon_minutes,
+        next_expiry_on: b.next_expiry_on,
+    }
+}
+
+fn voucher_dto(v: &voucher::Model, s: Option<&VoucherState>, today: NaiveDate) -> VoucherDto {
+    let expired = v.expires_on < today;
+    VoucherDto {
+        id: v.id.clone(),
+        code: v.code.clone(),
+        minutes: v.minutes,
+        remaining_minutes: if expired { 0 } else { s.map(|s| s.available).unwrap_or(0) },
+        reserved_minutes: s.map(|s| s.reserved).unwrap_or(0),
+        issued_on: v.issued_on,
+        expires_on: v.expires_on,
+        expired,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_entry(
+    txn: &impl ConnectionTrait,
+    organization_id: &str,
+    seq: i64,
+    voucher_id: &str,
+    kind: EntryKind,
+    minutes: i64,
+    links: (Option<&str>, Option<&str>, Option<&str>),
+    actor_id: Option<&str>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (ticket_id, booking_id, redemption_id) = links;
+    ledger_entry::ActiveModel {
+        id: Set(new_id()),
+        seq: Set(seq),
+        organization_id: Set(organization_id.into()),
+        voucher_id: Set(voucher_id.into()),
+        kind: Set(kind.as_str().into()),
+        minutes: Set(minutes as i32),
+        ticket_id: Set(ticket_id.map(str::to_string)),
+        booking_id: Set(booking_id.map(str::to_string)),
+        redemption_id: Set(redemption_id.map(str::to_string)),
+        actor_id: Set(actor_id.map(str::to_string)),
+        note: Set(note.chars().take(500).collect()),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Who may read an organisation's vouchers: its own people and staff; anyone else gets 404.
+fn may_read(actor: &Actor, organization_id: &str) -> Result<(), AppError> {
+    match actor.access()? {
+        Access::Staff(_) => Ok(()),
+        Access::Customer(c) if c.organization_id == organization_id => Ok(()),
+        Access::Customer(_) => Err(AppError::not_found("organisation")),
+    }
+}
+
+/// Account managers issue a voucher: minutes, an expiry date, and a code nobody can guess.
+pub async fn issue<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    organization_id: &str,
+    req: IssueVoucherRequest,
+    now: DateTime<Utc>,
+) -> Result<VoucherDto, AppError> {
+    actor.account_manager()?;
+    let org = super::organizations::visible_to_staff(db, organization_id).await?;
+    let today = support_date(now);
+    let mut check = crate::error::FieldCheck::default();
+    let minutes = check.take("minutes", parse_minutes(req.minutes));
+    let expires_on = check.take(
+        "expires_on",
+        parse_date(&req.expires_on).and_then(|d| {
+            if d >= today {
+                Ok(d)
+            } else {
+                Err("A voucher must expire today or later.".into())
+            }
+        }),
+    );
+    check.finish()?;
+    let (Some(minutes), Some(expires_on)) = (minutes, expires_on) else { return Err(AppError::internal()) };
+    for _ in 0..3 {
+        let mut random = [0u8; CODE_LENGTH];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+        let model = voucher::Model {
+            id: new_id(),
+            organization_id: org.id.clone(),
+            code: voucher_code(random),
+            minutes,
+            issued_on: today,
+            expires_on,
+            issued_by: actor.user_id.clone(),
+            created_at: now,
+        };
+        let txn = db.begin().await?;
+        let seq = lock(&txn, &org.id).await?;
+        let inserted = voucher::ActiveModel::from(model.clone()).insert(&txn).await;
+        match inserted {
+            Ok(v) => {
+                let note = format!("Voucher {} issued", v.code);
+                write_entry(
+                    &txn,
+                    &org.id,
+                    seq,
+                    &v.id,
+                    EntryKind::Issue,
+                    minutes.into(),
+                    (None, None, None),
+                    Some(&actor.user_id),
+                    &note,
+                    now,
+                )
+                .await?;
+                txn.commit().await?;
+                let state =
+                    VoucherState { voucher_id: v.id.clone(), expires_on, available: minutes.into(), reserved: 0 };
+                return Ok(voucher_dto(&v, Some(&state), today));
+            }
+            // A code collision (about one in 2^60): draw another.
+            Err(e) if is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::internal())
+}
+
+pub async fn vouchers(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    organization_id: &str,
+) -> Result<VouchersDto, AppError> {
+    may_read(actor, organization_id)?;
+    super::organizations::visible_to_staff(db, organization_id).await?;
+    let today = support_date(Utc::now());
+    let (vouchers, states) = states(db, organization_id).await?;
+    let by_id: HashMap<&str, &VoucherState> = states.iter().map(|s| (s.voucher_id.as_str(), s)).collect();
+    Ok(VouchersDto {
+        vouchers: vouchers.iter().map(|v| voucher_dto(v, by_id.get(v.id.as_str()).copied(), today)).collect(),
+        balance: balance_dto(balance(&states, today)),
+    })
+}
+
+pub async fn ledger(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    organization_id: &str,
+    page: Option<u64>,
+    per_page: Option<u64>,
+) -> Result<Page<LedgerEntryDto>, AppError> {
+    may_read(actor, organization_id)?;
+    super::organizations::visible_to_staff(db, organization_id).await?;
+    let query = ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id));
+    let total = query.clone().count(db).await?;
+    let (page, per_page) = paging(page, per_page);
+    let rows = query
+        .order_by_desc(ledger_entry::Column::Seq)
+        .order_by_desc(ledger_entry::Column::CreatedAt)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    let codes: HashMap<String, String> = voucher::Entity::find()
+        .filter(voucher::Column::OrganizationId.eq(organization_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.code))
+        .collect();
+    Ok(Page {
+        total,
+        items: rows
+            .into_iter()
+            .map(|e| LedgerEntryDto {
+                voucher_code: codes.get(&e.voucher_id).cloned().unwrap_or_default(),
+                id: e.id,
+                kind: e.kind,
+                minutes: e.minutes,
+                voucher_id: e.voucher_id,
+                ticket_id: e.ticket_id,
+                booking_id: e.booking_id,
+                redemption_id: e.redemption_id,
+                actor_id: e.actor_id,
+                note: e.note,
+                created_at: e.created_at,
+            })
+            .collect(),
+    })
+}
+
+/// The whole ledger of an organisation as CSV (oldest first).
+pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_id: &str) -> Result<String, AppError> {
+    let all = ledger(db, actor, organization_id, Some(1), Some(u64::MAX)).await;
+    // `paging` caps a page at 200 rows; read the rest page by page.
+    let first = all?;
+    let mut rows = first.items;
+    let mut page = 2;
+    while (rows.len() as u64) < first.total {
+        let more = ledger(db, actor, organization_id, Some(page), Some(200)).await?.items;
+        if more.is_empty() {
+            break;
+        }
+        rows.extend(more);
+        page += 1;
+    }
+    rows.reverse();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let internal = |_| AppError::internal();
+    writer
+        .write_record(["created_at", "kind", "minutes", "voucher", "ticket_id", "booking_id", "note"])
+        .map_err(internal)?;
+    for e in rows {
+        let note = if e.note.starts_with(['=', '+', '-', '@']) { format!("'{}", e.note) } else { e.note };
+        writer
+            .write_record([
+                e.created_at.to_rfc3339(),
+                e.kind,
+                e.minutes.to_string(),
+                e.voucher_code,
+                e.ticket_id.unwrap_or_default(),
+                e.booking_id.unwrap_or_default(),
+                note,
+            ])
+            .map_err(internal)?;
+    }
+    String::from_utf8(writer.into_inner().map_err(|_| AppError::internal())?).map_err(|_| AppError::internal())
+}
+
+/// Spends voucher minutes on a billable ticket: staff, or the organisation's superuser.
+pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    ticket_id: &str,
+    req: RedeemRequest,
+    now: DateTime<Utc>,
+) -> Result<(bool, RedemptionResult), AppError> {
+    let access = actor.access()?;
+    if let Access::Customer(c) = &access {
+        if !c.superuser {
+            return Err(AppError::forbidden("Only your organisation's superuser can approve spending voucher time."));
+        }
+    }
+    let minutes = parse_minutes(req.minutes).map_err(|m| field_error("minutes", m))?;
+    let key = match req.idempotency_key.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) => Some(single_line(k, "an idempotency key", 100).map_err(|m| field_error("idempotency_key", m))?),
+        None => None,
+    };
+    let ticket = visible(db, &access, ticket_id).await?;
+    if ticket.billing_tag != BillingTag::Billable.as_str() {
+        return Err(AppError::rule(
+            "not_billable",
+            "Only billable tickets can be paid with voucher time; this one is not chargeable.",
+        ));
+    }
+    let today = support_date(now);
+    let txn = db.begin().await?;
+    let seq = lock(&txn, &ticket.organization_id).await?;
+    if let Some(key) = &key {
+        let earlier = redemption::Entity::find()
+            .filter(redemption::Column::OrganizationId.eq(ticket.organization_id.as_str()))
+            .filter(redemption::Column::IdempotencyKey.eq(key.as_str()))
+            .one(&txn)
+            .await?;
+        if let Some(earlier) = earlier {
+            txn.rollback().await?;
+            if earlier.ticket_id != ticket.id || i64::from(earlier.minutes) != i64::from(minutes) {
+                return Err(AppError::conflict(
+                    "idempotency_key_reused",
+                    "That idempotency key was used for a different redemption.",
+                ));
+            }
+            let (_, states) = states(db, &ticket.organization_id).await?;
+            return Ok((
+                false,
+                RedemptionResult {
+                    redemption: redemption_dto(&earlier),
+                    balance: balance_dto(balance(&states, today)),
+                },
+            ));
+        }
+    }
+    let (_, current) = states(&txn, &ticket.organization_id).await?;
+    let plan = plan_draw(&current, minutes.into(), today).map_err(|s| insufficient(s.available, minutes.into()))?;
+    let made = redemption::ActiveModel {
+        id: Set(new_id()),
+        organization_id: Set(ticket.organization_id.clone()),
+        ticket_id: Set(ticket.id.clone()),
+        minutes: Set(minutes),
+        idempotency_key: Set(key),
+        actor_id: Set(actor.user_id.clone()),
+        created_at: Set(now),
+        refunded_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let note = format!("Redeemed on {}", crate::domain::tickets::ticket_number(ticket.number));
+    for (voucher_id, take) in &plan {
+        let links = (Some(ticket.id.as_str()), None, Some(made.id.as_str()));
+        write_entry(
+            &txn,
+            &ticket.organization_id,
+            seq,
+            voucher_id,
+            EntryKind::Redeem,
+            *take,
+            links,
+            Some(&actor.user_id),
+            &note,
+            now,
+        )
+        .await?;
+    }
+    record(&txn, &ticket.id, Some(&actor.user_id), "vouchers", None, Some(format!("{minutes} min redeemed")), now)
+        .await?;
+    let (_, after) = states(&txn, &ticket.organization_id).await?;
+    txn.commit().await?;
+    Ok((true, RedemptionResult { redemption: redemption_dto(&made), balance: balance_dto(balance(&after, today)) }))
+}
+
+fn redemption_dto(r: &redemption::Model) -> RedemptionDto {
+    RedemptionDto {
+        id: r.id.clone(),
+        ticket_id: r.ticket_id.clone(),
+        minutes: r.minutes,
+        created_at: r.created_at,
+        refunded: r.refunded_at.is_some(),
+    }
+}
+
+/// Gives a redemption's minutes back, as new entries on the vouchers they came from (staff).
+pub async fn refund<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    redemption_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RedemptionResult, AppError> {
+    actor.staff()?;
+    let reason = single_line(reason, "a reason", 300).map_err(|m| field_error("reason", m))?;
+    let found = match looks_like_id(redemption_id) {
+        true => redemption::Entity::find_by_id(redemption_id.to_string()).one(db).await?,
+        false => None,
+    };
+    let found = found.ok_or_else(|| AppError::not_found("redemption"))?;
+    let txn = db.begin().await?;
+    let seq = lock(&txn, &found.organization_id).await?;
+    // Read again under the lock: a concurrent refund may have won.
+    let current = redemption::Entity::find_by_id(found.id.clone()).one(&txn).await?.ok_or_else(AppError::internal)?;
+    if current.refunded_at.is_some() {
+        return Err(AppError::conflict("already_refunded", "This redemption was refunded already."));
+    }
+    let drawn = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::RedemptionId.eq(current.id.as_str()))
+        .filter(ledger_entry::Column::Kind.eq(EntryKind::Redeem.as_str()))
+        .all(&txn)
+        .await?;
+    for e in &drawn {
+        let links = (e.ticket_id.as_deref(), None, Some(current.id.as_str()));
+        write_entry(
+            &txn,
+            &current.organization_id,
+            seq,
+            &e.voucher_id,
+            EntryKind::Refund,
+            e.minutes.into(),
+            links,
+            Some(&actor.user_id),
+            &format!("Refund: {reason}"),
+            now,
+        )
+        .await?;
+    }
+    let mut model: redemption::ActiveModel = current.into();
+    model.refunded_at = Set(Some(now));
+    let refunded = model.update(&txn).await?;
+    record(
+        &txn,
+        &refunded.ticket_id,
+        Some(&actor.user_id),
+        "vouchers",
+        None,
+        Some(format!("{} min refunded", refunded.minutes)),
+        now,
+    )
+    .await?;
+    let (_, after) = states(&txn, &refunded.organization_id).await?;
+    txn.commit().await?;
+    Ok(RedemptionResult {
+        redemption: redemption_dto(&refunded),
+        balance: balance_dto(balance(&after, support_date(now))),
+    })
+}
+
+/// Reserves minutes for an after-hours booking inside the caller's transaction.
+pub async fn reserve(
+    txn: &impl ConnectionTrait,
+    organization_id: &str,
+    booking_id: &str,
+    minutes: i64,
+    actor_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let seq = lock(txn, organization_id).await?;
+    let (_, current) = states(txn, organization_id).await?;
+    let plan = plan_draw(&current, minutes, support_date(now)).map_err(|s| insufficient(s.available, minutes))?;
+    for (voucher_id, take) in plan {
+        write_entry(
+            txn,
+            organization_id,
+            seq,
+            &voucher_id,
+            EntryKind::Reserve,
+            take,
+            (None, Some(booking_id), None),
+            Some(actor_id),
+            "Reserved for after-hours work",
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Releases what a booking still holds, returning it to the vouchers it came from.
+pub async fn release(
+    txn: &impl ConnectionTrait,
+    organization_id: &str,
+    booking_id: &str,
+    actor_id: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let seq = lock(txn, organization_id).await?;
+    let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::BookingId.eq(booking_id))
+        .filter(ledger_entry::Column::Kind.is_in([EntryKind::Reserve.as_str(), EntryKind::Release.as_str()]))
+        .all(txn)
+        .await?;
+    let mut held: Vec<(String, i64)> = Vec::new();
+    for e in &entries {
+        let sign = if e.kind == EntryKind::Reserve.as_str() { 1 } else { -1 };
+        match held.iter_mut().find(|(v, _)| *v == e.voucher_id) {
+            Some(slot) => slot.1 += sign * i64::from(e.minutes),
+            None => held.push((e.voucher_id.clone(), sign * i64::from(e.minutes))),
+        }
+    }
+    let total: i64 = held.iter().map(|(_, m)| m.max(&0)).sum();
+    for (voucher_id, take) in plan_release(&held, total) {
+        write_entry(
+            txn,
+            organization_id,
+            seq,
+            &voucher_id,
+            EntryKind::Release,
+            take,
+            (None, Some(booking_id), None),
+            Some(actor_id),
+            "Released",
+            now,
+        )
+        .await?;
+    }
+    Ok(total)
+}
+
+/// Writes `expire` entries for what is left on expired vouchers. Returns the minutes expired.
+pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<i64, AppError> {
+    let today = support_date(now);
+    let orgs: Vec<String> = voucher::Entity::find()
+        .select_only()
+        .column(voucher::Column::OrganizationId)
+        .distinct()
+        .filter(voucher::Column::ExpiresOn.lt(today))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut expired = 0;
+    for org in orgs {
+        let txn = db.begin().await?;
+        let seq = lock(&txn, &org).await?;
+        let (_, current) = states(&txn, &org).await?;
+        for (voucher_id, minutes) in plan_expiry(&current, today) {
+            write_entry(
+                &txn,
+                &org,
+                seq,
+                &voucher_id,
+                EntryKind::Expire,
+                minutes,
+                (None, None, None),
+                None,
+                "Expired unused",
+                now,
+            )
+            .await?;
+            expired += minutes;
+        }
+        txn.commit().await?;
+    }
+    Ok(expired)
+}
+
+/// Every organisation's balance, what expires soon, and the pace of spending (account managers).
+pub async fn balances(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<BalanceRow>, AppError> {
+    actor.account_manager()?;
+    let now = Utc::now();
+    let today = support_date(now);
+    let orgs = organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?;
+    let vouchers = voucher::Entity::find().all(db).await?;
+    let sums: Vec<(String, String, i64)> = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::VoucherId)
+        .column(ledger_entry::Column::Kind)
+        .column_as(
+            Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT")),
+            "total",
+        )
+        .group_by(ledger_entry::Column::VoucherId)
+        .group_by(ledger_entry::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let since = now - chrono::Duration::days(90);
+    let recent: Vec<(String, String, i64)> = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::OrganizationId)
+        .column(ledger_entry::Column::Kind)
+        .column_as(
+            Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT")),
+            "total",
+        )
+        .filter(ledger_entry::Column::CreatedAt.gte(since))
+        .filter(ledger_entry::Column::Kind.is_in([EntryKind::Redeem.as_str(), EntryKind::Refund.as_str()]))
+        .group_by(ledger_entry::Column::OrganizationId)
+        .group_by(ledger_entry::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let org_of: HashMap<&str, &str> = vouchers.iter().map(|v| (v.id.as_str(), v.organization_id.as_str())).collect();
+    let mut entries_of: HashMap<String, Vec<Entry>> = HashMap::new();
+    for (voucher_id, kind, minutes) in sums {
+        if let (Some(org), Ok(kind)) = (org_of.get(voucher_id.as_str()), EntryKind::parse(&kind)) {
+            entries_of.entry(org.to_string()).or_default().push(Entry { voucher_id, kind, minutes });
+        }
+    }
+    let mut by_org: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
+    for v in &vouchers {
+        by_org.entry(v.organization_id.clone()).or_default().push((v.id.clone(), v.expires_on));
+    }
+    let mut spent: HashMap<String, i64> = HashMap::new();
+    for (org, kind, minutes) in recent {
+        *spent.entry(org).or_default() += if kind == EntryKind::Redeem.as_str() { minutes } else { -minutes };
+    }
+    Ok(orgs
+        .into_iter()
+        .map(|o| {
+            let keys = by_org.remove(&o.id).unwrap_or_default();
+            let entries = entries_of.remove(&o.id).unwrap_or_default();
+            let b = balance(&voucher_states(&keys, &entries), today);
+            let redeemed = spent.get(&o.id).copied().unwrap_or(0).max(0);
+            BalanceRow {
+                organization_id: o.id,
+                organization_name: o.name,
+                available_minutes: b.available_minutes,
+                reserved_minutes: b.reserved_minutes,
+                expiring_soon_minutes: b.expiring_soon_minutes,
+                next_expiry_on: b.next_expiry_on,
+                redeemed_last_90_days: redeemed,
+                runs_out_on: runs_out_on(b.available_minutes, redeemed, today),
+            }
+        })
+        .collect())
+}
+
+/// A day far enough ahead for demo and test vouchers.
+pub fn in_days(now: DateTime<Utc>, days: u64) -> NaiveDate {
+    support_date(now) + Days::new(days)
+}
