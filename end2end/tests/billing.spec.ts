@@ -53,7 +53,7 @@ test('go-live makes a change request warranty; an agent reclassifies it; the cus
   await agent.getByLabel('Reason the customer will read').fill('Holiday messages are a chargeable change under your contract.');
   await agent.getByRole('button', { name: 'Reclassify' }).click();
   await expect(agent.getByTestId('billing-reason')).toContainText('chargeable change');
-  await agent.getByLabel('Minutes').fill('45');
+  await agent.getByLabel('Minutes', { exact: true }).fill('45');
   await agent.getByRole('button', { name: 'Log time' }).click();
   await expect(agent.getByTestId('time-total')).toHaveText('45');
 

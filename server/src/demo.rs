@@ -3,11 +3,13 @@
 
 use app::domain::billing::GoLiveBasis;
 use app::domain::people::{Role, UserStatus};
-use app::dto::{CreateOrganizationRequest, CreateTicketRequest, RegisterRequest, UserDto};
+use app::dto::{
+    CreateOrganizationRequest, CreateTicketRequest, IssueVoucherRequest, RedeemRequest, RegisterRequest, UserDto,
+};
 use app::error::AppError;
 use app::ssr::auth::Actor;
 use app::ssr::entities::{deployment, irs_contract, user};
-use app::ssr::services::{new_id, organizations, people, tickets};
+use app::ssr::services::{new_id, organizations, people, tickets, vouchers};
 use chrono::{Days, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -42,7 +44,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         Some(existing) => people::to_dto(existing),
         None => seed("Ada Admin", "admin@cytrack.test", Role::Admin, None, false).await?,
     };
-    seed("Alex Agent", "agent@cytrack.test", Role::Agent, None, false).await?;
+    let agent = seed("Alex Agent", "agent@cytrack.test", Role::Agent, None, false).await?;
     let manager = seed("Morgan Manager", "manager@cytrack.test", Role::AccountManager, None, false).await?;
     let _ = admin;
 
@@ -105,6 +107,11 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         };
         async move { tickets::create(db, &actor, req, now).await }
     };
+    // Acme bought two voucher blocks; one expires soon.
+    for (minutes, days) in [(1200, 200), (300, 20)] {
+        let req = IssueVoucherRequest { minutes, expires_on: vouchers::in_days(now, days).to_string() };
+        vouchers::issue(db, &actor_of(&manager), &acme.id, req, now).await?;
+    }
     raise(
         &casey,
         "Queue 3 plays the wrong announcement",
@@ -114,7 +121,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         "Callers to the sales queue hear the after-hours message during the day since this morning.",
     )
     .await?;
-    raise(
+    let seats = raise(
         &sam,
         "Add two CyDesk web seats for new starters",
         "macs",
@@ -123,6 +130,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         "Two new agents start on Monday; please add seats for them.",
     )
     .await?;
+    let req = RedeemRequest { minutes: 45, idempotency_key: Some("demo-seats".into()) };
+    vouchers::redeem(db, &actor_of(&agent), &seats.id, req, now).await?;
     raise(
         &casey,
         "Dashboard wallboard shows yesterday's figures",

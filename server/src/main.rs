@@ -54,6 +54,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Err(e) => return Err(format!("demo data: {}", e.message)),
         }
     }
+    spawn_voucher_expiry(built.state.db.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{addr}");
     axum::serve(listener, built.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -62,4 +63,20 @@ async fn run(cli: Cli) -> Result<(), String> {
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Records expired voucher minutes as `expire` entries, at start and then every hour. Balances
+/// never count expired minutes anyway; this keeps the ledger saying so.
+fn spawn_voucher_expiry(db: sea_orm::DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match app::ssr::services::vouchers::expire_due(&db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(minutes) => tracing::info!(minutes, "expired voucher minutes recorded"),
+                Err(e) => tracing::warn!(error = %e.message, "voucher expiry did not run"),
+            }
+        }
+    });
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod billing;
 pub mod registrations;
 pub mod tickets;
+pub mod vouchers;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context {

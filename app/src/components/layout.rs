@@ -74,6 +74,9 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 <A href="/tickets">{if staff { "Tickets" } else { "My tickets" }}</A>
                 <A href="/tickets/new">"New ticket"</A>
             </Show>
+            <Show when=move || active && (!staff || manages)>
+                <A href="/vouchers">"Vouchers"</A>
+            </Show>
             <Show when=move || manages>
                 <A href="/accounts">"Accounts"</A>
                 <A href="/staff/registrations">"Registrations"</A>

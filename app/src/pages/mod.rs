@@ -7,3 +7,4 @@ pub mod not_found;
 pub mod queues;
 pub mod registrations;
 pub mod tickets;
+pub mod vouchers;

@@ -5,6 +5,7 @@ use crate::api::tickets::{
     get_ticket, list_tickets, load_queue_board, new_ticket_setup, PreviewContext, RaiseTicket, Reply, TicketFormSetup,
     UpdateTicket,
 };
+use crate::api::vouchers::{payment_key, PayWithVouchers};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{
     field_message, short_time, ActionError, BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip,
@@ -227,19 +228,25 @@ fn BillingPreview(preview: PreviewContext, kind: RwSignal<TicketKind>) -> impl I
 pub fn TicketPage() -> impl IntoView {
     view! {
         <Title text="Ticket"/>
-        <Guard need=Need::Active children=|user: UserDto| view! { <TicketView staff=user.is_staff()/> }/>
+        <Guard need=Need::Active children=|user: UserDto| view! { <TicketView staff=user.is_staff() superuser=user.superuser/> }/>
     }
 }
 
 #[component]
-fn TicketView(staff: bool) -> impl IntoView {
+fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
     let params = use_params_map();
     let reclassify = ServerAction::<ReclassifyTicket>::new();
     let log_time = ServerAction::<LogTime>::new();
     let reply = ServerAction::<Reply>::new();
     let update = ServerAction::<UpdateTicket>::new();
-    let changes =
-        move || reclassify.version().get() + log_time.version().get() + reply.version().get() + update.version().get();
+    let pay = ServerAction::<PayWithVouchers>::new();
+    let changes = move || {
+        reclassify.version().get()
+            + log_time.version().get()
+            + reply.version().get()
+            + update.version().get()
+            + pay.version().get()
+    };
     let detail =
         Resource::new(move || (params.read().get("id").unwrap_or_default(), changes()), |(id, _)| get_ticket(id));
     view! {
@@ -248,6 +255,7 @@ fn TicketView(staff: bool) -> impl IntoView {
         <ActionError value=log_time.value()/>
         <ActionError value=reply.value()/>
         <ActionError value=update.value()/>
+        <ActionError value=pay.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -256,6 +264,7 @@ fn TicketView(staff: bool) -> impl IntoView {
                         let ticket = detail.ticket.clone();
                         view! {
                             <TicketDetailView detail/>
+                            {(ticket.billing.tag == BillingTag::Billable && (staff || superuser)).then(|| view! { <PayForm ticket_id=ticket.id.clone() pay/> })}
                             <TicketActions ticket staff reply update/>
                             <div class="ticket-grid">
                                 <History ticket_id=id.clone() changes=Signal::derive(changes)/>
@@ -543,5 +552,35 @@ pub fn duration(minutes: i64) -> String {
         (0, m) => format!("{m} min"),
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m:02} min"),
+    }
+}
+
+/// Pays for billable work with voucher time; a key minted with the page makes a double submit pay once.
+#[component]
+fn PayForm(ticket_id: String, pay: ServerAction<PayWithVouchers>) -> impl IntoView {
+    let key = Resource::new(move || pay.version().get(), |_| payment_key());
+    view! {
+        <section class="card">
+            <h2>"Pay with service vouchers"</h2>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let ticket_id = ticket_id.clone();
+                    Suspend::new(async move {
+                        let key = key.await.unwrap_or_default();
+                        view! {
+                            <ActionForm action=pay attr:class="form compact">
+                                <input type="hidden" name="ticket_id" value=ticket_id/>
+                                <input type="hidden" name="idempotency_key" value=key/>
+                                <div class="row-inline">
+                                    <label>"Minutes to redeem" <input type="number" name="minutes" min="1" required/></label>
+                                    <button type="submit" class="button primary">"Redeem"</button>
+                                </div>
+                                {field_message(pay.value(), "minutes")}
+                            </ActionForm>
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }

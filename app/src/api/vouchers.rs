@@ -1,0 +1,75 @@
+//! Vouchers from the UI.
+
+use crate::dto::{BalanceRow, LedgerEntryDto, Page, RedemptionResult, VoucherDto, VouchersDto};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// An organisation's vouchers, balance and latest ledger lines; `None` means the caller's own.
+#[server(prefix = "/rpc")]
+pub async fn voucher_panel(
+    organization_id: Option<String>,
+) -> Result<Option<(String, VouchersDto, Page<LedgerEntryDto>)>, AppError> {
+    use super::context::*;
+    use crate::ssr::services::vouchers;
+    let state = state()?;
+    let actor = actor().await?;
+    let Some(id) = organization_id.or_else(|| actor.organization_id.clone()) else { return Ok(None) };
+    let list = vouchers::vouchers(&state.db, &actor, &id).await?;
+    let ledger = vouchers::ledger(&state.db, &actor, &id, Some(1), Some(50)).await?;
+    Ok(Some((id, list, ledger)))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn issue_voucher(
+    organization_id: String,
+    minutes: String,
+    expires_on: String,
+) -> Result<VoucherDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let back = format!("/accounts/{organization_id}");
+    let result = match (actor().await, minutes.trim().parse::<i64>()) {
+        (Ok(actor), Ok(minutes)) => {
+            let req = crate::dto::IssueVoucherRequest { minutes, expires_on };
+            crate::ssr::services::vouchers::issue(&state.db, &actor, &organization_id, req, chrono::Utc::now()).await
+        }
+        (Err(e), _) => Err(e),
+        (_, Err(_)) => Err(crate::ssr::services::people::field_error("minutes", "Enter whole minutes.".into())),
+    };
+    finish_form(result, Some(back))
+}
+
+/// A fresh key for a payment form, so a double submit pays once.
+#[server(prefix = "/rpc")]
+pub async fn payment_key() -> Result<String, AppError> {
+    Ok(crate::ssr::services::new_id())
+}
+
+#[server(prefix = "/rpc")]
+pub async fn pay_with_vouchers(
+    ticket_id: String,
+    minutes: String,
+    idempotency_key: String,
+) -> Result<RedemptionResult, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let back = format!("/tickets/{ticket_id}");
+    let result = match (actor().await, minutes.trim().parse::<i64>()) {
+        (Ok(actor), Ok(minutes)) => {
+            let req = crate::dto::RedeemRequest { minutes, idempotency_key: Some(idempotency_key) };
+            crate::ssr::services::vouchers::redeem(&state.db, &actor, &ticket_id, req, chrono::Utc::now())
+                .await
+                .map(|(_, r)| r)
+        }
+        (Err(e), _) => Err(e),
+        (_, Err(_)) => Err(crate::ssr::services::people::field_error("minutes", "Enter whole minutes.".into())),
+    };
+    finish_form(result, Some(back))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn voucher_balances() -> Result<Vec<BalanceRow>, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::vouchers::balances(&state.db, &actor().await?).await
+}

@@ -1,0 +1,169 @@
+//! Voucher balances: a client's own, and every client's for account managers.
+
+use crate::api::vouchers::{voucher_balances, voucher_panel, IssueVoucher};
+use crate::components::layout::{Guard, Need};
+use crate::components::widgets::{field_message, short_time, ActionError, ErrorBanner, QueryError};
+use crate::domain::billing::long_date;
+use crate::dto::{BalanceRow, UserDto};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Minutes as hours, the way vouchers are sold.
+pub fn hours(minutes: i64) -> String {
+    format!("{}:{:02} h", minutes / 60, (minutes % 60).abs())
+}
+
+/// Balance below which a client is flagged as running low (10 hours).
+const LOW_MINUTES: i64 = 600;
+
+#[component]
+pub fn VouchersPage() -> impl IntoView {
+    view! {
+        <Title text="Vouchers"/>
+        <QueryError/>
+        <Guard need=Need::Active children=|user: UserDto| {
+            if user.role.manages_accounts() {
+                view! { <Balances/> }.into_any()
+            } else {
+                view! { <section class="hero"><h1>"Service vouchers"</h1></section> <VoucherPanel organization_id=None can_issue=false/> }.into_any()
+            }
+        }/>
+    }
+}
+
+/// Balance, vouchers and ledger of one organisation; account managers also issue vouchers here.
+#[component]
+pub fn VoucherPanel(organization_id: Option<String>, can_issue: bool) -> impl IntoView {
+    let issue = ServerAction::<IssueVoucher>::new();
+    let panel = Resource::new(move || (organization_id.clone(), issue.version().get()), |(id, _)| voucher_panel(id));
+    view! {
+        <ActionError value=issue.value()/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match panel.await {
+                    Ok(Some((org, list, ledger))) => {
+                        let b = list.balance;
+                        view! {
+                            <section class="card">
+                                <h2>"Balance"</h2>
+                                <div class="stats">
+                                    <div><span class="stat" data-testid="available">{hours(b.available_minutes)}</span><small class="muted">"available"</small></div>
+                                    <div><span class="stat">{hours(b.reserved_minutes)}</span><small class="muted">"reserved for booked work"</small></div>
+                                    <div><span class="stat">{hours(b.expiring_soon_minutes)}</span><small class="muted">"expiring within 30 days"</small></div>
+                                    <div><span class="stat">{b.next_expiry_on.map(long_date).unwrap_or_else(|| "—".into())}</span><small class="muted">"next expiry"</small></div>
+                                </div>
+                                <table class="tickets">
+                                    <thead><tr><th>"Voucher"</th><th>"Bought"</th><th>"Left"</th><th>"Issued"</th><th>"Expires"</th></tr></thead>
+                                    <tbody>
+                                        {list.vouchers.into_iter().map(|v| view! {
+                                            <tr class:muted=v.expired>
+                                                <td class="mono">{v.code}</td>
+                                                <td>{hours(v.minutes.into())}</td>
+                                                <td>{if v.expired { "expired".to_string() } else { hours(v.remaining_minutes) }}</td>
+                                                <td>{long_date(v.issued_on)}</td>
+                                                <td>{long_date(v.expires_on)}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                {can_issue.then(|| {
+                                    let org = org.clone();
+                                    view! {
+                                        <ActionForm action=issue attr:class="form compact">
+                                            <input type="hidden" name="organization_id" value=org/>
+                                            <div class="row">
+                                                <label>"Minutes" <input type="number" name="minutes" min="1" required/></label>
+                                                <label>"Expires" <input type="date" name="expires_on" required/></label>
+                                            </div>
+                                            {field_message(issue.value(), "minutes")}
+                                            {field_message(issue.value(), "expires_on")}
+                                            <button type="submit" class="button primary">"Issue voucher"</button>
+                                        </ActionForm>
+                                    }
+                                })}
+                            </section>
+                            <section class="card">
+                                <div class="row-inline">
+                                    <h2>"Ledger"</h2>
+                                    <a class="button small" href=format!("/api/v1/organizations/{org}/ledger.csv")>"Download CSV"</a>
+                                </div>
+                                <table class="tickets" data-testid="ledger">
+                                    <thead><tr><th>"When"</th><th>"Entry"</th><th>"Minutes"</th><th>"Voucher"</th><th>"Note"</th></tr></thead>
+                                    <tbody>
+                                        {ledger.items.into_iter().map(|e| view! {
+                                            <tr>
+                                                <td class="small">{short_time(e.created_at)}</td>
+                                                <td>{e.kind}</td>
+                                                <td>{e.minutes}</td>
+                                                <td class="mono small">{e.voucher_code}</td>
+                                                <td class="small">{e.note}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Ok(None) => ().into_any(),
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// How long the balance lasts at the recent pace, drawn from today (full) to a year out.
+#[component]
+fn Forecast(row: BalanceRow) -> impl IntoView {
+    let today = chrono::Utc::now().date_naive();
+    let days = row.runs_out_on.map(|d| (d - today).num_days().clamp(0, 365)).unwrap_or(365) as f64;
+    let x = 2.0 + days / 365.0 * 116.0;
+    view! {
+        <svg class="spark" width="120" height="24" viewBox="0 0 120 24" role="img" aria-label="Balance forecast over a year">
+            <line x1="2" y1="22" x2="118" y2="22" class="axis"/>
+            <polyline points=format!("2,3 {x:.1},22") class="burn"/>
+        </svg>
+    }
+}
+
+#[component]
+fn Balances() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| voucher_balances());
+    view! {
+        <section class="hero"><h1>"Voucher balances"</h1></section>
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(rows) => view! {
+                            <table class="tickets" data-testid="balances">
+                                <thead><tr><th>"Organisation"</th><th>"Available"</th><th>"Reserved"</th><th>"Expiring soon"</th><th>"Next expiry"</th><th>"Runs out (90-day pace)"</th></tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| {
+                                        let low = r.available_minutes < LOW_MINUTES;
+                                        let expiring = r.expiring_soon_minutes > 0;
+                                        view! {
+                                            <tr>
+                                                <td><a href=format!("/accounts/{}", r.organization_id)>{r.organization_name.clone()}</a></td>
+                                                <td class:warn=low>{hours(r.available_minutes)}{low.then(|| " · low")}</td>
+                                                <td>{hours(r.reserved_minutes)}</td>
+                                                <td class:warn=expiring>{hours(r.expiring_soon_minutes)}</td>
+                                                <td>{r.next_expiry_on.map(long_date).unwrap_or_else(|| "—".into())}</td>
+                                                <td>
+                                                    {r.runs_out_on.map(long_date).unwrap_or_else(|| "no recent use".into())}
+                                                    <Forecast row=r.clone()/>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

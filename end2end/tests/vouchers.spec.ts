@@ -1,0 +1,51 @@
+import { test, expect, Page } from '@playwright/test';
+
+const PASSWORD = 'demo-password';
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /^Hello,/ })).toBeVisible();
+}
+
+function isoDaysAhead(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('an account manager issues a voucher, an agent redeems it on billable work, the customer sees the ledger', async ({ browser }) => {
+  // Borealis went live five days ago: a MACS request is billable.
+  const customer = await browser.newPage();
+  await signIn(customer, 'blair@borealis.test');
+  await customer.goto('/vouchers');
+  await expect(customer.getByTestId('available')).toHaveText('0:00 h');
+  await customer.goto('/tickets/new');
+  await customer.getByLabel('Kind').selectOption('macs');
+  await customer.getByLabel('Subject').fill('Add three agents to the sales queue');
+  await customer.getByLabel('Description').fill('New starters on Monday.');
+  await customer.getByRole('button', { name: 'Raise ticket' }).click();
+  await expect(customer.getByTestId('billing-reason')).toContainText('Billable');
+  const ticketUrl = customer.url();
+
+  const manager = await browser.newPage();
+  await signIn(manager, 'manager@cytrack.test');
+  await manager.goto('/accounts');
+  await manager.getByRole('link', { name: 'Borealis Telecom' }).click();
+  await manager.getByLabel('Minutes').fill('600');
+  await manager.getByLabel('Expires').fill(isoDaysAhead(120));
+  await manager.getByRole('button', { name: 'Issue voucher' }).click();
+  await expect(manager.getByTestId('available')).toHaveText('10:00 h');
+
+  const agent = await browser.newPage();
+  await signIn(agent, 'agent@cytrack.test');
+  await agent.goto(ticketUrl);
+  await agent.getByLabel('Minutes to redeem').fill('90');
+  await agent.getByRole('button', { name: 'Redeem' }).click();
+  await expect(agent.getByTestId('history')).toContainText('90 min redeemed');
+
+  await customer.goto('/vouchers');
+  await expect(customer.getByTestId('available')).toHaveText('8:30 h');
+  await expect(customer.getByTestId('ledger')).toContainText('redeem');
+  await expect(customer.getByTestId('ledger')).toContainText('90');
+});
