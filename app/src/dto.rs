@@ -636,3 +636,88 @@ pub struct BalanceRow {
     /// When the balance runs out at that pace.
     pub runs_out_on: Option<NaiveDate>,
 }
+
+/// The business calendar as API.md gives it: closed days are absent or null; multipliers as
+/// numbers (1.5 means x1.5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BusinessHoursDto {
+    pub time_zone: String,
+    /// `"mon": ["08:30", "17:30"]`, ... through `"sun"`.
+    pub week: std::collections::BTreeMap<String, Option<(String, String)>>,
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    pub multipliers: MultipliersDto,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct MultipliersDto {
+    pub weekday_evening: f64,
+    pub weekend: f64,
+    pub holiday: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BookingRequest {
+    /// RFC 3339, e.g. `2026-12-05T22:00:00Z`.
+    pub starts_at: String,
+    pub ends_at: String,
+    pub description: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    #[serde(default)]
+    pub ticket_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SegmentDto {
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// 1.5 means x1.5.
+    pub multiplier: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BookingDto {
+    pub id: String,
+    /// `requested`, `approved`, `declined`, `scheduled`, `completed` or `cancelled`.
+    pub status: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub quote_minutes: i64,
+    pub segments: Vec<SegmentDto>,
+    pub ticket_id: String,
+    pub ticket_number: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub description: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub engineer_id: Option<String>,
+    pub engineer_name: Option<String>,
+    pub actual_minutes: Option<i64>,
+    pub decision_note: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BookingEnvelope {
+    pub booking: BookingDto,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ScheduleRequest {
+    pub engineer_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CompleteRequest {
+    pub actual_minutes: i64,
+}

@@ -8,6 +8,7 @@ mod m20261127_000002_tickets;
 mod m20261127_000003_billing;
 mod m20261127_000004_queues;
 mod m20261127_000005_vouchers;
+mod m20261127_000006_after_hours;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_billing::Migration),
             Box::new(m20261127_000004_queues::Migration),
             Box::new(m20261127_000005_vouchers::Migration),
+            Box::new(m20261127_000006_after_hours::Migration),
         ]
     }
 }

@@ -251,6 +251,14 @@ pub fn classify(facts: &BillingFacts) -> Classification {
     let raised = facts.raised_on;
     let done = |tag, reason: String| Classification { tag, reason };
 
+    // DOMAIN.md: "After-hours work is always billable", whatever the deployment stage.
+    if facts.kind == TicketKind::AfterHours && !facts.listed_outstanding {
+        return done(
+            BillingTag::Billable,
+            "Billable: after-hours work is always chargeable, paid from your service vouchers.".into(),
+        );
+    }
+
     if facts.listed_outstanding {
         return done(
             BillingTag::Warranty,
@@ -394,6 +402,7 @@ mod tests {
             ("upgrade in warranty", facts(Upgrade, "2026-03-10", live(g, None)), Billable),
             ("question in warranty", facts(Question, "2026-03-10", live(g, None)), Billable),
             ("after-hours in warranty", facts(AfterHours, "2026-03-10", live(g, None)), Billable),
+            ("after-hours before go-live", facts(AfterHours, "2026-01-10", None), Billable),
             ("fault on day 20", facts(Fault, "2026-03-22", live(g, None)), Warranty),
             ("fault on day 21, deemed completion, no IRS", facts(Fault, "2026-03-23", live(g, None)), Billable),
             ("fault on day 21 with IRS", BillingFacts { irs_periods: irs_year.clone(), ..facts(Fault, "2026-03-23", live(g, None)) }, Irs),

@@ -1,5 +1,6 @@
 //! Pure business rules and validated values, compiled for the server and the browser alike.
 
+pub mod afterhours;
 pub mod billing;
 pub mod calendar;
 pub mod people;

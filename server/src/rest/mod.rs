@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1` (API.md). Handlers authenticate, parse, call one service and shape
 //! the answer; errors are mapped to the API's shape in exactly one place, `ApiError`.
 
+pub mod afterhours;
 pub mod auth;
 pub mod billing;
 pub mod organizations;
@@ -54,6 +55,14 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/billing", post(billing::reclassify))
         .route("/tickets/{id}/time-entries", post(billing::add_time_entry).get(billing::time_entries))
         .route("/tickets/{id}/history", get(billing::history))
+        .route("/after-hours", post(afterhours::create).get(afterhours::list))
+        .route("/after-hours/{id}", get(afterhours::get))
+        .route("/after-hours/{id}/approve", post(afterhours::approve))
+        .route("/after-hours/{id}/decline", post(afterhours::decline))
+        .route("/after-hours/{id}/schedule", post(afterhours::schedule))
+        .route("/after-hours/{id}/complete", post(afterhours::complete))
+        .route("/after-hours/{id}/cancel", post(afterhours::cancel))
+        .route("/settings/business-hours", get(afterhours::get_business_hours).put(afterhours::put_business_hours))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod afterhours;
 mod auth;
 mod billing;
 mod errors;

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table; they never leave the `ssr` module (see `dto` for the wire).
 
+pub mod booking;
 pub mod completion_outstanding;
 pub mod counter;
 pub mod deployment;
@@ -11,6 +12,7 @@ pub mod organization_domain;
 pub mod queue;
 pub mod redemption;
 pub mod session;
+pub mod setting;
 pub mod ticket;
 pub mod ticket_comment;
 pub mod ticket_history;

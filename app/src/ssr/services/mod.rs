@@ -2,10 +2,12 @@
 //! transactions, and return wire types. Both the JSON API and the server functions call these.
 
 pub mod billing;
+pub mod bookings;
 pub mod organizations;
 pub mod passwords;
 pub mod people;
 pub mod queues;
+pub mod settings;
 pub mod tickets;
 pub mod vouchers;
 

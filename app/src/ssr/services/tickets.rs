@@ -5,7 +5,6 @@ use super::new_id;
 use super::organizations;
 use super::people::field_error;
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
-use crate::domain::calendar::BusinessCalendar;
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
 use crate::domain::tickets::{
@@ -86,12 +85,12 @@ async fn next_number(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
     Ok(row.try_get::<i64>("", "value")?)
 }
 
-struct NewTicket {
-    subject: String,
-    description: String,
-    kind: TicketKind,
-    priority: Priority,
-    product: Option<Product>,
+pub(crate) struct NewTicket {
+    pub subject: String,
+    pub description: String,
+    pub kind: TicketKind,
+    pub priority: Priority,
+    pub product: Option<Product>,
 }
 
 fn parse_new_ticket(req: &CreateTicketRequest) -> Result<NewTicket, AppError> {
@@ -137,6 +136,19 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             None => return Err(field_error("organization_id", "Choose the organisation this ticket is for.".into())),
         },
     };
+    let model = insert_ticket(db, actor, &organization_id, new, now).await?;
+    Ok(to_dtos(db, vec![model]).await?.remove(0))
+}
+
+/// Classifies, routes, numbers and stores a ticket in its own transaction.
+pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    organization_id: &str,
+    new: NewTicket,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, AppError> {
+    let organization_id = organization_id.to_string();
     let facts = billing_facts(db, &organization_id, new.kind, support_date(now), false).await?;
     let billing = classify(&facts);
     let rules = super::queues::rules(db).await?;
@@ -181,7 +193,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     txn.commit().await?;
-    Ok(to_dtos(db, vec![model]).await?.remove(0))
+    Ok(model)
 }
 
 /// How a billing tag and its reason read in the history.
@@ -194,7 +206,7 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
     let org_ids: Vec<String> = models.iter().map(|t| t.organization_id.clone()).collect();
     let user_ids: Vec<String> =
         models.iter().flat_map(|t| std::iter::once(t.requester_id.clone()).chain(t.assignee_id.clone())).collect();
-    let calendar = calendar();
+    let calendar = super::settings::calendar(db).await?;
     let now = Utc::now();
     let orgs: HashMap<String, String> = organization::Entity::find()
         .filter(organization::Column::Id.is_in(org_ids))
@@ -245,11 +257,6 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
             }
         })
         .collect())
-}
-
-/// The business calendar SLA clocks count in. Until admins can edit it (settings), the default.
-pub fn calendar() -> BusinessCalendar {
-    BusinessCalendar::sydney_default()
 }
 
 fn clock_state(t: &ticket::Model) -> ClockState {
@@ -529,7 +536,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
         state.first_response_at = Some(now);
     }
     if let Some(to) = next {
-        state = state.after_status_change(&calendar(), status, to, now);
+        state = state.after_status_change(&super::settings::calendar(&txn).await?, status, to, now);
         record(
             &txn,
             &found.id,
@@ -633,7 +640,7 @@ async fn update_in(
         let days_closed = found.closed_at.map(|at| (now - at).num_days());
         check_transition(from, to, who, days_closed)
             .map_err(|m| AppError::rule("invalid_transition", format!("{number}: {m}")))?;
-        state = state.after_status_change(&calendar(), from, to, now);
+        state = state.after_status_change(&super::settings::calendar(db).await?, from, to, now);
         model.status = Set(to.as_str().into());
         changes.push(("status", Some(from.as_str().into()), Some(to.as_str().into())));
     }
@@ -675,7 +682,7 @@ async fn update_in(
 }
 
 /// An active CyTrack staff member, by id: (id, name); a field error otherwise.
-async fn staff_member(db: &impl ConnectionTrait, id: &str) -> Result<(String, String), AppError> {
+pub(crate) async fn staff_member(db: &impl ConnectionTrait, id: &str) -> Result<(String, String), AppError> {
     use crate::domain::people::{Role, UserStatus};
     let found = match looks_like_id(id) {
         true => user::Entity::find_by_id(id.to_string()).one(db).await?,

@@ -562,6 +562,41 @@ pub async fn release(
     Ok(total)
 }
 
+/// Redeems the cost of completed after-hours work inside the caller's transaction.
+pub async fn redeem_for_booking(
+    txn: &impl ConnectionTrait,
+    organization_id: &str,
+    booking_id: &str,
+    ticket_id: &str,
+    minutes: i64,
+    actor_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if minutes <= 0 {
+        return Ok(());
+    }
+    let seq = lock(txn, organization_id).await?;
+    let (_, current) = states(txn, organization_id).await?;
+    let plan = plan_draw(&current, minutes, support_date(now)).map_err(|s| insufficient(s.available, minutes))?;
+    for (voucher_id, take) in plan {
+        let links = (Some(ticket_id), Some(booking_id), None);
+        write_entry(
+            txn,
+            organization_id,
+            seq,
+            &voucher_id,
+            EntryKind::Redeem,
+            take,
+            links,
+            Some(actor_id),
+            "After-hours work completed",
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Writes `expire` entries for what is left on expired vouchers. Returns the minutes expired.
 pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<i64, AppError> {
     let today = support_date(now);

@@ -1,0 +1,337 @@
+//! After-hours bookings: checked against the business calendar, quoted in voucher minutes,
+//! approved (reserving the quote), scheduled, completed (redeeming the actual time) or cancelled.
+
+use super::people::field_error;
+use super::tickets::{insert_ticket, record, staff_member, user_names, visible, NewTicket};
+use super::{looks_like_id, new_id, settings, vouchers};
+use crate::domain::afterhours::{charge_for_actual, check_booking_transition, quote_window, BookingStatus};
+use crate::domain::calendar::Segment;
+use crate::domain::people::parse_phone;
+use crate::domain::text::{multi_line, single_line};
+use crate::domain::tickets::{ticket_number, Priority, TicketKind};
+use crate::dto::{BookingDto, BookingRequest, Page, SegmentDto};
+use crate::error::{AppError, FieldCheck};
+use crate::ssr::auth::{Access, Actor};
+use crate::ssr::entities::{booking, organization, ticket};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+fn when(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    at.with_timezone(&tz).format("%a %-d %b %Y %H:%M").to_string()
+}
+
+/// Bookings the caller may see: staff all; a superuser the organisation's; a customer their own.
+fn visible_to(access: &Access, b: &booking::Model) -> bool {
+    match access {
+        Access::Staff(_) => true,
+        Access::Customer(c) => c.organization_id == b.organization_id && (c.superuser || c.user_id == b.requester_id),
+    }
+}
+
+async fn find(db: &impl ConnectionTrait, access: &Access, id: &str) -> Result<booking::Model, AppError> {
+    let found = match looks_like_id(id) {
+        true => booking::Entity::find_by_id(id.to_string()).one(db).await?,
+        false => None,
+    };
+    found.filter(|b| visible_to(access, b)).ok_or_else(|| AppError::not_found("booking"))
+}
+
+async fn to_dtos(db: &impl ConnectionTrait, models: Vec<booking::Model>) -> Result<Vec<BookingDto>, AppError> {
+    let orgs: HashMap<String, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(models.iter().map(|b| b.organization_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let numbers: HashMap<String, i64> = ticket::Entity::find()
+        .filter(ticket::Column::Id.is_in(models.iter().map(|b| b.ticket_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.number))
+        .collect();
+    let engineers = user_names(db, models.iter().filter_map(|b| b.engineer_id.clone()).collect()).await?;
+    Ok(models
+        .into_iter()
+        .map(|b| {
+            let segments: Vec<Segment> = serde_json::from_str(&b.segments).unwrap_or_default();
+            BookingDto {
+                segments: segments
+                    .iter()
+                    .map(|s| SegmentDto {
+                        starts_at: s.starts_at,
+                        ends_at: s.ends_at,
+                        multiplier: f64::from(s.multiplier) / 100.0,
+                    })
+                    .collect(),
+                ticket_number: numbers.get(&b.ticket_id).map(|n| ticket_number(*n)).unwrap_or_default(),
+                organization_name: orgs.get(&b.organization_id).cloned().unwrap_or_default(),
+                engineer_name: b.engineer_id.as_ref().and_then(|e| engineers.get(e).cloned()),
+                id: b.id,
+                status: b.status,
+                starts_at: b.starts_at,
+                ends_at: b.ends_at,
+                quote_minutes: b.quote_minutes,
+                ticket_id: b.ticket_id,
+                organization_id: b.organization_id,
+                description: b.description,
+                contact_name: b.contact_name,
+                contact_phone: b.contact_phone,
+                engineer_id: b.engineer_id,
+                actual_minutes: b.actual_minutes,
+                decision_note: b.decision_note,
+                created_at: b.created_at,
+            }
+        })
+        .collect())
+}
+
+async fn one(db: &impl ConnectionTrait, model: booking::Model) -> Result<BookingDto, AppError> {
+    to_dtos(db, vec![model]).await?.pop().ok_or_else(AppError::internal)
+}
+
+fn instant(field: &str, input: &str, check: &mut FieldCheck) -> Option<DateTime<Utc>> {
+    check.take(
+        field,
+        DateTime::parse_from_rfc3339(input.trim())
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| "Give a date and time like 2026-12-05T22:00:00+11:00.".to_string()),
+    )
+}
+
+/// A customer books a window of after-hours work; it gets a quote and waits for approval.
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: BookingRequest,
+    now: DateTime<Utc>,
+) -> Result<BookingDto, AppError> {
+    let access = actor.access()?;
+    let Access::Customer(customer) = &access else {
+        return Err(AppError::forbidden("After-hours work is booked by the client; staff schedule it once approved."));
+    };
+    let mut check = FieldCheck::default();
+    let starts_at = instant("starts_at", &req.starts_at, &mut check);
+    let ends_at = instant("ends_at", &req.ends_at, &mut check);
+    let description = check.take("description", multi_line(&req.description, "what is to be done", 4000));
+    let contact_name = check.take("contact_name", single_line(&req.contact_name, "a contact for the night", 100));
+    let contact_phone = check.take(
+        "contact_phone",
+        parse_phone(&req.contact_phone).and_then(|p| p.ok_or_else(|| "Give a phone number for the night.".to_string())),
+    );
+    check.finish()?;
+    let (Some(starts_at), Some(ends_at), Some(description), Some(contact_name), Some(contact_phone)) =
+        (starts_at, ends_at, description, contact_name, contact_phone)
+    else {
+        return Err(AppError::internal());
+    };
+    let cal = settings::calendar(db).await?;
+    let (segments, quote) =
+        quote_window(&cal, now, starts_at, ends_at).map_err(|r| AppError::rule(r.code, r.message))?;
+    let window = format!("{} to {}", when(starts_at, cal.time_zone), when(ends_at, cal.time_zone));
+
+    let ticket_id = match req.ticket_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(id) => {
+            visible(db, &access, id)
+                .await
+                .map_err(|_| field_error("ticket_id", "Choose one of your tickets.".into()))?
+                .id
+        }
+        None => {
+            let new = NewTicket {
+                subject: format!("After-hours work: {window}").chars().take(200).collect(),
+                description: description.clone(),
+                kind: TicketKind::AfterHours,
+                priority: Priority::P3,
+                product: None,
+            };
+            insert_ticket(db, actor, &customer.organization_id, new, now).await?.id
+        }
+    };
+    let txn = db.begin().await?;
+    let model = booking::ActiveModel {
+        id: Set(new_id()),
+        organization_id: Set(customer.organization_id.clone()),
+        ticket_id: Set(ticket_id.clone()),
+        requester_id: Set(actor.user_id.clone()),
+        starts_at: Set(starts_at),
+        ends_at: Set(ends_at),
+        description: Set(description),
+        contact_name: Set(contact_name),
+        contact_phone: Set(contact_phone),
+        status: Set(BookingStatus::Requested.as_str().into()),
+        quote_minutes: Set(quote),
+        segments: Set(serde_json::to_string(&segments).map_err(|_| AppError::internal())?),
+        engineer_id: Set(None),
+        actual_minutes: Set(None),
+        decision_note: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    record(
+        &txn,
+        &ticket_id,
+        Some(&actor.user_id),
+        "after_hours",
+        None,
+        Some(format!("requested {window}, quoted {quote} min")),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    one(db, model).await
+}
+
+pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Page<BookingDto>, AppError> {
+    let access = actor.access()?;
+    let mut query = booking::Entity::find();
+    if let Access::Customer(c) = &access {
+        query = query.filter(booking::Column::OrganizationId.eq(c.organization_id.as_str()));
+        if !c.superuser {
+            query = query.filter(booking::Column::RequesterId.eq(c.user_id.as_str()));
+        }
+    }
+    let models = query.order_by_asc(booking::Column::StartsAt).all(db).await?;
+    let items = to_dtos(db, models).await?;
+    Ok(Page { total: items.len() as u64, items })
+}
+
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<BookingDto, AppError> {
+    let access = actor.access()?;
+    one(db, find(db, &access, id).await?).await
+}
+
+/// What happens to a booking; `Approve` reserves, `Complete` redeems, `Cancel` releases.
+pub enum Step {
+    Approve,
+    Decline(String),
+    Schedule(String),
+    Complete(i64),
+    Cancel,
+}
+
+/// Moves a booking along its workflow, with the vouchers and the ticket history following.
+pub async fn advance<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+    step: Step,
+    now: DateTime<Utc>,
+) -> Result<BookingDto, AppError> {
+    let access = actor.access()?;
+    let found = find(db, &access, id).await?;
+    let from = BookingStatus::parse(&found.status).unwrap_or(BookingStatus::Cancelled);
+    let to = match step {
+        Step::Approve => BookingStatus::Approved,
+        Step::Decline(_) => BookingStatus::Declined,
+        Step::Schedule(_) => BookingStatus::Scheduled,
+        Step::Complete(_) => BookingStatus::Completed,
+        Step::Cancel => BookingStatus::Cancelled,
+    };
+    // Who may take this step.
+    let manager = matches!(&access, Access::Staff(s) if s.role.manages_accounts());
+    let superuser = matches!(&access, Access::Customer(c) if c.superuser);
+    let requester = actor.user_id == found.requester_id;
+    let allowed = match to {
+        BookingStatus::Approved | BookingStatus::Declined => manager || superuser,
+        BookingStatus::Scheduled => manager,
+        BookingStatus::Completed => matches!(access, Access::Staff(_)),
+        BookingStatus::Cancelled => manager || superuser || requester,
+        BookingStatus::Requested => false,
+    };
+    if !allowed {
+        return Err(AppError::forbidden(match to {
+            BookingStatus::Approved | BookingStatus::Declined => {
+                "Your organisation's superuser or your account manager approves after-hours work."
+            }
+            BookingStatus::Scheduled => "Account managers schedule engineers.",
+            BookingStatus::Completed => "CyTrack records the time worked.",
+            _ => "You cannot change this booking.",
+        }));
+    }
+    check_booking_transition(from, to).map_err(|m| AppError::rule("invalid_transition", m))?;
+
+    let mut note = None;
+    let mut engineer = None;
+    let mut actual = None;
+    match &step {
+        Step::Decline(reason) => {
+            note = Some(single_line(reason, "a reason", 500).map_err(|m| field_error("reason", m))?);
+        }
+        Step::Schedule(engineer_id) => {
+            engineer = Some(
+                staff_member(db, engineer_id.trim())
+                    .await
+                    .map_err(|_| field_error("engineer_id", "Choose an active CyTrack engineer.".into()))?,
+            )
+        }
+        Step::Complete(minutes) => {
+            if !(1..=24 * 60).contains(minutes) {
+                return Err(field_error("actual_minutes", "Enter the minutes worked, from 1 to 1440.".into()));
+            }
+            actual = Some(*minutes);
+        }
+        _ => {}
+    }
+
+    let txn = db.begin().await?;
+    let mut event = to.as_str().to_string();
+    match to {
+        BookingStatus::Approved => {
+            vouchers::reserve(&txn, &found.organization_id, &found.id, found.quote_minutes, &actor.user_id, now)
+                .await?;
+            event = format!("approved: {} min reserved", found.quote_minutes);
+        }
+        BookingStatus::Completed => {
+            let segments: Vec<Segment> = serde_json::from_str(&found.segments).unwrap_or_default();
+            let charge = charge_for_actual(&segments, actual.unwrap_or(0));
+            let released = vouchers::release(&txn, &found.organization_id, &found.id, &actor.user_id, now).await?;
+            vouchers::redeem_for_booking(
+                &txn,
+                &found.organization_id,
+                &found.id,
+                &found.ticket_id,
+                charge,
+                &actor.user_id,
+                now,
+            )
+            .await?;
+            event = format!(
+                "completed: {} min worked, {charge} min redeemed, {released} min reservation released",
+                actual.unwrap_or(0)
+            );
+        }
+        BookingStatus::Cancelled if matches!(from, BookingStatus::Approved | BookingStatus::Scheduled) => {
+            let released = vouchers::release(&txn, &found.organization_id, &found.id, &actor.user_id, now).await?;
+            event = format!("cancelled: {released} min released");
+        }
+        BookingStatus::Scheduled => {
+            event = format!("scheduled: {}", engineer.as_ref().map(|(_, name)| name.as_str()).unwrap_or_default());
+        }
+        _ => {}
+    }
+    let ticket_id = found.ticket_id.clone();
+    let mut model: booking::ActiveModel = found.into();
+    model.status = Set(to.as_str().into());
+    if let Some(n) = note {
+        event = format!("declined: {n}");
+        model.decision_note = Set(Some(n));
+    }
+    if let Some((id, _)) = engineer {
+        model.engineer_id = Set(Some(id));
+    }
+    if actual.is_some() {
+        model.actual_minutes = Set(actual);
+    }
+    model.updated_at = Set(now);
+    let saved = model.update(&txn).await?;
+    record(&txn, &ticket_id, Some(&actor.user_id), "after_hours", Some(from.as_str().into()), Some(event), now).await?;
+    txn.commit().await?;
+    one(db, saved).await
+}

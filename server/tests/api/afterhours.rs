@@ -1,0 +1,211 @@
+//! After-hours bookings: refusals, quotes, approval reserving vouchers, completion redeeming the
+//! actual time, cancellation releasing it; the business-hours settings.
+
+use crate::harness::*;
+use app::domain::calendar::BusinessCalendar;
+use chrono::{Datelike, Days, TimeZone, Utc, Weekday};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+/// A Sydney wall-clock time `days_ahead` days from today (Sydney), as RFC 3339.
+fn sydney(days_ahead: u64, hour: u32, minute: u32) -> String {
+    let tz = BusinessCalendar::sydney_default().time_zone;
+    let day = Utc::now().with_timezone(&tz).date_naive() + Days::new(days_ahead);
+    tz.with_ymd_and_hms(day.year(), day.month(), day.day(), hour, minute, 0).earliest().unwrap().to_rfc3339()
+}
+
+/// Days until the first Saturday at least a week away (Sydney).
+fn saturday() -> u64 {
+    let tz = BusinessCalendar::sydney_default().time_zone;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    (7..14).find(|d| (today + Days::new(*d)).weekday() == Weekday::Sat).unwrap()
+}
+
+fn window(starts: String, ends: String) -> Value {
+    json!({"starts_at": starts, "ends_at": ends, "description": "Upgrade the IVR", "contact_name": "Sam", "contact_phone": "+61 400 000 000"})
+}
+
+async fn world(app: &TestApp, voucher_minutes: i64) -> (String, Person, Person, Person) {
+    let org = app.organization("Acme", &[]).await;
+    let manager = app.staff("account_manager").await;
+    let superuser = app.customer(&org, true).await;
+    if voucher_minutes > 0 {
+        let expires = (Utc::now().date_naive() + Days::new(200)).to_string();
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/organizations/{org}/vouchers"),
+                Some(&manager.token),
+                json!({"minutes": voucher_minutes, "expires_on": expires}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    (org, manager, superuser, app.staff("agent").await)
+}
+
+async fn book(app: &TestApp, who: &Person, body: Value) -> (StatusCode, Value) {
+    app.post("/api/v1/after-hours", Some(&who.token), body).await
+}
+
+#[tokio::test]
+async fn a_saturday_window_is_quoted_per_segment_and_gets_a_billable_ticket() {
+    let app = spawn_app().await;
+    let (_, _, superuser, _) = world(&app, 0).await;
+    let d = saturday();
+    let (status, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 12, 0))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let b = &body["booking"];
+    assert_eq!(b["status"], "requested");
+    assert_eq!(b["quote_minutes"], 360, "three hours at x2");
+    assert_eq!(b["segments"].as_array().unwrap().len(), 1);
+    assert_eq!(b["segments"][0]["multiplier"], 2.0);
+    let (_, ticket) = app.get(&format!("/api/v1/tickets/{}", b["ticket_id"].as_str().unwrap()), &superuser.token).await;
+    assert_eq!(ticket["ticket"]["kind"], "after_hours");
+    assert_eq!(ticket["ticket"]["billing"]["tag"], "billable", "after-hours work is always billable");
+    assert_eq!(ticket["ticket"]["queue"], "After Hours");
+}
+
+#[tokio::test]
+async fn windows_that_cannot_be_booked_are_refused_with_their_codes() {
+    let app = spawn_app().await;
+    let (_, _, superuser, agent) = world(&app, 0).await;
+    let d = saturday();
+    let cases = [
+        (window(sydney(d + 2, 10, 0), sydney(d + 2, 11, 0)), "inside_business_hours"),
+        (window(sydney(d + 2, 17, 0), sydney(d + 2, 19, 0)), "inside_business_hours"),
+        (window(sydney(1, 20, 0), sydney(1, 22, 0)), "too_soon"),
+        (window(sydney(d, 12, 0), sydney(d, 9, 0)), "invalid_window"),
+        (window(sydney(d, 6, 0), sydney(d, 18, 1)), "invalid_window"),
+    ];
+    for (body, code) in cases {
+        let (status, answer) = book(&app, &superuser, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(error_code(&answer), code);
+    }
+    let (status, answer) = book(
+        &app,
+        &superuser,
+        json!({"starts_at": "tomorrow", "ends_at": "", "description": "", "contact_name": "", "contact_phone": ""}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["starts_at", "ends_at", "description", "contact_name", "contact_phone"] {
+        assert!(answer["error"]["fields"][field].is_string(), "{field}: {answer}");
+    }
+    assert_eq!(book(&app, &agent, window(sydney(d, 9, 0), sydney(d, 12, 0))).await.0, StatusCode::FORBIDDEN);
+    let (_, list) = app.get("/api/v1/after-hours", &superuser.token).await;
+    assert_eq!(list["total"], 0, "nothing was stored");
+}
+
+#[tokio::test]
+async fn approval_reserves_completion_redeems_the_actual_time_and_releases_the_rest() {
+    let app = spawn_app().await;
+    let (org, manager, superuser, agent) = world(&app, 600).await;
+    let d = saturday();
+    let (_, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 12, 0))).await;
+    let id = body["booking"]["id"].as_str().unwrap().to_string();
+    let step = |s: &str| format!("/api/v1/after-hours/{id}/{s}");
+
+    let plain = app.customer(&org, false).await;
+    assert_eq!(
+        app.post(&step("approve"), Some(&plain.token), json!({})).await.0,
+        StatusCode::NOT_FOUND,
+        "a colleague's booking is not theirs to see"
+    );
+    let other = app.organization("Other", &[]).await;
+    let stranger = app.customer(&other, true).await;
+    assert_eq!(app.post(&step("approve"), Some(&stranger.token), json!({})).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post(&step("complete"), Some(&agent.token), json!({"actual_minutes": 60})).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not scheduled yet"
+    );
+
+    let (status, body) = app.post(&step("approve"), Some(&superuser.token), json!({})).await;
+    assert_eq!((status, body["booking"]["status"].as_str()), (StatusCode::OK, Some("approved")), "{body}");
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
+    assert_eq!(vouchers["balance"]["reserved_minutes"], 360);
+    assert_eq!(vouchers["balance"]["available_minutes"], 240);
+
+    let (status, body) = app.post(&step("schedule"), Some(&manager.token), json!({"engineer_id": superuser.id})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "engineers are staff: {body}");
+    let (status, body) = app.post(&step("schedule"), Some(&manager.token), json!({"engineer_id": agent.id})).await;
+    assert_eq!((status, body["booking"]["engineer_name"].as_str()), (StatusCode::OK, Some("A agent")));
+
+    // Two hours worked at x2: 240 redeemed; the rest of the reservation comes back.
+    let (status, body) = app.post(&step("complete"), Some(&agent.token), json!({"actual_minutes": 120})).await;
+    assert_eq!((status, body["booking"]["status"].as_str()), (StatusCode::OK, Some("completed")), "{body}");
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
+    assert_eq!(vouchers["balance"]["reserved_minutes"], 0);
+    assert_eq!(vouchers["balance"]["available_minutes"], 360);
+    let (_, ledger) = app.get(&format!("/api/v1/organizations/{org}/ledger"), &manager.token).await;
+    let kinds: Vec<&str> = ledger["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["redeem", "release", "reserve", "issue"]);
+
+    let ticket = body["booking"]["ticket_id"].as_str().unwrap();
+    let (_, history) = app.get(&format!("/api/v1/tickets/{ticket}/history"), &superuser.token).await;
+    let steps = history["items"].as_array().unwrap().iter().filter(|h| h["field"] == "after_hours").count();
+    assert_eq!(steps, 4, "requested, approved, scheduled, completed: {history}");
+}
+
+#[tokio::test]
+async fn approval_without_enough_vouchers_is_refused_and_cancelling_releases() {
+    let app = spawn_app().await;
+    let (org, manager, superuser, _) = world(&app, 300).await;
+    let d = saturday();
+    let (_, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 12, 0))).await;
+    let id = body["booking"]["id"].as_str().unwrap();
+    let (status, answer) =
+        app.post(&format!("/api/v1/after-hours/{id}/approve"), Some(&manager.token), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error_code(&answer), "insufficient_balance");
+
+    let (_, small) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 10, 0))).await;
+    let small = small["booking"]["id"].as_str().unwrap();
+    let (status, _) = app.post(&format!("/api/v1/after-hours/{small}/approve"), Some(&manager.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) =
+        app.post(&format!("/api/v1/after-hours/{small}/cancel"), Some(&superuser.token), json!({})).await;
+    assert_eq!((status, body["booking"]["status"].as_str()), (StatusCode::OK, Some("cancelled")));
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
+    assert_eq!(vouchers["balance"]["reserved_minutes"], 0);
+    assert_eq!(vouchers["balance"]["available_minutes"], 300);
+    let (status, _) =
+        app.post(&format!("/api/v1/after-hours/{id}/decline"), Some(&manager.token), json!({"reason": ""})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a decline needs a reason");
+    let (status, _) = app
+        .post(&format!("/api/v1/after-hours/{id}/decline"), Some(&manager.token), json!({"reason": "No engineer free"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn admins_set_business_hours_and_quotes_follow() {
+    let app = spawn_app().await;
+    let (_, _, superuser, agent) = world(&app, 0).await;
+    let admin = app.admin().await;
+    let (status, hours) = app.get("/api/v1/settings/business-hours", &superuser.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hours["time_zone"], "Australia/Sydney");
+    assert_eq!(hours["week"]["mon"], json!(["08:30", "17:30"]));
+    assert_eq!(hours["multipliers"]["weekend"], 2.0);
+
+    let mut changed = hours.clone();
+    changed["multipliers"]["weekend"] = json!(3.0);
+    assert_eq!(
+        app.send("PUT", "/api/v1/settings/business-hours", Some(&agent.token), Some(changed.clone())).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let mut bad = hours.clone();
+    bad["time_zone"] = json!("Mars/Olympus");
+    bad["week"]["tue"] = json!(["17:30", "08:30"]);
+    let (status, answer) = app.send("PUT", "/api/v1/settings/business-hours", Some(&admin.token), Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer["error"]["fields"]["time_zone"].is_string(), "{answer}");
+    let (status, saved) = app.send("PUT", "/api/v1/settings/business-hours", Some(&admin.token), Some(changed)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    let d = saturday();
+    let (_, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 10, 0))).await;
+    assert_eq!(body["booking"]["quote_minutes"], 180, "one hour at the new x3");
+}
