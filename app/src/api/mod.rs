@@ -1,6 +1,7 @@
 //! Server functions: the UI's door to the services. Each one authenticates, calls one service and
 //! shapes the answer; no rule lives here.
 
+pub mod afterhours;
 pub mod auth;
 pub mod billing;
 pub mod registrations;

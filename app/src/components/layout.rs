@@ -77,6 +77,9 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
             <Show when=move || active && (!staff || manages)>
                 <A href="/vouchers">"Vouchers"</A>
             </Show>
+            <Show when=move || active>
+                <A href="/after-hours">"After hours"</A>
+            </Show>
             <Show when=move || manages>
                 <A href="/accounts">"Accounts"</A>
                 <A href="/staff/registrations">"Registrations"</A>

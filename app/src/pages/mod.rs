@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod accounts;
+pub mod afterhours;
 pub mod auth;
 pub mod home;
 pub mod not_found;

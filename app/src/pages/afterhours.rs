@@ -1,0 +1,231 @@
+//! After-hours work: the booking form with its live quote and week view, and the bookings with
+//! what each person may do next.
+
+use crate::api::afterhours::{list_bookings, load_business_calendar, BookAfterHours, BookingStep};
+use crate::components::layout::{Guard, Need};
+use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
+use crate::domain::afterhours::quote_window;
+use crate::domain::calendar::{BusinessCalendar, Segment};
+use crate::dto::{BookingDto, UserDto};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, TimeZone, Timelike, Utc};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AfterHoursPage() -> impl IntoView {
+    view! {
+        <Title text="After-hours work"/>
+        <QueryError/>
+        <Guard need=Need::Active children=|user: UserDto| view! { <AfterHours user/> }/>
+    }
+}
+
+#[component]
+fn AfterHours(user: UserDto) -> impl IntoView {
+    let book = ServerAction::<BookAfterHours>::new();
+    let step = ServerAction::<BookingStep>::new();
+    let bookings = Resource::new(move || (book.version().get(), step.version().get()), |_| list_bookings());
+    let customer = !user.is_staff();
+    view! {
+        <section class="hero"><h1>"After-hours work"</h1></section>
+        <ActionError value=book.value()/>
+        <ActionError value=step.value()/>
+        <Show when=move || customer><BookingForm book/></Show>
+        <section class="card">
+            <h2>{if customer { "Your bookings" } else { "Booked after-hours work" }}</h2>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {
+                    let user = user.clone();
+                    move || {
+                        let user = user.clone();
+                        Suspend::new(async move {
+                            match bookings.await {
+                                Ok((list, _)) if list.is_empty() => view! { <p class="empty">"No after-hours work booked."</p> }.into_any(),
+                                Ok((list, engineers)) => view! {
+                                    <div class="bookings" data-testid="bookings">
+                                        {list.into_iter().map(|b| view! { <Booking booking=b user=user.clone() engineers=engineers.clone() step/> }).collect_view()}
+                                    </div>
+                                }
+                                .into_any(),
+                                Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </section>
+    }
+}
+
+/// A datetime-local value in the calendar's zone, as an instant.
+fn instant(cal: &BusinessCalendar, local: &str) -> Option<DateTime<Utc>> {
+    let naive = NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M").ok()?;
+    cal.time_zone.from_local_datetime(&naive).earliest().map(|d| d.with_timezone(&Utc))
+}
+
+#[component]
+fn BookingForm(book: ServerAction<BookAfterHours>) -> impl IntoView {
+    let calendar = Resource::new(|| (), |_| load_business_calendar());
+    let starts = RwSignal::new(String::new());
+    let ends = RwSignal::new(String::new());
+    view! {
+        <section class="card">
+            <h2>"Book a window"</h2>
+            <p class="muted small">
+                "Work outside business hours, booked at least two business days ahead and up to 12 hours long. "
+                "It is paid from your service vouchers at the after-hours rates, reserved when your superuser approves."
+            </p>
+            <ActionForm action=book attr:class="form">
+                <div class="row">
+                    <label>"Starts" <input type="datetime-local" name="starts_at" required on:input=move |ev| starts.set(event_target_value(&ev))/></label>
+                    <label>"Ends" <input type="datetime-local" name="ends_at" required on:input=move |ev| ends.set(event_target_value(&ev))/></label>
+                </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let Ok(cal) = calendar.await else { return ().into_any() };
+                        view! { <LiveQuote cal starts ends/> }.into_any()
+                    })}
+                </Suspense>
+                <label>"What is to be done" <textarea name="description" rows="3" required></textarea></label>
+                {field_message(book.value(), "description")}
+                <div class="row">
+                    <label>"Contact for the night" <input name="contact_name" required/></label>
+                    <label>"Their phone" <input type="tel" name="contact_phone" required/></label>
+                </div>
+                {field_message(book.value(), "contact_phone")}
+                <button type="submit" class="button primary">"Request booking"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The quote as the window changes, from the same `quote_window` the server applies.
+#[component]
+fn LiveQuote(cal: BusinessCalendar, starts: RwSignal<String>, ends: RwSignal<String>) -> impl IntoView {
+    let cal = StoredValue::new(cal);
+    let quote = move || {
+        let cal = cal.get_value();
+        let (s, e) = (instant(&cal, &starts.get())?, instant(&cal, &ends.get())?);
+        Some((s, quote_window(&cal, Utc::now(), s, e)))
+    };
+    view! {
+        <div class="preview" data-testid="quote">
+            {move || match quote() {
+                None => view! { <span class="muted small">"Choose a start and an end to see the quote."</span> }.into_any(),
+                Some((_, Err(refusal))) => view! { <span class="field-error">{refusal.message}</span> }.into_any(),
+                Some((start, Ok((segments, minutes)))) => view! {
+                    <p><strong>{format!("{minutes} voucher minutes")}</strong> " · " {segments.iter().map(|s| format!("{} min at x{}", (s.ends_at - s.starts_at).num_minutes(), s.multiplier as f64 / 100.0)).collect::<Vec<_>>().join(", ")}</p>
+                    <WeekView cal=cal.get_value() start segments/>
+                }
+                .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The week of the window: business hours shaded, the booked segments on top.
+#[component]
+fn WeekView(cal: BusinessCalendar, start: DateTime<Utc>, segments: Vec<Segment>) -> impl IntoView {
+    let local = start.with_timezone(&cal.time_zone).date_naive();
+    let monday = local - Duration::days(local.weekday().num_days_from_monday() as i64);
+    let (w, h) = (70.0, 96.0);
+    let days: Vec<_> = (0..7).map(|i| monday + Duration::days(i)).collect();
+    let hours = |t: chrono::NaiveTime| (t.hour() as f64 + t.minute() as f64 / 60.0) * h / 24.0;
+    view! {
+        <svg class="week" viewBox=format!("0 0 {} {}", w * 7.0, h + 14.0) role="img" aria-label="Week view of business hours and the booked window">
+            {days.iter().enumerate().map(|(i, day)| {
+                let x = i as f64 * w;
+                let open = if cal.is_business_day(*day) { cal.week[i] } else { None };
+                view! {
+                    <g>
+                        <rect x=x + 1.0 y="0" width=w - 2.0 height=h class="day"/>
+                        {open.map(|(o, c)| view! { <rect x=x + 1.0 y=hours(o) width=w - 2.0 height=hours(c) - hours(o) class="business"/> })}
+                        <text x=x + w / 2.0 y=h + 11.0 text-anchor="middle">{day.format("%a %-d").to_string()}</text>
+                    </g>
+                }
+            }).collect_view()}
+            {segments.iter().map(|s| {
+                let a = s.starts_at.with_timezone(&cal.time_zone);
+                let b = s.ends_at.with_timezone(&cal.time_zone);
+                let col = (a.date_naive() - monday).num_days() as f64;
+                let end = if b.date_naive() == a.date_naive() { hours(b.time()) } else { h };
+                view! { <rect x=col * w + 6.0 y=hours(a.time()) width=w - 12.0 height=(end - hours(a.time())).max(2.0) class="booked"/> }
+            }).collect_view()}
+        </svg>
+    }
+}
+
+#[component]
+fn Booking(
+    booking: BookingDto,
+    user: UserDto,
+    engineers: Vec<(String, String)>,
+    step: ServerAction<BookingStep>,
+) -> impl IntoView {
+    let b = booking;
+    let status = b.status.clone();
+    let manager = user.role.manages_accounts();
+    let staff = user.is_staff();
+    let decides = manager || user.superuser;
+    let open = matches!(status.as_str(), "requested" | "approved" | "scheduled");
+    let (decline_id, schedule_id, complete_id) = (b.id.clone(), b.id.clone(), b.id.clone());
+    let button = |id: String, name: &'static str, label: &'static str, class: &'static str| {
+        view! {
+            <ActionForm action=step attr:class="inline">
+                <input type="hidden" name="booking_id" value=id/>
+                <input type="hidden" name="step" value=name/>
+                <button type="submit" class=class>{label}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <article class="booking" data-status=status.clone()>
+            <header>
+                <strong>{format!("{} → {}", short(b.starts_at), short(b.ends_at))}</strong>
+                <span class=format!("chip booking-{status}")>{status.clone()}</span>
+            </header>
+            <p class="small">
+                <a href=format!("/tickets/{}", b.ticket_id)>{b.ticket_number.clone()}</a> " · " {b.organization_name.clone()}
+                " · quote " <strong>{b.quote_minutes}</strong> " min"
+                {b.engineer_name.clone().map(|e| format!(" · engineer {e}"))}
+                {b.actual_minutes.map(|m| format!(" · {m} min worked"))}
+            </p>
+            <p class="small muted">{b.description.clone()} " · night contact " {b.contact_name.clone()} " " {b.contact_phone.clone()}</p>
+            <div class="actions">
+                {(status == "requested" && decides).then(|| button(b.id.clone(), "approve", "Approve", "button primary small"))}
+                {(status == "requested" && decides).then(|| view! {
+                    <ActionForm action=step attr:class="inline">
+                        <input type="hidden" name="booking_id" value=decline_id/>
+                        <input type="hidden" name="step" value="decline"/>
+                        <input name="reason" placeholder="Reason to decline" required/>
+                        <button type="submit" class="button small">"Decline"</button>
+                    </ActionForm>
+                })}
+                {(status == "approved" && manager).then(|| view! {
+                    <ActionForm action=step attr:class="inline">
+                        <input type="hidden" name="booking_id" value=schedule_id/>
+                        <input type="hidden" name="step" value="schedule"/>
+                        <select name="engineer_id" aria-label="Engineer">
+                            {engineers.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="button small">"Schedule"</button>
+                    </ActionForm>
+                })}
+                {(status == "scheduled" && staff).then(|| view! {
+                    <ActionForm action=step attr:class="inline">
+                        <input type="hidden" name="booking_id" value=complete_id/>
+                        <input type="hidden" name="step" value="complete"/>
+                        <input type="number" name="actual_minutes" min="1" max="1440" placeholder="Minutes worked" aria-label="Minutes worked" required/>
+                        <button type="submit" class="button small">"Complete"</button>
+                    </ActionForm>
+                })}
+                {open.then(|| button(b.id.clone(), "cancel", "Cancel", "button small danger"))}
+            </div>
+        </article>
+    }
+}
+
+fn short(at: DateTime<Utc>) -> String {
+    let tz = BusinessCalendar::sydney_default().time_zone;
+    at.with_timezone(&tz).format("%a %-d %b %H:%M").to_string()
+}
