@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets/:id") view=pages::tickets::TicketPage ssr=SsrMode::Async/>
                     <Route path=path!("/queues") view=pages::queues::QueuesPage ssr=SsrMode::Async/>
                     <Route path=path!("/after-hours") view=pages::afterhours::AfterHoursPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/vouchers") view=pages::vouchers::VouchersPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async/>
                     <Route path=path!("/accounts/:id") view=pages::accounts::AccountPage ssr=SsrMode::Async/>

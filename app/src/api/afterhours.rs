@@ -4,6 +4,7 @@ use crate::domain::calendar::BusinessCalendar;
 use crate::dto::BookingDto;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 /// The calendar in force, for the browser's live quote.
 #[server(prefix = "/rpc")]
@@ -94,4 +95,23 @@ pub async fn booking_step(
     }
     .await;
     finish_form(result, Some("/after-hours".into()))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn load_business_hours() -> Result<crate::dto::BusinessHoursDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    actor().await?.admin()?;
+    Ok(crate::ssr::services::settings::to_wire(&crate::ssr::services::settings::calendar(&state.db).await?))
+}
+
+/// Saves the business hours from the settings form: one open/close pair per day (empty = closed),
+/// holidays one date per line.
+#[server(prefix = "/rpc", input = Json)]
+pub async fn save_business_hours(
+    hours: crate::dto::BusinessHoursDto,
+) -> Result<crate::dto::BusinessHoursDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::settings::put_calendar(&state.db, &actor().await?, hours, chrono::Utc::now()).await
 }

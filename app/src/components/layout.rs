@@ -65,6 +65,7 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
     let active = user.is_active();
     let staff = user.is_staff();
     let manages = user.role.manages_accounts();
+    let admin = user.role == crate::domain::people::Role::Admin;
     view! {
         <nav class="nav">
             <Show when=move || staff && active>
@@ -83,6 +84,9 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
             <Show when=move || manages>
                 <A href="/accounts">"Accounts"</A>
                 <A href="/staff/registrations">"Registrations"</A>
+            </Show>
+            <Show when=move || admin>
+                <A href="/settings">"Settings"</A>
             </Show>
             <span class="who" title=user.email.clone()>
                 {user.name.clone()}
@@ -104,6 +108,8 @@ pub enum Need {
     Staff,
     /// An active account manager or admin.
     AccountManager,
+    /// An active admin.
+    Admin,
 }
 
 /// Renders `children` with the current user when they may see the page; otherwise sends them
@@ -126,7 +132,8 @@ where
                             Ok(Some(user)) if !user.is_active() => view! { <Redirect path="/awaiting-approval"/> }.into_any(),
                             Ok(Some(user))
                                 if (need == Need::AccountManager && !user.role.manages_accounts())
-                                    || (need == Need::Staff && !user.is_staff()) =>
+                                    || (need == Need::Staff && !user.is_staff())
+                                    || (need == Need::Admin && user.role != crate::domain::people::Role::Admin) =>
                             {
                                 view! { <crate::pages::not_found::NotFound/> }.into_any()
                             }

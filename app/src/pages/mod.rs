@@ -7,5 +7,6 @@ pub mod home;
 pub mod not_found;
 pub mod queues;
 pub mod registrations;
+pub mod settings;
 pub mod tickets;
 pub mod vouchers;

@@ -1,0 +1,118 @@
+//! Admins' settings: the business calendar that SLA clocks and after-hours quotes use.
+
+use crate::api::afterhours::{load_business_hours, SaveBusinessHours};
+use crate::components::layout::{Guard, Need};
+use crate::components::widgets::{ActionError, ErrorBanner};
+use crate::dto::{BusinessHoursDto, MultipliersDto, UserDto};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const DAYS: [(&str, &str); 7] = [
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+];
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <Title text="Settings"/>
+        <Guard need=Need::Admin children=|_user: UserDto| view! { <BusinessHoursForm/> }/>
+    }
+}
+
+#[component]
+fn BusinessHoursForm() -> impl IntoView {
+    let save = ServerAction::<SaveBusinessHours>::new();
+    let current = Resource::new(move || save.version().get(), |_| load_business_hours());
+    view! {
+        <section class="hero"><h1>"Business hours"</h1></section>
+        <ActionError value=save.value()/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match current.await {
+                    Ok(hours) => view! { <HoursEditor hours save/> }.into_any(),
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Edits a copy of the calendar in signals and sends it whole (needs the hydrated page).
+#[component]
+fn HoursEditor(hours: BusinessHoursDto, save: ServerAction<SaveBusinessHours>) -> impl IntoView {
+    let time_zone = RwSignal::new(hours.time_zone.clone());
+    let days: Vec<(&'static str, &'static str, RwSignal<String>, RwSignal<String>)> = DAYS
+        .iter()
+        .map(|(key, label)| {
+            let (open, close) = hours.week.get(*key).cloned().flatten().unwrap_or_default();
+            (*key, *label, RwSignal::new(open), RwSignal::new(close))
+        })
+        .collect();
+    let holidays = RwSignal::new(hours.holidays.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"));
+    let evening = RwSignal::new(hours.multipliers.weekday_evening.to_string());
+    let weekend = RwSignal::new(hours.multipliers.weekend.to_string());
+    let holiday = RwSignal::new(hours.multipliers.holiday.to_string());
+    let days_for_submit = days.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let week = days_for_submit
+            .iter()
+            .map(|(key, _, open, close)| {
+                let (o, c) = (open.get(), close.get());
+                (key.to_string(), (!o.is_empty() && !c.is_empty()).then_some((o, c)))
+            })
+            .collect();
+        let number = |s: RwSignal<String>| s.get().trim().parse::<f64>().unwrap_or(0.0);
+        let holidays = holidays
+            .get()
+            .lines()
+            .filter_map(|l| chrono::NaiveDate::parse_from_str(l.trim(), "%Y-%m-%d").ok())
+            .collect();
+        save.dispatch(SaveBusinessHours {
+            hours: BusinessHoursDto {
+                time_zone: time_zone.get(),
+                week,
+                holidays,
+                multipliers: MultipliersDto {
+                    weekday_evening: number(evening),
+                    weekend: number(weekend),
+                    holiday: number(holiday),
+                },
+            },
+        });
+    };
+    view! {
+        <form class="card form" on:submit=submit>
+            <label>"Time zone" <input bind:value=time_zone/></label>
+            <table class="tickets">
+                <thead><tr><th>"Day"</th><th>"Opens"</th><th>"Closes"</th></tr></thead>
+                <tbody>
+                    {days.into_iter().map(|(_, label, open, close)| view! {
+                        <tr>
+                            <td>{label}</td>
+                            <td><input type="time" aria-label=format!("{label} opens") bind:value=open/></td>
+                            <td><input type="time" aria-label=format!("{label} closes") bind:value=close/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <small class="muted">"Leave both times empty for a closed day."</small>
+            <label>"Public holidays " <small class="muted">"(one YYYY-MM-DD per line)"</small>
+                <textarea rows="4" bind:value=holidays></textarea>
+            </label>
+            <div class="row">
+                <label>"Weekday evening rate" <input type="number" step="0.05" bind:value=evening/></label>
+                <label>"Weekend rate" <input type="number" step="0.05" bind:value=weekend/></label>
+                <label>"Public holiday rate" <input type="number" step="0.05" bind:value=holiday/></label>
+            </div>
+            <button type="submit" class="button primary">"Save business hours"</button>
+            {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="small" role="status">"Saved."</p> })}
+        </form>
+    }
+}
