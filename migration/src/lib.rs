@@ -9,6 +9,7 @@ mod m20261127_000003_billing;
 mod m20261127_000004_queues;
 mod m20261127_000005_vouchers;
 mod m20261127_000006_after_hours;
+mod m20261127_000007_queue_view_index;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_queues::Migration),
             Box::new(m20261127_000005_vouchers::Migration),
             Box::new(m20261127_000006_after_hours::Migration),
+            Box::new(m20261127_000007_queue_view_index::Migration),
         ]
     }
 }

@@ -153,18 +153,20 @@ pub async fn bulk_update(req: crate::dto::BulkUpdateRequest) -> Result<u64, AppE
 pub struct QueueBoard {
     pub queues: Vec<crate::dto::QueueDto>,
     pub staff: Vec<(String, String)>,
+    pub organizations: Vec<(String, String)>,
     pub me: String,
 }
 
 #[server(prefix = "/rpc")]
 pub async fn load_queue_board() -> Result<QueueBoard, AppError> {
     use super::context::*;
-    use crate::ssr::services::{queues, tickets};
+    use crate::ssr::services::{organizations, queues, tickets};
     let state = state()?;
     let actor = actor().await?;
     Ok(QueueBoard {
         queues: queues::list(&state.db, &actor).await?,
         staff: tickets::staff_members(&state.db, &actor).await?,
+        organizations: organizations::list(&state.db, &actor).await?.into_iter().map(|o| (o.id, o.name)).collect(),
         me: actor.user_id.clone(),
     })
 }

@@ -3,7 +3,10 @@
 
 use super::calendar::BusinessCalendar;
 use super::tickets::{is_open, sla_paused, sla_target, Priority, TicketStatus};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+
+/// How far past its due date an overdue clock keeps counting (calendar days).
+pub const OVERDUE_HORIZON_DAYS: i64 = 31;
 use serde::{Deserialize, Serialize};
 
 /// What a ticket records for its clocks.
@@ -45,6 +48,10 @@ impl ClockState {
     }
 
     /// The clocks as they stand at `now`; None once the ticket no longer needs work.
+    ///
+    /// Due dates come first (bounded work: targets are a few business days); time left is counted
+    /// from now to the due date, and time overdue is counted for at most `OVERDUE_HORIZON_DAYS`,
+    /// so an old ticket costs no more than a new one.
     pub fn clocks(
         &self,
         cal: &BusinessCalendar,
@@ -57,23 +64,24 @@ impl ClockState {
         }
         let target = sla_target(priority, cal.business_day_minutes());
         let paused = self.paused_total(cal, now);
-        let elapsed = cal.business_minutes_between(self.created_at, now) - paused;
-        let first_response_due_at = match self.first_response_at {
-            Some(_) => None,
-            None => Some(cal.add_business_minutes(self.created_at, target.first_response_minutes + paused)),
+        let first_due = cal.add_business_minutes(self.created_at, target.first_response_minutes + paused);
+        let resolution_due = cal.add_business_minutes(self.created_at, target.resolution_minutes + paused);
+        let left = if now <= resolution_due {
+            cal.business_minutes_between(now, resolution_due)
+        } else {
+            -cal.business_minutes_between(
+                resolution_due,
+                now.min(resolution_due + Duration::days(OVERDUE_HORIZON_DAYS)),
+            )
         };
-        let left = target.resolution_minutes - elapsed;
         Some(Clocks {
-            first_response_due_at,
+            first_response_due_at: self.first_response_at.is_none().then_some(first_due),
             first_response_breached: match self.first_response_at {
-                Some(at) => {
-                    cal.business_minutes_between(self.created_at, at) - self.paused_minutes
-                        > target.first_response_minutes
-                }
-                None => elapsed > target.first_response_minutes,
+                Some(at) => at > first_due,
+                None => now > first_due,
             },
-            resolution_due_at: cal.add_business_minutes(self.created_at, target.resolution_minutes + paused),
-            resolution_breached: left < 0,
+            resolution_due_at: resolution_due,
+            resolution_breached: now > resolution_due,
             resolution_minutes_left: left,
             paused: self.paused_since.is_some(),
         })
@@ -131,7 +139,7 @@ mod tests {
         let cases = [
             // (now, priority, first response due, breached first, minutes left to resolve)
             (syd(2026, 11, 27, 17, 0), Priority::P1, syd(2026, 11, 27, 17, 30), false, 210),
-            (syd(2026, 11, 28, 12, 0), Priority::P1, syd(2026, 11, 27, 17, 30), false, 180),
+            (syd(2026, 11, 28, 12, 0), Priority::P1, syd(2026, 11, 27, 17, 30), true, 180),
             (syd(2026, 11, 30, 9, 30), Priority::P1, syd(2026, 11, 27, 17, 30), true, 120),
             (syd(2026, 11, 30, 12, 0), Priority::P2, syd(2026, 11, 30, 11, 30), true, 540 - 270),
         ];

@@ -44,6 +44,7 @@ fn QueueView() -> impl IntoView {
             status: Some(q.get("status").unwrap_or_else(|| "open".into())),
             priority: q.get("priority"),
             billing: q.get("billing"),
+            organization_id: q.get("organization_id"),
             assignee_id: q.get("assignee"),
             q: q.get("q"),
             sort: Some(q.get("sort").unwrap_or_else(|| "priority".into())),
@@ -90,7 +91,12 @@ fn QueueView() -> impl IntoView {
                 </Suspense>
             </aside>
             <div>
-                <Filters/>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let organizations = board.await.map(|b| b.organizations).unwrap_or_default();
+                        view! { <Filters organizations/> }.into_any()
+                    })}
+                </Suspense>
                 <section class="card">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
@@ -128,7 +134,7 @@ fn QueueView() -> impl IntoView {
 }
 
 #[component]
-fn Filters() -> impl IntoView {
+fn Filters(organizations: Vec<(String, String)>) -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.read().get(k).unwrap_or_default();
     let options = |values: Vec<(&'static str, &'static str)>, key: &'static str| {
@@ -153,6 +159,13 @@ fn Filters() -> impl IntoView {
             <select name="billing" aria-label="Billing">
                 <option value="">"Any billing"</option>
                 {options(BillingTag::ALL.iter().map(|t| (t.as_str(), t.label())).collect(), "billing")}
+            </select>
+            <select name="organization_id" aria-label="Organisation">
+                <option value="">"Any organisation"</option>
+                {organizations.into_iter().map(|(id, name)| {
+                    let selected = { let id = id.clone(); move || query.read().get("organization_id").as_deref() == Some(id.as_str()) };
+                    view! { <option value=id selected=selected>{name}</option> }
+                }).collect_view()}
             </select>
             <select name="sort" aria-label="Sort">
                 {options(vec![("priority", "Most urgent"), ("oldest", "Oldest"), ("newest", "Newest"), ("updated", "Recently updated")], "sort")}

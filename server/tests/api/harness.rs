@@ -38,11 +38,15 @@ async fn fresh_database_url() -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_on(fresh_database_url().await).await
+}
+
+/// Another portal on an existing database: its own pool and port, as a second process would be.
+pub async fn spawn_app_on(database_url: String) -> TestApp {
     // Logs appear with a failing test's output only.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let database_url = fresh_database_url().await;
     let config = Config {
         database_url: database_url.clone(),
         jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
@@ -69,6 +73,10 @@ pub struct Person {
 }
 
 impl TestApp {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone()
+    }
+
     /// A connection of the test's own to the portal's database, for what no endpoint does (time passing).
     pub async fn database(&self) -> sea_orm::DatabaseConnection {
         app::ssr::db::connect(&self.database_url).await.expect("the test database")

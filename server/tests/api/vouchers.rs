@@ -244,3 +244,24 @@ async fn concurrent_redemptions_never_spend_the_same_minutes() {
         items.iter().filter(|e| e["kind"] == "redeem").map(|e| e["redemption_id"].as_str().unwrap()).collect();
     assert_eq!(redemptions.len(), 23, "every success has its ledger entries, and no failure has any");
 }
+
+#[tokio::test]
+async fn two_portals_sharing_one_database_never_spend_the_same_minutes() {
+    let first = spawn_app().await;
+    let (org, manager, _superuser, agent, ticket) = billable_world(&first).await;
+    issue(&first, &manager, &org, 95, &in_days(30)).await;
+    let second = spawn_app_on(first.database_url()).await;
+    let path = format!("/api/v1/tickets/{ticket}/redemptions");
+    // 40 requests of 5 minutes split across both portals against 95 minutes: exactly 19 succeed.
+    let attempts = (0..40).map(|i| {
+        let app = if i % 2 == 0 { &first } else { &second };
+        let path = path.clone();
+        let token = agent.token.clone();
+        async move { app.post(&path, Some(&token), json!({"minutes": 5})).await }
+    });
+    let results = futures::future::join_all(attempts).await;
+    let ok = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let refused = results.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).count();
+    assert_eq!((ok, refused), (19, 21), "{results:?}");
+    assert_eq!(balance(&second, &manager, &org).await["available_minutes"], 0);
+}

@@ -286,14 +286,20 @@ fn like_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// A ticket number typed as `CT-000042` is looked up by its index alone; other text is matched in
+/// the subject and description (and, when it is all digits, the number too).
 fn text_condition(q: &str) -> Condition {
-    let pattern = like_pattern(q);
-    let pattern = pattern.to_lowercase();
+    let trimmed = q.trim();
+    if let Some(digits) = trimmed.strip_prefix("CT-").or_else(|| trimmed.strip_prefix("ct-")) {
+        if let Ok(number) = digits.parse::<i64>() {
+            return Condition::all().add(ticket::Column::Number.eq(number));
+        }
+    }
+    let pattern = like_pattern(q).to_lowercase();
     let like =
         |col: ticket::Column| Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'));
     let mut condition = Condition::any().add(like(ticket::Column::Subject)).add(like(ticket::Column::Description));
-    let digits = q.trim().trim_start_matches("CT-").trim_start_matches("ct-");
-    if let Ok(number) = digits.parse::<i64>() {
+    if let Ok(number) = trimmed.parse::<i64>() {
         condition = condition.add(ticket::Column::Number.eq(number));
     }
     condition

@@ -1,0 +1,415 @@
+//! The benchmark: starts the portal on a fresh database, seeds realistic data in bulk, drives it
+//! over HTTP with concurrent clients, and prints a Markdown report (and JSON with `--json`).
+//!
+//!     cargo run --profile server-release -p server --bin bench -- --tickets 1000000
+//!
+//! Numbers from one run on a shared machine are indications, not assertions: nothing here fails.
+
+use app::domain::people::Role;
+use app::ssr::entities::{counter, organization, ticket, user, voucher};
+use chrono::{Days, Utc};
+use leptos::config::LeptosOptions;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "benchmark-password";
+
+struct Args {
+    tickets: usize,
+    orgs: usize,
+    database_url: Option<String>,
+}
+
+fn args() -> Args {
+    let mut a = Args { tickets: 1_000_000, orgs: 2_000, database_url: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--tickets" => a.tickets = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.tickets),
+            "--orgs" => a.orgs = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.orgs),
+            "--database-url" => a.database_url = it.next(),
+            _ => {}
+        }
+    }
+    a
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// One table row: name, p50 and p99 in milliseconds, requests per second.
+fn summary(name: &str, result: (Vec<Duration>, Duration, usize)) -> (String, f64, f64, f64) {
+    let (times, wall, _) = result;
+    (name.into(), percentile(&times, 0.5), percentile(&times, 0.99), times.len() as f64 / wall.as_secs_f64())
+}
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Runs `total` requests from `clients` concurrent clients; returns sorted latencies and the wall time.
+async fn drive<F, Fut>(clients: usize, total: usize, make: F) -> (Vec<Duration>, Duration, usize)
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for c in 0..clients {
+        let make = make.clone();
+        handles.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            let mut ok = 0;
+            let mut i = c;
+            while i < total {
+                let t = Instant::now();
+                if make(i).await {
+                    ok += 1;
+                }
+                times.push(t.elapsed());
+                i += clients;
+            }
+            (times, ok)
+        }));
+    }
+    let mut all = Vec::new();
+    let mut ok = 0;
+    for h in handles {
+        let (t, o) = h.await.unwrap_or_default();
+        all.extend(t);
+        ok += o;
+    }
+    all.sort();
+    (all, started.elapsed(), ok)
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let dir = std::env::temp_dir().join(format!("cytrack-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database_url =
+        a.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let config = server::config::Config {
+        database_url,
+        jwt_secret: b"benchmark-secret-benchmark-secret-!!".to_vec(),
+        admin: Some(("admin@bench.test".into(), PASSWORD.into())),
+        cookie_secure: false,
+        leptos: LeptosOptions::builder().output_name("cytrack").site_root("target/site").site_addr(addr).build(),
+    };
+    let rss_before = rss_mb();
+    let t = Instant::now();
+    let built = server::startup::build(config).await.expect("the portal starts");
+    let cold_start_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let db = built.state.db.clone();
+    tokio::spawn(async move {
+        axum::serve(listener, built.router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
+    });
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    let idle_rss = rss_mb();
+
+    // Seed in bulk: organisations, one superuser each (one password hash reused), tickets, vouchers.
+    let t = Instant::now();
+    let now = Utc::now();
+    let hash = app::ssr::services::passwords::hash(PASSWORD.into()).await.unwrap();
+    let org_ids: Vec<String> = (0..a.orgs).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    for chunk in org_ids.chunks(500) {
+        organization::Entity::insert_many(chunk.iter().enumerate().map(|(i, id)| organization::ActiveModel {
+            id: Set(id.clone()),
+            name: Set(format!("Client {i} {}", &id[..8])),
+            created_at: Set(now),
+            ledger_version: Set(0),
+        }))
+        .exec(&db)
+        .await
+        .unwrap();
+    }
+    let mut user_ids = Vec::new();
+    for chunk in org_ids.chunks(500) {
+        let rows: Vec<user::ActiveModel> = chunk
+            .iter()
+            .map(|org| {
+                let id = uuid::Uuid::new_v4().to_string();
+                user_ids.push(id.clone());
+                user::ActiveModel {
+                    id: Set(id),
+                    name: Set("Client superuser".into()),
+                    email: Set(format!("su-{org}@bench.test")),
+                    phone: Set(None),
+                    company: Set(None),
+                    password_hash: Set(hash.clone()),
+                    role: Set(Role::Customer.as_str().into()),
+                    status: Set("active".into()),
+                    organization_id: Set(Some(org.clone())),
+                    superuser: Set(true),
+                    decision_note: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+            })
+            .collect();
+        user::Entity::insert_many(rows).exec(&db).await.unwrap();
+    }
+    let words =
+        ["queue", "announcement", "dashboard", "report", "wallboard", "chat", "seat", "upgrade", "login", "IVR"];
+    let statuses = ["new", "open", "awaiting_customer", "on_hold", "resolved", "closed"];
+    let kinds = ["fault", "change_request", "macs", "upgrade", "question"];
+    let queues = ["Service Desk", "MACS and Changes", "Deployments", "After Hours"];
+    let tags = ["billable", "irs", "warranty", "deployment"];
+    let mut n = 0usize;
+    while n < a.tickets {
+        let batch = (a.tickets - n).min(1000);
+        let rows: Vec<ticket::ActiveModel> = (n..n + batch)
+            .map(|i| {
+                let o = i % a.orgs;
+                let at = now - chrono::Duration::minutes((a.tickets - i) as i64);
+                ticket::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    number: Set(i as i64 + 1),
+                    organization_id: Set(org_ids[o].clone()),
+                    requester_id: Set(user_ids[o].clone()),
+                    subject: Set(format!("{} {} problem number {i}", words[i % 10], words[(i / 10) % 10])),
+                    description: Set(format!("The {} stopped working for site {o}.", words[(i / 7) % 10])),
+                    kind: Set(kinds[i % 5].into()),
+                    priority: Set(format!("p{}", i % 4 + 1)),
+                    status: Set(statuses[(i / 3) % 6].into()),
+                    queue: Set(queues[i % 4].into()),
+                    product: Set(None),
+                    assignee_id: Set(None),
+                    billing_tag: Set(tags[i % 4].into()),
+                    billing_reason: Set("Seeded for the benchmark.".into()),
+                    billing_manual: Set(false),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                    first_response_at: Set(None),
+                    resolved_at: Set(None),
+                    closed_at: Set(None),
+                    paused_since: Set(None),
+                    paused_minutes: Set(0),
+                }
+            })
+            .collect();
+        ticket::Entity::insert_many(rows).exec(&db).await.unwrap();
+        n += batch;
+    }
+    counter::Entity::update(counter::ActiveModel { name: Set("ticket".into()), value: Set(a.tickets as i64) })
+        .exec(&db)
+        .await
+        .unwrap();
+    db.execute_unprepared("ANALYZE").await.ok();
+    let seed_s = t.elapsed().as_secs_f64();
+
+    let login = |email: String| {
+        let client = client.clone();
+        let base = base.clone();
+        async move {
+            let res = client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({"email": email, "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap();
+            res.json::<Value>().await.unwrap()["token"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    let admin = login("admin@bench.test".into()).await;
+    let superuser = login(format!("su-{}@bench.test", org_ids[0])).await;
+
+    let get = |path: String, token: String| {
+        let client = client.clone();
+        let base = base.clone();
+        move |i: usize| {
+            let client = client.clone();
+            let url = format!("{base}{}", path.replace("{i}", &(i % 10).to_string()));
+            let token = token.clone();
+            async move { client.get(url).bearer_auth(token).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+        }
+    };
+    let mut rows: Vec<(String, f64, f64, f64)> = Vec::new();
+    let staff_queue = "/api/v1/tickets?status=open&queue=Service+Desk&sort=priority&per_page=50&page={i}".to_string();
+    rows.push(summary(
+        "queue view: open tickets of one queue, most urgent first, page of 50 (agent)",
+        drive(8, 400, get(staff_queue, admin.clone())).await,
+    ));
+    let org_list = format!("/api/v1/tickets?organization_id={}&status=open&per_page=50", org_ids[1]);
+    rows.push(summary(
+        "ticket list filtered by organisation and status (agent)",
+        drive(8, 400, get(org_list, admin.clone())).await,
+    ));
+    rows.push(summary(
+        "customer's own list, page of 50 (superuser)",
+        drive(8, 400, get("/api/v1/tickets?per_page=50".into(), superuser.clone())).await,
+    ));
+    rows.push(summary(
+        "text search, page of 50 (agent)",
+        drive(8, 200, get("/api/v1/tickets?q=wallboard+chat&per_page=50".into(), admin.clone())).await,
+    ));
+    rows.push(summary(
+        "text search by number (agent)",
+        drive(8, 400, get("/api/v1/tickets?q=CT-00004{i}".into(), admin.clone())).await,
+    ));
+    let (_, sample) = {
+        let r = client.get(format!("{base}/api/v1/tickets?per_page=1")).bearer_auth(&admin).send().await.unwrap();
+        ((), r.json::<Value>().await.unwrap())
+    };
+    let ticket_id = sample["items"][0]["id"].as_str().unwrap_or_default().to_string();
+    rows.push(summary(
+        "ticket page: one ticket with its conversation (agent)",
+        drive(8, 400, get(format!("/api/v1/tickets/{ticket_id}"), admin.clone())).await,
+    ));
+
+    // Tickets created through the API.
+    let create = {
+        let client = client.clone();
+        let base = base.clone();
+        let token = superuser.clone();
+        move |i: usize| {
+            let client = client.clone();
+            let base = base.clone();
+            let token = token.clone();
+            async move {
+                let body = json!({"subject": format!("Bench {i}"), "description": "Created by the benchmark.", "kind": "question", "priority": "p3"});
+                client
+                    .post(format!("{base}/api/v1/tickets"))
+                    .bearer_auth(token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16() == 201)
+                    .unwrap_or(false)
+            }
+        }
+    };
+    rows.push(summary("create a ticket (superuser)", drive(16, 400, create).await));
+    let under_load_rss = rss_mb();
+
+    // Redemptions: 32 clients on one organisation's billable ticket.
+    let org = &org_ids[0];
+    voucher::Entity::insert(voucher::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        organization_id: Set(org.clone()),
+        code: Set("BENC-HMAR-KXXX".into()),
+        minutes: Set(1),
+        issued_on: Set(now.date_naive()),
+        expires_on: Set(now.date_naive() + Days::new(365)),
+        issued_by: Set(user_ids[0].clone()),
+        created_at: Set(now),
+    })
+    .exec(&db)
+    .await
+    .ok();
+    let manager_req = json!({"minutes": 60000, "expires_on": (now.date_naive() + Days::new(300)).to_string()});
+    for _ in 0..3 {
+        client
+            .post(format!("{base}/api/v1/organizations/{org}/vouchers"))
+            .bearer_auth(&admin)
+            .json(&manager_req)
+            .send()
+            .await
+            .unwrap();
+    }
+    let billable = {
+        let r = client
+            .get(format!("{base}/api/v1/tickets?organization_id={org}&billing=billable&per_page=1"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        r.json::<Value>().await.unwrap()["items"][0]["id"].as_str().unwrap_or_default().to_string()
+    };
+    let redeem = {
+        let client = client.clone();
+        let base = base.clone();
+        let token = admin.clone();
+        move |i: usize| {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/tickets/{billable}/redemptions");
+            let token = token.clone();
+            async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"minutes": 1, "idempotency_key": format!("bench-{i}")}))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16() == 201)
+                    .unwrap_or(false)
+            }
+        }
+    };
+    let (times, wall, ok) = drive(32, 2000, redeem).await;
+    let redemptions_per_s = ok as f64 / wall.as_secs_f64();
+    rows.push((
+        "redeem 1 minute, 32 clients on one organisation".into(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99),
+        redemptions_per_s,
+    ));
+    let check = client
+        .get(format!("{base}/api/v1/organizations/{org}/vouchers"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let available = check["balance"]["available_minutes"].as_i64().unwrap_or(-1);
+    let invariant_ok = available == 180_000 - ok as i64;
+
+    let signin = {
+        let client = client.clone();
+        let base = base.clone();
+        move |_i: usize| {
+            let client = client.clone();
+            let base = base.clone();
+            async move {
+                client
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .json(&json!({"email": "admin@bench.test", "password": PASSWORD}))
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        }
+    };
+    rows.push(summary("sign in (Argon2id included)", drive(4, 60, signin).await));
+
+    let engine =
+        if a.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) { "PostgreSQL" } else { "SQLite" };
+    println!(
+        "## Run of {} ({engine}, {} tickets, {} organisations)\n",
+        Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        a.tickets,
+        a.orgs
+    );
+    println!("| measure | p50 ms | p99 ms | per second |\n|---|---:|---:|---:|");
+    for (name, p50, p99, rate) in &rows {
+        println!("| {name} | {p50:.1} | {p99:.1} | {rate:.0} |");
+    }
+    println!("\n- seeding: {seed_s:.1} s; cold start with migrations on an empty database: {cold_start_ms:.0} ms");
+    println!(
+        "- redemptions: {ok} succeeded, balance afterwards {available} minutes: ledger invariant {}",
+        if invariant_ok { "holds" } else { "VIOLATED" }
+    );
+    println!("- resident memory of the benchmark process (server and clients together): before start {rss_before:.0} MB, idle {idle_rss:.0} MB, after the read and write load {under_load_rss:.0} MB, at the end {:.0} MB", rss_mb());
+    std::fs::remove_dir_all(&dir).ok();
+}
