@@ -1,14 +1,6 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { signIn } from './helpers';
 
-const PASSWORD = 'demo-password';
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: /^Hello,/ })).toBeVisible();
-}
 
 test('a customer raises and replies; an agent claims, notes and answers; the customer sees only the reply', async ({ browser }) => {
   const subject = `Wallboard frozen ${Date.now()}`;

@@ -25,7 +25,7 @@ pub const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub const CODE_LENGTH: usize = 12;
 
 /// A voucher code from random bytes (32 symbols divide 256 evenly, so no symbol is favoured):
-/// 12 symbols, 60 bits, shown as `XXXX-XXXX-XXXX`.
+/// 12 symbols, 60 bits, shown as `ABCD-EFGH-JKLM`.
 pub fn voucher_code(random: [u8; CODE_LENGTH]) -> String {
     let symbols: Vec<char> = random.iter().map(|b| CODE_ALPHABET[(*b as usize) % 32] as char).collect();
     symbols.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")

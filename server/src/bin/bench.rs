@@ -305,7 +305,7 @@ async fn main() {
     voucher::Entity::insert(voucher::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         organization_id: Set(org.clone()),
-        code: Set("BENC-HMAR-KXXX".into()),
+        code: Set("BENC-HMAR-KABC".into()),
         minutes: Set(1),
         issued_on: Set(now.date_naive()),
         expires_on: Set(now.date_naive() + Days::new(365)),

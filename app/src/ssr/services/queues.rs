@@ -59,16 +59,23 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<QueueD
         .all(db)
         .await?
         .into_iter()
-        .map(|q| QueueDto {
-            open_count: counts.get(&q.name).copied().unwrap_or(0) as u64,
-            kinds: list_of(&q.match_kinds),
-            products: list_of(&q.match_products),
-            tags: list_of(&q.match_tags),
-            id: q.id,
-            name: q.name,
-            position: q.position,
+        .map(|q| {
+            let open_count = counts.get(&q.name).copied().unwrap_or(0) as u64;
+            queue_dto(q, open_count)
         })
         .collect())
+}
+
+fn queue_dto(q: queue::Model, open_count: u64) -> QueueDto {
+    QueueDto {
+        open_count,
+        kinds: list_of(&q.match_kinds),
+        products: list_of(&q.match_products),
+        tags: list_of(&q.match_tags),
+        id: q.id,
+        name: q.name,
+        position: q.position,
+    }
 }
 
 fn parse_rule(req: &QueueRequest) -> Result<(String, String, String, String), AppError> {
@@ -106,15 +113,7 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, req: QueueRequest)
         match_tags: Set(tags),
     };
     match model.insert(db).await {
-        Ok(q) => Ok(QueueDto {
-            open_count: 0,
-            kinds: list_of(&q.match_kinds),
-            products: list_of(&q.match_products),
-            tags: list_of(&q.match_tags),
-            id: q.id,
-            name: q.name,
-            position: q.position,
-        }),
+        Ok(q) => Ok(queue_dto(q, 0)),
         Err(e) if is_unique_violation(&e) => Err(name_taken()),
         Err(e) => Err(e.into()),
     }

@@ -55,6 +55,28 @@ async fn lock(txn: &impl ConnectionTrait, organization_id: &str) -> Result<i64, 
     Ok(row.try_get::<i64>("", "ledger_version")?)
 }
 
+/// The ledger summed per voucher and kind, for one organisation or for all.
+async fn sums_by_voucher(
+    db: &impl ConnectionTrait,
+    organization_id: Option<&str>,
+) -> Result<Vec<(String, String, i64)>, AppError> {
+    let total = Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT"));
+    let mut query = ledger_entry::Entity::find()
+        .select_only()
+        .column(ledger_entry::Column::VoucherId)
+        .column(ledger_entry::Column::Kind)
+        .column_as(total, "total");
+    if let Some(org) = organization_id {
+        query = query.filter(ledger_entry::Column::OrganizationId.eq(org));
+    }
+    Ok(query
+        .group_by(ledger_entry::Column::VoucherId)
+        .group_by(ledger_entry::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Each voucher of the organisation with its standing, from one grouped query over the ledger.
 async fn states(
     db: &impl ConnectionTrait,
@@ -65,20 +87,7 @@ async fn states(
         .order_by_asc(voucher::Column::ExpiresOn)
         .all(db)
         .await?;
-    let sums: Vec<(String, String, i64)> = ledger_entry::Entity::find()
-        .select_only()
-        .column(ledger_entry::Column::VoucherId)
-        .column(ledger_entry::Column::Kind)
-        .column_as(
-            Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT")),
-            "total",
-        )
-        .filter(ledger_entry::Column::OrganizationId.eq(organization_id))
-        .group_by(ledger_entry::Column::VoucherId)
-        .group_by(ledger_entry::Column::Kind)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let sums = sums_by_voucher(db, Some(organization_id)).await?;
     let entries: Vec<Entry> = sums
         .into_iter()
         .filter_map(|(voucher_id, kind, minutes)| {
@@ -641,19 +650,7 @@ pub async fn balances(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Ba
     let today = support_date(now);
     let orgs = organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?;
     let vouchers = voucher::Entity::find().all(db).await?;
-    let sums: Vec<(String, String, i64)> = ledger_entry::Entity::find()
-        .select_only()
-        .column(ledger_entry::Column::VoucherId)
-        .column(ledger_entry::Column::Kind)
-        .column_as(
-            Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT")),
-            "total",
-        )
-        .group_by(ledger_entry::Column::VoucherId)
-        .group_by(ledger_entry::Column::Kind)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let sums = sums_by_voucher(db, None).await?;
     let since = now - chrono::Duration::days(90);
     let recent: Vec<(String, String, i64)> = ledger_entry::Entity::find()
         .select_only()
