@@ -16,6 +16,7 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 
 /// Requests larger than this get 413.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -56,7 +57,8 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(sign_in_first));
 
     let api = rest::router().layer(DefaultBodyLimit::max(BODY_LIMIT));
 
@@ -64,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .merge(site)
         .layer(CompressionLayer::new())
+        // Nothing may hang a connection forever, whatever happens below.
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -75,4 +79,21 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
         ))
         .with_state(state)
+}
+
+/// Pages that need a signed-in person.
+const SIGNED_IN_PAGES: [&str; 8] =
+    ["/awaiting-approval", "/tickets", "/queues", "/accounts", "/after-hours", "/settings", "/vouchers", "/staff"];
+
+/// Sends a browser without a session straight to sign-in, before any rendering. (The pages'
+/// own guard does the same after rendering, but a redirect raised during leptos_axum's async
+/// rendering was seen to stall the response now and then; this keeps the common case out of it.)
+async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let path = req.uri().path();
+    let protected = path == "/" || SIGNED_IN_PAGES.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
+    if req.method() == http::Method::GET && protected && app::ssr::auth::token_from_headers(req.headers()).is_none() {
+        return (http::StatusCode::FOUND, [(http::header::LOCATION, "/login")]).into_response();
+    }
+    next.run(req).await
 }

@@ -60,7 +60,12 @@ pub async fn spawn_app_on(database_url: String) -> TestApp {
     });
     TestApp {
         base: format!("http://{addr}"),
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        // A request that hangs fails its test instead of stalling the run.
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap(),
         database_url,
     }
 }
