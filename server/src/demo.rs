@@ -40,13 +40,12 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         async move { people::seed_user(db, name, email, DEMO_PASSWORD, role, org.as_deref(), superuser, now).await }
     };
 
-    let admin = match user::Entity::find().filter(user::Column::Role.eq(Role::Admin.as_str())).one(db).await? {
-        Some(existing) => people::to_dto(existing),
-        None => seed("Ada Admin", "admin@cytrack.test", Role::Admin, None, false).await?,
-    };
+    // PORTAL_ADMIN_* may have created the admin already.
+    if user::Entity::find().filter(user::Column::Role.eq(Role::Admin.as_str())).one(db).await?.is_none() {
+        seed("Ada Admin", "admin@cytrack.test", Role::Admin, None, false).await?;
+    }
     let agent = seed("Alex Agent", "agent@cytrack.test", Role::Agent, None, false).await?;
     let manager = seed("Morgan Manager", "manager@cytrack.test", Role::AccountManager, None, false).await?;
-    let _ = admin;
 
     let acme = organizations::create(
         db,

@@ -121,16 +121,13 @@ pub async fn log_time(ticket_id: String, minutes: String, note: String) -> Resul
     use super::context::*;
     let state = state()?;
     let back = format!("/tickets/{ticket_id}");
-    let result = match (actor().await, minutes.trim().parse::<i64>()) {
+    let result = match (actor().await, form_minutes("minutes", &minutes)) {
         (Ok(actor), Ok(minutes)) => {
             let req = crate::dto::TimeEntryRequest { minutes, note };
             crate::ssr::services::billing::add_time_entry(&state.db, &actor, &ticket_id, req, chrono::Utc::now()).await
         }
         (Err(e), _) => Err(e),
-        (_, Err(_)) => Err(crate::ssr::services::people::field_error(
-            "minutes",
-            "Enter the minutes worked as a whole number.".into(),
-        )),
+        (_, Err(e)) => Err(e),
     };
     finish_form(result, Some(back))
 }

@@ -41,6 +41,13 @@ pub(crate) mod context {
         optional_actor().await?.ok_or_else(AppError::unauthenticated)
     }
 
+    /// Minutes typed into a form field: a whole number, or a 422 naming the field.
+    pub fn form_minutes(field: &str, typed: &str) -> Result<i64, AppError> {
+        typed.trim().parse::<i64>().map_err(|_| {
+            crate::ssr::services::people::field_error(field, "Enter the minutes as a whole number.".into())
+        })
+    }
+
     pub fn set_cookie(value: &str) {
         if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
             response.append_header(SET_COOKIE, value);

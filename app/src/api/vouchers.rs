@@ -28,13 +28,13 @@ pub async fn issue_voucher(
     use super::context::*;
     let state = state()?;
     let back = format!("/accounts/{organization_id}");
-    let result = match (actor().await, minutes.trim().parse::<i64>()) {
+    let result = match (actor().await, form_minutes("minutes", &minutes)) {
         (Ok(actor), Ok(minutes)) => {
             let req = crate::dto::IssueVoucherRequest { minutes, expires_on };
             crate::ssr::services::vouchers::issue(&state.db, &actor, &organization_id, req, chrono::Utc::now()).await
         }
         (Err(e), _) => Err(e),
-        (_, Err(_)) => Err(crate::ssr::services::people::field_error("minutes", "Enter whole minutes.".into())),
+        (_, Err(e)) => Err(e),
     };
     finish_form(result, Some(back))
 }
@@ -54,7 +54,7 @@ pub async fn pay_with_vouchers(
     use super::context::*;
     let state = state()?;
     let back = format!("/tickets/{ticket_id}");
-    let result = match (actor().await, minutes.trim().parse::<i64>()) {
+    let result = match (actor().await, form_minutes("minutes", &minutes)) {
         (Ok(actor), Ok(minutes)) => {
             let req = crate::dto::RedeemRequest { minutes, idempotency_key: Some(idempotency_key) };
             crate::ssr::services::vouchers::redeem(&state.db, &actor, &ticket_id, req, chrono::Utc::now())
@@ -62,7 +62,7 @@ pub async fn pay_with_vouchers(
                 .map(|(_, r)| r)
         }
         (Err(e), _) => Err(e),
-        (_, Err(_)) => Err(crate::ssr::services::people::field_error("minutes", "Enter whole minutes.".into())),
+        (_, Err(e)) => Err(e),
     };
     finish_form(result, Some(back))
 }

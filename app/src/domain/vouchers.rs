@@ -18,6 +18,13 @@ vocabulary!(
     }
 );
 
+/// Below this many available minutes (10 hours) an organisation is flagged as running low.
+pub const LOW_BALANCE_MINUTES: i64 = 600;
+
+pub fn is_running_low(available_minutes: i64) -> bool {
+    available_minutes < LOW_BALANCE_MINUTES
+}
+
 /// Days ahead within which minutes count as "expiring soon".
 pub const EXPIRING_SOON_DAYS: u64 = 30;
 /// Characters of a voucher code: no 0/O, no 1/I, so a code read aloud or copied by hand survives.
@@ -261,6 +268,13 @@ mod tests {
         assert_eq!(runs_out_on(900, 900, today), Some(day("2027-02-25")));
         assert_eq!(runs_out_on(900, 0, today), None);
         assert_eq!(runs_out_on(0, 100, today), None);
+    }
+
+    #[test]
+    fn running_low_is_under_ten_hours() {
+        for (available, low) in [(0, true), (599, true), (600, false), (6000, false)] {
+            assert_eq!(is_running_low(available), low, "{available}");
+        }
     }
 
     #[test]

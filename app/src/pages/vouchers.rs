@@ -13,9 +13,6 @@ pub fn hours(minutes: i64) -> String {
     format!("{}:{:02} h", minutes / 60, (minutes % 60).abs())
 }
 
-/// Balance below which a client is flagged as running low (10 hours).
-const LOW_MINUTES: i64 = 600;
-
 #[component]
 pub fn VouchersPage() -> impl IntoView {
     view! {
@@ -141,7 +138,7 @@ fn Balances() -> impl IntoView {
                                 <thead><tr><th>"Organisation"</th><th>"Available"</th><th>"Reserved"</th><th>"Expiring soon"</th><th>"Next expiry"</th><th>"Runs out (90-day pace)"</th></tr></thead>
                                 <tbody>
                                     {rows.into_iter().map(|r| {
-                                        let low = r.available_minutes < LOW_MINUTES;
+                                        let low = crate::domain::vouchers::is_running_low(r.available_minutes);
                                         let expiring = r.expiring_soon_minutes > 0;
                                         view! {
                                             <tr>
