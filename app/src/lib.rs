@@ -18,6 +18,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::headers::send_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

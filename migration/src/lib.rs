@@ -10,6 +10,8 @@ mod m20261127_000004_queues;
 mod m20261127_000005_vouchers;
 mod m20261127_000006_after_hours;
 mod m20261127_000007_queue_view_index;
+mod m20261127_000008_ticket_search;
+mod m20261127_000009_ledger_sums_index;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_vouchers::Migration),
             Box::new(m20261127_000006_after_hours::Migration),
             Box::new(m20261127_000007_queue_view_index::Migration),
+            Box::new(m20261127_000008_ticket_search::Migration),
+            Box::new(m20261127_000009_ledger_sums_index::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The portal's server: configuration, startup (one `build` used by `main` and by the tests), the
-//! JSON API over the shared services, the OpenAPI document, and demo data.
+//! JSON API over the shared services, the OpenAPI document, demo data, and backups.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod openapi;

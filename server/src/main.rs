@@ -1,4 +1,5 @@
-//! `server`: runs the portal (`serve`, the default) or only its migrations (`migrate`).
+//! `server`: runs the portal (`serve`, the default), only its migrations (`migrate`), or backs up
+//! and restores its SQLite database (`backup FILE`, `restore FILE`).
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
@@ -21,6 +22,10 @@ enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE while the portal runs (PostgreSQL: use pg_dump).
+    Backup { file: std::path::PathBuf },
+    /// Replace the SQLite database with the backup FILE; the portal must be stopped.
+    Restore { file: std::path::PathBuf },
 }
 
 #[tokio::main]
@@ -40,6 +45,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Migrate) => {
             server::startup::build(config).await?;
             println!("migrations applied");
+            return Ok(());
+        }
+        Some(Command::Backup { file }) => {
+            server::backup::backup(&config.database_url, &file).await?;
+            println!("backed up to {}", file.display());
+            return Ok(());
+        }
+        Some(Command::Restore { file }) => {
+            server::backup::restore(&config.database_url, &file).await?;
+            println!("restored from {}; start the portal to use it", file.display());
             return Ok(());
         }
         Some(Command::Serve { demo }) => demo,

@@ -15,6 +15,7 @@ use migration::{Migrator, MigratorTrait};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -43,7 +44,12 @@ pub async fn build(config: Config) -> Result<Built, String> {
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    // The bundle is served with conditional requests (ETag-less, by Last-Modified), which
+    // leptos_axum's file handler does not answer.
+    let options = &state.leptos_options;
+    let bundle = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir));
     let site = Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -58,13 +64,15 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(sign_in_first));
+        .layer(axum::middleware::from_fn(sign_in_first))
+        .layer(axum::middleware::from_fn(static_cache_headers));
 
     let api = rest::router().layer(DefaultBodyLimit::max(BODY_LIMIT));
 
     Router::new()
         .nest("/api/v1", api)
         .merge(site)
+        .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(CompressionLayer::new())
         // Nothing may hang a connection forever, whatever happens below.
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
@@ -74,9 +82,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Pages set their own policy with the script nonce of their render (app::ssr::headers);
+        // everything else (JSON, files, errors) gets this one.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
         ))
         .with_state(state)
 }
@@ -96,4 +106,64 @@ async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next
         return (http::StatusCode::FOUND, [(http::header::LOCATION, "/login")]).into_response();
     }
     next.run(req).await
+}
+
+/// Refuses a state-changing request a browser sent from another site: defence in depth beside
+/// the SameSite cookie. A browser names the page's origin in `Origin` on every POST, PUT, PATCH
+/// and DELETE; it must be this host. Without `Origin`, `Sec-Fetch-Site: cross-site` is refused.
+/// Clients that send neither (curl, integrations with a Bearer token) are not browsers and carry
+/// no ambient cookie, so they pass.
+async fn same_origin_writes(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if !req.method().is_safe() && is_cross_site(&req) {
+        let refused = app::error::AppError::forbidden(
+            "This request came from another site and was refused. Use the portal's own pages, or call the API without a browser.",
+        );
+        return rest::ApiError(refused).into_response();
+    }
+    next.run(req).await
+}
+
+fn is_cross_site(req: &axum::extract::Request) -> bool {
+    let headers = req.headers();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    match headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("null")) {
+        Some(origin) => {
+            let authority = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            match (authority, host) {
+                (Some(authority), Some(host)) => !authority.eq_ignore_ascii_case(&host),
+                _ => true,
+            }
+        }
+        None => headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site"),
+    }
+}
+
+/// Cache policy by what was served. Files under `/pkg` (the WASM, its JavaScript and the
+/// stylesheet) keep their names across releases, so browsers keep them but revalidate before use
+/// (a cheap 304 by `Last-Modified`): a new release is never mixed with an old bundle. Images from
+/// `public/` may be kept a day. Pages hold people's data: never in a shared cache, always
+/// revalidated.
+async fn static_cache_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let bundle = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    let served = res.status().is_success() || res.status() == http::StatusCode::NOT_MODIFIED;
+    let kind = res.headers().get(header::CONTENT_TYPE).map(|t| t.as_bytes().to_vec()).unwrap_or_default();
+    let policy = if bundle {
+        "no-cache"
+    } else if kind.starts_with(b"image/") {
+        "public, max-age=86400"
+    } else if kind.starts_with(b"text/html") {
+        "private, no-cache"
+    } else {
+        return res;
+    };
+    if served && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
+    res
 }

@@ -32,6 +32,18 @@ pub fn multi_line(input: &str, what: &str, max: usize) -> Result<String, String>
     Ok(value.replace("\r\n", "\n"))
 }
 
+/// The words of a search, as the full-text index sees them: runs of letters and digits,
+/// lower-cased, at most ten, each at most 50 characters. Punctuation and operators are dropped, so
+/// nothing typed reaches the index's own query language; an empty result matches nothing.
+pub fn search_terms(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase().chars().take(50).collect())
+        .take(10)
+        .collect()
+}
+
 fn capitalise(what: &str) -> String {
     let what = what.trim_start_matches("a ").trim_start_matches("an ").trim_start_matches("the ");
     let mut chars = what.chars();
@@ -44,6 +56,24 @@ fn capitalise(what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_terms_cases() {
+        let cases: &[(&str, &[&str])] = &[
+            ("wallboard chat", &["wallboard", "chat"]),
+            ("  Wallboard,  CHAT!", &["wallboard", "chat"]),
+            ("e-mail", &["e", "mail"]),
+            ("\"x\" OR 1=1; --", &["x", "or", "1", "1"]),
+            ("NEAR(a b) * ^col:", &["near", "a", "b", "col"]),
+            ("%_'\"", &[]),
+            ("Café Zürich", &["café", "zürich"]),
+            ("a b c d e f g h i j k l", &["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(search_terms(input), *expected, "input {input:?}");
+        }
+        assert_eq!(search_terms(&"x".repeat(80))[0].len(), 50);
+    }
 
     #[test]
     fn single_line_cases() {

@@ -71,23 +71,24 @@ impl VoucherState {
     }
 }
 
+/// What one entry does to its voucher: (change in available, change in reserved) minutes.
+pub fn effect(kind: EntryKind, minutes: i64) -> (i64, i64) {
+    match kind {
+        EntryKind::Issue | EntryKind::Refund => (minutes, 0),
+        EntryKind::Reserve => (-minutes, minutes),
+        EntryKind::Release => (minutes, -minutes),
+        EntryKind::Redeem | EntryKind::Expire => (-minutes, 0),
+    }
+}
+
 /// Folds entries into each voucher's available and reserved minutes.
 pub fn voucher_states(vouchers: &[(String, NaiveDate)], entries: &[Entry]) -> Vec<VoucherState> {
     let mut sums: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
     for e in entries {
         let (available, reserved) = sums.entry(e.voucher_id.as_str()).or_default();
-        match e.kind {
-            EntryKind::Issue | EntryKind::Refund => *available += e.minutes,
-            EntryKind::Reserve => {
-                *available -= e.minutes;
-                *reserved += e.minutes;
-            }
-            EntryKind::Release => {
-                *available += e.minutes;
-                *reserved -= e.minutes;
-            }
-            EntryKind::Redeem | EntryKind::Expire => *available -= e.minutes,
-        }
+        let (d_available, d_reserved) = effect(e.kind, e.minutes);
+        *available += d_available;
+        *reserved += d_reserved;
     }
     vouchers
         .iter()
@@ -96,6 +97,20 @@ pub fn voucher_states(vouchers: &[(String, NaiveDate)], entries: &[Entry]) -> Ve
             VoucherState { voucher_id: id.clone(), expires_on: *expires_on, available, reserved }
         })
         .collect()
+}
+
+/// The states after writing one entry of `kind` per (voucher, minutes) of a plan: what the ledger
+/// will fold to once those entries are in, without reading it again.
+pub fn states_after(states: &[VoucherState], kind: EntryKind, plan: &[(String, i64)]) -> Vec<VoucherState> {
+    let mut next = states.to_vec();
+    for (voucher_id, minutes) in plan {
+        if let Some(s) = next.iter_mut().find(|s| &s.voucher_id == voucher_id) {
+            let (d_available, d_reserved) = effect(kind, *minutes);
+            s.available += d_available;
+            s.reserved += d_reserved;
+        }
+    }
+    next
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -333,12 +348,15 @@ mod tests {
                         match plan_draw(&states, m, today) {
                             Ok(plan) => {
                                 prop_assert_eq!(plan.iter().map(|(_, x)| x).sum::<i64>(), m);
+                                let predicted = states_after(&states, kind, &plan);
                                 for (v, x) in plan {
                                     entries.push(entry(&v, kind, x));
                                     if kind == EntryKind::Reserve { reserved_by.push((v, x)); } else { redeemed.push((v, x)); }
                                 }
-                                let after = balance(&voucher_states(&vouchers, &entries), today);
-                                prop_assert_eq!(after.available_minutes, before.available_minutes - m);
+                                // Folding the new entries in agrees with applying the plan.
+                                prop_assert_eq!(&predicted, &voucher_states(&vouchers, &entries));
+                                let now = balance(&predicted, today);
+                                prop_assert_eq!(now.available_minutes, before.available_minutes - m);
                             }
                             Err(short) => prop_assert!(short.available < m),
                         }

@@ -2,8 +2,9 @@
 
 use crate::error::AppError;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, SqlErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr};
 use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
 
 /// Opens a pool. SQLite runs in WAL mode with a busy timeout, so readers never block the writer
 /// and concurrent writers queue instead of failing.
@@ -22,6 +23,21 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16).min_connections(1);
     }
     Database::connect(options).await
+}
+
+/// Queues this process's SQLite writers in memory. SQLite has one writer at a time; a second
+/// transaction that wants to write polls the lock from its busy handler, sleeping up to 100 ms
+/// between tries, so under contention most time is spent asleep. Writers of contended data (the
+/// voucher ledger, the ticket counter) take this gate before they begin: each is woken the moment
+/// the one before it finishes. Other processes sharing the file still queue on SQLite's own lock.
+/// PostgreSQL needs no gate (its row locks wake waiters). Take it with the pool, never inside a
+/// transaction, and hold it until the transaction ends.
+pub async fn write_gate(db: &impl ConnectionTrait) -> Option<MutexGuard<'static, ()>> {
+    static GATE: Mutex<()> = Mutex::const_new(());
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => Some(GATE.lock().await),
+        _ => None,
+    }
 }
 
 /// Whether the error is a unique-constraint violation (an e-mail or domain already taken).

@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod headers;
 pub mod services;
 pub mod state;

@@ -1,12 +1,13 @@
-//! The benchmark: starts the portal on a fresh database, seeds realistic data in bulk, drives it
-//! over HTTP with concurrent clients, and prints a Markdown report (and JSON with `--json`).
+//! The benchmark: starts the portal in a process of its own on a fresh database, seeds realistic
+//! data in bulk, drives it over HTTP with concurrent clients, and prints a Markdown report as it
+//! goes (and writes JSON with `--json FILE`).
 //!
 //!     cargo run --profile server-release -p server --bin bench -- --tickets 1000000
 //!
 //! Numbers from one run on a shared machine are indications, not assertions: nothing here fails.
 
 use app::domain::people::Role;
-use app::ssr::entities::{counter, organization, ticket, user, voucher};
+use app::ssr::entities::{counter, organization, ticket, user};
 use chrono::{Days, Utc};
 use leptos::config::LeptosOptions;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -20,17 +21,33 @@ struct Args {
     tickets: usize,
     orgs: usize,
     database_url: Option<String>,
+    site_root: String,
+    json: Option<String>,
+    serve: bool,
+    addr: String,
 }
 
 fn args() -> Args {
-    let mut a = Args { tickets: 1_000_000, orgs: 2_000, database_url: None };
+    let mut a = Args {
+        tickets: 1_000_000,
+        orgs: 2_000,
+        database_url: None,
+        site_root: "target/site".into(),
+        json: None,
+        serve: false,
+        addr: String::new(),
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--tickets" => a.tickets = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.tickets),
             "--orgs" => a.orgs = it.next().and_then(|v| v.parse().ok()).unwrap_or(a.orgs),
             "--database-url" => a.database_url = it.next(),
-            _ => {}
+            "--site-root" => a.site_root = it.next().unwrap_or(a.site_root),
+            "--json" => a.json = it.next(),
+            "--serve" => a.serve = true,
+            "--addr" => a.addr = it.next().unwrap_or_default(),
+            other => eprintln!("ignoring unknown argument {other}"),
         }
     }
     a
@@ -48,17 +65,6 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 fn summary(name: &str, result: (Vec<Duration>, Duration, usize)) -> (String, f64, f64, f64) {
     let (times, wall, _) = result;
     (name.into(), percentile(&times, 0.5), percentile(&times, 0.99), times.len() as f64 / wall.as_secs_f64())
-}
-
-fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
-        })
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
 }
 
 /// Runs `total` requests from `clients` concurrent clients; returns sorted latencies and the wall time.
@@ -97,33 +103,136 @@ where
     (all, started.elapsed(), ok)
 }
 
+/// The portal under test, in a process of its own (this binary with `--serve`), so its memory is
+/// measured apart from the load generator's.
+struct Portal {
+    child: std::process::Child,
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+impl Portal {
+    /// (current, peak) resident memory in MB.
+    fn rss_mb(&self) -> (f64, f64) {
+        Portal::rss_of(self.child.id())
+    }
+
+    /// (VmRSS, VmHWM) of a process in MB, from /proc.
+    fn rss_of(pid: u32) -> (f64, f64) {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map(|kb| kb / 1024.0)
+                .unwrap_or(0.0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+}
+
+/// `--serve`: the portal alone, as `server serve` runs it.
+async fn serve(a: &Args) {
+    let addr: SocketAddr = a.addr.parse().expect("--addr");
+    let config = server::config::Config {
+        database_url: a.database_url.clone().expect("--database-url"),
+        jwt_secret: b"benchmark-secret-benchmark-secret-!!".to_vec(),
+        admin: Some(("admin@bench.test".into(), PASSWORD.into())),
+        cookie_secure: false,
+        leptos: LeptosOptions::builder()
+            .output_name("cytrack")
+            .site_root(a.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build(),
+    };
+    let built = server::startup::build(config).await.expect("the portal starts");
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+    axum::serve(listener, built.router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
+}
+
+/// Prints a row as soon as it is measured and keeps it for the JSON report.
+fn report(rows: &mut Vec<(String, f64, f64, f64)>, row: (String, f64, f64, f64)) {
+    let (name, p50, p99, rate) = &row;
+    println!("| {name} | {p50:.1} | {p99:.1} | {rate:.0} |");
+    rows.push(row);
+}
+
+/// What a first visit to the sign-in page transfers, compressed as a browser asks for it: the
+/// HTML and every `/pkg` file it names (script, WASM, stylesheet). (file and encoding, bytes).
+async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)> {
+    // Read the page plain first, for the names of the files it loads.
+    let Ok(res) = client.get(format!("{base}/login")).send().await else { return Vec::new() };
+    let html = res.text().await.unwrap_or_default();
+    let mut paths: Vec<&str> =
+        html.split(['"', '\'']).filter(|s| s.starts_with("/pkg/") && !s.contains(char::is_whitespace)).collect();
+    paths.sort();
+    paths.dedup();
+    let mut files = Vec::new();
+    for path in std::iter::once("/login").chain(paths) {
+        let Ok(res) = client.get(format!("{base}{path}")).header("accept-encoding", "br, gzip").send().await else {
+            continue;
+        };
+        if !res.status().is_success() {
+            continue;
+        }
+        let encoding =
+            res.headers().get("content-encoding").and_then(|v| v.to_str().ok()).unwrap_or("uncompressed").to_string();
+        let bytes = res.bytes().await.map(|b| b.len()).unwrap_or(0);
+        files.push((format!("{path} ({encoding})"), bytes));
+    }
+    files
+}
+
 #[tokio::main]
 async fn main() {
     let a = args();
+    if a.serve {
+        return serve(&a).await;
+    }
     let dir = std::env::temp_dir().join(format!("cytrack-bench-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let database_url =
         a.database_url.clone().unwrap_or_else(|| format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let config = server::config::Config {
-        database_url,
-        jwt_secret: b"benchmark-secret-benchmark-secret-!!".to_vec(),
-        admin: Some(("admin@bench.test".into(), PASSWORD.into())),
-        cookie_secure: false,
-        leptos: LeptosOptions::builder().output_name("cytrack").site_root("target/site").site_addr(addr).build(),
-    };
-    let rss_before = rss_mb();
-    let t = Instant::now();
-    let built = server::startup::build(config).await.expect("the portal starts");
-    let cold_start_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let db = built.state.db.clone();
-    tokio::spawn(async move {
-        axum::serve(listener, built.router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
-    });
-    let base = format!("http://{addr}");
+    let engine = if database_url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
-    let idle_rss = rss_mb();
+
+    // Cold start: from spawning the portal on an empty database to its first answer (migrations
+    // and the first admin's password hash included).
+    let t = Instant::now();
+    let portal = Portal {
+        child: std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &database_url])
+            .args(["--site-root", &a.site_root])
+            .spawn()
+            .expect("the portal process starts"),
+    };
+    loop {
+        if client.get(format!("{base}/api/v1/openapi.json")).send().await.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(60), "the portal did not answer within a minute");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let cold_start_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let (idle_empty_rss, _) = portal.rss_mb();
+    println!(
+        "## Run of {} ({engine}, {} tickets, {} organisations)\n",
+        Utc::now().format("%Y-%m-%d %H:%M UTC"),
+        a.tickets,
+        a.orgs
+    );
+    println!("- cold start with migrations on an empty database: {cold_start_ms:.0} ms; portal memory then {idle_empty_rss:.0} MB");
+    let db = app::ssr::db::connect(&database_url).await.expect("the benchmark's own connection");
 
     // Seed in bulk: organisations, one superuser each (one password hash reused), tickets, vouchers.
     let t = Instant::now();
@@ -215,6 +324,9 @@ async fn main() {
         .unwrap();
     db.execute_unprepared("ANALYZE").await.ok();
     let seed_s = t.elapsed().as_secs_f64();
+    let (idle_rss, _) = portal.rss_mb();
+    println!("- seeding {} tickets: {seed_s:.1} s; portal memory idle afterwards {idle_rss:.0} MB\n", a.tickets);
+    println!("| measure | p50 ms | p99 ms | per second |\n|---|---:|---:|---:|");
 
     let login = |email: String| {
         let client = client.clone();
@@ -243,37 +355,67 @@ async fn main() {
         }
     };
     let mut rows: Vec<(String, f64, f64, f64)> = Vec::new();
+    let peak_under_load = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let sampler = {
+        let peak = peak_under_load.clone();
+        let pid = portal.child.id();
+        tokio::spawn(async move {
+            loop {
+                let mb = Portal::rss_of(pid).0 as u64;
+                peak.fetch_max(mb, std::sync::atomic::Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        })
+    };
     let staff_queue = "/api/v1/tickets?status=open&queue=Service+Desk&sort=priority&per_page=50&page={i}".to_string();
-    rows.push(summary(
-        "queue view: open tickets of one queue, most urgent first, page of 50 (agent)",
-        drive(8, 400, get(staff_queue, admin.clone())).await,
-    ));
+    report(
+        &mut rows,
+        summary(
+            "queue view: open tickets of one queue, most urgent first, page of 50 (agent)",
+            drive(8, 400, get(staff_queue, admin.clone())).await,
+        ),
+    );
     let org_list = format!("/api/v1/tickets?organization_id={}&status=open&per_page=50", org_ids[1]);
-    rows.push(summary(
-        "ticket list filtered by organisation and status (agent)",
-        drive(8, 400, get(org_list, admin.clone())).await,
-    ));
-    rows.push(summary(
-        "customer's own list, page of 50 (superuser)",
-        drive(8, 400, get("/api/v1/tickets?per_page=50".into(), superuser.clone())).await,
-    ));
-    rows.push(summary(
-        "text search, page of 50 (agent)",
-        drive(8, 200, get("/api/v1/tickets?q=wallboard+chat&per_page=50".into(), admin.clone())).await,
-    ));
-    rows.push(summary(
-        "text search by number (agent)",
-        drive(8, 400, get("/api/v1/tickets?q=CT-00004{i}".into(), admin.clone())).await,
-    ));
+    report(
+        &mut rows,
+        summary(
+            "ticket list filtered by organisation and status (agent)",
+            drive(8, 400, get(org_list, admin.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "customer's own list, page of 50 (superuser)",
+            drive(8, 400, get("/api/v1/tickets?per_page=50".into(), superuser.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "text search, page of 50 (agent)",
+            drive(8, 200, get("/api/v1/tickets?q=wallboard+chat&per_page=50".into(), admin.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "text search by number (agent)",
+            drive(8, 400, get("/api/v1/tickets?q=CT-00004{i}".into(), admin.clone())).await,
+        ),
+    );
     let (_, sample) = {
         let r = client.get(format!("{base}/api/v1/tickets?per_page=1")).bearer_auth(&admin).send().await.unwrap();
         ((), r.json::<Value>().await.unwrap())
     };
     let ticket_id = sample["items"][0]["id"].as_str().unwrap_or_default().to_string();
-    rows.push(summary(
-        "ticket page: one ticket with its conversation (agent)",
-        drive(8, 400, get(format!("/api/v1/tickets/{ticket_id}"), admin.clone())).await,
-    ));
+    report(
+        &mut rows,
+        summary(
+            "ticket page: one ticket with its conversation (agent)",
+            drive(8, 400, get(format!("/api/v1/tickets/{ticket_id}"), admin.clone())).await,
+        ),
+    );
 
     // Tickets created through the API.
     let create = {
@@ -297,24 +439,10 @@ async fn main() {
             }
         }
     };
-    rows.push(summary("create a ticket (superuser)", drive(16, 400, create).await));
-    let under_load_rss = rss_mb();
+    report(&mut rows, summary("create a ticket (superuser)", drive(16, 400, create).await));
 
     // Redemptions: 32 clients on one organisation's billable ticket.
     let org = &org_ids[0];
-    voucher::Entity::insert(voucher::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        organization_id: Set(org.clone()),
-        code: Set("BENC-HMAR-KABC".into()),
-        minutes: Set(1),
-        issued_on: Set(now.date_naive()),
-        expires_on: Set(now.date_naive() + Days::new(365)),
-        issued_by: Set(user_ids[0].clone()),
-        created_at: Set(now),
-    })
-    .exec(&db)
-    .await
-    .ok();
     let manager_req = json!({"minutes": 60000, "expires_on": (now.date_naive() + Days::new(300)).to_string()});
     for _ in 0..3 {
         client
@@ -356,12 +484,15 @@ async fn main() {
     };
     let (times, wall, ok) = drive(32, 2000, redeem).await;
     let redemptions_per_s = ok as f64 / wall.as_secs_f64();
-    rows.push((
-        "redeem 1 minute, 32 clients on one organisation".into(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.99),
-        redemptions_per_s,
-    ));
+    report(
+        &mut rows,
+        (
+            "redeem 1 minute, 32 clients on one organisation".into(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            redemptions_per_s,
+        ),
+    );
     let check = client
         .get(format!("{base}/api/v1/organizations/{org}/vouchers"))
         .bearer_auth(&admin)
@@ -391,25 +522,49 @@ async fn main() {
             }
         }
     };
-    rows.push(summary("sign in (Argon2id included)", drive(4, 60, signin).await));
+    report(&mut rows, summary("sign in (Argon2id included)", drive(4, 60, signin).await));
+    sampler.abort();
 
-    let engine =
-        if a.database_url.as_deref().is_some_and(|u| u.starts_with("postgres")) { "PostgreSQL" } else { "SQLite" };
+    let (rss_after, rss_peak) = portal.rss_mb();
+    let peak_sampled = peak_under_load.load(std::sync::atomic::Ordering::Relaxed) as f64;
+    let files = first_load(&client, &base).await;
+    let first_load_bytes: usize = files.iter().map(|(_, b)| b).sum();
     println!(
-        "## Run of {} ({engine}, {} tickets, {} organisations)\n",
-        Utc::now().format("%Y-%m-%d %H:%M UTC"),
-        a.tickets,
-        a.orgs
-    );
-    println!("| measure | p50 ms | p99 ms | per second |\n|---|---:|---:|---:|");
-    for (name, p50, p99, rate) in &rows {
-        println!("| {name} | {p50:.1} | {p99:.1} | {rate:.0} |");
-    }
-    println!("\n- seeding: {seed_s:.1} s; cold start with migrations on an empty database: {cold_start_ms:.0} ms");
-    println!(
-        "- redemptions: {ok} succeeded, balance afterwards {available} minutes: ledger invariant {}",
+        "\n- redemptions: {ok} succeeded, balance afterwards {available} minutes: ledger invariant {}",
         if invariant_ok { "holds" } else { "VIOLATED" }
     );
-    println!("- resident memory of the benchmark process (server and clients together): before start {rss_before:.0} MB, idle {idle_rss:.0} MB, after the read and write load {under_load_rss:.0} MB, at the end {:.0} MB", rss_mb());
+    println!(
+        "- portal memory (its own process): {idle_empty_rss:.0} MB at start, {idle_rss:.0} MB idle after seeding, \
+         {peak_sampled:.0} MB at most under load (sampled every 100 ms), {rss_after:.0} MB afterwards, peak {rss_peak:.0} MB"
+    );
+    if files.len() > 1 {
+        let list: Vec<String> = files.iter().map(|(f, b)| format!("{f} {:.1} KB", *b as f64 / 1024.0)).collect();
+        println!(
+            "- first page load, compressed: {:.1} KB in all ({})",
+            first_load_bytes as f64 / 1024.0,
+            list.join(", ")
+        );
+    } else {
+        println!(
+            "- first page load: not measured (no bundle under {}; run `cargo leptos build --release`)",
+            a.site_root
+        );
+    }
+    if let Some(path) = &a.json {
+        let measures: Vec<Value> = rows
+            .iter()
+            .map(|(name, p50, p99, rate)| json!({"measure": name, "p50_ms": p50, "p99_ms": p99, "per_second": rate}))
+            .collect();
+        let doc = json!({
+            "at": Utc::now(), "engine": engine, "tickets": a.tickets, "organizations": a.orgs,
+            "cold_start_ms": cold_start_ms, "seed_seconds": seed_s, "measures": measures,
+            "redemptions": {"succeeded": ok, "balance_after": available, "invariant_holds": invariant_ok},
+            "memory_mb": {"start": idle_empty_rss, "idle": idle_rss, "under_load_max": peak_sampled, "after": rss_after, "peak": rss_peak},
+            "first_load_bytes": first_load_bytes,
+            "first_load_files": files.iter().map(|(f, b)| json!({"file": f, "bytes": b})).collect::<Vec<_>>(),
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).expect("write the JSON report");
+    }
+    drop(portal);
     std::fs::remove_dir_all(&dir).ok();
 }

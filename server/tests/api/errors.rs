@@ -2,7 +2,7 @@
 
 use crate::harness::*;
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn malformed_json_is_400_and_a_missing_field_is_422() {
@@ -103,13 +103,90 @@ async fn pages_carry_security_headers_and_unknown_pages_are_404() {
     assert_eq!(res.status(), StatusCode::OK);
     let headers = res.headers().clone();
     assert_eq!(headers["x-content-type-options"], "nosniff");
-    assert!(headers["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+    let policy = headers["content-security-policy"].to_str().unwrap().to_string();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
     assert!(headers.contains_key("referrer-policy"));
+    assert_eq!(headers["cache-control"], "private, no-cache");
     let html = res.text().await.unwrap();
     assert!(html.contains("Sign in") && html.contains("/pkg/cytrack"), "server-rendered with the hydration scripts");
+    // Every script the page carries is allowed by its policy: it names this render's nonce.
+    let nonce = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy");
+    let scripts: Vec<&str> = html.split("<script").skip(1).map(|s| s.split('>').next().unwrap_or("")).collect();
+    assert!(!scripts.is_empty());
+    for attributes in &scripts {
+        assert!(
+            attributes.contains(&format!("nonce=\"{nonce}\"")),
+            "script without this page's nonce: <script{attributes}>"
+        );
+    }
+    let again = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_ne!(again.headers()["content-security-policy"].to_str().unwrap(), policy, "a new nonce per page");
+    let json = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert!(json.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
 
     let res = app.client.get(app.url("/definitely/not/here")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn state_changing_requests_from_another_site_are_refused() {
+    let app = spawn_app().await;
+    let login = json!({"email": "nobody@example.test", "password": "wrong password"});
+    let post = |origin: Option<&str>, fetch_site: Option<&str>| {
+        let mut req = app.client.post(app.url("/api/v1/auth/login")).json(&login);
+        if let Some(origin) = origin {
+            req = req.header("origin", origin);
+        }
+        if let Some(site) = fetch_site {
+            req = req.header("sec-fetch-site", site);
+        }
+        req.send()
+    };
+    let own = app.url("");
+    let own = own.trim_end_matches('/');
+    // (Origin, Sec-Fetch-Site) -> refused?
+    let cases: &[(Option<&str>, Option<&str>, bool)] = &[
+        (Some("https://evil.example"), None, true),
+        (Some("null"), None, true),
+        (Some(own), None, false),
+        (None, Some("cross-site"), true),
+        (None, Some("same-origin"), false),
+        (None, None, false),
+    ];
+    for (origin, site, refused) in cases {
+        let res = post(*origin, *site).await.unwrap();
+        let status = res.status();
+        let body: Value = res.json().await.unwrap();
+        if *refused {
+            assert_eq!(status, StatusCode::FORBIDDEN, "{origin:?} {site:?}");
+            assert_eq!(error_code(&body), "forbidden");
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{origin:?} {site:?}: reaches the handler");
+        }
+    }
+    // Reading is never refused: links from other sites must work.
+    let res = app.client.get(app.url("/login")).header("origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bundle_files_are_revalidated_and_images_kept_a_day() {
+    let site = std::env::temp_dir().join(format!("cytrack-site-{}", short_id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/cytrack.css"), "body { margin: 0 }").unwrap();
+    std::fs::write(site.join("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let app = spawn_app_serving(site.to_str().unwrap()).await;
+    let res = app.client.get(app.url("/pkg/cytrack.css")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let modified = res.headers()["last-modified"].clone();
+    let again = app.client.get(app.url("/pkg/cytrack.css")).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "revalidation is a cheap 304");
+    let res = app.client.get(app.url("/logo.svg")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=86400");
+    std::fs::remove_dir_all(site).ok();
 }
 
 #[tokio::test]

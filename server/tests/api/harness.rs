@@ -17,7 +17,7 @@ pub struct TestApp {
 }
 
 /// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
-async fn fresh_database_url() -> String {
+pub async fn fresh_database_url() -> String {
     let name = format!("cytrack_test_{}", uuid::Uuid::new_v4().simple());
     match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
         Some(server) => {
@@ -43,6 +43,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// Another portal on an existing database: its own pool and port, as a second process would be.
 pub async fn spawn_app_on(database_url: String) -> TestApp {
+    spawn(database_url, "target/site").await
+}
+
+/// A portal serving its static files from `site_root` (a directory the test made).
+pub async fn spawn_app_serving(site_root: &str) -> TestApp {
+    spawn(fresh_database_url().await, site_root).await
+}
+
+async fn spawn(database_url: String, site_root: &str) -> TestApp {
     // Logs appear with a failing test's output only.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
@@ -52,22 +61,22 @@ pub async fn spawn_app_on(database_url: String) -> TestApp {
         jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
         admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
         cookie_secure: false,
-        leptos: LeptosOptions::builder().output_name("cytrack").site_root("target/site").site_addr(addr).build(),
+        leptos: LeptosOptions::builder().output_name("cytrack").site_root(site_root).site_addr(addr).build(),
     };
     let built = server::startup::build(config).await.expect("the portal starts");
     tokio::spawn(async move {
         axum::serve(listener, built.router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
     });
-    TestApp {
-        base: format!("http://{addr}"),
-        // A request that hangs fails its test instead of stalling the run.
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap(),
-        database_url,
-    }
+    TestApp { base: format!("http://{addr}"), client: client(), database_url }
+}
+
+/// A request that hangs fails its test instead of stalling the run.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
 }
 
 /// A person signed in through the API.
@@ -78,6 +87,11 @@ pub struct Person {
 }
 
 impl TestApp {
+    /// A portal already running at `base` (a server process the test started).
+    pub fn at(base: String, database_url: String) -> TestApp {
+        TestApp { base, client: client(), database_url }
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url.clone()
     }

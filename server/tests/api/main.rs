@@ -6,6 +6,7 @@ mod harness;
 mod afterhours;
 mod auth;
 mod billing;
+mod durability;
 mod errors;
 mod matrix;
 mod registrations;

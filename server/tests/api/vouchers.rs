@@ -6,12 +6,12 @@ use chrono::{Days, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-fn in_days(days: u64) -> String {
+pub fn in_days(days: u64) -> String {
     (Utc::now().date_naive() + Days::new(days)).to_string()
 }
 
 /// An organisation that is live and past warranty, so change requests are billable.
-async fn billable_world(app: &TestApp) -> (String, Person, Person, Person, String) {
+pub async fn billable_world(app: &TestApp) -> (String, Person, Person, Person, String) {
     let org = app.organization("Acme", &[]).await;
     let manager = app.staff("account_manager").await;
     let go_live = (Utc::now().date_naive() - Days::new(60)).to_string();
@@ -38,7 +38,7 @@ async fn billable_world(app: &TestApp) -> (String, Person, Person, Person, Strin
     (org, manager, superuser, agent, body["ticket"]["id"].as_str().unwrap().to_string())
 }
 
-async fn issue(app: &TestApp, manager: &Person, org: &str, minutes: i64, expires_on: &str) -> Value {
+pub async fn issue(app: &TestApp, manager: &Person, org: &str, minutes: i64, expires_on: &str) -> Value {
     let (status, body) = app
         .post(
             &format!("/api/v1/organizations/{org}/vouchers"),
@@ -50,7 +50,7 @@ async fn issue(app: &TestApp, manager: &Person, org: &str, minutes: i64, expires
     body["voucher"].clone()
 }
 
-async fn balance(app: &TestApp, who: &Person, org: &str) -> Value {
+pub async fn balance(app: &TestApp, who: &Person, org: &str) -> Value {
     let (status, body) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &who.token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["balance"].clone()

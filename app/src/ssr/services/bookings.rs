@@ -12,6 +12,7 @@ use crate::domain::tickets::{ticket_number, Priority, TicketKind};
 use crate::dto::{BookingDto, BookingRequest, Page, SegmentDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::write_gate;
 use crate::ssr::entities::{booking, organization, ticket};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -152,6 +153,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             insert_ticket(db, actor, &customer.organization_id, new, now).await?.id
         }
     };
+    let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let model = booking::ActiveModel {
         id: Set(new_id()),
@@ -280,6 +282,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
         _ => {}
     }
 
+    let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let mut event = to.as_str().to_string();
     match to {

@@ -6,7 +6,7 @@ use super::organizations;
 use super::people::field_error;
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
 use crate::domain::sla::ClockState;
-use crate::domain::text::multi_line;
+use crate::domain::text::{multi_line, search_terms};
 use crate::domain::tickets::{
     check_transition, parse_description, parse_subject, route, ticket_number, Changer, Priority, Product, TicketKind,
     TicketStatus,
@@ -17,14 +17,15 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::write_gate;
 use crate::ssr::entities::{
     counter, deployment, irs_contract, organization, ticket, ticket_comment, ticket_history, user,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Alias, BinOper, Expr, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -154,6 +155,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     let rules = super::queues::rules(db).await?;
     let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
 
+    let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let number = next_number(&txn).await?;
     let model = ticket::ActiveModel {
@@ -280,27 +282,46 @@ pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<H
         .collect())
 }
 
-/// Escapes LIKE's wildcards so a search for "100%" finds that text literally.
-fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-/// A ticket number typed as `CT-000042` is looked up by its index alone; other text is matched in
-/// the subject and description (and, when it is all digits, the number too).
-fn text_condition(q: &str) -> Condition {
+/// A ticket number typed as `CT-000042` is looked up by its index alone; other text is searched
+/// word by word (each word a prefix: "wallb" finds "wallboard") in the subject and description
+/// through the full-text index (and, when it is all digits, matched against the number too).
+fn text_condition(backend: DatabaseBackend, q: &str) -> Condition {
     let trimmed = q.trim();
     if let Some(digits) = trimmed.strip_prefix("CT-").or_else(|| trimmed.strip_prefix("ct-")) {
         if let Ok(number) = digits.parse::<i64>() {
             return Condition::all().add(ticket::Column::Number.eq(number));
         }
     }
-    let pattern = like_pattern(q).to_lowercase();
-    let like =
-        |col: ticket::Column| Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern.clone()).escape('\\'));
-    let mut condition = Condition::any().add(like(ticket::Column::Subject)).add(like(ticket::Column::Description));
+    let terms = search_terms(trimmed);
+    let mut condition = Condition::any();
+    if !terms.is_empty() {
+        condition = condition.add(match backend {
+            // The FTS5 table is keyed by ticket number; its hidden column named after the table
+            // takes the query.
+            DatabaseBackend::Sqlite => {
+                let words = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
+                let index = Alias::new("tickets_fts");
+                ticket::Column::Number.in_subquery(
+                    Query::select()
+                        .expr(Expr::col(Alias::new("rowid")))
+                        .from(index.clone())
+                        .and_where(Expr::col(index).binary(BinOper::Custom("MATCH"), words))
+                        .to_owned(),
+                )
+            }
+            _ => {
+                let words = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
+                let query = Func::cust(Alias::new("to_tsquery")).arg(Expr::cust("'simple'::regconfig")).arg(words);
+                Expr::col((ticket::Entity, Alias::new("search_document"))).binary(BinOper::Custom("@@"), query)
+            }
+        });
+    }
     if let Ok(number) = trimmed.parse::<i64>() {
         condition = condition.add(ticket::Column::Number.eq(number));
+    }
+    if condition.is_empty() {
+        // Nothing searchable was typed (only punctuation): nothing matches.
+        condition = condition.add(Expr::val(1).eq(0));
     }
     condition
 }
@@ -352,19 +373,17 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         if q.chars().count() > 200 {
             return Err(field_error("q", "Search for at most 200 characters.".into()));
         }
-        query = query.filter(text_condition(&q));
+        query = query.filter(text_condition(db.get_database_backend(), &q));
     }
     let (page, per_page) = paging(filter.page, filter.per_page);
     let total = query.clone().count(db).await?;
     query = match given(&filter.sort).as_deref() {
-        None | Some("newest") => query.order_by_desc(ticket::Column::CreatedAt).order_by_desc(ticket::Column::Number),
-        Some("oldest") => query.order_by_asc(ticket::Column::CreatedAt).order_by_asc(ticket::Column::Number),
+        // Numbers are issued in creation order, and the indexes end in the number.
+        None | Some("newest") => query.order_by_desc(ticket::Column::Number),
+        Some("oldest") => query.order_by_asc(ticket::Column::Number),
         Some("updated") => query.order_by_desc(ticket::Column::UpdatedAt).order_by_desc(ticket::Column::Number),
         // p1 < p2 < ... as text, so ascending priority is most urgent first.
-        Some("priority") => query
-            .order_by_asc(ticket::Column::Priority)
-            .order_by_asc(ticket::Column::CreatedAt)
-            .order_by_asc(ticket::Column::Number),
+        Some("priority") => query.order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number),
         Some(_) => return Err(field_error("sort", "Sort by priority, oldest, newest or updated.".into())),
     };
     let models = query.offset((page - 1) * per_page).limit(per_page).all(db).await?;
@@ -433,14 +452,6 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<T
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        let cases = [("queue", "%queue%"), ("100%", "%100\\%%"), ("a_b", "%a\\_b%"), ("c:\\x", "%c:\\\\x%")];
-        for (input, expected) in cases {
-            assert_eq!(like_pattern(input), expected);
-        }
-    }
 
     #[test]
     fn support_dates_follow_sydney() {

@@ -14,8 +14,8 @@ use super::{looks_like_id, new_id};
 use crate::domain::billing::{parse_date, BillingTag};
 use crate::domain::text::single_line;
 use crate::domain::vouchers::{
-    balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, voucher_code, voucher_states, Balance,
-    Entry, EntryKind, VoucherState, CODE_LENGTH,
+    balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, states_after, voucher_code,
+    voucher_states, Balance, Entry, EntryKind, VoucherState, CODE_LENGTH,
 };
 use crate::dto::{
     paging, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
@@ -23,7 +23,7 @@ use crate::dto::{
 };
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{is_unique_violation, write_gate};
 use crate::ssr::entities::{ledger_entry, organization, redemption, voucher};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -202,6 +202,7 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
             issued_by: actor.user_id.clone(),
             created_at: now,
         };
+        let _gate = write_gate(db).await;
         let txn = db.begin().await?;
         let seq = lock(&txn, &org.id).await?;
         let inserted = voucher::ActiveModel::from(model.clone()).insert(&txn).await;
@@ -362,6 +363,7 @@ pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let today = support_date(now);
+    let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let seq = lock(&txn, &ticket.organization_id).await?;
     if let Some(key) = &key {
@@ -421,7 +423,7 @@ pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
     }
     record(&txn, &ticket.id, Some(&actor.user_id), "vouchers", None, Some(format!("{minutes} min redeemed")), now)
         .await?;
-    let (_, after) = states(&txn, &ticket.organization_id).await?;
+    let after = states_after(&current, EntryKind::Redeem, &plan);
     txn.commit().await?;
     Ok((true, RedemptionResult { redemption: redemption_dto(&made), balance: balance_dto(balance(&after, today)) }))
 }
@@ -451,6 +453,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
         false => None,
     };
     let found = found.ok_or_else(|| AppError::not_found("redemption"))?;
+    let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let seq = lock(&txn, &found.organization_id).await?;
     // Read again under the lock: a concurrent refund may have won.
@@ -619,6 +622,7 @@ pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
         .await?;
     let mut expired = 0;
     for org in orgs {
+        let _gate = write_gate(db).await;
         let txn = db.begin().await?;
         let seq = lock(&txn, &org).await?;
         let (_, current) = states(&txn, &org).await?;
