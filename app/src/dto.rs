@@ -148,19 +148,8 @@ pub struct TicketDto {
     pub sla: Option<SlaDto>,
 }
 
-/// SLA clocks, counted in business time and paused while awaiting the customer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(ToSchema))]
-pub struct SlaDto {
-    /// None once CyTrack has responded.
-    pub first_response_due_at: Option<DateTime<Utc>>,
-    pub first_response_breached: bool,
-    pub resolution_due_at: DateTime<Utc>,
-    pub resolution_breached: bool,
-    /// Business minutes left to resolve; negative when overdue.
-    pub resolution_minutes_left: i64,
-    pub paused: bool,
-}
+/// SLA clocks travel as the domain computes them.
+pub use crate::domain::sla::Clocks as SlaDto;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]

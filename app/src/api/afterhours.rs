@@ -87,7 +87,9 @@ pub async fn booking_step(
             "approve" => Step::Approve,
             "decline" => Step::Decline(reason.unwrap_or_default()),
             "schedule" => Step::Schedule(engineer_id.unwrap_or_default()),
-            "complete" => Step::Complete(actual_minutes.as_deref().unwrap_or_default().trim().parse().unwrap_or(0)),
+            "complete" => {
+                Step::Complete(form_minutes("actual_minutes", actual_minutes.as_deref().unwrap_or_default())?)
+            }
             "cancel" => Step::Cancel,
             _ => return Err(AppError::bad_request("Unknown step.")),
         };

@@ -358,9 +358,69 @@ pub fn long_date(day: NaiveDate) -> String {
     format!("{} {} {}", day.day(), MONTHS[day.month0() as usize], day.year())
 }
 
+/// Where a client's deployment stands on a day, as the account pages show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentStage {
+    /// Not live yet (no go-live recorded).
+    Deployment,
+    /// Go-live recorded but held by an unfulfilled commercial condition.
+    GoLiveHeld,
+    /// Go-live recorded for a day still to come.
+    GoLiveScheduled,
+    /// From go-live until the day before completion.
+    Warranty,
+    Completed,
+}
+
+impl DeploymentStage {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeploymentStage::Deployment => "Deployment",
+            DeploymentStage::GoLiveHeld => "Go-live held",
+            DeploymentStage::GoLiveScheduled => "Go-live scheduled",
+            DeploymentStage::Warranty => "Warranty",
+            DeploymentStage::Completed => "Completed",
+        }
+    }
+}
+
+/// The stage from the recorded go-live and the completion date derived from it.
+pub fn deployment_stage(
+    go_live_on: Option<NaiveDate>,
+    go_live_held: bool,
+    completion_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> DeploymentStage {
+    match (go_live_on, completion_on) {
+        _ if go_live_held => DeploymentStage::GoLiveHeld,
+        (None, _) => DeploymentStage::Deployment,
+        (Some(go_live), _) if today < go_live => DeploymentStage::GoLiveScheduled,
+        (_, Some(completion)) if today < completion => DeploymentStage::Warranty,
+        _ => DeploymentStage::Completed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deployment_stages() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (go_live, completion) = (Some(d("2026-03-01")), Some(d("2026-03-22")));
+        // (go-live, held, completion, today) -> stage
+        let cases = [
+            (None, false, None, "2026-03-01", DeploymentStage::Deployment),
+            (go_live, true, None, "2026-03-05", DeploymentStage::GoLiveHeld),
+            (go_live, false, completion, "2026-02-28", DeploymentStage::GoLiveScheduled),
+            (go_live, false, completion, "2026-03-01", DeploymentStage::Warranty),
+            (go_live, false, completion, "2026-03-21", DeploymentStage::Warranty),
+            (go_live, false, completion, "2026-03-22", DeploymentStage::Completed),
+        ];
+        for (go_live, held, completion, today, expected) in cases {
+            assert_eq!(deployment_stage(go_live, held, completion, d(today)), expected, "{today}");
+        }
+    }
     use BillingTag::{Billable, Irs, Warranty};
     use TicketKind::*;
 

@@ -21,12 +21,16 @@ pub struct ClockState {
     pub paused_minutes: i64,
 }
 
+/// A ticket's SLA clocks, counted in business time and paused while awaiting the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Clocks {
+    /// None once CyTrack has responded.
     pub first_response_due_at: Option<DateTime<Utc>>,
     pub first_response_breached: bool,
     pub resolution_due_at: DateTime<Utc>,
     pub resolution_breached: bool,
+    /// Business minutes left to resolve; negative when overdue.
     pub resolution_minutes_left: i64,
     pub paused: bool,
 }

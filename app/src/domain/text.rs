@@ -44,6 +44,16 @@ pub fn search_terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// A CSV cell that a spreadsheet will show as text: one that would start a formula (`=`, `+`,
+/// `-`, `@`, a tab or a carriage return) is prefixed with `'`.
+pub fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 fn capitalise(what: &str) -> String {
     let what = what.trim_start_matches("a ").trim_start_matches("an ").trim_start_matches("the ");
     let mut chars = what.chars();
@@ -56,6 +66,21 @@ fn capitalise(what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let cases = [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+61 2", "'+61 2"),
+            ("@cmd", "'@cmd"),
+            ("-1", "'-1"),
+            ("\tx", "'\tx"),
+            ("Plain", "Plain"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(spreadsheet_safe(input), expected);
+        }
+    }
 
     #[test]
     fn search_terms_cases() {

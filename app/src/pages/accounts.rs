@@ -4,7 +4,7 @@
 use crate::api::billing::{get_account, list_accounts, monthly_billing, AddIrsContract, SaveDeployment};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
-use crate::domain::billing::{long_date, GoLiveBasis, IrsStatus};
+use crate::domain::billing::{deployment_stage, long_date, GoLiveBasis, IrsStatus};
 use crate::dto::{AccountDto, DeploymentDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,16 +30,11 @@ fn IrsBadge(status: IrsStatus) -> impl IntoView {
 }
 
 fn stage(deployment: &Option<DeploymentDto>, today: chrono::NaiveDate) -> &'static str {
-    match deployment {
-        None => "Deployment",
-        Some(d) if d.go_live_held => "Go-live held",
-        Some(d) => match (d.go_live_on, d.completion_on) {
-            (None, _) => "Deployment",
-            (Some(g), _) if today < g => "Go-live scheduled",
-            (_, Some(c)) if today < c => "Warranty",
-            _ => "Completed",
-        },
-    }
+    let stage = match deployment {
+        None => deployment_stage(None, false, None, today),
+        Some(d) => deployment_stage(d.go_live_on, d.go_live_held, d.completion_on, today),
+    };
+    stage.label()
 }
 
 #[component]

@@ -7,7 +7,9 @@ use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryE
 use crate::domain::afterhours::quote_window;
 use crate::domain::calendar::{BusinessCalendar, Segment};
 use crate::dto::{BookingDto, UserDto};
+use crate::error::AppError;
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -25,12 +27,14 @@ fn AfterHours(user: UserDto) -> impl IntoView {
     let book = ServerAction::<BookAfterHours>::new();
     let step = ServerAction::<BookingStep>::new();
     let bookings = Resource::new(move || (book.version().get(), step.version().get()), |_| list_bookings());
+    // Times are shown in the saved calendar's zone, as the booking form reads them.
+    let calendar = Resource::new(|| (), |_| load_business_calendar());
     let customer = !user.is_staff();
     view! {
         <section class="hero"><h1>"After-hours work"</h1></section>
         <ActionError value=book.value()/>
         <ActionError value=step.value()/>
-        <Show when=move || customer><BookingForm book/></Show>
+        <Show when=move || customer><BookingForm book calendar/></Show>
         <section class="card">
             <h2>{if customer { "Your bookings" } else { "Booked after-hours work" }}</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -39,11 +43,15 @@ fn AfterHours(user: UserDto) -> impl IntoView {
                     move || {
                         let user = user.clone();
                         Suspend::new(async move {
+                            let zone = match calendar.await {
+                                Ok(cal) => cal.time_zone,
+                                Err(e) => return view! { <ErrorBanner error=e/> }.into_any(),
+                            };
                             match bookings.await {
                                 Ok((list, _)) if list.is_empty() => view! { <p class="empty">"No after-hours work booked."</p> }.into_any(),
                                 Ok((list, engineers)) => view! {
                                     <div class="bookings" data-testid="bookings">
-                                        {list.into_iter().map(|b| view! { <Booking booking=b user=user.clone() engineers=engineers.clone() step/> }).collect_view()}
+                                        {list.into_iter().map(|b| view! { <Booking booking=b zone user=user.clone() engineers=engineers.clone() step/> }).collect_view()}
                                     </div>
                                 }
                                 .into_any(),
@@ -64,8 +72,10 @@ fn instant(cal: &BusinessCalendar, local: &str) -> Option<DateTime<Utc>> {
 }
 
 #[component]
-fn BookingForm(book: ServerAction<BookAfterHours>) -> impl IntoView {
-    let calendar = Resource::new(|| (), |_| load_business_calendar());
+fn BookingForm(
+    book: ServerAction<BookAfterHours>,
+    calendar: Resource<Result<BusinessCalendar, AppError>>,
+) -> impl IntoView {
     let starts = RwSignal::new(String::new());
     let ends = RwSignal::new(String::new());
     view! {
@@ -158,6 +168,7 @@ fn WeekView(cal: BusinessCalendar, start: DateTime<Utc>, segments: Vec<Segment>)
 #[component]
 fn Booking(
     booking: BookingDto,
+    zone: Tz,
     user: UserDto,
     engineers: Vec<(String, String)>,
     step: ServerAction<BookingStep>,
@@ -181,7 +192,7 @@ fn Booking(
     view! {
         <article class="booking" data-status=status.clone()>
             <header>
-                <strong>{format!("{} → {}", short(b.starts_at), short(b.ends_at))}</strong>
+                <strong>{format!("{} → {}", short(b.starts_at, zone), short(b.ends_at, zone))}</strong>
                 <span class=format!("chip booking-{status}")>{status.clone()}</span>
             </header>
             <p class="small">
@@ -225,7 +236,6 @@ fn Booking(
     }
 }
 
-fn short(at: DateTime<Utc>) -> String {
-    let tz = BusinessCalendar::sydney_default().time_zone;
-    at.with_timezone(&tz).format("%a %-d %b %H:%M").to_string()
+fn short(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%a %-d %b %H:%M").to_string()
 }

@@ -8,7 +8,7 @@ use crate::domain::billing::{
     classify, follows_reevaluation, irs_status, parse_date, parse_month, parse_work_minutes, BillingFacts, BillingTag,
     Deployment, GoLiveBasis, IrsPeriod,
 };
-use crate::domain::text::multi_line;
+use crate::domain::text::{multi_line, spreadsheet_safe};
 use crate::domain::tickets::{ticket_number, TicketKind, TicketStatus};
 use crate::dto::{
     AccountDto, BillingExport, BillingExportRow, DeploymentDto, DeploymentRequest, HistoryDto, IrsContractDto,
@@ -548,10 +548,10 @@ pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
     for row in &export.rows {
         writer
             .write_record([
-                csv_cell(&export.organization_name),
+                spreadsheet_safe(&export.organization_name),
                 export.month.clone(),
                 row.number.clone(),
-                csv_cell(&row.subject),
+                spreadsheet_safe(&row.subject),
                 row.minutes.to_string(),
                 format!("{:.2}", row.minutes as f64 / 60.0),
             ])
@@ -561,26 +561,9 @@ pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
     String::from_utf8(bytes).map_err(|_| AppError::internal())
 }
 
-fn csv_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_never_start_a_formula() {
-        let cases =
-            [("=SUM(A1)", "'=SUM(A1)"), ("+61 2", "'+61 2"), ("@cmd", "'@cmd"), ("-1", "'-1"), ("Plain", "Plain")];
-        for (input, expected) in cases {
-            assert_eq!(csv_cell(input), expected);
-        }
-    }
 
     #[test]
     fn the_export_csv_has_a_header_and_hours() {

@@ -12,7 +12,7 @@ use crate::domain::tickets::{
     TicketStatus,
 };
 use crate::dto::{
-    paging, BillingDto, BulkUpdateRequest, CommentDto, CommentRequest, CreateTicketRequest, Page, SlaDto, TicketDetail,
+    paging, BillingDto, BulkUpdateRequest, CommentDto, CommentRequest, CreateTicketRequest, Page, TicketDetail,
     TicketDto, TicketFilter, UpdateTicketRequest,
 };
 use crate::error::{AppError, FieldCheck};
@@ -223,14 +223,7 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
         .map(|t| {
             let status = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Open);
             let priority = Priority::parse(&t.priority).unwrap_or(Priority::P3);
-            let sla = clock_state(&t).clocks(&calendar, priority, status, now).map(|c| SlaDto {
-                first_response_due_at: c.first_response_due_at,
-                first_response_breached: c.first_response_breached,
-                resolution_due_at: c.resolution_due_at,
-                resolution_breached: c.resolution_breached,
-                resolution_minutes_left: c.resolution_minutes_left,
-                paused: c.paused,
-            });
+            let sla = clock_state(&t).clocks(&calendar, priority, status, now);
             TicketDto {
                 number: ticket_number(t.number),
                 assignee_name: t.assignee_id.as_ref().and_then(|a| names.get(a).cloned()),

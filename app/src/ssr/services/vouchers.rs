@@ -12,7 +12,7 @@ use super::people::field_error;
 use super::tickets::{record, support_date, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::billing::{parse_date, BillingTag};
-use crate::domain::text::single_line;
+use crate::domain::text::{single_line, spreadsheet_safe};
 use crate::domain::vouchers::{
     balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, states_after, voucher_code,
     voucher_states, Balance, Entry, EntryKind, VoucherState, CODE_LENGTH,
@@ -260,16 +260,35 @@ pub async fn ledger(
 ) -> Result<Page<LedgerEntryDto>, AppError> {
     may_read(actor, organization_id)?;
     super::organizations::visible_to_staff(db, organization_id).await?;
-    let query = ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id));
-    let total = query.clone().count(db).await?;
+    let total =
+        ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id)).count(db).await?;
     let (page, per_page) = paging(page, per_page);
-    let rows = query
-        .order_by_desc(ledger_entry::Column::Seq)
-        .order_by_desc(ledger_entry::Column::CreatedAt)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?;
+    let items = ledger_entries(db, organization_id, Some(((page - 1) * per_page, per_page))).await?;
+    Ok(Page { total, items })
+}
+
+/// An organisation's ledger lines with their voucher codes: newest first, one page of them; or,
+/// without a page, all of them oldest first.
+async fn ledger_entries(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    page: Option<(u64, u64)>,
+) -> Result<Vec<LedgerEntryDto>, AppError> {
+    let query = ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id));
+    let rows = match page {
+        Some((offset, limit)) => {
+            query
+                .order_by_desc(ledger_entry::Column::Seq)
+                .order_by_desc(ledger_entry::Column::CreatedAt)
+                .offset(offset)
+                .limit(limit)
+                .all(db)
+                .await?
+        }
+        None => {
+            query.order_by_asc(ledger_entry::Column::Seq).order_by_asc(ledger_entry::Column::CreatedAt).all(db).await?
+        }
+    };
     let codes: HashMap<String, String> = voucher::Entity::find()
         .filter(voucher::Column::OrganizationId.eq(organization_id))
         .all(db)
@@ -277,50 +296,35 @@ pub async fn ledger(
         .into_iter()
         .map(|v| (v.id, v.code))
         .collect();
-    Ok(Page {
-        total,
-        items: rows
-            .into_iter()
-            .map(|e| LedgerEntryDto {
-                voucher_code: codes.get(&e.voucher_id).cloned().unwrap_or_default(),
-                id: e.id,
-                kind: e.kind,
-                minutes: e.minutes,
-                voucher_id: e.voucher_id,
-                ticket_id: e.ticket_id,
-                booking_id: e.booking_id,
-                redemption_id: e.redemption_id,
-                actor_id: e.actor_id,
-                note: e.note,
-                created_at: e.created_at,
-            })
-            .collect(),
-    })
+    Ok(rows
+        .into_iter()
+        .map(|e| LedgerEntryDto {
+            voucher_code: codes.get(&e.voucher_id).cloned().unwrap_or_default(),
+            id: e.id,
+            kind: e.kind,
+            minutes: e.minutes,
+            voucher_id: e.voucher_id,
+            ticket_id: e.ticket_id,
+            booking_id: e.booking_id,
+            redemption_id: e.redemption_id,
+            actor_id: e.actor_id,
+            note: e.note,
+            created_at: e.created_at,
+        })
+        .collect())
 }
 
 /// The whole ledger of an organisation as CSV (oldest first).
 pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_id: &str) -> Result<String, AppError> {
-    let all = ledger(db, actor, organization_id, Some(1), Some(u64::MAX)).await;
-    // `paging` caps a page at 200 rows; read the rest page by page.
-    let first = all?;
-    let mut rows = first.items;
-    let mut page = 2;
-    while (rows.len() as u64) < first.total {
-        let more = ledger(db, actor, organization_id, Some(page), Some(200)).await?.items;
-        if more.is_empty() {
-            break;
-        }
-        rows.extend(more);
-        page += 1;
-    }
-    rows.reverse();
+    may_read(actor, organization_id)?;
+    super::organizations::visible_to_staff(db, organization_id).await?;
+    let rows = ledger_entries(db, organization_id, None).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let internal = |_| AppError::internal();
     writer
         .write_record(["created_at", "kind", "minutes", "voucher", "ticket_id", "booking_id", "note"])
         .map_err(internal)?;
     for e in rows {
-        let note = if e.note.starts_with(['=', '+', '-', '@']) { format!("'{}", e.note) } else { e.note };
         writer
             .write_record([
                 e.created_at.to_rfc3339(),
@@ -329,7 +333,7 @@ pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_i
                 e.voucher_code,
                 e.ticket_id.unwrap_or_default(),
                 e.booking_id.unwrap_or_default(),
-                note,
+                spreadsheet_safe(&e.note),
             ])
             .map_err(internal)?;
     }
