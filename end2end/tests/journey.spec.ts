@@ -41,6 +41,11 @@ test('register, get approved, raise a ticket and open it', async ({ browser }) =
 
   // The customer signs in, raises a ticket, and finds it.
   const customer = newcomer;
+  // The page's Content-Security-Policy must allow everything Leptos runs (nonced scripts, WASM).
+  const violations: string[] = [];
+  customer.on('console', (m) => {
+    if (/Content[- ]Security[- ]Policy/i.test(m.text())) violations.push(m.text());
+  });
   await signIn(customer, email, 'a long enough password');
   await expect(customer.getByRole('heading', { name: /Hello, Robin/ })).toBeVisible();
   await customer.getByRole('link', { name: 'Raise a ticket' }).first().click();
@@ -75,6 +80,7 @@ test('register, get approved, raise a ticket and open it', async ({ browser }) =
   await expect(customer.getByRole('link', { name: subject })).toBeVisible();
   await customer.getByRole('link', { name: subject }).click();
   await expect(customer.getByRole('heading', { name: subject })).toBeVisible();
+  expect(violations, 'no Content-Security-Policy violations').toEqual([]);
 });
 
 test('forms work before the WASM bundle has loaded', async ({ browser }) => {

@@ -7,7 +7,8 @@
 //! Numbers from one run on a shared machine are indications, not assertions: nothing here fails.
 
 use app::domain::people::Role;
-use app::ssr::entities::{counter, organization, ticket, user};
+use app::domain::vouchers::{voucher_code, EntryKind, CODE_LENGTH};
+use app::ssr::entities::{counter, ledger_entry, organization, ticket, user, voucher};
 use chrono::{Days, Utc};
 use leptos::config::LeptosOptions;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -318,6 +319,43 @@ async fn main() {
         ticket::Entity::insert_many(rows).exec(&db).await.unwrap();
         n += batch;
     }
+    // A voucher of ten hours for every organisation, issued through its ledger line.
+    for (chunk_orgs, chunk_users) in org_ids.chunks(500).zip(user_ids.chunks(500)) {
+        let mut vouchers = Vec::new();
+        let mut entries = Vec::new();
+        for (org, issuer) in chunk_orgs.iter().zip(chunk_users) {
+            let id = uuid::Uuid::new_v4().to_string();
+            let mut random = [0u8; CODE_LENGTH];
+            rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut random);
+            let code = voucher_code(random);
+            entries.push(ledger_entry::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                seq: Set(0),
+                organization_id: Set(org.clone()),
+                voucher_id: Set(id.clone()),
+                kind: Set(EntryKind::Issue.as_str().into()),
+                minutes: Set(600),
+                ticket_id: Set(None),
+                booking_id: Set(None),
+                redemption_id: Set(None),
+                actor_id: Set(Some(issuer.clone())),
+                note: Set(format!("Voucher {code} issued")),
+                created_at: Set(now),
+            });
+            vouchers.push(voucher::ActiveModel {
+                id: Set(id),
+                organization_id: Set(org.clone()),
+                code: Set(code),
+                minutes: Set(600),
+                issued_on: Set(now.date_naive()),
+                expires_on: Set(now.date_naive() + Days::new(365)),
+                issued_by: Set(issuer.clone()),
+                created_at: Set(now),
+            });
+        }
+        voucher::Entity::insert_many(vouchers).exec(&db).await.unwrap();
+        ledger_entry::Entity::insert_many(entries).exec(&db).await.unwrap();
+    }
     counter::Entity::update(counter::ActiveModel { name: Set("ticket".into()), value: Set(a.tickets as i64) })
         .exec(&db)
         .await
@@ -503,7 +541,7 @@ async fn main() {
         .await
         .unwrap();
     let available = check["balance"]["available_minutes"].as_i64().unwrap_or(-1);
-    let invariant_ok = available == 180_000 - ok as i64;
+    let invariant_ok = available == 180_600 - ok as i64;
 
     let signin = {
         let client = client.clone();
