@@ -5,6 +5,10 @@ use clap::{Parser, Subcommand};
 use server::config::Config;
 use tracing_subscriber::EnvFilter;
 
+/// Returns freed memory to the system (glibc kept each thread's Argon2 buffers).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", about = "The CyTrack support portal")]
 struct Cli {

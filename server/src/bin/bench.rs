@@ -16,6 +16,10 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+/// Returns freed memory to the system (glibc kept each thread's Argon2 buffers).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const PASSWORD: &str = "benchmark-password";
 
 struct Args {
@@ -160,11 +164,15 @@ async fn serve(a: &Args) {
 }
 
 /// Prints a row as soon as it is measured and keeps it for the JSON report.
+/// With the portal's resident memory right after the row's load.
 fn report(rows: &mut Vec<(String, f64, f64, f64)>, row: (String, f64, f64, f64)) {
     let (name, p50, p99, rate) = &row;
-    println!("| {name} | {p50:.1} | {p99:.1} | {rate:.0} |");
+    let rss = PORTAL_PID.get().map(|pid| Portal::rss_of(*pid).0).unwrap_or(0.0);
+    println!("| {name} | {p50:.1} | {p99:.1} | {rate:.0} | {rss:.0} |");
     rows.push(row);
 }
+
+static PORTAL_PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
 
 /// What a first visit to the sign-in page transfers, compressed as a browser asks for it: the
 /// HTML and every `/pkg` file it names (script, WASM, stylesheet). (file and encoding, bytes).
@@ -178,12 +186,17 @@ async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)
     paths.dedup();
     let mut files = Vec::new();
     for path in std::iter::once("/login").chain(paths) {
-        let Ok(res) = client.get(format!("{base}{path}")).header("accept-encoding", "br, gzip").send().await else {
-            continue;
+        let res = match client.get(format!("{base}{path}")).header("accept-encoding", "br, gzip").send().await {
+            Ok(res) if res.status().is_success() => res,
+            Ok(res) => {
+                eprintln!("first load: {path} answered {}", res.status());
+                continue;
+            }
+            Err(e) => {
+                eprintln!("first load: {path} failed: {e}");
+                continue;
+            }
         };
-        if !res.status().is_success() {
-            continue;
-        }
         let encoding =
             res.headers().get("content-encoding").and_then(|v| v.to_str().ok()).unwrap_or("uncompressed").to_string();
         let bytes = res.bytes().await.map(|b| b.len()).unwrap_or(0);
@@ -225,6 +238,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let cold_start_ms = t.elapsed().as_secs_f64() * 1000.0;
+    PORTAL_PID.set(portal.child.id()).ok();
     let (idle_empty_rss, _) = portal.rss_mb();
     println!(
         "## Run of {} ({engine}, {} tickets, {} organisations)\n",
@@ -364,7 +378,7 @@ async fn main() {
     let seed_s = t.elapsed().as_secs_f64();
     let (idle_rss, _) = portal.rss_mb();
     println!("- seeding {} tickets: {seed_s:.1} s; portal memory idle afterwards {idle_rss:.0} MB\n", a.tickets);
-    println!("| measure | p50 ms | p99 ms | per second |\n|---|---:|---:|---:|");
+    println!("| measure | p50 ms | p99 ms | per second | portal MB after |\n|---|---:|---:|---:|---:|");
 
     let login = |email: String| {
         let client = client.clone();
@@ -411,6 +425,13 @@ async fn main() {
         summary(
             "queue view: open tickets of one queue, most urgent first, page of 50 (agent)",
             drive(8, 400, get(staff_queue, admin.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "queues with their counts of open tickets (agent)",
+            drive(8, 200, get("/api/v1/queues".into(), admin.clone())).await,
         ),
     );
     let org_list = format!("/api/v1/tickets?organization_id={}&status=open&per_page=50", org_ids[1]);

@@ -246,6 +246,27 @@ async fn concurrent_redemptions_never_spend_the_same_minutes() {
 }
 
 #[tokio::test]
+async fn racing_retries_with_one_idempotency_key_redeem_once() {
+    let app = spawn_app().await;
+    let (org, manager, _superuser, agent, ticket) = billable_world(&app).await;
+    issue(&app, &manager, &org, 25, &in_days(30)).await;
+    let path = format!("/api/v1/tickets/{ticket}/redemptions");
+    // Ten copies of one request at once (a client retrying on a timeout): one redemption.
+    let attempts = (0..10).map(|_| {
+        let (app, path, token) = (&app, path.clone(), agent.token.clone());
+        async move { app.post(&path, Some(&token), json!({"minutes": 20, "idempotency_key": "retry-me"})).await }
+    });
+    let results = futures::future::join_all(attempts).await;
+    let created = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+    let replayed = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+    assert_eq!((created, replayed), (1, 9), "{results:?}");
+    let ids: std::collections::BTreeSet<&str> =
+        results.iter().map(|(_, b)| b["redemption"]["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 1, "every answer names the same redemption");
+    assert_eq!(balance(&app, &manager, &org).await["available_minutes"], 5);
+}
+
+#[tokio::test]
 async fn two_portals_sharing_one_database_never_spend_the_same_minutes() {
     let first = spawn_app().await;
     let (org, manager, _superuser, agent, ticket) = billable_world(&first).await;

@@ -4,8 +4,19 @@ use crate::error::AppError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use std::sync::OnceLock;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// At most one Argon2 computation per core. Each takes 19 MiB and a core for tens of
+/// milliseconds: more at once would only queue inside the operating system while multiplying
+/// memory (a burst of sign-ins must not balloon the process).
+async fn hashing_slot() -> Option<SemaphorePermit<'static>> {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+    SLOTS.get_or_init(|| Semaphore::new(cores)).acquire().await.ok()
+}
 
 pub async fn hash(password: String) -> Result<String, AppError> {
+    let _slot = hashing_slot().await;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -23,6 +34,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 pub async fn verify(password: String, stored: Option<String>) -> bool {
     let known = stored.is_some();
     let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
+    let _slot = hashing_slot().await;
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
             .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())

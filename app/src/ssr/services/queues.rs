@@ -46,7 +46,8 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<QueueD
     let counts: HashMap<String, i64> = ticket::Entity::find()
         .select_only()
         .column(ticket::Column::Queue)
-        .column_as(Expr::col(ticket::Column::Id).count(), "open_count")
+        // COUNT(*), not COUNT(id): the (queue, status) index alone answers it.
+        .column_as(Expr::cust("COUNT(*)"), "open_count")
         .filter(ticket::Column::Status.is_in(open_statuses()))
         .group_by(ticket::Column::Queue)
         .into_tuple::<(String, i64)>()

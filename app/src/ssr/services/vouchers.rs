@@ -24,7 +24,7 @@ use crate::dto::{
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::db::{is_unique_violation, write_gate};
-use crate::ssr::entities::{ledger_entry, organization, redemption, voucher};
+use crate::ssr::entities::{ledger_entry, organization, redemption, ticket, voucher};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -367,47 +367,51 @@ pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let today = support_date(now);
+    // A retried request is answered from the first one without taking the lock; the unique index
+    // on (organisation, key) catches two first attempts racing each other.
+    if let Some(key) = &key {
+        if let Some(earlier) = replay(db, &ticket, key, minutes, today).await? {
+            return Ok((false, earlier));
+        }
+    }
     let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let seq = lock(&txn, &ticket.organization_id).await?;
-    if let Some(key) = &key {
-        let earlier = redemption::Entity::find()
-            .filter(redemption::Column::OrganizationId.eq(ticket.organization_id.as_str()))
-            .filter(redemption::Column::IdempotencyKey.eq(key.as_str()))
-            .one(&txn)
-            .await?;
-        if let Some(earlier) = earlier {
-            txn.rollback().await?;
-            if earlier.ticket_id != ticket.id || i64::from(earlier.minutes) != i64::from(minutes) {
-                return Err(AppError::conflict(
-                    "idempotency_key_reused",
-                    "That idempotency key was used for a different redemption.",
-                ));
-            }
-            let (_, states) = states(db, &ticket.organization_id).await?;
-            return Ok((
-                false,
-                RedemptionResult {
-                    redemption: redemption_dto(&earlier),
-                    balance: balance_dto(balance(&states, today)),
-                },
-            ));
-        }
-    }
     let (_, current) = states(&txn, &ticket.organization_id).await?;
-    let plan = plan_draw(&current, minutes.into(), today).map_err(|s| insufficient(s.available, minutes.into()))?;
-    let made = redemption::ActiveModel {
+    let plan = match plan_draw(&current, minutes.into(), today) {
+        Ok(plan) => plan,
+        Err(short) => {
+            txn.rollback().await?;
+            // The same key may have just been spent by a racing first attempt: answer as it was.
+            if let Some(key) = &key {
+                if let Some(earlier) = replay(db, &ticket, key, minutes, today).await? {
+                    return Ok((false, earlier));
+                }
+            }
+            return Err(insufficient(short.available, minutes.into()));
+        }
+    };
+    let inserted = redemption::ActiveModel {
         id: Set(new_id()),
         organization_id: Set(ticket.organization_id.clone()),
         ticket_id: Set(ticket.id.clone()),
         minutes: Set(minutes),
-        idempotency_key: Set(key),
+        idempotency_key: Set(key.clone()),
         actor_id: Set(actor.user_id.clone()),
         created_at: Set(now),
         refunded_at: Set(None),
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let made = match (inserted, &key) {
+        (Ok(made), _) => made,
+        (Err(e), Some(key)) if is_unique_violation(&e) => {
+            txn.rollback().await?;
+            let earlier = replay(db, &ticket, key, minutes, today).await?;
+            return earlier.map(|r| (false, r)).ok_or_else(AppError::internal);
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
     let note = format!("Redeemed on {}", crate::domain::tickets::ticket_number(ticket.number));
     for (voucher_id, take) in &plan {
         let links = (Some(ticket.id.as_str()), None, Some(made.id.as_str()));
@@ -430,6 +434,31 @@ pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
     let after = states_after(&current, EntryKind::Redeem, &plan);
     txn.commit().await?;
     Ok((true, RedemptionResult { redemption: redemption_dto(&made), balance: balance_dto(balance(&after, today)) }))
+}
+
+/// The answer to a redemption already made with this idempotency key, if there is one; a key
+/// reused for a different redemption is refused.
+async fn replay(
+    db: &impl ConnectionTrait,
+    ticket: &ticket::Model,
+    key: &str,
+    minutes: i32,
+    today: NaiveDate,
+) -> Result<Option<RedemptionResult>, AppError> {
+    let earlier = redemption::Entity::find()
+        .filter(redemption::Column::OrganizationId.eq(ticket.organization_id.as_str()))
+        .filter(redemption::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?;
+    let Some(earlier) = earlier else { return Ok(None) };
+    if earlier.ticket_id != ticket.id || earlier.minutes != minutes {
+        return Err(AppError::conflict(
+            "idempotency_key_reused",
+            "That idempotency key was used for a different redemption.",
+        ));
+    }
+    let (_, states) = states(db, &ticket.organization_id).await?;
+    Ok(Some(RedemptionResult { redemption: redemption_dto(&earlier), balance: balance_dto(balance(&states, today)) }))
 }
 
 fn redemption_dto(r: &redemption::Model) -> RedemptionDto {
