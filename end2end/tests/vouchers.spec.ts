@@ -40,4 +40,15 @@ test('an account manager issues a voucher, an agent redeems it on billable work,
   await expect(customer.getByTestId('available')).toHaveText('8:30 h');
   await expect(customer.getByTestId('ledger')).toContainText('redeem');
   await expect(customer.getByTestId('ledger')).toContainText('90');
+
+  // The account manager refunds the redemption from the ledger; it is refunded once, as new lines.
+  await manager.reload();
+  const ledger = manager.getByTestId('ledger');
+  await ledger.getByPlaceholder('Reason for the refund').fill('Work was covered by warranty after all');
+  await ledger.getByRole('button', { name: 'Refund' }).click();
+  await expect(manager.getByTestId('available')).toHaveText('10:00 h');
+  await expect(ledger.getByRole('cell', { name: 'refund', exact: true })).toBeVisible();
+  await expect(ledger.getByRole('button', { name: 'Refund' })).toHaveCount(0);
+  await customer.goto('/vouchers');
+  await expect(customer.getByTestId('available')).toHaveText('10:00 h');
 });

@@ -39,6 +39,24 @@ pub async fn issue_voucher(
     finish_form(result, Some(back))
 }
 
+/// Gives a redemption's minutes back (staff), from the account page's ledger.
+#[server(prefix = "/rpc")]
+pub async fn refund_redemption(
+    organization_id: String,
+    redemption_id: String,
+    reason: String,
+) -> Result<RedemptionResult, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            crate::ssr::services::vouchers::refund(&state.db, &actor, &redemption_id, &reason, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/accounts/{organization_id}")))
+}
+
 /// A fresh key for a payment form, so a double submit pays once.
 #[server(prefix = "/rpc")]
 pub async fn payment_key() -> Result<String, AppError> {

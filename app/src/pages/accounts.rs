@@ -107,7 +107,7 @@ fn AccountView() -> impl IntoView {
             })}
         </Suspense>
         <Export organization_id=Signal::derive(id)/>
-        {move || view! { <crate::pages::vouchers::VoucherPanel organization_id=Some(id()) can_issue=true/> }}
+        {move || view! { <crate::pages::vouchers::VoucherPanel organization_id=Some(id()) manage=true/> }}
     }
 }
 

@@ -1,10 +1,10 @@
 //! Voucher balances: a client's own, and every client's for account managers.
 
-use crate::api::vouchers::{voucher_balances, voucher_panel, IssueVoucher};
+use crate::api::vouchers::{voucher_balances, voucher_panel, IssueVoucher, RefundRedemption};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{field_message, short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::long_date;
-use crate::dto::{BalanceRow, UserDto};
+use crate::dto::{BalanceRow, LedgerEntryDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -22,19 +22,25 @@ pub fn VouchersPage() -> impl IntoView {
             if user.role.manages_accounts() {
                 view! { <Balances/> }.into_any()
             } else {
-                view! { <section class="hero"><h1>"Service vouchers"</h1></section> <VoucherPanel organization_id=None can_issue=false/> }.into_any()
+                view! { <section class="hero"><h1>"Service vouchers"</h1></section> <VoucherPanel organization_id=None manage=false/> }.into_any()
             }
         }/>
     }
 }
 
-/// Balance, vouchers and ledger of one organisation; account managers also issue vouchers here.
+/// Balance, vouchers and ledger of one organisation; with `manage`, account managers also issue
+/// vouchers and refund redemptions here.
 #[component]
-pub fn VoucherPanel(organization_id: Option<String>, can_issue: bool) -> impl IntoView {
+pub fn VoucherPanel(organization_id: Option<String>, manage: bool) -> impl IntoView {
     let issue = ServerAction::<IssueVoucher>::new();
-    let panel = Resource::new(move || (organization_id.clone(), issue.version().get()), |(id, _)| voucher_panel(id));
+    let refund = ServerAction::<RefundRedemption>::new();
+    let panel = Resource::new(
+        move || (organization_id.clone(), issue.version().get(), refund.version().get()),
+        |(id, _, _)| voucher_panel(id),
+    );
     view! {
         <ActionError value=issue.value()/>
+        <ActionError value=refund.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match panel.await {
@@ -63,7 +69,7 @@ pub fn VoucherPanel(organization_id: Option<String>, can_issue: bool) -> impl In
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                                {can_issue.then(|| {
+                                {manage.then(|| {
                                     let org = org.clone();
                                     view! {
                                         <ActionForm action=issue attr:class="form compact">
@@ -85,17 +91,34 @@ pub fn VoucherPanel(organization_id: Option<String>, can_issue: bool) -> impl In
                                     <a class="button small" href=format!("/api/v1/organizations/{org}/ledger.csv")>"Download CSV"</a>
                                 </div>
                                 <table class="tickets" data-testid="ledger">
-                                    <thead><tr><th>"When"</th><th>"Entry"</th><th>"Minutes"</th><th>"Voucher"</th><th>"Note"</th></tr></thead>
+                                    <thead><tr><th>"When"</th><th>"Entry"</th><th>"Minutes"</th><th>"Voucher"</th><th>"Note"</th>{manage.then(|| view! { <th></th> })}</tr></thead>
                                     <tbody>
-                                        {ledger.items.into_iter().map(|e| view! {
-                                            <tr>
-                                                <td class="small">{short_time(e.created_at)}</td>
-                                                <td>{e.kind}</td>
-                                                <td>{e.minutes}</td>
-                                                <td class="mono small">{e.voucher_code}</td>
-                                                <td class="small">{e.note}</td>
-                                            </tr>
-                                        }).collect_view()}
+                                        {
+                                            let refundable = refundable(&ledger.items);
+                                            ledger.items.into_iter().map(|e| {
+                                                let offer = manage && refundable.contains(&e.id);
+                                                let (org, redemption) = (org.clone(), e.redemption_id.clone().unwrap_or_default());
+                                                view! {
+                                                    <tr>
+                                                        <td class="small">{short_time(e.created_at)}</td>
+                                                        <td>{e.kind}</td>
+                                                        <td>{e.minutes}</td>
+                                                        <td class="mono small">{e.voucher_code}</td>
+                                                        <td class="small">{e.note}</td>
+                                                        {manage.then(|| view! {
+                                                            <td>{offer.then(|| view! {
+                                                                <ActionForm action=refund attr:class="inline">
+                                                                    <input type="hidden" name="organization_id" value=org/>
+                                                                    <input type="hidden" name="redemption_id" value=redemption/>
+                                                                    <input name="reason" placeholder="Reason for the refund" required/>
+                                                                    <button type="submit" class="button small">"Refund"</button>
+                                                                </ActionForm>
+                                                            })}</td>
+                                                        })}
+                                                    </tr>
+                                                }
+                                            }).collect_view()
+                                        }
                                     </tbody>
                                 </table>
                             </section>
@@ -111,6 +134,24 @@ pub fn VoucherPanel(organization_id: Option<String>, can_issue: bool) -> impl In
 }
 
 /// How long the balance lasts at the recent pace, drawn from today (full) to a year out.
+/// The ledger lines that offer a refund: the first line of each redemption on the page that has
+/// no refund line yet (a redemption drawn from two vouchers is refunded once, as a whole).
+fn refundable(lines: &[LedgerEntryDto]) -> Vec<String> {
+    let refunded: Vec<&str> =
+        lines.iter().filter(|e| e.kind == "refund").filter_map(|e| e.redemption_id.as_deref()).collect();
+    let mut offered: Vec<&str> = Vec::new();
+    let mut ids = Vec::new();
+    for e in lines.iter().filter(|e| e.kind == "redeem") {
+        if let Some(r) = e.redemption_id.as_deref() {
+            if !refunded.contains(&r) && !offered.contains(&r) {
+                offered.push(r);
+                ids.push(e.id.clone());
+            }
+        }
+    }
+    ids
+}
+
 #[component]
 fn Forecast(row: BalanceRow) -> impl IntoView {
     let today = chrono::Utc::now().date_naive();
@@ -162,5 +203,40 @@ fn Balances() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: &str, kind: &str, redemption: Option<&str>) -> LedgerEntryDto {
+        LedgerEntryDto {
+            id: id.into(),
+            kind: kind.into(),
+            minutes: 10,
+            voucher_id: "v".into(),
+            voucher_code: "CODE".into(),
+            ticket_id: None,
+            booking_id: None,
+            redemption_id: redemption.map(str::to_string),
+            actor_id: None,
+            note: String::new(),
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn each_unrefunded_redemption_offers_one_refund() {
+        // Newest first, as the ledger shows it.
+        let lines = [
+            line("e6", "refund", Some("r1")),
+            line("e5", "redeem", Some("r3")),
+            line("e4", "redeem", Some("r2")),
+            line("e3", "redeem", Some("r2")),
+            line("e2", "redeem", Some("r1")),
+            line("e1", "issue", None),
+        ];
+        assert_eq!(refundable(&lines), ["e5", "e4"]);
     }
 }

@@ -278,6 +278,40 @@ pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<H
 /// A ticket number typed as `CT-000042` is looked up by its index alone; other text is searched
 /// word by word (each word a prefix: "wallb" finds "wallboard") in the subject and description
 /// through the full-text index (and, when it is all digits, matched against the number too).
+/// The FTS5 rows matching every word as a prefix (the table's hidden column named after it takes
+/// the query); the caller picks what to select.
+fn fts_matches(terms: &[String]) -> sea_orm::sea_query::SelectStatement {
+    let words = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
+    let index = Alias::new("tickets_fts");
+    Query::select().from(index.clone()).and_where(Expr::col(index).binary(BinOper::Custom("MATCH"), words)).to_owned()
+}
+
+/// Staff searching every ticket for words, with nothing else narrowing the list: on SQLite the
+/// full-text index alone counts the matches (the general count would look each match up in the
+/// tickets table: 560 ms instead of 15 ms for 20,000 matches among 1,000,000 tickets).
+fn counted_by_index_alone(backend: DatabaseBackend, access: &Access, filter: &TicketFilter) -> Option<Vec<String>> {
+    let narrowed = [
+        &filter.status,
+        &filter.kind,
+        &filter.priority,
+        &filter.queue,
+        &filter.billing,
+        &filter.organization_id,
+        &filter.assignee_id,
+    ]
+    .iter()
+    .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()));
+    let q = filter.q.as_deref().map(str::trim).unwrap_or_default();
+    // Numbers are matched against ticket numbers too: those take the general count.
+    let words_only = !q.chars().any(|c| c.is_ascii_digit());
+    match (backend, access) {
+        (DatabaseBackend::Sqlite, Access::Staff(_)) if !narrowed && words_only => {
+            Some(search_terms(q)).filter(|terms| !terms.is_empty())
+        }
+        _ => None,
+    }
+}
+
 fn text_condition(backend: DatabaseBackend, q: &str) -> Condition {
     let trimmed = q.trim();
     if let Some(digits) = trimmed.strip_prefix("CT-").or_else(|| trimmed.strip_prefix("ct-")) {
@@ -292,15 +326,7 @@ fn text_condition(backend: DatabaseBackend, q: &str) -> Condition {
             // The FTS5 table is keyed by ticket number; its hidden column named after the table
             // takes the query.
             DatabaseBackend::Sqlite => {
-                let words = terms.iter().map(|t| format!("\"{t}\"*")).collect::<Vec<_>>().join(" ");
-                let index = Alias::new("tickets_fts");
-                ticket::Column::Number.in_subquery(
-                    Query::select()
-                        .expr(Expr::col(Alias::new("rowid")))
-                        .from(index.clone())
-                        .and_where(Expr::col(index).binary(BinOper::Custom("MATCH"), words))
-                        .to_owned(),
-                )
+                ticket::Column::Number.in_subquery(fts_matches(&terms).expr(Expr::col(Alias::new("rowid"))).to_owned())
             }
             _ => {
                 let words = terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ");
@@ -369,7 +395,14 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         query = query.filter(text_condition(db.get_database_backend(), &q));
     }
     let (page, per_page) = paging(filter.page, filter.per_page);
-    let total = query.clone().count(db).await?;
+    let total = match counted_by_index_alone(db.get_database_backend(), &access, &filter) {
+        Some(terms) => {
+            let count = fts_matches(&terms).expr(Expr::cust("COUNT(*)")).to_owned();
+            let row = db.query_one(db.get_database_backend().build(&count)).await?;
+            row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) as u64
+        }
+        None => query.clone().count(db).await?,
+    };
     query = match given(&filter.sort).as_deref() {
         // Numbers are issued in creation order, and the indexes end in the number.
         None | Some("newest") => query.order_by_desc(ticket::Column::Number),
