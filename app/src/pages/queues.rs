@@ -239,7 +239,11 @@ fn QueueTable(
                     view! {
                         <tr class:breached=breached>
                             <td><input type="checkbox" aria-label=format!("Select {}", t.number) prop:checked=checked
-                                on:change=move |_| selected.update(|s| if !s.remove(&toggle_id) { s.insert(toggle_id.clone()); })/></td>
+                                on:change=move |ev| {
+                                    // Follow the box itself, so a tick made before hydration cannot invert.
+                                    let ticked = event_target_checked(&ev);
+                                    selected.update(|s| if ticked { s.insert(toggle_id.clone()); } else { s.remove(&toggle_id); })
+                                }/></td>
                             <td>
                                 <a class="mono" href=format!("/tickets/{}", t.id)>{t.number.clone()}</a> " "
                                 <a href=format!("/tickets/{}", t.id)>{t.subject.clone()}</a>
