@@ -683,6 +683,8 @@ pub struct BookingDto {
     pub ticket_number: String,
     pub organization_id: String,
     pub organization_name: String,
+    /// Who asked for the booking (they may cancel it).
+    pub requester_id: String,
     pub description: String,
     pub contact_name: String,
     pub contact_phone: String,

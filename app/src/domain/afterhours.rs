@@ -103,10 +103,72 @@ pub fn check_booking_transition(from: BookingStatus, to: BookingStatus) -> Resul
     }
 }
 
+/// Who is acting on a booking, as its workflow sees them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BookingRole {
+    /// An account manager (or admin).
+    pub manager: bool,
+    /// Any CyTrack staff member.
+    pub staff: bool,
+    /// The superuser of the booking's organisation.
+    pub superuser: bool,
+    /// The person who asked for the booking.
+    pub requester: bool,
+}
+
+/// Whether this person may move a booking to `to`: superusers and account managers decide,
+/// account managers schedule, staff record the time worked, and those who decide or asked may
+/// cancel. (Whether the workflow allows the move is `check_booking_transition`.)
+pub fn may_move_booking(who: BookingRole, to: BookingStatus) -> bool {
+    use BookingStatus::*;
+    match to {
+        Approved | Declined => who.manager || who.superuser,
+        Scheduled => who.manager,
+        Completed => who.staff,
+        Cancelled => who.manager || who.superuser || who.requester,
+        Requested => false,
+    }
+}
+
+/// The steps this person can take on a booking now: allowed by the workflow and by their role.
+pub fn booking_steps(who: BookingRole, from: BookingStatus) -> Vec<BookingStatus> {
+    use BookingStatus::*;
+    [Approved, Declined, Scheduled, Completed, Cancelled]
+        .into_iter()
+        .filter(|to| check_booking_transition(from, *to).is_ok() && may_move_booking(who, *to))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn who_may_take_which_booking_step() {
+        use BookingStatus::*;
+        let manager = BookingRole { manager: true, staff: true, ..Default::default() };
+        let agent = BookingRole { staff: true, ..Default::default() };
+        let superuser = BookingRole { superuser: true, ..Default::default() };
+        let requester = BookingRole { requester: true, ..Default::default() };
+        let colleague = BookingRole::default();
+        let cases = [
+            (manager, Requested, vec![Approved, Declined, Cancelled]),
+            (superuser, Requested, vec![Approved, Declined, Cancelled]),
+            (requester, Requested, vec![Cancelled]),
+            (colleague, Requested, vec![]),
+            (agent, Requested, vec![]),
+            (manager, Approved, vec![Scheduled, Cancelled]),
+            (superuser, Approved, vec![Cancelled]),
+            (agent, Scheduled, vec![Completed]),
+            (manager, Scheduled, vec![Completed, Cancelled]),
+            (manager, Completed, vec![]),
+            (superuser, Declined, vec![]),
+        ];
+        for (who, from, expected) in cases {
+            assert_eq!(booking_steps(who, from), expected, "{who:?} on a {from:?} booking");
+        }
+    }
 
     fn syd(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         chrono_tz::Australia::Sydney.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap().with_timezone(&Utc)

@@ -4,7 +4,7 @@
 use crate::api::afterhours::{list_bookings, load_business_calendar, BookAfterHours, BookingStep};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
-use crate::domain::afterhours::quote_window;
+use crate::domain::afterhours::{booking_steps, quote_window, BookingRole, BookingStatus};
 use crate::domain::calendar::{BusinessCalendar, Segment};
 use crate::dto::{BookingDto, UserDto};
 use crate::error::AppError;
@@ -175,20 +175,15 @@ fn Booking(
 ) -> impl IntoView {
     let b = booking;
     let status = b.status.clone();
-    let manager = user.role.manages_accounts();
-    let staff = user.is_staff();
-    let decides = manager || user.superuser;
-    let open = matches!(status.as_str(), "requested" | "approved" | "scheduled");
-    let (decline_id, schedule_id, complete_id) = (b.id.clone(), b.id.clone(), b.id.clone());
-    let button = |id: String, name: &'static str, label: &'static str, class: &'static str| {
-        view! {
-            <ActionForm action=step attr:class="inline">
-                <input type="hidden" name="booking_id" value=id/>
-                <input type="hidden" name="step" value=name/>
-                <button type="submit" class=class>{label}</button>
-            </ActionForm>
-        }
+    // The buttons are the steps the workflow and this person's role allow (the same rule the
+    // server applies).
+    let who = BookingRole {
+        manager: user.role.manages_accounts(),
+        staff: user.is_staff(),
+        superuser: user.superuser,
+        requester: user.id == b.requester_id,
     };
+    let steps = BookingStatus::parse(&status).map(|from| booking_steps(who, from)).unwrap_or_default();
     view! {
         <article class="booking" data-status=status.clone()>
             <header>
@@ -203,34 +198,36 @@ fn Booking(
             </p>
             <p class="small muted">{b.description.clone()} " · night contact " {b.contact_name.clone()} " " {b.contact_phone.clone()}</p>
             <div class="actions">
-                {(status == "requested" && decides).then(|| button(b.id.clone(), "approve", "Approve", "button primary small"))}
-                {(status == "requested" && decides).then(|| view! {
-                    <ActionForm action=step attr:class="inline">
-                        <input type="hidden" name="booking_id" value=decline_id/>
-                        <input type="hidden" name="step" value="decline"/>
-                        <input name="reason" placeholder="Reason to decline" required/>
-                        <button type="submit" class="button small">"Decline"</button>
-                    </ActionForm>
-                })}
-                {(status == "approved" && manager).then(|| view! {
-                    <ActionForm action=step attr:class="inline">
-                        <input type="hidden" name="booking_id" value=schedule_id/>
-                        <input type="hidden" name="step" value="schedule"/>
-                        <select name="engineer_id" aria-label="Engineer">
-                            {engineers.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
-                        </select>
-                        <button type="submit" class="button small">"Schedule"</button>
-                    </ActionForm>
-                })}
-                {(status == "scheduled" && staff).then(|| view! {
-                    <ActionForm action=step attr:class="inline">
-                        <input type="hidden" name="booking_id" value=complete_id/>
-                        <input type="hidden" name="step" value="complete"/>
-                        <input type="number" name="actual_minutes" min="1" max="1440" placeholder="Minutes worked" aria-label="Minutes worked" required/>
-                        <button type="submit" class="button small">"Complete"</button>
-                    </ActionForm>
-                })}
-                {open.then(|| button(b.id.clone(), "cancel", "Cancel", "button small danger"))}
+                {steps.into_iter().map(|to| {
+                    let id = b.id.clone();
+                    let (name, label, class) = match to {
+                        BookingStatus::Approved => ("approve", "Approve", "button primary small"),
+                        BookingStatus::Declined => ("decline", "Decline", "button small"),
+                        BookingStatus::Scheduled => ("schedule", "Schedule", "button small"),
+                        BookingStatus::Completed => ("complete", "Complete", "button small"),
+                        _ => ("cancel", "Cancel", "button small danger"),
+                    };
+                    let details = match to {
+                        BookingStatus::Declined => view! { <input name="reason" placeholder="Reason to decline" required/> }.into_any(),
+                        BookingStatus::Scheduled => view! {
+                            <select name="engineer_id" aria-label="Engineer">
+                                {engineers.iter().map(|(id, name)| view! { <option value=id.clone()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                        }.into_any(),
+                        BookingStatus::Completed => view! {
+                            <input type="number" name="actual_minutes" min="1" max="1440" placeholder="Minutes worked" aria-label="Minutes worked" required/>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    };
+                    view! {
+                        <ActionForm action=step attr:class="inline">
+                            <input type="hidden" name="booking_id" value=id/>
+                            <input type="hidden" name="step" value=name/>
+                            {details}
+                            <button type="submit" class=class>{label}</button>
+                        </ActionForm>
+                    }
+                }).collect_view()}
             </div>
         </article>
     }

@@ -4,7 +4,9 @@
 use super::people::field_error;
 use super::tickets::{insert_ticket, record, staff_member, user_names, visible, NewTicket};
 use super::{looks_like_id, new_id, settings, vouchers};
-use crate::domain::afterhours::{charge_for_actual, check_booking_transition, quote_window, BookingStatus};
+use crate::domain::afterhours::{
+    charge_for_actual, check_booking_transition, may_move_booking, quote_window, BookingRole, BookingStatus,
+};
 use crate::domain::calendar::Segment;
 use crate::domain::people::parse_phone;
 use crate::domain::text::{multi_line, single_line};
@@ -79,6 +81,7 @@ async fn to_dtos(db: &impl ConnectionTrait, models: Vec<booking::Model>) -> Resu
                 quote_minutes: b.quote_minutes,
                 ticket_id: b.ticket_id,
                 organization_id: b.organization_id,
+                requester_id: b.requester_id,
                 description: b.description,
                 contact_name: b.contact_name,
                 contact_phone: b.contact_phone,
@@ -219,6 +222,16 @@ pub enum Step {
 }
 
 /// Moves a booking along its workflow, with the vouchers and the ticket history following.
+/// The actor's part in a booking's workflow.
+pub fn role_on(access: &Access, actor: &Actor, requester_id: &str) -> BookingRole {
+    BookingRole {
+        manager: matches!(access, Access::Staff(s) if s.role.manages_accounts()),
+        staff: matches!(access, Access::Staff(_)),
+        superuser: matches!(access, Access::Customer(c) if c.superuser),
+        requester: actor.user_id == requester_id,
+    }
+}
+
 pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     actor: &Actor,
@@ -236,18 +249,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
         Step::Complete(_) => BookingStatus::Completed,
         Step::Cancel => BookingStatus::Cancelled,
     };
-    // Who may take this step.
-    let manager = matches!(&access, Access::Staff(s) if s.role.manages_accounts());
-    let superuser = matches!(&access, Access::Customer(c) if c.superuser);
-    let requester = actor.user_id == found.requester_id;
-    let allowed = match to {
-        BookingStatus::Approved | BookingStatus::Declined => manager || superuser,
-        BookingStatus::Scheduled => manager,
-        BookingStatus::Completed => matches!(access, Access::Staff(_)),
-        BookingStatus::Cancelled => manager || superuser || requester,
-        BookingStatus::Requested => false,
-    };
-    if !allowed {
+    if !may_move_booking(role_on(&access, actor, &found.requester_id), to) {
         return Err(AppError::forbidden(match to {
             BookingStatus::Approved | BookingStatus::Declined => {
                 "Your organisation's superuser or your account manager approves after-hours work."
