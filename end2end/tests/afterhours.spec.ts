@@ -54,6 +54,9 @@ test('book a Saturday window, see the quote, approve, schedule and complete it',
   await signIn(agent, 'agent@cytrack.test');
   await agent.goto('/after-hours');
   const scheduled = agent.locator('article.booking[data-status="scheduled"]').first();
+  // An agent records the time worked but may not cancel: no button the server would refuse.
+  await expect(scheduled.getByRole('button', { name: 'Complete' })).toBeVisible();
+  await expect(scheduled.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
   await scheduled.getByLabel('Minutes worked').fill('60');
   await scheduled.getByRole('button', { name: 'Complete' }).click();
   await expect(agent.locator('article.booking[data-status="completed"]').first()).toContainText('60 min worked');
