@@ -12,6 +12,7 @@ mod m20261127_000006_after_hours;
 mod m20261127_000007_queue_view_index;
 mod m20261127_000008_ticket_search;
 mod m20261127_000009_ledger_sums_index;
+mod m20261127_000010_ticket_tallies;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_queue_view_index::Migration),
             Box::new(m20261127_000008_ticket_search::Migration),
             Box::new(m20261127_000009_ledger_sums_index::Migration),
+            Box::new(m20261127_000010_ticket_tallies::Migration),
         ]
     }
 }

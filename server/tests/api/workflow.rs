@@ -254,3 +254,98 @@ async fn body_id(app: &TestApp, admin: &Person, name: &str) -> String {
     let (_, queues) = app.get("/api/v1/queues", &admin.token).await;
     queues["items"].as_array().unwrap().iter().find(|q| q["name"] == name).unwrap()["id"].as_str().unwrap().to_string()
 }
+
+/// Rows of (queue, status, priority, tickets), sorted, from raw SQL on the portal's database.
+async fn tally_rows(app: &TestApp, sql: &str) -> Vec<(String, String, String, i64)> {
+    use sea_orm::ConnectionTrait;
+    let db = app.database().await;
+    let rows = db.query_all(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+                r.try_get_by_index(2).unwrap(),
+                r.try_get_by_index(3).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn queue_totals_kept_by_tallies_agree_with_the_tickets_through_every_change() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let agent = app.staff("agent").await;
+    let org = app.organization("Acme", &[]).await;
+    let boss = app.customer(&org, true).await;
+    let mut ids = Vec::new();
+    for (kind, priority, product) in [
+        ("fault", "p1", "queues"),
+        ("fault", "p3", "cychat"),
+        ("question", "p3", "reports"),
+        ("change_request", "p2", "dashboards"),
+        ("macs", "p4", "queues"),
+        ("upgrade", "p3", "other"),
+    ] {
+        let (status, body) = app
+            .post(
+                "/api/v1/tickets",
+                Some(&boss.token),
+                json!({"subject": kind, "description": "d", "kind": kind, "priority": priority, "product": product}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["ticket"]["id"].as_str().unwrap().to_string());
+    }
+    // Every kind of change a ticket's queue, status or priority sees.
+    assert_eq!(patch(&app, &agent, &ids[0], json!({"status": "open", "priority": "p2"})).await.0, StatusCode::OK);
+    assert_eq!(patch(&app, &agent, &ids[1], json!({"queue": "After Hours"})).await.0, StatusCode::OK);
+    assert_eq!(patch(&app, &agent, &ids[2], json!({"status": "resolved"})).await.0, StatusCode::OK);
+    let bulk = json!({"ticket_ids": [ids[3], ids[4]], "status": "awaiting_customer", "priority": "p1"});
+    assert_eq!(app.post("/api/v1/tickets/bulk", Some(&agent.token), bulk).await.0, StatusCode::OK);
+    let id = body_id(&app, &admin, "MACS and Changes").await;
+    let renamed = json!({"name": "Changes", "position": 3, "kinds": ["change_request", "macs", "upgrade"]});
+    let (status, body) = app.send("PUT", &format!("/api/v1/queues/{id}"), Some(&admin.token), Some(renamed)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The tallies are exactly the tickets grouped (a tally emptied by moves stays at zero).
+    let tallies = tally_rows(
+        &app,
+        "SELECT queue, status, priority, tickets FROM ticket_tallies WHERE tickets <> 0 ORDER BY queue, status, priority",
+    )
+    .await;
+    let grouped = tally_rows(
+        &app,
+        "SELECT queue, status, priority, COUNT(*) FROM tickets GROUP BY queue, status, priority \
+         ORDER BY queue, status, priority",
+    )
+    .await;
+    assert_eq!(tallies, grouped);
+    assert_eq!(tallies.iter().map(|t| t.3).sum::<i64>(), 6);
+
+    // The agent's totals (from the tallies) equal the superuser's (counted ticket by ticket) and
+    // the items listed, for every combination of the three filters.
+    let (_, queues) = app.get("/api/v1/queues", &agent.token).await;
+    let mut names: Vec<String> =
+        queues["items"].as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap().to_string()).collect();
+    names.push(String::new());
+    assert!(names.iter().any(|n| n == "Changes"));
+    for queue in &names {
+        for status in ["", "open", "new", "resolved,closed", "awaiting_customer"] {
+            for priority in ["", "p1", "p2", "p3"] {
+                let path = format!(
+                    "/api/v1/tickets?queue={}&status={status}&priority={priority}&per_page=200",
+                    queue.replace(' ', "%20")
+                );
+                let (_, staff) = app.get(&path, &agent.token).await;
+                let (_, customer) = app.get(&path, &boss.token).await;
+                assert_eq!(staff["total"], customer["total"], "{path}");
+                assert_eq!(staff["total"], staff["items"].as_array().unwrap().len(), "{path}");
+            }
+        }
+    }
+    let open: u64 = queues["items"].as_array().unwrap().iter().map(|q| q["open_count"].as_u64().unwrap()).sum();
+    let (_, all_open) = app.get("/api/v1/tickets?status=open", &boss.token).await;
+    assert_eq!(all_open["total"], open);
+}

@@ -16,6 +16,7 @@ pub mod setting;
 pub mod ticket;
 pub mod ticket_comment;
 pub mod ticket_history;
+pub mod ticket_tally;
 pub mod time_entry;
 pub mod user;
 pub mod voucher;
