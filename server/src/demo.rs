@@ -9,6 +9,7 @@ use app::dto::{
 use app::error::AppError;
 use app::ssr::auth::Actor;
 use app::ssr::entities::{deployment, irs_contract, user};
+use app::ssr::services::redemptions::RedemptionQueue;
 use app::ssr::services::{new_id, organizations, people, tickets, vouchers};
 use chrono::{Days, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -130,7 +131,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     )
     .await?;
     let req = RedeemRequest { minutes: 45, idempotency_key: Some("demo-seats".into()) };
-    vouchers::redeem(db, &actor_of(&agent), &seats.id, req, now).await?;
+    vouchers::redeem(db, &RedemptionQueue::new(db.clone()), &actor_of(&agent), &seats.id, req, now).await?;
     raise(
         &casey,
         "Dashboard wallboard shows yesterday's figures",

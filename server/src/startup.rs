@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::rest;
 use app::ssr::auth::AuthKeys;
+use app::ssr::services::redemptions::RedemptionQueue;
 use app::ssr::state::AppState;
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
@@ -38,7 +39,8 @@ pub async fn build(config: Config) -> Result<Built, String> {
         }
     }
     let auth = AuthKeys::new(&config.jwt_secret, config.cookie_secure)?;
-    let state = AppState { leptos_options: config.leptos.clone(), db, auth: Arc::new(auth) };
+    let redemptions = RedemptionQueue::new(db.clone());
+    let state = AppState { leptos_options: config.leptos.clone(), db, auth: Arc::new(auth), redemptions };
     Ok(Built { router: router(state.clone()), state })
 }
 

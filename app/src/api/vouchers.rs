@@ -75,9 +75,16 @@ pub async fn pay_with_vouchers(
     let result = match (actor().await, form_minutes("minutes", &minutes)) {
         (Ok(actor), Ok(minutes)) => {
             let req = crate::dto::RedeemRequest { minutes, idempotency_key: Some(idempotency_key) };
-            crate::ssr::services::vouchers::redeem(&state.db, &actor, &ticket_id, req, chrono::Utc::now())
-                .await
-                .map(|(_, r)| r)
+            crate::ssr::services::vouchers::redeem(
+                &state.db,
+                &state.redemptions,
+                &actor,
+                &ticket_id,
+                req,
+                chrono::Utc::now(),
+            )
+            .await
+            .map(|(_, r)| r)
         }
         (Err(e), _) => Err(e),
         (_, Err(e)) => Err(e),

@@ -1,6 +1,8 @@
-//! What every request can reach: the database pool, the signing keys, the Leptos options.
+//! What every request can reach: the database pool, the signing keys, the Leptos options, the
+//! queue redemptions are written through.
 
 use super::auth::AuthKeys;
+use super::services::redemptions::RedemptionQueue;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -11,6 +13,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub auth: Arc<AuthKeys>,
+    /// Redemptions waiting to be written, in batches, to `db`.
+    pub redemptions: RedemptionQueue,
 }
 
 impl FromRef<AppState> for LeptosOptions {

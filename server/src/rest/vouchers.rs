@@ -78,7 +78,7 @@ pub async fn redeem(
     Path(id): Path<String>,
     Json(req): Json<RedeemRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let (created, result) = vouchers::redeem(&state.db, &actor, &id, req, Utc::now()).await?;
+    let (created, result) = vouchers::redeem(&state.db, &state.redemptions, &actor, &id, req, Utc::now()).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(result)))
 }
 

@@ -12,7 +12,11 @@ pub fn in_days(days: u64) -> String {
 
 /// An organisation that is live and past warranty, so change requests are billable.
 pub async fn billable_world(app: &TestApp) -> (String, Person, Person, Person, String) {
-    let org = app.organization("Acme", &[]).await;
+    billable_world_named(app, "Acme").await
+}
+
+pub async fn billable_world_named(app: &TestApp, name: &str) -> (String, Person, Person, Person, String) {
+    let org = app.organization(name, &[]).await;
     let manager = app.staff("account_manager").await;
     let go_live = (Utc::now().date_naive() - Days::new(60)).to_string();
     let (status, _) = app
@@ -285,4 +289,54 @@ async fn two_portals_sharing_one_database_never_spend_the_same_minutes() {
     let refused = results.iter().filter(|(s, _)| *s == StatusCode::CONFLICT).count();
     assert_eq!((ok, refused), (19, 21), "{results:?}");
     assert_eq!(balance(&second, &manager, &org).await["available_minutes"], 0);
+}
+
+#[tokio::test]
+async fn redemptions_of_two_organisations_with_repeated_keys_at_once_each_keep_their_own_ledger() {
+    let app = spawn_app().await;
+    let (first, manager, _, agent, first_ticket) = billable_world(&app).await;
+    issue(&app, &manager, &first, 50, &in_days(30)).await;
+    let (second, _, _, _, second_ticket) = billable_world_named(&app, "Globex").await;
+    issue(&app, &manager, &second, 30, &in_days(30)).await;
+    // 40 requests at once, alternating organisations; every request is sent twice with its key
+    // (a retry racing its first attempt), so 20 distinct redemptions of 5 minutes are asked for.
+    let attempts = (0..40).map(|i| {
+        let ticket = if (i / 2) % 2 == 0 { &first_ticket } else { &second_ticket };
+        let (app, token) = (&app, agent.token.clone());
+        let path = format!("/api/v1/tickets/{ticket}/redemptions");
+        async move {
+            let (status, body) =
+                app.post(&path, Some(&token), json!({"minutes": 5, "idempotency_key": format!("k{}", i / 2)})).await;
+            (i / 2, status, body)
+        }
+    });
+    let results = futures::future::join_all(attempts).await;
+    for org_parity in [0, 1] {
+        let mine: Vec<_> = results.iter().filter(|(k, _, _)| k % 2 == org_parity).collect();
+        let created = mine.iter().filter(|(_, s, _)| *s == StatusCode::CREATED).count();
+        let replayed = mine.iter().filter(|(_, s, _)| *s == StatusCode::OK).count();
+        let refused = mine
+            .iter()
+            .filter(|(_, s, b)| *s == StatusCode::CONFLICT && error_code(b) == "insufficient_balance")
+            .count();
+        // 10 keys each: the first organisation has 50 minutes (all 10 fit), the second 30 (6 fit).
+        let fit = if org_parity == 0 { 10 } else { 6 };
+        assert_eq!(created, fit, "one redemption per key that fits: {mine:?}");
+        assert_eq!(created + replayed + refused, 20, "{mine:?}");
+        for key in (0..20).filter(|k| k % 2 == org_parity) {
+            let answers: Vec<_> = mine.iter().filter(|(k, _, _)| *k == key).collect();
+            let ids: std::collections::BTreeSet<_> =
+                answers.iter().filter_map(|(_, _, b)| b["redemption"]["id"].as_str()).collect();
+            assert!(ids.len() <= 1, "both answers to one key name one redemption: {answers:?}");
+        }
+    }
+    for (org, left) in [(&first, 0), (&second, 0)] {
+        assert_eq!(balance(&app, &manager, org).await["available_minutes"], left);
+        let (_, ledger) = app.get(&format!("/api/v1/organizations/{org}/ledger?per_page=200"), &manager.token).await;
+        let items = ledger["items"].as_array().unwrap();
+        let sum = |kind: &str| {
+            items.iter().filter(|e| e["kind"] == kind).map(|e| e["minutes"].as_i64().unwrap()).sum::<i64>()
+        };
+        assert_eq!(sum("issue") - sum("redeem"), left, "the ledger sums to the balance");
+    }
 }

@@ -7,6 +7,7 @@ pub mod organizations;
 pub mod passwords;
 pub mod people;
 pub mod queues;
+pub mod redemptions;
 pub mod settings;
 pub mod tickets;
 pub mod vouchers;

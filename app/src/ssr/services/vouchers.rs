@@ -9,13 +9,14 @@
 //! same minutes.
 
 use super::people::field_error;
+use super::redemptions::{Drawn, Redemption, RedemptionQueue};
 use super::tickets::{record, support_date, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::billing::{parse_date, BillingTag};
 use crate::domain::text::{single_line, spreadsheet_safe};
 use crate::domain::vouchers::{
-    balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, states_after, voucher_code,
-    voucher_states, Balance, Entry, EntryKind, VoucherState, CODE_LENGTH,
+    balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, voucher_code, voucher_states, Balance,
+    Entry, EntryKind, VoucherState, CODE_LENGTH,
 };
 use crate::dto::{
     paging, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
@@ -28,12 +29,12 @@ use crate::ssr::entities::{ledger_entry, organization, redemption, ticket, vouch
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
-fn insufficient(available: i64, wanted: i64) -> AppError {
+pub(super) fn insufficient(available: i64, wanted: i64) -> AppError {
     let mut e = AppError::conflict(
         "insufficient_balance",
         format!("Not enough voucher time: {wanted} minutes asked, {available} available. Nothing was charged."),
@@ -44,9 +45,15 @@ fn insufficient(available: i64, wanted: i64) -> AppError {
 
 /// Takes the organisation's ledger lock and returns the new ledger version (the entries' `seq`).
 async fn lock(txn: &impl ConnectionTrait, organization_id: &str) -> Result<i64, AppError> {
+    lock_for(txn, organization_id, 1).await
+}
+
+/// Takes the organisation's ledger lock for `writes` ledger writes and returns the last of the
+/// versions they take (`last - writes + 1 ..= last`).
+pub(super) async fn lock_for(txn: &impl ConnectionTrait, organization_id: &str, writes: i64) -> Result<i64, AppError> {
     let stmt = Query::update()
         .table(organization::Entity)
-        .value(organization::Column::LedgerVersion, Expr::col(organization::Column::LedgerVersion).add(1))
+        .value(organization::Column::LedgerVersion, Expr::col(organization::Column::LedgerVersion).add(writes))
         .and_where(organization::Column::Id.eq(organization_id))
         .returning_col(organization::Column::LedgerVersion)
         .to_owned();
@@ -78,7 +85,7 @@ async fn sums_by_voucher(
 }
 
 /// Each voucher of the organisation with its standing, from one grouped query over the ledger.
-async fn states(
+pub(super) async fn states(
     db: &impl ConnectionTrait,
     organization_id: &str,
 ) -> Result<(Vec<voucher::Model>, Vec<VoucherState>), AppError> {
@@ -99,7 +106,7 @@ async fn states(
     Ok((vouchers, states))
 }
 
-fn balance_dto(b: Balance) -> BalanceDto {
+pub(super) fn balance_dto(b: Balance) -> BalanceDto {
     BalanceDto {
         available_minutes: b.available_minutes,
         reserved_minutes: b.reserved_minutes,
@@ -135,6 +142,23 @@ async fn write_entry(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    entry(organization_id, seq, voucher_id, kind, minutes, links, actor_id, note, now).insert(txn).await?;
+    Ok(())
+}
+
+/// A ledger line; `links` are the ticket, booking and redemption it belongs to.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn entry(
+    organization_id: &str,
+    seq: i64,
+    voucher_id: &str,
+    kind: EntryKind,
+    minutes: i64,
+    links: (Option<&str>, Option<&str>, Option<&str>),
+    actor_id: Option<&str>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> ledger_entry::ActiveModel {
     let (ticket_id, booking_id, redemption_id) = links;
     ledger_entry::ActiveModel {
         id: Set(new_id()),
@@ -150,9 +174,6 @@ async fn write_entry(
         note: Set(note.chars().take(500).collect()),
         created_at: Set(now),
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }
 
 /// Who may read an organisation's vouchers: its own people and staff; anyone else gets 404.
@@ -341,8 +362,9 @@ pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_i
 }
 
 /// Spends voucher minutes on a billable ticket: staff, or the organisation's superuser.
-pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn redeem(
+    db: &DatabaseConnection,
+    queue: &RedemptionQueue,
     actor: &Actor,
     ticket_id: &str,
     req: RedeemRequest,
@@ -367,73 +389,30 @@ pub async fn redeem<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let today = support_date(now);
-    // A retried request is answered from the first one without taking the lock; the unique index
-    // on (organisation, key) catches two first attempts racing each other.
+    // A retried request is answered from the first one without queueing for the lock.
     if let Some(key) = &key {
         if let Some(earlier) = replay(db, &ticket, key, minutes, today).await? {
             return Ok((false, earlier));
         }
     }
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
-    let seq = lock(&txn, &ticket.organization_id).await?;
-    let (_, current) = states(&txn, &ticket.organization_id).await?;
-    let plan = match plan_draw(&current, minutes.into(), today) {
-        Ok(plan) => plan,
-        Err(short) => {
-            txn.rollback().await?;
-            // The same key may have just been spent by a racing first attempt: answer as it was.
-            if let Some(key) = &key {
-                if let Some(earlier) = replay(db, &ticket, key, minutes, today).await? {
-                    return Ok((false, earlier));
-                }
-            }
-            return Err(insufficient(short.available, minutes.into()));
-        }
+    let redemption = Redemption {
+        organization_id: ticket.organization_id.clone(),
+        ticket_id: ticket.id.clone(),
+        ticket_number: ticket.number,
+        minutes,
+        idempotency_key: key.clone(),
+        actor_id: actor.user_id.clone(),
+        now,
     };
-    let inserted = redemption::ActiveModel {
-        id: Set(new_id()),
-        organization_id: Set(ticket.organization_id.clone()),
-        ticket_id: Set(ticket.id.clone()),
-        minutes: Set(minutes),
-        idempotency_key: Set(key.clone()),
-        actor_id: Set(actor.user_id.clone()),
-        created_at: Set(now),
-        refunded_at: Set(None),
-    }
-    .insert(&txn)
-    .await;
-    let made = match (inserted, &key) {
-        (Ok(made), _) => made,
-        (Err(e), Some(key)) if is_unique_violation(&e) => {
-            txn.rollback().await?;
-            let earlier = replay(db, &ticket, key, minutes, today).await?;
-            return earlier.map(|r| (false, r)).ok_or_else(AppError::internal);
+    match queue.write(redemption).await? {
+        Drawn::Made(result) => Ok((true, result)),
+        Drawn::Short { available } => Err(insufficient(available, minutes.into())),
+        // A first attempt with the same key got there first: answer as it was answered.
+        Drawn::Spent => {
+            let key = key.as_deref().unwrap_or_default();
+            replay(db, &ticket, key, minutes, today).await?.map(|r| (false, r)).ok_or_else(AppError::internal)
         }
-        (Err(e), _) => return Err(e.into()),
-    };
-    let note = format!("Redeemed on {}", crate::domain::tickets::ticket_number(ticket.number));
-    for (voucher_id, take) in &plan {
-        let links = (Some(ticket.id.as_str()), None, Some(made.id.as_str()));
-        write_entry(
-            &txn,
-            &ticket.organization_id,
-            seq,
-            voucher_id,
-            EntryKind::Redeem,
-            *take,
-            links,
-            Some(&actor.user_id),
-            &note,
-            now,
-        )
-        .await?;
     }
-    record(&txn, &ticket.id, Some(&actor.user_id), "vouchers", None, Some(format!("{minutes} min redeemed")), now)
-        .await?;
-    let after = states_after(&current, EntryKind::Redeem, &plan);
-    txn.commit().await?;
-    Ok((true, RedemptionResult { redemption: redemption_dto(&made), balance: balance_dto(balance(&after, today)) }))
 }
 
 /// The answer to a redemption already made with this idempotency key, if there is one; a key
@@ -461,7 +440,7 @@ async fn replay(
     Ok(Some(RedemptionResult { redemption: redemption_dto(&earlier), balance: balance_dto(balance(&states, today)) }))
 }
 
-fn redemption_dto(r: &redemption::Model) -> RedemptionDto {
+pub(super) fn redemption_dto(r: &redemption::Model) -> RedemptionDto {
     RedemptionDto {
         id: r.id.clone(),
         ticket_id: r.ticket_id.clone(),
