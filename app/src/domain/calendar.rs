@@ -25,6 +25,41 @@ pub struct BusinessCalendar {
     pub multipliers: Multipliers,
 }
 
+/// The time zones the support desk's calendar may be kept in: where CyTrack and its clients work.
+/// The browser bundle carries only these zones' rules (the whole time-zone database would be a
+/// megabyte of the first download); `.cargo/config.toml` holds the same list as chrono-tz's
+/// build filter, and a test below keeps the two equal.
+pub const TIME_ZONES: &[&str] = &[
+    "Australia/Sydney",
+    "Australia/Melbourne",
+    "Australia/Brisbane",
+    "Australia/Adelaide",
+    "Australia/Darwin",
+    "Australia/Hobart",
+    "Australia/Perth",
+    "Pacific/Auckland",
+    "Asia/Singapore",
+    "Asia/Manila",
+    "Asia/Jakarta",
+    "Asia/Hong_Kong",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Asia/Dubai",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+];
+
+/// A calendar time zone by its IANA name: one of `TIME_ZONES`.
+pub fn parse_time_zone(name: &str) -> Result<Tz, String> {
+    let name = name.trim();
+    let offered = || format!("Choose one of the supported time zones: {}.", TIME_ZONES.join(", "));
+    if !TIME_ZONES.contains(&name) {
+        return Err(offered());
+    }
+    name.parse::<Tz>().map_err(|_| offered())
+}
+
 /// A stretch of after-hours time charged at one multiplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
@@ -879,6 +914,38 @@ mod tests {
         calendar = valid.clone();
         calendar.multipliers.weekend = 1250;
         assert_eq!(calendar.check().unwrap_err().1, "The weekend multiplier must be between x1 and x10 (it is x12.5).");
+    }
+
+    #[test]
+    fn time_zones_are_the_supported_ones_by_name() {
+        let cases: &[(&str, Result<Tz, ()>)] = &[
+            ("Australia/Sydney", Ok(chrono_tz::Australia::Sydney)),
+            ("  Pacific/Auckland ", Ok(chrono_tz::Pacific::Auckland)),
+            ("America/Los_Angeles", Ok(chrono_tz::America::Los_Angeles)),
+            // Real zones the calendar does not offer, and names that are not zones.
+            ("Europe/Berlin", Err(())),
+            ("australia/sydney", Err(())),
+            ("Mars/Olympus", Err(())),
+            ("", Err(())),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(parse_time_zone(name).map_err(|_| ()), *expected, "{name:?}");
+        }
+        assert!(parse_time_zone("UTC").unwrap_err().contains("Australia/Sydney, Australia/Melbourne"));
+        // Every offered zone exists in the full database the server has.
+        for name in TIME_ZONES {
+            assert_eq!(parse_time_zone(name).unwrap().name(), *name);
+        }
+    }
+
+    #[test]
+    fn the_browser_bundles_zone_filter_is_exactly_the_offered_zones() {
+        let config = include_str!("../../../.cargo/config.toml");
+        let expected = format!("CHRONO_TZ_TIMEZONE_FILTER = \"^({})$\"", TIME_ZONES.join("|"));
+        assert!(config.lines().any(|line| line == expected), "expected the line {expected}");
+        // The names are matched as a regular expression: none may hold a character that means
+        // something there.
+        assert!(TIME_ZONES.iter().all(|z| z.chars().all(|c| c.is_ascii_alphanumeric() || "/_".contains(c))));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use crate::api::afterhours::{load_business_hours, SaveBusinessHours};
 use crate::components::layout::{Guard, Need};
 use crate::components::widgets::{ActionError, ErrorBanner};
+use crate::domain::calendar::TIME_ZONES;
 use crate::dto::{BusinessHoursDto, MultipliersDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -89,7 +90,18 @@ fn HoursEditor(hours: BusinessHoursDto, save: ServerAction<SaveBusinessHours>) -
     };
     view! {
         <form class="card form" on:submit=submit>
-            <label>"Time zone" <input bind:value=time_zone/></label>
+            <label>"Time zone"
+                <select bind:value=time_zone>
+                    {TIME_ZONES
+                        .iter()
+                        .map(|zone| {
+                            // Marked for the server-rendered page too (a select ignores `value`).
+                            let chosen = hours.time_zone == *zone;
+                            view! { <option value=*zone selected=chosen>{zone.replace('_', " ")}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             <table class="tickets">
                 <thead><tr><th>"Day"</th><th>"Opens"</th><th>"Closes"</th></tr></thead>
                 <tbody>

@@ -190,6 +190,27 @@ async fn bundle_files_are_revalidated_and_images_kept_a_day() {
 }
 
 #[tokio::test]
+async fn a_release_builds_precompressed_bundle_is_sent_to_browsers_that_take_it() {
+    let site = std::env::temp_dir().join(format!("cytrack-site-{}", short_id()));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(site.join("pkg/cytrack.wasm"), b"\0asm plain").unwrap();
+    std::fs::write(site.join("pkg/cytrack.wasm.br"), b"brotli bytes").unwrap();
+    let app = spawn_app_serving(site.to_str().unwrap()).await;
+    let res = app.client.get(app.url("/pkg/cytrack.wasm")).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli bytes", "the file written by the build, as it is");
+    // A client that takes no brotli gets the file itself (the compression layer may still gzip
+    // it for one that takes gzip).
+    let res = app.client.get(app.url("/pkg/cytrack.wasm")).header("accept-encoding", "identity").send().await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"\0asm plain");
+    std::fs::remove_dir_all(site).ok();
+}
+
+#[tokio::test]
 async fn signed_out_pages_send_people_to_sign_in() {
     let app = spawn_app().await;
     let res = app.client.get(app.url("/tickets")).header("accept", "text/html").send().await.unwrap();

@@ -1,7 +1,7 @@
 //! Settings kept in the database; for now the business calendar (admins edit it).
 
 use super::people::field_error;
-use crate::domain::calendar::{BusinessCalendar, Multipliers};
+use crate::domain::calendar::{parse_time_zone, BusinessCalendar, Multipliers};
 use crate::dto::{BusinessHoursDto, MultipliersDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
@@ -43,13 +43,7 @@ pub fn to_wire(cal: &BusinessCalendar) -> BusinessHoursDto {
 
 fn from_wire(dto: &BusinessHoursDto) -> Result<BusinessCalendar, AppError> {
     let mut check = FieldCheck::default();
-    let time_zone = check.take(
-        "time_zone",
-        dto.time_zone
-            .trim()
-            .parse::<chrono_tz::Tz>()
-            .map_err(|_| "Choose a time zone like Australia/Sydney.".to_string()),
-    );
+    let time_zone = check.take("time_zone", parse_time_zone(&dto.time_zone));
     if let Some(unknown) = dto.week.keys().find(|k| !DAYS.contains(&k.as_str())) {
         check.add("week", format!("\"{unknown}\" is not a day; use mon, tue, wed, thu, fri, sat, sun."));
     }
