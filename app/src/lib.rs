@@ -15,7 +15,44 @@ use components::layout::{AuthActions, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
+
+/// A page whose code the browser loads from a WASM chunk of its own the first time it is shown
+/// (cargo-leptos `--split`), so a first visit downloads the framework, the header and sign-in
+/// only. `$route` names the route; `$page` is the page component.
+macro_rules! lazy_page {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    HomeRoute => pages::home::HomePage,
+    RegisterRoute => pages::auth::RegisterPage,
+    AwaitingApprovalRoute => pages::auth::AwaitingApprovalPage,
+    TicketsRoute => pages::tickets::TicketsPage,
+    NewTicketRoute => pages::tickets::NewTicketPage,
+    TicketRoute => pages::tickets::TicketPage,
+    QueuesRoute => pages::queues::QueuesPage,
+    AfterHoursRoute => pages::afterhours::AfterHoursPage,
+    SettingsRoute => pages::settings::SettingsPage,
+    VouchersRoute => pages::vouchers::VouchersPage,
+    AccountsRoute => pages::accounts::AccountsPage,
+    AccountRoute => pages::accounts::AccountPage,
+    RegistrationsRoute => pages::registrations::RegistrationsPage,
+}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -52,20 +89,20 @@ pub fn App() -> impl IntoView {
                 // Async: every page waits for its data before the first byte, so a redirect to
                 // sign-in or a 404 for someone else's ticket is a real HTTP status.
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=pages::auth::RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/awaiting-approval") view=pages::auth::AwaitingApprovalPage ssr=SsrMode::Async/>
-                    <Route path=path!("/tickets") view=pages::tickets::TicketsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/tickets/new") view=pages::tickets::NewTicketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/tickets/:id") view=pages::tickets::TicketPage ssr=SsrMode::Async/>
-                    <Route path=path!("/queues") view=pages::queues::QueuesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/after-hours") view=pages::afterhours::AfterHoursPage ssr=SsrMode::Async/>
-                    <Route path=path!("/settings") view=pages::settings::SettingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/vouchers") view=pages::vouchers::VouchersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/accounts/:id") view=pages::accounts::AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/registrations") view=pages::registrations::RegistrationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/awaiting-approval") view={Lazy::<AwaitingApprovalRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets") view={Lazy::<TicketsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets/new") view={Lazy::<NewTicketRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/queues") view={Lazy::<QueuesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/after-hours") view={Lazy::<AfterHoursRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/vouchers") view={Lazy::<VouchersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/accounts/:id") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/registrations") view={Lazy::<RegistrationsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
