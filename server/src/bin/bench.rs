@@ -180,12 +180,26 @@ async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)
     // Read the page plain first, for the names of the files it loads.
     let Ok(res) = client.get(format!("{base}/login")).send().await else { return Vec::new() };
     let html = res.text().await.unwrap_or_default();
-    let mut paths: Vec<&str> =
-        html.split(['"', '\'']).filter(|s| s.starts_with("/pkg/") && !s.contains(char::is_whitespace)).collect();
+    let mut paths: Vec<String> = html
+        .split(['"', '\''])
+        .filter(|s| s.starts_with("/pkg/") && !s.contains(char::is_whitespace))
+        .map(str::to_string)
+        .collect();
+    // Modules those scripts import as they start (the WASM-splitting loader, say) load too.
+    let scripts: Vec<String> = paths.iter().filter(|p| p.ends_with(".js")).cloned().collect();
+    for script in scripts {
+        let Ok(res) = client.get(format!("{base}{script}")).send().await else { continue };
+        let text = res.text().await.unwrap_or_default();
+        let imported = text
+            .split(['"', '\''])
+            .filter(|s| s.starts_with("./") && s.ends_with(".js") && !s.contains(char::is_whitespace))
+            .map(|s| format!("/pkg/{}", &s[2..]));
+        paths.extend(imported);
+    }
     paths.sort();
     paths.dedup();
     let mut files = Vec::new();
-    for path in std::iter::once("/login").chain(paths) {
+    for path in std::iter::once("/login").chain(paths.iter().map(String::as_str)) {
         let res = match client.get(format!("{base}{path}")).header("accept-encoding", "br, gzip").send().await {
             Ok(res) if res.status().is_success() => res,
             Ok(res) => {
