@@ -174,6 +174,20 @@ fn report(rows: &mut Vec<(String, f64, f64, f64)>, row: (String, f64, f64, f64))
 
 static PORTAL_PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
 
+/// The sibling modules a script imports statically (`from "./x.js"`), which load with it.
+fn static_imports(script: &str) -> Vec<String> {
+    script
+        .split("from")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let module = rest[1..].split(quote).next()?;
+            module.strip_prefix("./").filter(|m| m.ends_with(".js")).map(str::to_string)
+        })
+        .collect()
+}
+
 /// What a first visit to the sign-in page transfers, compressed as a browser asks for it: the
 /// HTML and every `/pkg` file it names (script, WASM, stylesheet). (file and encoding, bytes).
 async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)> {
@@ -190,11 +204,7 @@ async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)
     for script in scripts {
         let Ok(res) = client.get(format!("{base}{script}")).send().await else { continue };
         let text = res.text().await.unwrap_or_default();
-        let imported = text
-            .split(['"', '\''])
-            .filter(|s| s.starts_with("./") && s.ends_with(".js") && !s.contains(char::is_whitespace))
-            .map(|s| format!("/pkg/{}", &s[2..]));
-        paths.extend(imported);
+        paths.extend(static_imports(&text).into_iter().map(|module| format!("/pkg/{module}")));
     }
     paths.sort();
     paths.dedup();

@@ -9,7 +9,7 @@
 //! own, so a client that hangs up cannot abandon a transaction that others are waiting on.
 
 use super::new_id;
-use super::tickets::support_date;
+use super::tickets::{history_line, support_date};
 use super::vouchers::{balance_dto, entry, lock_for, redemption_dto, states};
 use crate::domain::tickets::ticket_number;
 use crate::domain::vouchers::{balance, plan_draw, states_after, EntryKind};
@@ -19,7 +19,7 @@ use crate::ssr::db::write_gate;
 use crate::ssr::entities::{ledger_entry, redemption, ticket_history};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -204,15 +204,8 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Redemption]) -> Result<Ve
                     r.now,
                 ));
             }
-            history.push(ticket_history::ActiveModel {
-                ticket_id: Set(r.ticket_id.clone()),
-                actor_id: Set(Some(r.actor_id.clone())),
-                field: Set("vouchers".into()),
-                old_value: Set(None),
-                new_value: Set(Some(format!("{} min redeemed", r.minutes))),
-                created_at: Set(r.now),
-                ..Default::default()
-            });
+            let minutes = Some(format!("{} min redeemed", r.minutes));
+            history.push(history_line(&r.ticket_id, Some(&r.actor_id), "vouchers", None, minutes, r.now));
             current = states_after(&current, EntryKind::Redeem, &plan);
             if let Some(key) = &r.idempotency_key {
                 spent.insert(key.clone());

@@ -286,6 +286,16 @@ fn fts_matches(terms: &[String]) -> sea_orm::sea_query::SelectStatement {
     Query::select().from(index.clone()).and_where(Expr::col(index).binary(BinOper::Custom("MATCH"), words)).to_owned()
 }
 
+/// The orders a ticket list can be sorted in.
+#[derive(Clone)]
+enum ListOrder {
+    /// By ticket number: newest (descending) or oldest first.
+    Number(Order),
+    Updated,
+    /// Most urgent first, then oldest.
+    Priority,
+}
+
 /// How a list's `total` is counted without touching every matching ticket, when it can be.
 enum Counted {
     /// Staff listing by nothing but queue, status and priority: the tallies the triggers keep.
@@ -324,6 +334,41 @@ fn counted(backend: DatabaseBackend, access: &Access, filter: &TicketFilter) -> 
         }
         _ => Counted::ByTickets,
     }
+}
+
+/// How many tickets the full-text index matches (SQLite).
+async fn search_index_count(db: &impl ConnectionTrait, terms: &[String]) -> Result<u64, AppError> {
+    let count = fts_matches(terms).expr(Expr::cust("COUNT(*)")).to_owned();
+    let row = db.query_one(db.get_database_backend().build(&count)).await?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) as u64)
+}
+
+/// A page of the full-text index's matches in number order: the index holds ticket numbers, so
+/// it pages its own matches and only the page's tickets are read (SQLite).
+async fn search_index_page(
+    db: &impl ConnectionTrait,
+    terms: &[String],
+    order: Order,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<ticket::Model>, AppError> {
+    let numbers = fts_matches(terms)
+        .expr(Expr::col(Alias::new("rowid")))
+        .order_by(Alias::new("rowid"), order.clone())
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    let numbers: Vec<i64> = db
+        .query_all(db.get_database_backend().build(&numbers))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?;
+    Ok(ticket::Entity::find()
+        .filter(ticket::Column::Number.is_in(numbers))
+        .order_by(ticket::Column::Number, order)
+        .all(db)
+        .await?)
 }
 
 /// The tickets the tallies hold for these statuses, priority and queue (each `None` for all).
@@ -437,15 +482,19 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         query = query.filter(text_condition(backend, &q));
     }
     let unordered = query.clone();
-    let sort = given(&filter.sort);
-    query = match sort.as_deref() {
-        // Numbers are issued in creation order, and the indexes end in the number.
-        None | Some("newest") => query.order_by_desc(ticket::Column::Number),
-        Some("oldest") => query.order_by_asc(ticket::Column::Number),
-        Some("updated") => query.order_by_desc(ticket::Column::UpdatedAt).order_by_desc(ticket::Column::Number),
-        // p1 < p2 < ... as text, so ascending priority is most urgent first.
-        Some("priority") => query.order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number),
+    let sort = match given(&filter.sort).as_deref() {
+        None | Some("newest") => ListOrder::Number(Order::Desc),
+        Some("oldest") => ListOrder::Number(Order::Asc),
+        Some("updated") => ListOrder::Updated,
+        Some("priority") => ListOrder::Priority,
         Some(_) => return Err(field_error("sort", "Sort by priority, oldest, newest or updated.".into())),
+    };
+    query = match sort.clone() {
+        // Numbers are issued in creation order, and the indexes end in the number.
+        ListOrder::Number(order) => query.order_by(ticket::Column::Number, order),
+        ListOrder::Updated => query.order_by_desc(ticket::Column::UpdatedAt).order_by_desc(ticket::Column::Number),
+        // p1 < p2 < ... as text, so ascending priority is most urgent first.
+        ListOrder::Priority => query.order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number),
     };
     let (page, per_page) = paging(filter.page, filter.per_page);
     let offset = (page - 1) * per_page;
@@ -455,32 +504,9 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
             (total, query.offset(offset).limit(per_page).all(db).await?)
         }
         Counted::BySearchIndex(terms) => {
-            let count = fts_matches(&terms).expr(Expr::cust("COUNT(*)")).to_owned();
-            let row = db.query_one(backend.build(&count)).await?;
-            let total = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0) as u64;
-            let models = match sort.as_deref() {
-                // The index holds ticket numbers: it pages its own matches in number order.
-                None | Some("newest") | Some("oldest") => {
-                    let newest = sort.as_deref() != Some("oldest");
-                    let order = if newest { Order::Desc } else { Order::Asc };
-                    let numbers = fts_matches(&terms)
-                        .expr(Expr::col(Alias::new("rowid")))
-                        .order_by(Alias::new("rowid"), order.clone())
-                        .limit(per_page)
-                        .offset(offset)
-                        .to_owned();
-                    let numbers: Vec<i64> = db
-                        .query_all(backend.build(&numbers))
-                        .await?
-                        .iter()
-                        .map(|r| r.try_get_by_index::<i64>(0))
-                        .collect::<Result<_, _>>()?;
-                    ticket::Entity::find()
-                        .filter(ticket::Column::Number.is_in(numbers))
-                        .order_by(ticket::Column::Number, order)
-                        .all(db)
-                        .await?
-                }
+            let total = search_index_count(db, &terms).await?;
+            let models = match sort {
+                ListOrder::Number(order) => search_index_page(db, &terms, order, offset, per_page).await?,
                 _ => query.offset(offset).limit(per_page).all(db).await?,
             };
             (total, models)
@@ -509,6 +535,19 @@ pub async fn record(
     new_value: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    history_line(ticket_id, actor_id, field, old_value, new_value, now).insert(db).await?;
+    Ok(())
+}
+
+/// A line of a ticket's history (who, when, which field, from, to), for `record` or a batch insert.
+pub fn history_line(
+    ticket_id: &str,
+    actor_id: Option<&str>,
+    field: &str,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    now: DateTime<Utc>,
+) -> ticket_history::ActiveModel {
     ticket_history::ActiveModel {
         ticket_id: Set(ticket_id.to_string()),
         actor_id: Set(actor_id.map(str::to_string)),
@@ -518,9 +557,6 @@ pub async fn record(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// A ticket with its conversation; internal notes only for staff. Another organisation's ticket

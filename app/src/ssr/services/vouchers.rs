@@ -129,23 +129,6 @@ fn voucher_dto(v: &voucher::Model, s: Option<&VoucherState>, today: NaiveDate) -
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn write_entry(
-    txn: &impl ConnectionTrait,
-    organization_id: &str,
-    seq: i64,
-    voucher_id: &str,
-    kind: EntryKind,
-    minutes: i64,
-    links: (Option<&str>, Option<&str>, Option<&str>),
-    actor_id: Option<&str>,
-    note: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    entry(organization_id, seq, voucher_id, kind, minutes, links, actor_id, note, now).insert(txn).await?;
-    Ok(())
-}
-
 /// A ledger line; `links` are the ticket, booking and redemption it belongs to.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn entry(
@@ -230,8 +213,7 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
         match inserted {
             Ok(v) => {
                 let note = format!("Voucher {} issued", v.code);
-                write_entry(
-                    &txn,
+                entry(
                     &org.id,
                     seq,
                     &v.id,
@@ -242,6 +224,7 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
                     &note,
                     now,
                 )
+                .insert(&txn)
                 .await?;
                 txn.commit().await?;
                 let state =
@@ -480,8 +463,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
         .await?;
     for e in &drawn {
         let links = (e.ticket_id.as_deref(), None, Some(current.id.as_str()));
-        write_entry(
-            &txn,
+        entry(
             &current.organization_id,
             seq,
             &e.voucher_id,
@@ -492,6 +474,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
             &format!("Refund: {reason}"),
             now,
         )
+        .insert(&txn)
         .await?;
     }
     let mut model: redemption::ActiveModel = current.into();
@@ -528,8 +511,7 @@ pub async fn reserve(
     let (_, current) = states(txn, organization_id).await?;
     let plan = plan_draw(&current, minutes, support_date(now)).map_err(|s| insufficient(s.available, minutes))?;
     for (voucher_id, take) in plan {
-        write_entry(
-            txn,
+        entry(
             organization_id,
             seq,
             &voucher_id,
@@ -540,6 +522,7 @@ pub async fn reserve(
             "Reserved for after-hours work",
             now,
         )
+        .insert(txn)
         .await?;
     }
     Ok(())
@@ -569,8 +552,7 @@ pub async fn release(
     }
     let total: i64 = held.iter().map(|(_, m)| m.max(&0)).sum();
     for (voucher_id, take) in plan_release(&held, total) {
-        write_entry(
-            txn,
+        entry(
             organization_id,
             seq,
             &voucher_id,
@@ -581,6 +563,7 @@ pub async fn release(
             "Released",
             now,
         )
+        .insert(txn)
         .await?;
     }
     Ok(total)
@@ -604,8 +587,7 @@ pub async fn redeem_for_booking(
     let plan = plan_draw(&current, minutes, support_date(now)).map_err(|s| insufficient(s.available, minutes))?;
     for (voucher_id, take) in plan {
         let links = (Some(ticket_id), Some(booking_id), None);
-        write_entry(
-            txn,
+        entry(
             organization_id,
             seq,
             &voucher_id,
@@ -616,6 +598,7 @@ pub async fn redeem_for_booking(
             "After-hours work completed",
             now,
         )
+        .insert(txn)
         .await?;
     }
     Ok(())
@@ -639,19 +622,9 @@ pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
         let seq = lock(&txn, &org).await?;
         let (_, current) = states(&txn, &org).await?;
         for (voucher_id, minutes) in plan_expiry(&current, today) {
-            write_entry(
-                &txn,
-                &org,
-                seq,
-                &voucher_id,
-                EntryKind::Expire,
-                minutes,
-                (None, None, None),
-                None,
-                "Expired unused",
-                now,
-            )
-            .await?;
+            entry(&org, seq, &voucher_id, EntryKind::Expire, minutes, (None, None, None), None, "Expired unused", now)
+                .insert(&txn)
+                .await?;
             expired += minutes;
         }
         txn.commit().await?;
