@@ -33,16 +33,48 @@ async fn bodies_over_two_megabytes_are_413() {
     let org = app.organization("Acme", &[]).await;
     let jo = app.customer(&org, false).await;
     let huge = "x".repeat(3 * 1024 * 1024);
-    let (status, body) = app
-        .post(
-            "/api/v1/tickets",
-            Some(&jo.token),
-            json!({"subject": "big", "description": huge, "kind": "fault", "priority": "p3"}),
+    let body = json!({"subject": "big", "description": huge, "kind": "fault", "priority": "p3"}).to_string();
+    let head = |framing: String| {
+        format!(
+            "POST /api/v1/tickets HTTP/1.1\r\nHost: portal\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\n{framing}\r\nConnection: close\r\n\r\n",
+            jo.token
         )
-        .await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(error_code(&body), "too_large");
+    };
+    // Declared up front, and found out only while reading (a chunked body declares no length).
+    let declared = format!("{}{body}", head(format!("Content-Length: {}", body.len())));
+    let chunked = format!("{}{:x}\r\n{body}\r\n0\r\n\r\n", head("Transfer-Encoding: chunked".into()), body.len());
+    for request in [declared, chunked] {
+        let answer = exchange(&app, request.into_bytes()).await;
+        assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        let json: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap();
+        assert_eq!(error_code(&json), "too_large");
+    }
     assert_eq!(app.get("/api/v1/tickets", &jo.token).await.1["total"], 0);
+}
+
+/// Sends raw bytes and reads the answer at the same time. The portal answers 413 before reading
+/// the rest and closes the connection, so a client that first sends everything and then reads can
+/// meet a reset instead of the answer; reading alongside gets the answer whatever the timing.
+async fn exchange(app: &TestApp, request: Vec<u8>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let stream = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let sending = tokio::spawn(async move {
+        // Writing fails once the portal has closed; by then the answer is on its way.
+        let _ = writer.write_all(&request).await;
+        writer
+    });
+    let mut answer = Vec::new();
+    let reading = async {
+        let mut buffer = [0u8; 16 * 1024];
+        while let Ok(n @ 1..) = reader.read(&mut buffer).await {
+            answer.extend_from_slice(&buffer[..n]);
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), reading).await.expect("an answer within 30 s");
+    sending.abort();
+    String::from_utf8_lossy(&answer).into_owned()
 }
 
 #[tokio::test]

@@ -14,6 +14,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     database_url: String,
+    /// Stops the portal this TestApp started when dropped (None for a portal started elsewhere).
+    _stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
@@ -54,20 +56,37 @@ pub async fn spawn_app_serving(site_root: &str) -> TestApp {
 async fn spawn(database_url: String, site_root: &str) -> TestApp {
     // Logs appear with a failing test's output only.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let config = Config {
-        database_url: database_url.clone(),
-        jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
-        admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
-        cookie_secure: false,
-        leptos: LeptosOptions::builder().output_name("cytrack").site_root(site_root).site_addr(addr).build(),
-    };
-    let built = server::startup::build(config).await.expect("the portal starts");
-    tokio::spawn(async move {
-        axum::serve(listener, built.router.into_make_service_with_connect_info::<SocketAddr>()).await.ok();
+    // The portal runs on a multi-threaded runtime of its own, as the server binary does, not on
+    // the test's single thread: Leptos's streaming render was seen to stall now and then with one
+    // thread shared by client and server (leptos issue 4647 reports the same on one worker).
+    // Dropping the TestApp stops it, so its pool's connections close with the test.
+    let (started, start) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let url = database_url.clone();
+    let site_root = site_root.to_string();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+            let addr: SocketAddr = listener.local_addr().unwrap();
+            let config = Config {
+                database_url: url,
+                jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
+                admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
+                cookie_secure: false,
+                leptos: LeptosOptions::builder().output_name("cytrack").site_root(site_root).site_addr(addr).build(),
+            };
+            let built = server::startup::build(config).await.expect("the portal starts");
+            let _ = started.send(addr);
+            let service = built.router.into_make_service_with_connect_info::<SocketAddr>();
+            let stopped = async move {
+                let _ = stopped.await;
+            };
+            axum::serve(listener, service).with_graceful_shutdown(stopped).await.ok();
+        });
     });
-    TestApp { base: format!("http://{addr}"), client: client(), database_url }
+    let addr = start.await.expect("the portal starts");
+    TestApp { base: format!("http://{addr}"), client: client(), database_url, _stop: Some(stop) }
 }
 
 /// A request that hangs fails its test instead of stalling the run.
@@ -89,7 +108,7 @@ pub struct Person {
 impl TestApp {
     /// A portal already running at `base` (a server process the test started).
     pub fn at(base: String, database_url: String) -> TestApp {
-        TestApp { base, client: client(), database_url }
+        TestApp { base, client: client(), database_url, _stop: None }
     }
 
     pub fn database_url(&self) -> String {
