@@ -302,8 +302,45 @@ pub struct UserFilter {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Every item the list holds; for a text search, the matches up to `SEARCH_COUNT_MAX`.
     pub total: u64,
+    /// False when a text search matched more than `SEARCH_COUNT_MAX` tickets: `total` is then
+    /// that bound, the pages go on past it, and a page shorter than asked is the last.
+    pub total_exact: bool,
 }
+
+impl<T> Page<T> {
+    /// A list given whole.
+    pub fn whole(items: Vec<T>) -> Self {
+        Page { total: items.len() as u64, items, total_exact: true }
+    }
+
+    /// One page of a list of `total` items.
+    pub fn of(items: Vec<T>, total: u64) -> Self {
+        Page { items, total, total_exact: true }
+    }
+
+    /// "1 ticket", "37 tickets", or "1000+ tickets" for a search that stopped counting.
+    pub fn total_label(&self, noun: &str) -> String {
+        let plural = if self.total == 1 && self.total_exact { "" } else { "s" };
+        let more = if self.total_exact { "" } else { "+" };
+        format!("{}{more} {noun}{plural}", self.total)
+    }
+
+    /// Whether a page follows page `page` of `per_page` items.
+    pub fn has_next(&self, page: u64, per_page: u64) -> bool {
+        if self.total_exact {
+            page.saturating_mul(per_page) < self.total
+        } else {
+            self.items.len() as u64 == per_page
+        }
+    }
+}
+
+/// A text search counts its matches up to this many and says "1,000 or more" beyond: an exact
+/// count of a broad search walks every match (the bar products do the same: Zendesk's search stops
+/// at 1,000 results, Elasticsearch counts to 10,000 unless told otherwise).
+pub const SEARCH_COUNT_MAX: u64 = 1_000;
 
 pub const PER_PAGE_DEFAULT: u64 = 50;
 pub const PER_PAGE_MAX: u64 = 200;
@@ -502,6 +539,27 @@ mod tests {
         ];
         for ((page, per_page), expected) in cases {
             assert_eq!(paging(page, per_page), expected);
+        }
+    }
+
+    #[test]
+    fn page_totals_read_as_counts_or_lower_bounds() {
+        let page = |items: usize, total: u64, total_exact: bool| Page { items: vec![(); items], total, total_exact };
+        // (items on the page, total, exact, page number, per page) -> (label, a next page)
+        let cases = [
+            ((0, 0, true, 1, 50), ("0 tickets", false)),
+            ((1, 1, true, 1, 50), ("1 ticket", false)),
+            ((50, 120, true, 2, 50), ("120 tickets", true)),
+            ((20, 120, true, 3, 50), ("120 tickets", false)),
+            ((50, 100, true, 2, 50), ("100 tickets", false)),
+            ((50, 1000, false, 1, 50), ("1000+ tickets", true)),
+            ((50, 1000, false, 40, 50), ("1000+ tickets", true)),
+            ((7, 1000, false, 41, 50), ("1000+ tickets", false)),
+        ];
+        for ((items, total, exact, number, per_page), (label, next)) in cases {
+            let p = page(items, total, exact);
+            assert_eq!(p.total_label("ticket"), label);
+            assert_eq!(p.has_next(number, per_page), next, "{label}, page {number}");
         }
     }
 

@@ -13,6 +13,7 @@ mod m20261127_000007_queue_view_index;
 mod m20261127_000008_ticket_search;
 mod m20261127_000009_ledger_sums_index;
 mod m20261127_000010_ticket_tallies;
+mod m20261128_000011_search_words;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_ticket_search::Migration),
             Box::new(m20261127_000009_ledger_sums_index::Migration),
             Box::new(m20261127_000010_ticket_tallies::Migration),
+            Box::new(m20261128_000011_search_words::Migration),
         ]
     }
 }

@@ -110,15 +110,20 @@ fn QueueView() -> impl IntoView {
                             match tickets.await {
                                 Ok(page) => {
                                     let current_page = filter().page.unwrap_or(1);
-                                    let last_page = page.total.div_ceil(PER_PAGE).max(1);
+                                    let has_next = page.has_next(current_page, PER_PAGE);
+                                    let position = if page.total_exact {
+                                        format!("Page {current_page} of {}", page.total.div_ceil(PER_PAGE).max(1))
+                                    } else {
+                                        format!("Page {current_page}")
+                                    };
                                     let p = pairs();
                                     view! {
-                                        <p class="muted small" data-testid="queue-total">{format!("{} ticket{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
+                                        <p class="muted small" data-testid="queue-total">{page.total_label("ticket")}</p>
                                         <QueueTable tickets=page.items selected claim me/>
                                         <nav class="pager">
                                             {(current_page > 1).then(|| view! { <a href=format!("{}&page={}", link_with(&p, "page", None), current_page - 1)>"← Previous"</a> })}
-                                            <span class="muted small">{format!("Page {current_page} of {last_page}")}</span>
-                                            {(current_page < last_page).then(|| view! { <a href=format!("{}&page={}", link_with(&p, "page", None), current_page + 1)>"Next →"</a> })}
+                                            <span class="muted small">{position}</span>
+                                            {has_next.then(|| view! { <a href=format!("{}&page={}", link_with(&p, "page", None), current_page + 1)>"Next →"</a> })}
                                         </nav>
                                     }
                                     .into_any()

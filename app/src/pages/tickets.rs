@@ -102,7 +102,7 @@ fn TicketList(user: UserDto) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tickets.await {
                         Ok(page) => view! {
-                            <p class="muted small">{format!("{} ticket{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
+                            <p class="muted small">{page.total_label("ticket")}</p>
                             <TicketTable tickets=page.items/>
                         }
                         .into_any(),

@@ -483,6 +483,28 @@ async fn main() {
     report(
         &mut rows,
         summary(
+            "text search for the starts of words (\"wallb cha\"), page of 50 (agent)",
+            drive(8, 200, get("/api/v1/tickets?q=wallb+cha&per_page=50".into(), admin.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "text search within one queue's open tickets (agent)",
+            drive(8, 200, get("/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk".into(), admin.clone()))
+                .await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "text search in one organisation (superuser)",
+            drive(8, 200, get("/api/v1/tickets?q=wallboard+chat".into(), superuser.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
             "text search by number (agent)",
             drive(8, 400, get("/api/v1/tickets?q=CT-00004{i}".into(), admin.clone())).await,
         ),

@@ -50,7 +50,7 @@ pub async fn irs_contracts(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Page<IrsContractDto>>> {
     let items = billing::account(&state.db, &actor, &id).await?.irs_contracts;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/account", tag = "billing",
@@ -71,7 +71,7 @@ pub async fn accounts(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Page<AccountDto>>> {
     let items = billing::accounts(&state.db, &actor).await?;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/billing", tag = "billing", request_body = ReclassifyRequest,
@@ -112,7 +112,7 @@ pub async fn time_entries(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Page<TimeEntryDto>>> {
     let items = billing::time_entries(&state.db, &actor, &id).await?;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/history", tag = "tickets",
@@ -124,7 +124,7 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Page<HistoryDto>>> {
     let items = billing::history(&state.db, &actor, &id).await?;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }
 
 fn month_of(query: &MonthQuery) -> String {

@@ -28,7 +28,7 @@ pub async fn list(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Page<OrganizationDto>>> {
     let items = organizations::list(&state.db, &actor).await?;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations",

@@ -15,7 +15,7 @@ pub async fn list(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Page<QueueDto>>> {
     let items = queues::list(&state.db, &actor).await?;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }
 
 #[utoipa::path(post, path = "/api/v1/queues", tag = "queues", request_body = QueueRequest,

@@ -103,5 +103,5 @@ pub async fn balances(
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<Page<BalanceRow>>> {
     let items = vouchers::balances(&state.db, &actor).await?;
-    Ok(Json(Page { total: items.len() as u64, items }))
+    Ok(Json(Page::whole(items)))
 }

@@ -150,6 +150,106 @@ async fn search_is_by_words_and_treats_sql_and_wildcards_as_text() {
     }
 }
 
+#[tokio::test]
+async fn a_word_finds_the_indexed_words_it_begins_and_follows_edits() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, true).await;
+    // Seventy words beginning "qa": more than one typed word is expanded into, so "qa" goes to the
+    // index as a prefix query and must find the same ticket.
+    let many: Vec<String> = (0..70).map(|i| format!("qa{i}")).collect();
+    for (subject, description) in [
+        ("Wallboard frozen", "Café chat down".to_string()),
+        ("Queue stats", "wallboards OK".to_string()),
+        ("Many words", many.join(" ")),
+    ] {
+        let (status, body) = app
+            .post(
+                "/api/v1/tickets",
+                Some(&jo.token),
+                json!({"subject": subject, "description": description, "kind": "fault", "priority": "p3"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let agent = app.staff("agent").await;
+    let expect = |cases: &'static [(&'static str, usize)]| {
+        let (app, jo, agent) = (&app, &jo, &agent);
+        async move {
+            for who in [jo, agent] {
+                for (q, expected) in cases {
+                    let (status, body) = app.get(&format!("/api/v1/tickets?q={}", urlencode(q)), &who.token).await;
+                    assert_eq!(status, StatusCode::OK, "{q}");
+                    assert_eq!(body["total"], *expected, "search {q:?}: {body}");
+                    assert_eq!(body["total_exact"], true, "search {q:?}: {body}");
+                    assert_eq!(body["items"].as_array().unwrap().len(), *expected, "search {q:?}: {body}");
+                }
+            }
+        }
+    };
+    expect(&[
+        ("wallb", 2),
+        ("wallboards", 1),
+        ("WALLBOARD", 2),
+        ("caf", 1),
+        ("CAFÉ", 1),
+        ("chat wallb", 1),
+        ("zebra", 0),
+        ("wallb zebra", 0),
+        ("qa", 1),
+        ("qa6", 1),
+        ("qa69 many", 1),
+        ("qa70", 0),
+    ])
+    .await;
+
+    // A subject changed in the database (no endpoint edits one) is searched by its new words.
+    use sea_orm::ConnectionTrait;
+    let db = app.database().await;
+    db.execute_unprepared("UPDATE tickets SET subject = 'Zebra crossing' WHERE subject = 'Queue stats'").await.unwrap();
+    expect(&[("zebra", 1), ("zeb cro", 1), ("queue stats", 0), ("wallb", 2)]).await;
+}
+
+#[tokio::test]
+async fn broad_searches_count_to_a_thousand_and_page_on() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, true).await;
+    app.raise(&jo, "Bulk template").await;
+    // 1,002 more tickets like it, written straight to the database: raising them one by one
+    // through the API would take the test most of a minute on PostgreSQL.
+    use sea_orm::ConnectionTrait;
+    let db = app.database().await;
+    db.execute_unprepared(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1002) \
+         INSERT INTO tickets (id, number, organization_id, requester_id, subject, description, kind, priority, \
+         status, queue, product, assignee_id, billing_tag, billing_reason, billing_manual, created_at, updated_at, \
+         first_response_at, resolved_at, closed_at, paused_since, paused_minutes) \
+         SELECT 'bulk-' || n.i, 100000 + n.i, organization_id, requester_id, 'Bulk ticket ' || n.i, description, \
+         kind, priority, status, queue, product, assignee_id, billing_tag, billing_reason, billing_manual, \
+         created_at, updated_at, first_response_at, resolved_at, closed_at, paused_since, paused_minutes \
+         FROM tickets, n WHERE tickets.subject = 'Bulk template'",
+    )
+    .await
+    .unwrap();
+    let agent = app.staff("agent").await;
+    // Staff searching everything (the index counts), staff narrowing further and a superuser (the
+    // tickets are counted): every way stops at a thousand and says so.
+    for (who, narrowing) in [(&agent, ""), (&agent, "&priority=p3"), (&jo, "")] {
+        let (_, first) = app.get(&format!("/api/v1/tickets?q=bulk{narrowing}"), &who.token).await;
+        assert_eq!(first["total"], 1000, "{first}");
+        assert_eq!(first["total_exact"], false);
+        assert_eq!(first["items"].as_array().unwrap().len(), 50);
+        let (_, last) = app.get(&format!("/api/v1/tickets?q=bulk{narrowing}&per_page=200&page=6"), &who.token).await;
+        assert_eq!(last["items"].as_array().unwrap().len(), 3, "the pages go on past the count");
+        assert_eq!(last["items"][2]["subject"], "Bulk template", "newest first, so the oldest is last");
+        let (_, narrow) = app.get(&format!("/api/v1/tickets?q=bulk+template{narrowing}"), &who.token).await;
+        assert_eq!((narrow["total"].as_u64(), narrow["total_exact"].as_bool()), (Some(1), Some(true)));
+    }
+    let (_, everything) = app.get("/api/v1/tickets", &agent.token).await;
+    assert_eq!((everything["total"].as_u64(), everything["total_exact"].as_bool()), (Some(1003), Some(true)));
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }

@@ -204,7 +204,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Page<Booki
     }
     let models = query.order_by_asc(booking::Column::StartsAt).all(db).await?;
     let items = to_dtos(db, models).await?;
-    Ok(Page { total: items.len() as u64, items })
+    Ok(Page::whole(items))
 }
 
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<BookingDto, AppError> {

@@ -8,6 +8,7 @@ pub mod passwords;
 pub mod people;
 pub mod queues;
 pub mod redemptions;
+pub mod search;
 pub mod settings;
 pub mod tickets;
 pub mod vouchers;

@@ -212,7 +212,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) 
         .into_iter()
         .map(to_dto)
         .collect();
-    Ok(Page { items, total })
+    Ok(Page::of(items, total))
 }
 
 pub fn field_error(field: &str, message: String) -> AppError {

@@ -268,7 +268,7 @@ pub async fn ledger(
         ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id)).count(db).await?;
     let (page, per_page) = paging(page, per_page);
     let items = ledger_entries(db, organization_id, Some(((page - 1) * per_page, per_page))).await?;
-    Ok(Page { total, items })
+    Ok(Page::of(items, total))
 }
 
 /// An organisation's ledger lines with their voucher codes: newest first, one page of them; or,
