@@ -17,8 +17,18 @@ use crate::domain::text::search_terms;
 use crate::dto::SEARCH_COUNT_MAX;
 use crate::error::AppError;
 use crate::ssr::entities::ticket;
-use sea_orm::sea_query::{Alias, BinOper, Expr, Func, Order, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, Statement};
+use sea_orm::sea_query::{Alias, BinOper, Expr, Func, JoinType, Order, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, QueryTrait, Select, Statement};
+
+/// How a search joins the rest of a list (see `TextSearch::plan`).
+pub enum Plan {
+    /// A condition on tickets like any other filter.
+    Filter(Condition),
+    /// Each ticket the other filters give is checked against the index (SQLite; the FTS5 query).
+    CheckEachTicket(String),
+    /// The index's matches are walked in number order, each ticket looked up (SQLite).
+    WalkMatches(String),
+}
 
 /// The most indexed words one typed word is expanded into before FTS5's prefix query is used.
 const EXPANSION_MAX: usize = 64;
@@ -35,8 +45,6 @@ pub struct TextSearch {
     index: Option<String>,
     /// The ticket number the text names.
     number: Option<i64>,
-    /// Whether the full-text query matches few tickets (see `weigh`).
-    few: bool,
 }
 
 impl TextSearch {
@@ -45,7 +53,7 @@ impl TextSearch {
         let trimmed = q.trim();
         if let Some(digits) = trimmed.strip_prefix("CT-").or_else(|| trimmed.strip_prefix("ct-")) {
             if let Ok(number) = digits.parse::<i64>() {
-                return Ok(TextSearch { index: None, number: Some(number), few: true });
+                return Ok(TextSearch { index: None, number: Some(number) });
             }
         }
         let terms = search_terms(trimmed);
@@ -57,38 +65,42 @@ impl TextSearch {
                 _ => Some(terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ")),
             }
         };
-        Ok(TextSearch { index, number: trimmed.parse::<i64>().ok(), few: true })
+        Ok(TextSearch { index, number: trimmed.parse::<i64>().ok() })
     }
 
-    /// Before the search is combined with other filters (SQLite): counts its matches up to
-    /// `FEW_MATCHES`, to pick how `condition` joins them. Reading 2,000 matches first costs about
-    /// as much as checking 2,000 tickets against the index, and SQLite cannot weigh the two itself
-    /// (it sees the FTS5 table as a black box): a common word checked ticket by ticket finds a
-    /// page of 50 in a few hundred lookups, where reading its matches first would read 250,000;
-    /// a rare word read first costs a handful, where checking would visit every ticket in the queue.
-    pub async fn weigh(&mut self, db: &impl ConnectionTrait) -> Result<(), AppError> {
-        if let (DatabaseBackend::Sqlite, Some(index)) = (db.get_database_backend(), &self.index) {
-            let (found, _) = count_up_to(db, fts_numbers(index), FEW_MATCHES).await?;
-            self.few = found < FEW_MATCHES;
-        }
-        Ok(())
+    /// How to join the search to the rest of a list narrowed by other filters. On SQLite this
+    /// first counts the matches up to `FEW_MATCHES`: SQLite cannot weigh the ways itself (it sees
+    /// the FTS5 table as a black box, and turns a correlated `EXISTS` into an `IN` that reads every
+    /// match), so the choice is made here:
+    /// - few matches: read them first (`IN`), a handful of lookups;
+    /// - many, and the other filters leave few tickets (one organisation, one requester, one
+    ///   assignee) or the order is not the index's: check each ticket they give against the index;
+    /// - many, and the filters are broad (a queue, a status): walk the matches in number order
+    ///   and look each ticket up until the page is full.
+    ///
+    /// A common word read first would read 250,000 matches; a rare one checked ticket by ticket
+    /// would visit every ticket of a queue.
+    pub async fn plan(&self, db: &impl ConnectionTrait, narrow: bool, number_order: bool) -> Result<Plan, AppError> {
+        let (DatabaseBackend::Sqlite, Some(index), None) = (db.get_database_backend(), &self.index, self.number) else {
+            return Ok(Plan::Filter(self.condition(db.get_database_backend())));
+        };
+        let (found, _) = count_up_to(db, fts_numbers(index), FEW_MATCHES).await?;
+        Ok(if found < FEW_MATCHES {
+            Plan::Filter(self.condition(DatabaseBackend::Sqlite))
+        } else if narrow || !number_order {
+            Plan::CheckEachTicket(index.clone())
+        } else {
+            Plan::WalkMatches(index.clone())
+        })
     }
 
     /// The tickets it matches, as a condition on `tickets` (nothing at all when nothing can match).
-    pub fn condition(&self, backend: DatabaseBackend) -> Condition {
+    fn condition(&self, backend: DatabaseBackend) -> Condition {
         let mut condition = Condition::any();
         if let Some(index) = &self.index {
             condition = condition.add(match backend {
                 // The FTS5 table is keyed by ticket number.
-                DatabaseBackend::Sqlite if self.few => ticket::Column::Number.in_subquery(fts_numbers(index)),
-                DatabaseBackend::Sqlite => Expr::exists(
-                    fts_numbers(index)
-                        .and_where(
-                            Expr::col((Alias::new("tickets_fts"), Alias::new("rowid")))
-                                .equals((ticket::Entity, ticket::Column::Number)),
-                        )
-                        .to_owned(),
-                ),
+                DatabaseBackend::Sqlite => ticket::Column::Number.in_subquery(fts_numbers(index)),
                 _ => {
                     let query =
                         Func::cust(Alias::new("to_tsquery")).arg(Expr::cust("'simple'::regconfig")).arg(index.clone());
@@ -150,6 +162,71 @@ async fn words_beginning(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<
     Ok(db.query_all(statement).await?.iter().map(|row| row.try_get_by_index::<String>(0)).collect::<Result<_, _>>()?)
 }
 
+/// Narrows `query` to tickets the index matches, checked ticket by ticket: the tickets table comes
+/// first in a `CROSS JOIN`, which SQLite keeps as the outer loop.
+pub fn check_each_ticket(query: &mut Select<ticket::Entity>, index: &str) {
+    let table = Alias::new("tickets_fts");
+    query
+        .query()
+        .join(
+            JoinType::CrossJoin,
+            table.clone(),
+            Expr::col((table.clone(), Alias::new("rowid"))).equals((ticket::Entity, ticket::Column::Number)),
+        )
+        .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), index));
+}
+
+/// The ticket numbers of `filtered` (a select of `tickets.number` with the list's filters) the
+/// index matches, walked in the index's order: the FTS5 table comes first in a `CROSS JOIN`.
+fn walked(filtered: SelectStatement, index: &str) -> SelectStatement {
+    let table = Alias::new("tickets_fts");
+    let mut walk = filtered;
+    walk.from_clear()
+        .from(table.clone())
+        .join(
+            JoinType::CrossJoin,
+            ticket::Entity,
+            Expr::col((ticket::Entity, ticket::Column::Number)).equals((table.clone(), Alias::new("rowid"))),
+        )
+        .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), index));
+    walk
+}
+
+/// A page of ticket numbers by walking the matches (`Plan::WalkMatches`).
+pub async fn walk_page(
+    db: &impl ConnectionTrait,
+    filtered: SelectStatement,
+    index: &str,
+    order: Order,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<i64>, AppError> {
+    let page = walked(filtered, index)
+        .order_by((Alias::new("tickets_fts"), Alias::new("rowid")), order)
+        .limit(limit)
+        .offset(offset)
+        .to_owned();
+    numbers(db, page).await
+}
+
+/// How many tickets walking the matches finds, up to `SEARCH_COUNT_MAX`.
+pub async fn walk_count(
+    db: &impl ConnectionTrait,
+    filtered: SelectStatement,
+    index: &str,
+) -> Result<(u64, bool), AppError> {
+    count_at_most(db, walked(filtered, index)).await
+}
+
+async fn numbers(db: &impl ConnectionTrait, query: SelectStatement) -> Result<Vec<i64>, AppError> {
+    Ok(db
+        .query_all(db.get_database_backend().build(&query))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<i64>(0))
+        .collect::<Result<_, _>>()?)
+}
+
 /// The ticket numbers (FTS5 rowids) an FTS5 query matches.
 fn fts_numbers(index: &str) -> SelectStatement {
     let table = Alias::new("tickets_fts");
@@ -193,11 +270,5 @@ pub async fn index_page(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<i64>, AppError> {
-    let numbers = fts_numbers(index).order_by(Alias::new("rowid"), order).limit(limit).offset(offset).to_owned();
-    Ok(db
-        .query_all(db.get_database_backend().build(&numbers))
-        .await?
-        .iter()
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .collect::<Result<_, _>>()?)
+    numbers(db, fts_numbers(index).order_by(Alias::new("rowid"), order).limit(limit).offset(offset).to_owned()).await
 }

@@ -4,7 +4,7 @@ use super::looks_like_id;
 use super::new_id;
 use super::organizations;
 use super::people::field_error;
-use super::search::{self, TextSearch};
+use super::search::{self, Plan, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
@@ -386,12 +386,16 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
     if let Some(v) = &queue {
         query = query.filter(ticket::Column::Queue.eq(v.as_str()));
     }
+    // Narrowed to a few tickets (a customer's, an organisation's, a person's): see search::Plan.
+    let mut few_tickets = !matches!(access, Access::Staff(_));
     if let Some(v) = given(&filter.organization_id) {
         beyond_tallies = true;
+        few_tickets = true;
         query = query.filter(ticket::Column::OrganizationId.eq(v));
     }
     let assignee = given(&filter.assignee_id);
     beyond_tallies |= assignee.is_some();
+    few_tickets |= assignee.as_deref().is_some_and(|a| a != "none");
     match assignee.as_deref() {
         Some("none") => query = query.filter(ticket::Column::AssigneeId.is_null()),
         Some("me") => query = query.filter(ticket::Column::AssigneeId.eq(actor.user_id.as_str())),
@@ -405,7 +409,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         Some("priority") => ListOrder::Priority,
         Some(_) => return Err(field_error("sort", "Sort by priority, oldest, newest or updated.".into())),
     };
-    let mut search = match given(&filter.q) {
+    let search = match given(&filter.q) {
         Some(q) if q.chars().count() > 200 => {
             return Err(field_error("q", "Search for at most 200 characters.".into()));
         }
@@ -418,12 +422,17 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         search: search.as_ref(),
     };
     let counting = counted(backend, &access, &narrowed);
-    if let Some(search) = &mut search {
+    let number_order = matches!(sort, ListOrder::Number(_));
+    let mut walk = None;
+    if let Some(search) = &search {
         // The index pages its own matches in number order; every other page joins them to tickets.
-        if !matches!((&counting, &sort), (Counted::BySearchIndex(_), ListOrder::Number(_))) {
-            search.weigh(db).await?;
+        if !(matches!(counting, Counted::BySearchIndex(_)) && number_order) {
+            match search.plan(db, few_tickets, number_order).await? {
+                Plan::Filter(condition) => query = query.filter(condition),
+                Plan::CheckEachTicket(index) => search::check_each_ticket(&mut query, &index),
+                Plan::WalkMatches(index) => walk = Some(index),
+            }
         }
-        query = query.filter(search.condition(backend));
     }
     let unordered = query.clone();
     query = match sort.clone() {
@@ -444,11 +453,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
             let total = search::index_count(db, &index).await?;
             let models = match sort {
                 ListOrder::Number(order) => {
-                    let numbers = search::index_page(db, &index, order.clone(), offset, per_page).await?;
-                    ticket::Entity::find()
-                        .filter(ticket::Column::Number.is_in(numbers))
-                        .order_by(ticket::Column::Number, order)
-                        .all(db)
+                    by_numbers(db, search::index_page(db, &index, order.clone(), offset, per_page).await?, order)
                         .await?
                 }
                 _ => query.offset(offset).limit(per_page).all(db).await?,
@@ -457,11 +462,31 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         }
         Counted::ByTickets if search.is_some() => {
             let numbers = unordered.select_only().column(ticket::Column::Number).into_query();
-            (search::count_at_most(db, numbers).await?, query.offset(offset).limit(per_page).all(db).await?)
+            match (walk, sort) {
+                (Some(index), ListOrder::Number(order)) => {
+                    let total = search::walk_count(db, numbers.clone(), &index).await?;
+                    let page = search::walk_page(db, numbers, &index, order.clone(), offset, per_page).await?;
+                    (total, by_numbers(db, page, order).await?)
+                }
+                _ => (search::count_at_most(db, numbers).await?, query.offset(offset).limit(per_page).all(db).await?),
+            }
         }
         Counted::ByTickets => ((unordered.count(db).await?, true), query.offset(offset).limit(per_page).all(db).await?),
     };
     Ok(Page { items: to_dtos(db, models).await?, total, total_exact })
+}
+
+/// The tickets with these numbers, in number order (a page found by the search index).
+async fn by_numbers(
+    db: &impl ConnectionTrait,
+    numbers: Vec<i64>,
+    order: Order,
+) -> Result<Vec<ticket::Model>, AppError> {
+    Ok(ticket::Entity::find()
+        .filter(ticket::Column::Number.is_in(numbers))
+        .order_by(ticket::Column::Number, order)
+        .all(db)
+        .await?)
 }
 
 /// The ticket with this id if the caller may see it; otherwise the same 404 as for no ticket.
