@@ -26,8 +26,8 @@ pub enum Plan {
     Filter(Condition),
     /// Each ticket the other filters give is checked against the index (SQLite; the FTS5 query).
     CheckEachTicket(String),
-    /// The index's matches are walked in number order, each ticket looked up (SQLite).
-    WalkMatches(String),
+    /// The index's matches are walked in this number order, each ticket looked up (SQLite).
+    WalkMatches(String, Order),
 }
 
 /// The most indexed words one typed word is expanded into before FTS5's prefix query is used.
@@ -80,17 +80,24 @@ impl TextSearch {
     ///
     /// A common word read first would read 250,000 matches; a rare one checked ticket by ticket
     /// would visit every ticket of a queue.
-    pub async fn plan(&self, db: &impl ConnectionTrait, narrow: bool, number_order: bool) -> Result<Plan, AppError> {
+    /// `number_order` is the list's order when it sorts by ticket number.
+    pub async fn plan(
+        &self,
+        db: &impl ConnectionTrait,
+        narrow: bool,
+        number_order: Option<Order>,
+    ) -> Result<Plan, AppError> {
         let (DatabaseBackend::Sqlite, Some(index), None) = (db.get_database_backend(), &self.index, self.number) else {
             return Ok(Plan::Filter(self.condition(db.get_database_backend())));
         };
         let (found, _) = count_up_to(db, fts_numbers(index), FEW_MATCHES).await?;
         Ok(if found < FEW_MATCHES {
             Plan::Filter(self.condition(DatabaseBackend::Sqlite))
-        } else if narrow || !number_order {
-            Plan::CheckEachTicket(index.clone())
         } else {
-            Plan::WalkMatches(index.clone())
+            match number_order {
+                Some(order) if !narrow => Plan::WalkMatches(index.clone(), order),
+                _ => Plan::CheckEachTicket(index.clone()),
+            }
         })
     }
 

@@ -422,15 +422,18 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         search: search.as_ref(),
     };
     let counting = counted(backend, &access, &narrowed);
-    let number_order = matches!(sort, ListOrder::Number(_));
+    let number_order = match &sort {
+        ListOrder::Number(order) => Some(order.clone()),
+        _ => None,
+    };
     let mut walk = None;
     if let Some(search) = &search {
         // The index pages its own matches in number order; every other page joins them to tickets.
-        if !(matches!(counting, Counted::BySearchIndex(_)) && number_order) {
+        if !(matches!(counting, Counted::BySearchIndex(_)) && number_order.is_some()) {
             match search.plan(db, few_tickets, number_order).await? {
                 Plan::Filter(condition) => query = query.filter(condition),
                 Plan::CheckEachTicket(index) => search::check_each_ticket(&mut query, &index),
-                Plan::WalkMatches(index) => walk = Some(index),
+                Plan::WalkMatches(index, order) => walk = Some((index, order)),
             }
         }
     }
@@ -462,13 +465,16 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         }
         Counted::ByTickets if search.is_some() => {
             let numbers = unordered.select_only().column(ticket::Column::Number).into_query();
-            match (walk, sort) {
-                (Some(index), ListOrder::Number(order)) => {
+            match walk {
+                // The walk is the search: `query` was not narrowed by it.
+                Some((index, order)) => {
                     let total = search::walk_count(db, numbers.clone(), &index).await?;
                     let page = search::walk_page(db, numbers, &index, order.clone(), offset, per_page).await?;
                     (total, by_numbers(db, page, order).await?)
                 }
-                _ => (search::count_at_most(db, numbers).await?, query.offset(offset).limit(per_page).all(db).await?),
+                None => {
+                    (search::count_at_most(db, numbers).await?, query.offset(offset).limit(per_page).all(db).await?)
+                }
             }
         }
         Counted::ByTickets => ((unordered.count(db).await?, true), query.offset(offset).limit(per_page).all(db).await?),
