@@ -14,6 +14,7 @@ mod m20261127_000008_ticket_search;
 mod m20261127_000009_ledger_sums_index;
 mod m20261127_000010_ticket_tallies;
 mod m20261128_000011_search_words;
+mod m20261128_000012_search_facets;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_ledger_sums_index::Migration),
             Box::new(m20261127_000010_ticket_tallies::Migration),
             Box::new(m20261128_000011_search_words::Migration),
+            Box::new(m20261128_000012_search_facets::Migration),
         ]
     }
 }

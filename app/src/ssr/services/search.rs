@@ -1,5 +1,5 @@
-//! Ticket text search: what a typed search matches, and counting matches only as far as a list
-//! shows them.
+//! Ticket text search: what a typed search matches, narrowed by a list's filters, counted only as
+//! far as a list shows it.
 //!
 //! A ticket number typed as `CT-000042` is looked up by its index alone; other text is searched
 //! word by word in the subject and description, each word as the start of indexed words
@@ -10,39 +10,118 @@
 //! begins, read from `search_words` (migration 11), so FTS5 gets an OR of whole words it can walk
 //! lazily instead of a prefix query it would merge in full. A word that begins more than
 //! `EXPANSION_MAX` indexed words, or holds characters other than ASCII letters and digits (whose
-//! folding is the tokenizer's business), goes to FTS5 as a prefix query. On PostgreSQL the words go
-//! to the GIN-indexed `search_document` as a prefix `tsquery`.
+//! folding is the tokenizer's business), goes to FTS5 as a prefix query. The index also holds each
+//! ticket's facets (migration 12), so the list's filters join the words in one FTS5 query and the
+//! index alone counts and pages a search (`Indexed`). On PostgreSQL the words go to the
+//! GIN-indexed `search_document` as a prefix `tsquery`, a condition like any other filter.
 
 use crate::domain::text::search_terms;
 use crate::dto::SEARCH_COUNT_MAX;
 use crate::error::AppError;
 use crate::ssr::entities::ticket;
 use sea_orm::sea_query::{Alias, BinOper, Expr, Func, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, QueryTrait, Select, Statement};
-
-/// How a search joins the rest of a list (see `TextSearch::plan`).
-pub enum Plan {
-    /// A condition on tickets like any other filter.
-    Filter(Condition),
-    /// Each ticket the other filters give is checked against the index (SQLite; the FTS5 query).
-    CheckEachTicket(String),
-    /// The index's matches are walked in this number order, each ticket looked up (SQLite).
-    WalkMatches(String, Order),
-}
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, QueryFilter, QueryTrait, Select, Statement};
 
 /// The most indexed words one typed word is expanded into before FTS5's prefix query is used.
 const EXPANSION_MAX: usize = 64;
 
-/// Up to this many matches, a search narrowed by other filters reads its matches first and looks
-/// the tickets up; beyond, it checks each ticket the other filters give against the index.
-const FEW_MATCHES: u64 = 2_000;
+/// A field lists filter tickets by, which the search index also holds (SQLite, migration 12: the
+/// letters there and here agree).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Facet {
+    Organization,
+    Requester,
+    Queue,
+    Status,
+    Kind,
+    Priority,
+    Billing,
+    /// The empty value is "no assignee".
+    Assignee,
+}
+
+impl Facet {
+    fn letter(self) -> char {
+        match self {
+            Facet::Organization => 'o',
+            Facet::Requester => 'r',
+            Facet::Queue => 'q',
+            Facet::Status => 's',
+            Facet::Kind => 'k',
+            Facet::Priority => 'p',
+            Facet::Billing => 'b',
+            Facet::Assignee => 'a',
+        }
+    }
+
+    fn column(self) -> ticket::Column {
+        match self {
+            Facet::Organization => ticket::Column::OrganizationId,
+            Facet::Requester => ticket::Column::RequesterId,
+            Facet::Queue => ticket::Column::Queue,
+            Facet::Status => ticket::Column::Status,
+            Facet::Kind => ticket::Column::Kind,
+            Facet::Priority => ticket::Column::Priority,
+            Facet::Billing => ticket::Column::BillingTag,
+            Facet::Assignee => ticket::Column::AssigneeId,
+        }
+    }
+
+    /// The index's token for this value: the letter and the hex of the value's bytes (as SQLite's
+    /// `hex()` writes it in migration 12; the tokenizer folds the case).
+    fn token(self, value: &str) -> String {
+        let hex: String = value.bytes().map(|b| format!("{b:02x}")).collect();
+        format!("\"{}{hex}\"", self.letter())
+    }
+}
+
+/// What a list is narrowed to, field by field (each field one of some values): the same narrowing
+/// as a condition on tickets and as clauses for the search index.
+#[derive(Debug, Clone)]
+pub struct Facets {
+    condition: Condition,
+    clauses: Vec<String>,
+}
+
+impl Default for Facets {
+    fn default() -> Self {
+        Facets { condition: Condition::all(), clauses: Vec::new() }
+    }
+}
+
+impl Facets {
+    /// Narrows to tickets whose `facet` is one of `values` (none of them: no ticket).
+    pub fn add<S: AsRef<str>>(&mut self, facet: Facet, values: &[S]) {
+        let mut any = Condition::any();
+        for value in values.iter().map(AsRef::as_ref) {
+            any = any.add(match (facet, value) {
+                (Facet::Assignee, "") => facet.column().is_null(),
+                _ => facet.column().eq(value),
+            });
+        }
+        if values.is_empty() {
+            any = any.add(Expr::val(1).eq(0));
+        }
+        self.condition = std::mem::replace(&mut self.condition, Condition::all()).add(any);
+        let tokens: Vec<String> = values.iter().map(|v| facet.token(v.as_ref())).collect();
+        // An empty OR is no FTS5 syntax; "0" is no token the facets hold (each starts with a letter).
+        let tokens = if tokens.is_empty() { "\"0\"".to_string() } else { tokens.join(" OR ") };
+        self.clauses.push(format!("facets : ({tokens})"));
+    }
+
+    /// `query` narrowed to these facets.
+    pub fn apply(&self, query: Select<ticket::Entity>) -> Select<ticket::Entity> {
+        query.filter(self.condition.clone())
+    }
+}
 
 /// A search, ready for the database it runs on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextSearch {
-    /// The full-text query (FTS5 `MATCH` or PostgreSQL `tsquery` text); `None` when no word was
-    /// typed or a word begins no indexed word.
-    index: Option<String>,
+    /// The words as a full-text query (FTS5 `MATCH` text limited to the subject and description,
+    /// or PostgreSQL `tsquery` text); `None` when no word was typed or a word begins no indexed
+    /// word.
+    words: Option<String>,
     /// The ticket number the text names.
     number: Option<i64>,
 }
@@ -53,11 +132,11 @@ impl TextSearch {
         let trimmed = q.trim();
         if let Some(digits) = trimmed.strip_prefix("CT-").or_else(|| trimmed.strip_prefix("ct-")) {
             if let Ok(number) = digits.parse::<i64>() {
-                return Ok(TextSearch { index: None, number: Some(number) });
+                return Ok(TextSearch { words: None, number: Some(number) });
             }
         }
         let terms = search_terms(trimmed);
-        let index = if terms.is_empty() {
+        let words = if terms.is_empty() {
             None
         } else {
             match db.get_database_backend() {
@@ -65,52 +144,32 @@ impl TextSearch {
                 _ => Some(terms.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ")),
             }
         };
-        Ok(TextSearch { index, number: trimmed.parse::<i64>().ok() })
+        Ok(TextSearch { words, number: trimmed.parse::<i64>().ok() })
     }
 
-    /// How to join the search to the rest of a list narrowed by other filters. On SQLite this
-    /// first counts the matches up to `FEW_MATCHES`: SQLite cannot weigh the ways itself (it sees
-    /// the FTS5 table as a black box, and turns a correlated `EXISTS` into an `IN` that reads every
-    /// match), so the choice is made here:
-    /// - few matches: read them first (`IN`), a handful of lookups;
-    /// - many, and the other filters leave few tickets (one organisation, one requester, one
-    ///   assignee) or the order is not the index's: check each ticket they give against the index;
-    /// - many, and the filters are broad (a queue, a status): walk the matches in number order
-    ///   and look each ticket up until the page is full.
-    ///
-    /// A common word read first would read 250,000 matches; a rare one checked ticket by ticket
-    /// would visit every ticket of a queue.
-    /// `number_order` is the list's order when it sorts by ticket number.
-    pub async fn plan(
-        &self,
-        db: &impl ConnectionTrait,
-        narrow: bool,
-        number_order: Option<Order>,
-    ) -> Result<Plan, AppError> {
-        let (DatabaseBackend::Sqlite, Some(index), None) = (db.get_database_backend(), &self.index, self.number) else {
-            return Ok(Plan::Filter(self.condition(db.get_database_backend())));
-        };
-        let (found, _) = count_up_to(db, fts_numbers(index), FEW_MATCHES).await?;
-        Ok(if found < FEW_MATCHES {
-            Plan::Filter(self.condition(DatabaseBackend::Sqlite))
-        } else {
-            match number_order {
-                Some(order) if !narrow => Plan::WalkMatches(index.clone(), order),
-                _ => Plan::CheckEachTicket(index.clone()),
+    /// On SQLite, a search for words alone is answered by the index: the words and the list's
+    /// facets in one FTS5 query. `None` for any other search (see `condition`).
+    pub fn indexed(&self, backend: DatabaseBackend, facets: &Facets) -> Option<Indexed> {
+        match (backend, &self.words, self.number) {
+            (DatabaseBackend::Sqlite, Some(words), None) => {
+                let clauses: Vec<&str> =
+                    std::iter::once(words.as_str()).chain(facets.clauses.iter().map(String::as_str)).collect();
+                Some(Indexed(clauses.join(" AND ")))
             }
-        })
+            _ => None,
+        }
     }
 
     /// The tickets it matches, as a condition on `tickets` (nothing at all when nothing can match).
-    fn condition(&self, backend: DatabaseBackend) -> Condition {
+    pub fn condition(&self, backend: DatabaseBackend) -> Condition {
         let mut condition = Condition::any();
-        if let Some(index) = &self.index {
+        if let Some(words) = &self.words {
             condition = condition.add(match backend {
                 // The FTS5 table is keyed by ticket number.
-                DatabaseBackend::Sqlite => ticket::Column::Number.in_subquery(fts_numbers(index)),
+                DatabaseBackend::Sqlite => ticket::Column::Number.in_subquery(fts_numbers(words)),
                 _ => {
                     let query =
-                        Func::cust(Alias::new("to_tsquery")).arg(Expr::cust("'simple'::regconfig")).arg(index.clone());
+                        Func::cust(Alias::new("to_tsquery")).arg(Expr::cust("'simple'::regconfig")).arg(words.clone());
                     Expr::col((ticket::Entity, Alias::new("search_document"))).binary(BinOper::Custom("@@"), query)
                 }
             });
@@ -123,19 +182,61 @@ impl TextSearch {
         }
         condition
     }
+}
 
-    /// The FTS5 query alone, when words are all the search holds (SQLite): the index can then
-    /// count and page the matches by itself.
-    pub fn words_only(&self, backend: DatabaseBackend) -> Option<&str> {
-        match (backend, &self.index, self.number) {
-            (DatabaseBackend::Sqlite, Some(index), None) => Some(index),
-            _ => None,
+/// A search the index answers alone, narrowed by the list's facets (SQLite): one FTS5 query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indexed(String);
+
+impl Indexed {
+    /// How many tickets match, counted up to `SEARCH_COUNT_MAX`; the bool says whether that is
+    /// all of them.
+    pub async fn count(&self, db: &impl ConnectionTrait) -> Result<(u64, bool), AppError> {
+        count_at_most(db, fts_numbers(&self.0)).await
+    }
+
+    /// A page of the matches' numbers in number order: the index holds ticket numbers, so it pages
+    /// its own matches and only the page's tickets are read.
+    pub async fn page(
+        &self,
+        db: &impl ConnectionTrait,
+        order: Order,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<i64>, AppError> {
+        let page = fts_numbers(&self.0).order_by(Alias::new("rowid"), order).limit(limit).offset(offset).to_owned();
+        Ok(db
+            .query_all(db.get_database_backend().build(&page))
+            .await?
+            .iter()
+            .map(|r| r.try_get_by_index::<i64>(0))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// `query` (in an order of its own) narrowed to the matches. `few` says the matches were all
+    /// counted: then they are read first (`IN`, at most `SEARCH_COUNT_MAX` numbers). Beyond, each
+    /// ticket the query walks is checked against the index (`tickets CROSS JOIN tickets_fts`,
+    /// which SQLite keeps as the outer loop), so a page stops once it is full.
+    pub fn narrow(&self, query: Select<ticket::Entity>, few: bool) -> Select<ticket::Entity> {
+        if few {
+            return query.filter(ticket::Column::Number.in_subquery(fts_numbers(&self.0)));
         }
+        let table = Alias::new("tickets_fts");
+        let mut query = query;
+        QueryTrait::query(&mut query)
+            .join(
+                JoinType::CrossJoin,
+                table.clone(),
+                Expr::col((table.clone(), Alias::new("rowid"))).equals((ticket::Entity, ticket::Column::Number)),
+            )
+            .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), self.0.clone()));
+        query
     }
 }
 
 /// The FTS5 query for these words: each the OR of the indexed words it begins (or a prefix query),
-/// all of them required. `None` when a word begins no indexed word, so nothing can match.
+/// all of them required, in the subject or description (not the facets). `None` when a word
+/// begins no indexed word, so nothing can match.
 async fn fts_query(db: &impl ConnectionTrait, terms: &[String]) -> Result<Option<String>, AppError> {
     let mut parts = Vec::with_capacity(terms.len());
     for term in terms {
@@ -154,7 +255,7 @@ async fn fts_query(db: &impl ConnectionTrait, terms: &[String]) -> Result<Option
             )),
         }
     }
-    Ok(Some(parts.join(" AND ")))
+    Ok(Some(format!("{{subject description}} : ({})", parts.join(" AND "))))
 }
 
 /// Up to `EXPANSION_MAX + 1` indexed words beginning with `prefix` (ASCII), in order.
@@ -169,71 +270,6 @@ async fn words_beginning(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<
     Ok(db.query_all(statement).await?.iter().map(|row| row.try_get_by_index::<String>(0)).collect::<Result<_, _>>()?)
 }
 
-/// Narrows `query` to tickets the index matches, checked ticket by ticket: the tickets table comes
-/// first in a `CROSS JOIN`, which SQLite keeps as the outer loop.
-pub fn check_each_ticket(query: &mut Select<ticket::Entity>, index: &str) {
-    let table = Alias::new("tickets_fts");
-    query
-        .query()
-        .join(
-            JoinType::CrossJoin,
-            table.clone(),
-            Expr::col((table.clone(), Alias::new("rowid"))).equals((ticket::Entity, ticket::Column::Number)),
-        )
-        .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), index));
-}
-
-/// The ticket numbers of `filtered` (a select of `tickets.number` with the list's filters) the
-/// index matches, walked in the index's order: the FTS5 table comes first in a `CROSS JOIN`.
-fn walked(filtered: SelectStatement, index: &str) -> SelectStatement {
-    let table = Alias::new("tickets_fts");
-    let mut walk = filtered;
-    walk.from_clear()
-        .from(table.clone())
-        .join(
-            JoinType::CrossJoin,
-            ticket::Entity,
-            Expr::col((ticket::Entity, ticket::Column::Number)).equals((table.clone(), Alias::new("rowid"))),
-        )
-        .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), index));
-    walk
-}
-
-/// A page of ticket numbers by walking the matches (`Plan::WalkMatches`).
-pub async fn walk_page(
-    db: &impl ConnectionTrait,
-    filtered: SelectStatement,
-    index: &str,
-    order: Order,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<i64>, AppError> {
-    let page = walked(filtered, index)
-        .order_by((Alias::new("tickets_fts"), Alias::new("rowid")), order)
-        .limit(limit)
-        .offset(offset)
-        .to_owned();
-    numbers(db, page).await
-}
-
-/// How many tickets walking the matches finds, up to `SEARCH_COUNT_MAX`.
-pub async fn walk_count(
-    db: &impl ConnectionTrait,
-    filtered: SelectStatement,
-    index: &str,
-) -> Result<(u64, bool), AppError> {
-    count_at_most(db, walked(filtered, index)).await
-}
-
-async fn numbers(db: &impl ConnectionTrait, query: SelectStatement) -> Result<Vec<i64>, AppError> {
-    Ok(db
-        .query_all(db.get_database_backend().build(&query))
-        .await?
-        .iter()
-        .map(|r| r.try_get_by_index::<i64>(0))
-        .collect::<Result<_, _>>()?)
-}
-
 /// The ticket numbers (FTS5 rowids) an FTS5 query matches.
 fn fts_numbers(index: &str) -> SelectStatement {
     let table = Alias::new("tickets_fts");
@@ -246,36 +282,10 @@ fn fts_numbers(index: &str) -> SelectStatement {
 
 /// How many rows `query` returns, counted up to `SEARCH_COUNT_MAX`; the bool says whether that is
 /// all of them.
-pub async fn count_at_most(db: &impl ConnectionTrait, query: SelectStatement) -> Result<(u64, bool), AppError> {
-    count_up_to(db, query, SEARCH_COUNT_MAX).await
-}
-
-/// How many rows `query` returns, counted up to `most`; the bool says whether that is all of them.
-async fn count_up_to(
-    db: &impl ConnectionTrait,
-    mut query: SelectStatement,
-    most: u64,
-) -> Result<(u64, bool), AppError> {
-    let limited = query.limit(most + 1).to_owned();
+pub async fn count_at_most(db: &impl ConnectionTrait, mut query: SelectStatement) -> Result<(u64, bool), AppError> {
+    let limited = query.limit(SEARCH_COUNT_MAX + 1).to_owned();
     let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(limited, Alias::new("matches")).to_owned();
     let row = db.query_one(db.get_database_backend().build(&count)).await?;
     let found = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0).max(0) as u64;
-    Ok((found.min(most), found <= most))
-}
-
-/// How many tickets an FTS5 query matches, up to `SEARCH_COUNT_MAX` (SQLite).
-pub async fn index_count(db: &impl ConnectionTrait, index: &str) -> Result<(u64, bool), AppError> {
-    count_at_most(db, fts_numbers(index)).await
-}
-
-/// A page of an FTS5 query's matches in number order: the index holds ticket numbers, so it pages
-/// its own matches and only the page's tickets are read (SQLite).
-pub async fn index_page(
-    db: &impl ConnectionTrait,
-    index: &str,
-    order: Order,
-    offset: u64,
-    limit: u64,
-) -> Result<Vec<i64>, AppError> {
-    numbers(db, fts_numbers(index).order_by(Alias::new("rowid"), order).limit(limit).offset(offset).to_owned()).await
+    Ok((found.min(SEARCH_COUNT_MAX), found <= SEARCH_COUNT_MAX))
 }

@@ -4,7 +4,7 @@ use super::looks_like_id;
 use super::new_id;
 use super::organizations;
 use super::people::field_error;
-use super::search::{self, Plan, TextSearch};
+use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
@@ -25,8 +25,8 @@ use crate::ssr::entities::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -40,15 +40,19 @@ pub fn support_date(at: DateTime<Utc>) -> NaiveDate {
 /// Narrows a ticket query to what the caller may see: staff everything, a superuser their
 /// organisation, a customer the tickets they raised.
 fn scoped(query: Select<ticket::Entity>, access: &Access) -> Select<ticket::Entity> {
-    match access {
-        Access::Staff(_) => query,
-        Access::Customer(c) if c.superuser => {
-            query.filter(ticket::Column::OrganizationId.eq(c.organization_id.as_str()))
+    scope(access).apply(query)
+}
+
+/// What the caller may see, as facets (so a search's index query is scoped the same way).
+fn scope(access: &Access) -> Facets {
+    let mut facets = Facets::default();
+    if let Access::Customer(c) = access {
+        facets.add(Facet::Organization, &[c.organization_id.as_str()]);
+        if !c.superuser {
+            facets.add(Facet::Requester, &[c.user_id.as_str()]);
         }
-        Access::Customer(c) => query
-            .filter(ticket::Column::OrganizationId.eq(c.organization_id.as_str()))
-            .filter(ticket::Column::RequesterId.eq(c.user_id.as_str())),
     }
+    facets
 }
 
 /// What the classification needs to know of an organisation, read in two queries.
@@ -286,40 +290,6 @@ enum ListOrder {
     Priority,
 }
 
-/// How a list's `total` is counted without touching every matching ticket, when it can be.
-enum Counted {
-    /// Staff listing by nothing but queue, status and priority: the tallies the triggers keep.
-    ByTallies,
-    /// Staff searching every ticket for words and nothing else (SQLite): the full-text index
-    /// alone counts the matches, and pages them in number order (the general query would look
-    /// every match up in the tickets table).
-    BySearchIndex(String),
-    /// Anything else: the matching tickets are counted (a text search's only up to a bound).
-    ByTickets,
-}
-
-/// What a list was narrowed by, once its filters are parsed.
-struct Narrowed<'a> {
-    /// By kind, billing tag, organisation or assignee: nothing the tallies hold.
-    beyond_tallies: bool,
-    /// By queue, status or priority.
-    by_tallies: bool,
-    search: Option<&'a TextSearch>,
-}
-
-fn counted(backend: DatabaseBackend, access: &Access, narrowed: &Narrowed) -> Counted {
-    if !matches!(access, Access::Staff(_)) || narrowed.beyond_tallies {
-        return Counted::ByTickets;
-    }
-    match narrowed.search {
-        None => Counted::ByTallies,
-        Some(search) if !narrowed.by_tallies => {
-            search.words_only(backend).map_or(Counted::ByTickets, |index| Counted::BySearchIndex(index.to_string()))
-        }
-        Some(_) => Counted::ByTickets,
-    }
-}
-
 /// The tickets the tallies hold for these statuses, priority and queue (each `None` for all).
 async fn tallied(
     db: &impl ConnectionTrait,
@@ -345,7 +315,7 @@ async fn tallied(
 pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter) -> Result<Page<TicketDto>, AppError> {
     let access = actor.access()?;
     let backend = db.get_database_backend();
-    let mut query = scoped(ticket::Entity::find(), &access);
+    let mut facets = scope(&access);
     let mut check = FieldCheck::default();
     let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let mut statuses = None;
@@ -357,7 +327,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         };
         statuses = check.take("status", wanted);
         if let Some(statuses) = &statuses {
-            query = query.filter(ticket::Column::Status.is_in(statuses.iter().copied()));
+            facets.add(Facet::Status, statuses);
         }
     }
     // Narrowed by something the tallies do not hold (kind, billing tag, organisation, assignee).
@@ -365,42 +335,41 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
     if let Some(v) = given(&filter.kind) {
         beyond_tallies = true;
         if let Some(k) = check.take("kind", TicketKind::parse(&v)) {
-            query = query.filter(ticket::Column::Kind.eq(k.as_str()));
+            facets.add(Facet::Kind, &[k.as_str()]);
         }
     }
     let mut priority = None;
     if let Some(v) = given(&filter.priority) {
         priority = check.take("priority", Priority::parse(&v)).map(|p| p.as_str());
         if let Some(p) = priority {
-            query = query.filter(ticket::Column::Priority.eq(p));
+            facets.add(Facet::Priority, &[p]);
         }
     }
     if let Some(v) = given(&filter.billing) {
         beyond_tallies = true;
         if let Some(t) = check.take("billing", BillingTag::parse(&v)) {
-            query = query.filter(ticket::Column::BillingTag.eq(t.as_str()));
+            facets.add(Facet::Billing, &[t.as_str()]);
         }
     }
     check.finish()?;
     let queue = given(&filter.queue);
     if let Some(v) = &queue {
-        query = query.filter(ticket::Column::Queue.eq(v.as_str()));
+        facets.add(Facet::Queue, &[v]);
     }
-    // Narrowed to a few tickets (a customer's, an organisation's, a person's): see search::Plan.
-    let mut few_tickets = !matches!(access, Access::Staff(_));
     if let Some(v) = given(&filter.organization_id) {
         beyond_tallies = true;
-        few_tickets = true;
-        query = query.filter(ticket::Column::OrganizationId.eq(v));
+        facets.add(Facet::Organization, &[v]);
     }
-    let assignee = given(&filter.assignee_id);
-    beyond_tallies |= assignee.is_some();
-    few_tickets |= assignee.as_deref().is_some_and(|a| a != "none");
-    match assignee.as_deref() {
-        Some("none") => query = query.filter(ticket::Column::AssigneeId.is_null()),
-        Some("me") => query = query.filter(ticket::Column::AssigneeId.eq(actor.user_id.as_str())),
-        Some(v) => query = query.filter(ticket::Column::AssigneeId.eq(v)),
-        None => {}
+    if let Some(v) = given(&filter.assignee_id) {
+        beyond_tallies = true;
+        facets.add(
+            Facet::Assignee,
+            &[match v.as_str() {
+                "none" => "",
+                "me" => actor.user_id.as_str(),
+                v => v,
+            }],
+        );
     }
     let sort = match given(&filter.sort).as_deref() {
         None | Some("newest") => ListOrder::Number(Order::Desc),
@@ -416,83 +385,50 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         Some(q) => Some(TextSearch::prepare(db, &q).await?),
         None => None,
     };
-    let narrowed = Narrowed {
-        beyond_tallies,
-        by_tallies: statuses.is_some() || priority.is_some() || queue.is_some(),
-        search: search.as_ref(),
-    };
-    let counting = counted(backend, &access, &narrowed);
-    let number_order = match &sort {
-        ListOrder::Number(order) => Some(order.clone()),
-        _ => None,
-    };
-    let mut walk = None;
-    if let Some(search) = &search {
-        // The index pages its own matches in number order; every other page joins them to tickets.
-        if !(matches!(counting, Counted::BySearchIndex(_)) && number_order.is_some()) {
-            match search.plan(db, few_tickets, number_order).await? {
-                Plan::Filter(condition) => query = query.filter(condition),
-                Plan::CheckEachTicket(index) => search::check_each_ticket(&mut query, &index),
-                Plan::WalkMatches(index, order) => walk = Some((index, order)),
-            }
-        }
-    }
-    let unordered = query.clone();
-    query = match sort.clone() {
+    let filtered = facets.apply(ticket::Entity::find());
+    let query = match sort.clone() {
         // Numbers are issued in creation order, and the indexes end in the number.
-        ListOrder::Number(order) => query.order_by(ticket::Column::Number, order),
-        ListOrder::Updated => query.order_by_desc(ticket::Column::UpdatedAt).order_by_desc(ticket::Column::Number),
+        ListOrder::Number(order) => filtered.clone().order_by(ticket::Column::Number, order),
+        ListOrder::Updated => {
+            filtered.clone().order_by_desc(ticket::Column::UpdatedAt).order_by_desc(ticket::Column::Number)
+        }
         // p1 < p2 < ... as text, so ascending priority is most urgent first.
-        ListOrder::Priority => query.order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number),
+        ListOrder::Priority => {
+            filtered.clone().order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number)
+        }
     };
     let (page, per_page) = paging(filter.page, filter.per_page);
     let offset = (page - 1) * per_page;
-    let ((total, total_exact), models) = match counting {
-        Counted::ByTallies => {
-            let total = tallied(db, statuses.as_deref(), priority, queue.as_deref()).await?;
-            ((total, true), query.offset(offset).limit(per_page).all(db).await?)
-        }
-        Counted::BySearchIndex(index) => {
-            let total = search::index_count(db, &index).await?;
+    let indexed = search.as_ref().and_then(|search| search.indexed(backend, &facets));
+    let ((total, total_exact), models) = match (&search, indexed) {
+        // The index, which holds the filters too, counts the matches and pages them in number order.
+        (_, Some(index)) => {
+            let total = index.count(db).await?;
             let models = match sort {
                 ListOrder::Number(order) => {
-                    by_numbers(db, search::index_page(db, &index, order.clone(), offset, per_page).await?, order)
-                        .await?
+                    let numbers = index.page(db, order, offset, per_page).await?;
+                    query.filter(ticket::Column::Number.is_in(numbers)).all(db).await?
                 }
-                _ => query.offset(offset).limit(per_page).all(db).await?,
+                _ => index.narrow(query, total.1).offset(offset).limit(per_page).all(db).await?,
             };
             (total, models)
         }
-        Counted::ByTickets if search.is_some() => {
-            let numbers = unordered.select_only().column(ticket::Column::Number).into_query();
-            match walk {
-                // The walk is the search: `query` was not narrowed by it.
-                Some((index, order)) => {
-                    let total = search::walk_count(db, numbers.clone(), &index).await?;
-                    let page = search::walk_page(db, numbers, &index, order.clone(), offset, per_page).await?;
-                    (total, by_numbers(db, page, order).await?)
-                }
-                None => {
-                    (search::count_at_most(db, numbers).await?, query.offset(offset).limit(per_page).all(db).await?)
-                }
-            }
+        (Some(search), None) => {
+            let condition = search.condition(backend);
+            let numbers = filtered.filter(condition.clone()).select_only().column(ticket::Column::Number).into_query();
+            (
+                search::count_at_most(db, numbers).await?,
+                query.filter(condition).offset(offset).limit(per_page).all(db).await?,
+            )
         }
-        Counted::ByTickets => ((unordered.count(db).await?, true), query.offset(offset).limit(per_page).all(db).await?),
+        // Staff listing by nothing but queue, status and priority: the tallies the triggers keep.
+        (None, _) if matches!(access, Access::Staff(_)) && !beyond_tallies => {
+            let total = tallied(db, statuses.as_deref(), priority, queue.as_deref()).await?;
+            ((total, true), query.offset(offset).limit(per_page).all(db).await?)
+        }
+        (None, _) => ((filtered.count(db).await?, true), query.offset(offset).limit(per_page).all(db).await?),
     };
     Ok(Page { items: to_dtos(db, models).await?, total, total_exact })
-}
-
-/// The tickets with these numbers, in number order (a page found by the search index).
-async fn by_numbers(
-    db: &impl ConnectionTrait,
-    numbers: Vec<i64>,
-    order: Order,
-) -> Result<Vec<ticket::Model>, AppError> {
-    Ok(ticket::Entity::find()
-        .filter(ticket::Column::Number.is_in(numbers))
-        .order_by(ticket::Column::Number, order)
-        .all(db)
-        .await?)
 }
 
 /// The ticket with this id if the caller may see it; otherwise the same 404 as for no ticket.
