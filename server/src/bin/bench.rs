@@ -498,6 +498,18 @@ async fn main() {
     report(
         &mut rows,
         summary(
+            "text search within one queue's open tickets, most urgent first (agent)",
+            drive(
+                8,
+                200,
+                get("/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk&sort=priority".into(), admin.clone()),
+            )
+            .await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
             "text search in one organisation (superuser)",
             drive(8, 200, get("/api/v1/tickets?q=wallboard+chat".into(), superuser.clone())).await,
         ),

@@ -215,6 +215,19 @@ impl TestApp {
         self.login(&email, PASSWORD).await
     }
 
+    /// Asserts that `who` searching for `q` finds `expected` tickets, all counted and all listed.
+    pub async fn assert_search(&self, who: &Person, q: &str, expected: usize) {
+        let encoded: String = q
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+            .collect();
+        let (status, body) = self.get(&format!("/api/v1/tickets?q={encoded}"), &who.token).await;
+        assert_eq!(status, StatusCode::OK, "search {q:?}: {body}");
+        assert_eq!(body["total"], expected, "search {q:?}: {body}");
+        assert_eq!(body["total_exact"], true, "search {q:?}: {body}");
+        assert_eq!(body["items"].as_array().unwrap().len(), expected, "search {q:?}: {body}");
+    }
+
     pub async fn raise(&self, who: &Person, subject: &str) -> Value {
         let (status, body) = self
             .post(

@@ -2,7 +2,7 @@
 //! change, reclassification by agents, time entries, and the monthly billing export.
 
 use super::people::field_error;
-use super::tickets::{billing_facts, billing_text, record, support_date, to_dtos, user_names, visible};
+use super::tickets::{billing_facts, billing_text, history_line, support_date, to_dtos, user_names, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::billing::{
     classify, follows_reevaluation, irs_status, parse_date, parse_month, parse_work_minutes, BillingFacts, BillingTag,
@@ -292,7 +292,9 @@ async fn reevaluate(
         model.billing_reason = Set(c.reason.clone());
         model.updated_at = Set(now);
         model.update(db).await?;
-        record(db, &id, Some(actor_id), "billing", Some(old), Some(billing_text(c.tag, &c.reason)), now).await?;
+        history_line(&id, Some(actor_id), "billing", Some(old), Some(billing_text(c.tag, &c.reason)), now)
+            .insert(db)
+            .await?;
     }
     Ok(())
 }
@@ -383,7 +385,8 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     model.billing_manual = Set(true);
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
-    record(&txn, &id, Some(&actor.user_id), "billing", Some(old), Some(billing_text(tag, &customer_reason)), now)
+    history_line(&id, Some(&actor.user_id), "billing", Some(old), Some(billing_text(tag, &customer_reason)), now)
+        .insert(&txn)
         .await?;
     txn.commit().await?;
     Ok(to_dtos(db, vec![updated]).await?.remove(0))
@@ -419,7 +422,9 @@ pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    record(&txn, &found.id, Some(&actor.user_id), "time", None, Some(format!("{minutes} min")), now).await?;
+    history_line(&found.id, Some(&actor.user_id), "time", None, Some(format!("{minutes} min")), now)
+        .insert(&txn)
+        .await?;
     txn.commit().await?;
     Ok(TimeEntryDto {
         author_name: actor.name.clone(),

@@ -2,7 +2,7 @@
 //! approved (reserving the quote), scheduled, completed (redeeming the actual time) or cancelled.
 
 use super::people::field_error;
-use super::tickets::{insert_ticket, record, staff_member, user_names, visible, NewTicket};
+use super::tickets::{history_line, insert_ticket, staff_member, user_names, visible, NewTicket};
 use super::{looks_like_id, new_id, settings, vouchers};
 use crate::domain::afterhours::{
     charge_for_actual, check_booking_transition, may_move_booking, quote_window, BookingRole, BookingStatus,
@@ -179,8 +179,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    record(
-        &txn,
+    history_line(
         &ticket_id,
         Some(&actor.user_id),
         "after_hours",
@@ -188,6 +187,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         Some(format!("requested {window}, quoted {quote} min")),
         now,
     )
+    .insert(&txn)
     .await?;
     txn.commit().await?;
     one(db, model).await
@@ -336,7 +336,9 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     }
     model.updated_at = Set(now);
     let saved = model.update(&txn).await?;
-    record(&txn, &ticket_id, Some(&actor.user_id), "after_hours", Some(from.as_str().into()), Some(event), now).await?;
+    history_line(&ticket_id, Some(&actor.user_id), "after_hours", Some(from.as_str().into()), Some(event), now)
+        .insert(&txn)
+        .await?;
     txn.commit().await?;
     one(db, saved).await
 }

@@ -214,22 +214,22 @@ impl Indexed {
     }
 
     /// `query` (in an order of its own) narrowed to the matches. `few` says the matches were all
-    /// counted: then they are read first (`IN`, at most `SEARCH_COUNT_MAX` numbers). Beyond, each
-    /// ticket the query walks is checked against the index (`tickets CROSS JOIN tickets_fts`,
-    /// which SQLite keeps as the outer loop), so a page stops once it is full.
+    /// counted (at most `SEARCH_COUNT_MAX`): then they are read first and each ticket looked up by
+    /// number (`tickets_fts CROSS JOIN tickets`), and the few rows sorted. Beyond, each ticket the
+    /// query walks in its order is checked against the index (`tickets CROSS JOIN tickets_fts`),
+    /// so a page stops once it is full. SQLite keeps a `CROSS JOIN`'s tables in the order written;
+    /// left to itself it could walk a whole queue in its order to find a handful of matches.
     pub fn narrow(&self, query: Select<ticket::Entity>, few: bool) -> Select<ticket::Entity> {
-        if few {
-            return query.filter(ticket::Column::Number.in_subquery(fts_numbers(&self.0)));
-        }
         let table = Alias::new("tickets_fts");
+        let joined = Expr::col((table.clone(), Alias::new("rowid"))).equals((ticket::Entity, ticket::Column::Number));
         let mut query = query;
-        QueryTrait::query(&mut query)
-            .join(
-                JoinType::CrossJoin,
-                table.clone(),
-                Expr::col((table.clone(), Alias::new("rowid"))).equals((ticket::Entity, ticket::Column::Number)),
-            )
-            .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), self.0.clone()));
+        let statement = QueryTrait::query(&mut query);
+        if few {
+            statement.from_clear().from(table.clone()).join(JoinType::CrossJoin, ticket::Entity, joined);
+        } else {
+            statement.join(JoinType::CrossJoin, table.clone(), joined);
+        }
+        statement.and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), self.0.clone()));
         query
     }
 }

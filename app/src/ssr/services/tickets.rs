@@ -189,8 +189,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     }
     .insert(&txn)
     .await?;
-    record(
-        &txn,
+    history_line(
         &model.id,
         Some(&actor.user_id),
         "created",
@@ -198,6 +197,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
         Some(billing_text(billing.tag, &billing.reason)),
         now,
     )
+    .insert(&txn)
     .await?;
     txn.commit().await?;
     Ok(model)
@@ -440,21 +440,7 @@ pub async fn visible(db: &impl ConnectionTrait, access: &Access, id: &str) -> Re
     found.ok_or_else(|| AppError::not_found("ticket"))
 }
 
-/// Appends one change to a ticket's history.
-pub async fn record(
-    db: &impl ConnectionTrait,
-    ticket_id: &str,
-    actor_id: Option<&str>,
-    field: &str,
-    old_value: Option<String>,
-    new_value: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    history_line(ticket_id, actor_id, field, old_value, new_value, now).insert(db).await?;
-    Ok(())
-}
-
-/// A line of a ticket's history (who, when, which field, from, to), for `record` or a batch insert.
+/// A line of a ticket's history (who, when, which field, from, to), to insert alone or in a batch.
 pub fn history_line(
     ticket_id: &str,
     actor_id: Option<&str>,
@@ -588,8 +574,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?;
     let field = if req.internal { "note" } else { "reply" };
-    record(
-        &txn,
+    history_line(
         &found.id,
         Some(&actor.user_id),
         field,
@@ -597,6 +582,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
         Some(if staff { "CyTrack" } else { "customer" }.into()),
         now,
     )
+    .insert(&txn)
     .await?;
     let first_response = staff && !req.internal && found.first_response_at.is_none();
     let mut state = clock_state(&found);
@@ -605,8 +591,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
     }
     if let Some(to) = next {
         state = state.after_status_change(&super::settings::calendar(&txn).await?, status, to, now);
-        record(
-            &txn,
+        history_line(
             &found.id,
             Some(&actor.user_id),
             "status",
@@ -614,6 +599,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
             Some(to.as_str().into()),
             now,
         )
+        .insert(&txn)
         .await?;
     }
     let mut model: ticket::ActiveModel = found.into();
@@ -744,7 +730,7 @@ async fn update_in(
     model.updated_at = Set(now);
     let updated = model.update(db).await?;
     for (field, old, new) in changes {
-        record(db, &updated.id, Some(&actor.user_id), field, old, new, now).await?;
+        history_line(&updated.id, Some(&actor.user_id), field, old, new, now).insert(db).await?;
     }
     Ok(updated)
 }

@@ -10,7 +10,7 @@
 
 use super::people::field_error;
 use super::redemptions::{Drawn, Redemption, RedemptionQueue};
-use super::tickets::{record, support_date, visible};
+use super::tickets::{history_line, support_date, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::billing::{parse_date, BillingTag};
 use crate::domain::text::{single_line, spreadsheet_safe};
@@ -480,8 +480,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
     let mut model: redemption::ActiveModel = current.into();
     model.refunded_at = Set(Some(now));
     let refunded = model.update(&txn).await?;
-    record(
-        &txn,
+    history_line(
         &refunded.ticket_id,
         Some(&actor.user_id),
         "vouchers",
@@ -489,6 +488,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
         Some(format!("{} min refunded", refunded.minutes)),
         now,
     )
+    .insert(&txn)
     .await?;
     let (_, after) = states(&txn, &refunded.organization_id).await?;
     txn.commit().await?;
