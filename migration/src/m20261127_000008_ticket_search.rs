@@ -17,7 +17,8 @@ impl MigrationName for Migration {
     }
 }
 
-const SQLITE_UP: &[&str] = &[
+/// Also what migration 12 restores when it is undone.
+pub(crate) const SQLITE_UP: &[&str] = &[
     "CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, content='tickets', \
      content_rowid='number', tokenize='unicode61 remove_diacritics 0')",
     "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild')",

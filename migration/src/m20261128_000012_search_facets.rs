@@ -103,22 +103,6 @@ fn up_sqlite() -> Vec<String> {
     statements
 }
 
-/// Back to migration 8's index: external content, words only.
-const DOWN_SQLITE: &[&str] = &[
-    "CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, content='tickets', \
-     content_rowid='number', tokenize='unicode61 remove_diacritics 0')",
-    "INSERT INTO tickets_fts(tickets_fts) VALUES ('rebuild')",
-    "CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN \
-     INSERT INTO tickets_fts(rowid, subject, description) VALUES (new.number, new.subject, new.description); END",
-    "CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN \
-     INSERT INTO tickets_fts(tickets_fts, rowid, subject, description) \
-     VALUES ('delete', old.number, old.subject, old.description); END",
-    "CREATE TRIGGER tickets_fts_update AFTER UPDATE OF number, subject, description ON tickets BEGIN \
-     INSERT INTO tickets_fts(tickets_fts, rowid, subject, description) \
-     VALUES ('delete', old.number, old.subject, old.description); \
-     INSERT INTO tickets_fts(rowid, subject, description) VALUES (new.number, new.subject, new.description); END",
-];
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -139,7 +123,8 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let txn = m.get_connection().begin().await?;
-        for sql in DROP_OLD.iter().chain(DOWN_SQLITE) {
+        // Back to migration 8's index: external content, words only.
+        for sql in DROP_OLD.iter().chain(super::m20261127_000008_ticket_search::SQLITE_UP) {
             txn.execute_unprepared(sql).await?;
         }
         txn.commit().await
