@@ -19,15 +19,7 @@ async fn put_deployment(app: &TestApp, who: &Person, org: &str, body: Value) -> 
 }
 
 async fn raise_kind(app: &TestApp, who: &Person, kind: &str) -> Value {
-    let (status, body) = app
-        .post(
-            "/api/v1/tickets",
-            Some(&who.token),
-            json!({"subject": format!("A {kind}"), "description": "d", "kind": kind, "priority": "p3"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["ticket"].clone()
+    app.raise_with(who, &format!("A {kind}"), kind, "p3").await
 }
 
 #[tokio::test]

@@ -229,11 +229,16 @@ impl TestApp {
     }
 
     pub async fn raise(&self, who: &Person, subject: &str) -> Value {
+        self.raise_with(who, subject, "fault", "p3").await
+    }
+
+    /// Raises a ticket of this kind and priority; returns it.
+    pub async fn raise_with(&self, who: &Person, subject: &str, kind: &str, priority: &str) -> Value {
         let (status, body) = self
             .post(
                 "/api/v1/tickets",
                 Some(&who.token),
-                json!({"subject": subject, "description": "It broke.", "kind": "fault", "priority": "p3"}),
+                json!({"subject": subject, "description": "It broke.", "kind": kind, "priority": priority}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");

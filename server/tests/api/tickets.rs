@@ -286,15 +286,8 @@ async fn a_search_narrowed_by_any_filter_finds_what_the_filter_and_the_search_fi
         (&bea, "Printer in Beta", "fault", "p3"),
         (&bea, "Beta login", "upgrade", "p3"),
     ] {
-        let (status, body) = app
-            .post(
-                "/api/v1/tickets",
-                Some(&who.token),
-                json!({"subject": subject, "description": "Details.", "kind": kind, "priority": priority}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        ids.insert(subject, body["ticket"]["id"].as_str().unwrap().to_string());
+        let ticket = app.raise_with(who, subject, kind, priority).await;
+        ids.insert(subject, ticket["id"].as_str().unwrap().to_string());
     }
     let filters = [
         String::new(),
@@ -359,6 +352,51 @@ async fn a_search_narrowed_by_any_filter_finds_what_the_filter_and_the_search_fi
     let (_, held) = app.get("/api/v1/tickets?q=printer&status=on_hold", &boss.token).await;
     assert_eq!(held["items"][0]["subject"], "Printer offline", "{held}");
     assert_eq!(held["total"], 1, "{held}");
+}
+
+#[tokio::test]
+async fn a_search_most_urgent_first_pages_through_its_matches_in_the_lists_order() {
+    // On SQLite the index pages such a search one priority at a time, carrying the offset from
+    // one priority to the next; every page size must give the list's own order, nothing twice.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let boss = app.customer(&org, true).await;
+    let agent = app.staff("agent").await;
+    for (i, priority) in ["p3", "p1", "p4", "p3", "p2", "p1", "p3", "p4", "p3"].into_iter().enumerate() {
+        app.raise_with(&boss, &format!("Printer fault {i}"), "fault", priority).await;
+    }
+    app.raise_with(&boss, "Screen flicker", "fault", "p1").await;
+    // The list without a search, most urgent first, then oldest: the order to agree with.
+    let (_, all) = app.get("/api/v1/tickets?sort=priority&per_page=100", &agent.token).await;
+    let printers = |priority: Option<&str>| -> Vec<String> {
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["subject"].as_str().unwrap().starts_with("Printer"))
+            .filter(|t| priority.is_none_or(|p| t["priority"] == p))
+            .map(|t| t["number"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(printers(None).len(), 9, "{all}");
+    assert_eq!(printers(Some("p3")).len(), 4, "{all}");
+    for (filter, wanted) in
+        [("", printers(None)), ("&priority=p3", printers(Some("p3"))), ("&status=new", printers(None))]
+    {
+        for per_page in 1..=4 {
+            let mut paged = Vec::new();
+            for page in 1..=(9 / per_page + 2) {
+                let path = format!("/api/v1/tickets?q=printer&sort=priority{filter}&per_page={per_page}&page={page}");
+                let (status, body) = app.get(&path, &agent.token).await;
+                assert_eq!(status, StatusCode::OK, "{path}: {body}");
+                assert_eq!(body["total"], wanted.len(), "{path}: {body}");
+                paged.extend(
+                    body["items"].as_array().unwrap().iter().map(|t| t["number"].as_str().unwrap().to_string()),
+                );
+            }
+            assert_eq!(paged, wanted, "{filter} in pages of {per_page}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -213,6 +213,38 @@ impl Indexed {
             .collect::<Result<_, _>>()?)
     }
 
+    /// A page of the matches' numbers ordered by `facet` (its values in the order given), then by
+    /// number: one query per value, each narrowed to that value and paged by the index in number
+    /// order, the offset carried from one value to the next. A value's matches are counted only
+    /// when the page starts past them, and then only as far as the offset.
+    pub async fn page_grouped(
+        &self,
+        db: &impl ConnectionTrait,
+        facet: Facet,
+        values: &[&str],
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<i64>, AppError> {
+        let mut numbers = Vec::new();
+        let mut skip = offset;
+        for value in values {
+            let wanted = limit.saturating_sub(numbers.len() as u64);
+            if wanted == 0 {
+                break;
+            }
+            let group = Indexed(format!("{} AND facets : ({})", self.0, facet.token(value)));
+            let found = group.page(db, Order::Asc, skip, wanted).await?;
+            skip = match (found.is_empty(), skip) {
+                // The page starts past this value's matches, which are fewer than `skip`.
+                (true, 1..) => skip - count_up_to(db, fts_numbers(&group.0), skip).await?,
+                // Some were found (or none skipped): the next value's matches follow at once.
+                _ => 0,
+            };
+            numbers.extend(found);
+        }
+        Ok(numbers)
+    }
+
     /// `query` (in an order of its own) narrowed to the matches. `few` says the matches were all
     /// counted (at most `SEARCH_COUNT_MAX`): then they are read first and each ticket looked up by
     /// number (`tickets_fts CROSS JOIN tickets`), and the few rows sorted. Beyond, each ticket the
@@ -282,10 +314,15 @@ fn fts_numbers(index: &str) -> SelectStatement {
 
 /// How many rows `query` returns, counted up to `SEARCH_COUNT_MAX`; the bool says whether that is
 /// all of them.
-pub async fn count_at_most(db: &impl ConnectionTrait, mut query: SelectStatement) -> Result<(u64, bool), AppError> {
-    let limited = query.limit(SEARCH_COUNT_MAX + 1).to_owned();
+pub async fn count_at_most(db: &impl ConnectionTrait, query: SelectStatement) -> Result<(u64, bool), AppError> {
+    let found = count_up_to(db, query, SEARCH_COUNT_MAX + 1).await?;
+    Ok((found.min(SEARCH_COUNT_MAX), found <= SEARCH_COUNT_MAX))
+}
+
+/// How many rows `query` returns, or `max` if that many or more.
+async fn count_up_to(db: &impl ConnectionTrait, mut query: SelectStatement, max: u64) -> Result<u64, AppError> {
+    let limited = query.limit(max).to_owned();
     let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(limited, Alias::new("matches")).to_owned();
     let row = db.query_one(db.get_database_backend().build(&count)).await?;
-    let found = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0).max(0) as u64;
-    Ok((found.min(SEARCH_COUNT_MAX), found <= SEARCH_COUNT_MAX))
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0).max(0) as u64)
 }

@@ -216,11 +216,13 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
     let calendar = super::settings::calendar(db).await?;
     let now = Utc::now();
     let orgs: HashMap<String, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(org_ids))
+        .select_only()
+        .columns([organization::Column::Id, organization::Column::Name])
+        .filter(organization::Column::Id.is_in(distinct(org_ids)))
+        .into_tuple::<(String, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|o| (o.id, o.name))
         .collect();
     let names = user_names(db, user_ids).await?;
     Ok(models
@@ -272,12 +274,21 @@ fn clock_state(t: &ticket::Model) -> ClockState {
 
 pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
     Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
+        .select_only()
+        .columns([user::Column::Id, user::Column::Name])
+        .filter(user::Column::Id.is_in(distinct(ids)))
+        .into_tuple::<(String, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|u| (u.id, u.name))
         .collect())
+}
+
+/// The ids once each (a page names the same organisation and people many times).
+fn distinct(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// The orders a ticket list can be sorted in.
@@ -404,12 +415,21 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         // The index, which holds the filters too, counts the matches and pages them in number order.
         (_, Some(index)) => {
             let total = index.count(db).await?;
-            let models = match sort {
-                ListOrder::Number(order) => {
-                    let numbers = index.page(db, order, offset, per_page).await?;
-                    query.filter(ticket::Column::Number.is_in(numbers)).all(db).await?
+            let numbers = match sort {
+                ListOrder::Number(order) => Some(index.page(db, order, offset, per_page).await?),
+                // Priority has four values: the index pages each in turn, most urgent first.
+                ListOrder::Priority => {
+                    let priorities: Vec<&str> = match priority {
+                        Some(p) => vec![p],
+                        None => Priority::ALL.iter().map(|p| p.as_str()).collect(),
+                    };
+                    Some(index.page_grouped(db, Facet::Priority, &priorities, offset, per_page).await?)
                 }
-                _ => index.narrow(query, total.1).offset(offset).limit(per_page).all(db).await?,
+                ListOrder::Updated => None,
+            };
+            let models = match numbers {
+                Some(numbers) => query.filter(ticket::Column::Number.is_in(numbers)).all(db).await?,
+                None => index.narrow(query, total.1).offset(offset).limit(per_page).all(db).await?,
             };
             (total, models)
         }
