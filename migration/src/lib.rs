@@ -15,6 +15,7 @@ mod m20261127_000009_ledger_sums_index;
 mod m20261127_000010_ticket_tallies;
 mod m20261128_000011_search_words;
 mod m20261128_000012_search_facets;
+mod m20261128_000013_updated_index;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_ticket_tallies::Migration),
             Box::new(m20261128_000011_search_words::Migration),
             Box::new(m20261128_000012_search_facets::Migration),
+            Box::new(m20261128_000013_updated_index::Migration),
         ]
     }
 }

@@ -510,6 +510,25 @@ async fn main() {
     report(
         &mut rows,
         summary(
+            "text search within one queue's open tickets, recently updated first (agent)",
+            drive(
+                8,
+                200,
+                get("/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk&sort=updated".into(), admin.clone()),
+            )
+            .await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
+            "text search for three words (fewer, scattered matches), recently updated first (agent)",
+            drive(8, 200, get("/api/v1/tickets?q=wallboard+chat+seat&sort=updated".into(), admin.clone())).await,
+        ),
+    );
+    report(
+        &mut rows,
+        summary(
             "text search in one organisation (superuser)",
             drive(8, 200, get("/api/v1/tickets?q=wallboard+chat".into(), superuser.clone())).await,
         ),

@@ -20,7 +20,9 @@ use crate::dto::SEARCH_COUNT_MAX;
 use crate::error::AppError;
 use crate::ssr::entities::ticket;
 use sea_orm::sea_query::{Alias, BinOper, Expr, Func, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, QueryFilter, QueryTrait, Select, Statement};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, QueryFilter, QuerySelect, QueryTrait, Select, Statement,
+};
 
 /// The most indexed words one typed word is expanded into before FTS5's prefix query is used.
 const EXPANSION_MAX: usize = 64;
@@ -245,24 +247,28 @@ impl Indexed {
         Ok(numbers)
     }
 
-    /// `query` (in an order of its own) narrowed to the matches. `few` says the matches were all
-    /// counted (at most `SEARCH_COUNT_MAX`): then they are read first and each ticket looked up by
-    /// number (`tickets_fts CROSS JOIN tickets`), and the few rows sorted. Beyond, each ticket the
-    /// query walks in its order is checked against the index (`tickets CROSS JOIN tickets_fts`),
-    /// so a page stops once it is full. SQLite keeps a `CROSS JOIN`'s tables in the order written;
-    /// left to itself it could walk a whole queue in its order to find a handful of matches.
-    pub fn narrow(&self, query: Select<ticket::Entity>, few: bool) -> Select<ticket::Entity> {
+    /// The numbers of a page of `query` (in an order of its own, such as last update) narrowed to
+    /// the matches. The matches are read first and each looked up by number (`tickets_fts CROSS
+    /// JOIN tickets`, an order SQLite keeps as written), then sorted: the cost grows with the
+    /// matches. Walking `query` in its order and checking each ticket against the index instead
+    /// costs 1 ms or more per ticket checked at 1,000,000 tickets (docs/benchmarks.md), and a
+    /// page of scattered matches checks thousands.
+    pub async fn page_sorted(
+        &self,
+        db: &impl ConnectionTrait,
+        query: Select<ticket::Entity>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<i64>, AppError> {
         let table = Alias::new("tickets_fts");
         let joined = Expr::col((table.clone(), Alias::new("rowid"))).equals((ticket::Entity, ticket::Column::Number));
-        let mut query = query;
-        let statement = QueryTrait::query(&mut query);
-        if few {
-            statement.from_clear().from(table.clone()).join(JoinType::CrossJoin, ticket::Entity, joined);
-        } else {
-            statement.join(JoinType::CrossJoin, table.clone(), joined);
-        }
-        statement.and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), self.0.clone()));
-        query
+        let mut query = query.select_only().column(ticket::Column::Number).offset(offset).limit(limit);
+        QueryTrait::query(&mut query)
+            .from_clear()
+            .from(table.clone())
+            .join(JoinType::CrossJoin, ticket::Entity, joined)
+            .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), self.0.clone()));
+        Ok(query.into_tuple::<i64>().all(db).await?)
     }
 }
 

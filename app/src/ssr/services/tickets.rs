@@ -416,22 +416,18 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         (_, Some(index)) => {
             let total = index.count(db).await?;
             let numbers = match sort {
-                ListOrder::Number(order) => Some(index.page(db, order, offset, per_page).await?),
+                ListOrder::Number(order) => index.page(db, order, offset, per_page).await?,
                 // Priority has four values: the index pages each in turn, most urgent first.
                 ListOrder::Priority => {
                     let priorities: Vec<&str> = match priority {
                         Some(p) => vec![p],
                         None => Priority::ALL.iter().map(|p| p.as_str()).collect(),
                     };
-                    Some(index.page_grouped(db, Facet::Priority, &priorities, offset, per_page).await?)
+                    index.page_grouped(db, Facet::Priority, &priorities, offset, per_page).await?
                 }
-                ListOrder::Updated => None,
+                ListOrder::Updated => index.page_sorted(db, query.clone(), offset, per_page).await?,
             };
-            let models = match numbers {
-                Some(numbers) => query.filter(ticket::Column::Number.is_in(numbers)).all(db).await?,
-                None => index.narrow(query, total.1).offset(offset).limit(per_page).all(db).await?,
-            };
-            (total, models)
+            (total, query.filter(ticket::Column::Number.is_in(numbers)).all(db).await?)
         }
         (Some(search), None) => {
             let condition = search.condition(backend);
