@@ -153,6 +153,7 @@ async fn pages_carry_security_headers_and_unknown_pages_are_404() {
         );
     }
     let again = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK, "{:?}", again.headers());
     assert_ne!(again.headers()["content-security-policy"].to_str().unwrap(), policy, "a new nonce per page");
     let json = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
     assert!(json.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
