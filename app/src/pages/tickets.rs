@@ -249,7 +249,6 @@ fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
     };
     let detail =
         Resource::new(move || (params.read().get("id").unwrap_or_default(), changes()), |(id, _)| get_ticket(id));
-    let draft = ReplyDraft::new(reply);
     view! {
         <QueryError/>
         <ActionError value=reclassify.value()/>
@@ -266,7 +265,7 @@ fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
                         view! {
                             <TicketDetailView detail/>
                             {(ticket.billing.tag == BillingTag::Billable && (staff || superuser)).then(|| view! { <PayForm ticket_id=ticket.id.clone() pay/> })}
-                            <TicketActions ticket staff reply draft update/>
+                            <TicketActions ticket staff reply update/>
                             <div class="ticket-grid">
                                 <History ticket_id=id.clone() changes=Signal::derive(changes)/>
                                 <Show when=move || staff>
@@ -430,28 +429,6 @@ fn StaffBilling(
     }
 }
 
-/// The reply being typed, and whether it is an internal note. It lives outside the ticket view,
-/// which re-renders after every change, so a refetch never loses the text or flips a note to a
-/// public reply; a sent reply empties it.
-#[derive(Clone, Copy)]
-struct ReplyDraft {
-    body: RwSignal<String>,
-    internal: RwSignal<bool>,
-}
-
-impl ReplyDraft {
-    fn new(reply: ServerAction<Reply>) -> ReplyDraft {
-        let draft = ReplyDraft { body: RwSignal::new(String::new()), internal: RwSignal::new(false) };
-        Effect::new(move || {
-            if matches!(reply.value().get(), Some(Ok(_))) {
-                draft.body.set(String::new());
-                draft.internal.set(false);
-            }
-        });
-        draft
-    }
-}
-
 /// Replying, and moving the ticket along: staff set status, priority, assignee and queue; a
 /// customer resolves or reopens.
 #[component]
@@ -459,7 +436,6 @@ fn TicketActions(
     ticket: TicketDto,
     staff: bool,
     reply: ServerAction<Reply>,
-    draft: ReplyDraft,
     update: ServerAction<UpdateTicket>,
 ) -> impl IntoView {
     let closed = ticket.status == TicketStatus::Closed;
@@ -470,28 +446,11 @@ fn TicketActions(
             <ActionForm action=reply attr:class="form">
                 <input type="hidden" name="ticket_id" value=id/>
                 <label>{if staff { "Reply or note" } else { "Reply to CyTrack" }}
-                    <textarea
-                        name="body"
-                        rows="4"
-                        required
-                        prop:value=move || draft.body.get()
-                        on:input=move |ev| draft.body.set(event_target_value(&ev))
-                    ></textarea>
+                    <textarea name="body" rows="4" required></textarea>
                 </label>
                 {field_message(reply.value(), "body")}
                 <div class="row-inline">
-                    {staff.then(|| view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                name="internal"
-                                value="on"
-                                prop:checked=move || draft.internal.get()
-                                on:change=move |ev| draft.internal.set(event_target_checked(&ev))
-                            />
-                            "Internal note (never shown to the customer)"
-                        </label>
-                    })}
+                    {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on"/> "Internal note (never shown to the customer)"</label> })}
                     <button type="submit" class="button primary">"Send"</button>
                 </div>
             </ActionForm>
