@@ -345,9 +345,19 @@ pub const SEARCH_COUNT_MAX: u64 = 1_000;
 pub const PER_PAGE_DEFAULT: u64 = 50;
 pub const PER_PAGE_MAX: u64 = 200;
 
+/// The highest page number served: 200 million rows in, past any list this portal holds, and
+/// the offset stays far inside what a database takes (a page of `u64::MAX` overflowed it).
+pub const PAGE_MAX: u64 = 1_000_000;
+
 /// The page and page size asked for, clamped to what the API allows.
-pub fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
-    (page.unwrap_or(1).max(1), per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX))
+fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
+    (page.unwrap_or(1).clamp(1, PAGE_MAX), per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX))
+}
+
+/// The rows the page asked for covers: how many to skip, and how many to read.
+pub fn page_window(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
+    let (page, per_page) = paging(page, per_page);
+    ((page - 1) * per_page, per_page)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -536,10 +546,14 @@ mod tests {
             ((Some(0), Some(0)), (1, 1)),
             ((Some(3), Some(500)), (3, 200)),
             ((Some(2), Some(20)), (2, 20)),
+            ((Some(u64::MAX), Some(200)), (PAGE_MAX, 200)),
         ];
         for ((page, per_page), expected) in cases {
             assert_eq!(paging(page, per_page), expected);
         }
+        assert_eq!(page_window(Some(3), Some(20)), (40, 20));
+        assert_eq!(page_window(None, None), (0, PER_PAGE_DEFAULT));
+        assert_eq!(page_window(Some(u64::MAX), Some(u64::MAX)), ((PAGE_MAX - 1) * PER_PAGE_MAX, PER_PAGE_MAX));
     }
 
     #[test]

@@ -437,6 +437,22 @@ async fn lists_are_paged() {
     assert_eq!(page["items"][0]["subject"], "Ticket 0", "newest first, so the last page holds the oldest");
     let (status, _) = app.get("/api/v1/tickets?page=abc", &jo.token).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A page far past the end is an empty page on every paged list, whatever the number.
+    let admin = app.staff("admin").await;
+    for (path, who) in [
+        ("/api/v1/tickets?per_page=200".to_string(), &jo),
+        ("/api/v1/tickets?per_page=200&q=ticket".to_string(), &jo),
+        ("/api/v1/tickets?per_page=200&q=ticket&sort=priority".to_string(), &admin),
+        ("/api/v1/tickets?per_page=200&q=ticket&sort=updated".to_string(), &admin),
+        ("/api/v1/users?per_page=200".to_string(), &admin),
+        (format!("/api/v1/organizations/{org}/ledger?per_page=200"), &admin),
+    ] {
+        for page in ["1000000000", &u64::MAX.to_string()] {
+            let (status, body) = app.get(&format!("{path}&page={page}"), &who.token).await;
+            assert_eq!(status, StatusCode::OK, "{path} page {page}: {body}");
+            assert_eq!(body["items"].as_array().map(Vec::len), Some(0), "{path} page {page}: {body}");
+        }
+    }
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use super::{looks_like_id, new_id, passwords};
 use crate::domain::people::{check_password, parse_phone, Email, Role, UserStatus};
 use crate::domain::text::single_line;
-use crate::dto::{paging, CreateStaffRequest, LoginRequest, Page, RegisterRequest, UserDto, UserFilter};
+use crate::dto::{page_window, CreateStaffRequest, LoginRequest, Page, RegisterRequest, UserDto, UserFilter};
 use crate::error::{AppError, ErrorKind, FieldCheck};
 use crate::ssr::auth::{invalid_session, Actor, AuthKeys};
 use crate::ssr::db::is_unique_violation;
@@ -201,11 +201,11 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) 
         let status = UserStatus::parse(status).map_err(|m| field_error("status", m))?;
         query = query.filter(user::Column::Status.eq(status.as_str()));
     }
-    let (page, per_page) = paging(filter.page, filter.per_page);
+    let (offset, per_page) = page_window(filter.page, filter.per_page);
     let total = query.clone().count(db).await?;
     let items = query
         .order_by_desc(user::Column::CreatedAt)
-        .offset((page - 1) * per_page)
+        .offset(offset)
         .limit(per_page)
         .all(db)
         .await?

@@ -13,7 +13,7 @@ use crate::domain::tickets::{
     TicketStatus,
 };
 use crate::dto::{
-    paging, BillingDto, BulkUpdateRequest, CommentDto, CommentRequest, CreateTicketRequest, Page, TicketDetail,
+    page_window, BillingDto, BulkUpdateRequest, CommentDto, CommentRequest, CreateTicketRequest, Page, TicketDetail,
     TicketDto, TicketFilter, UpdateTicketRequest,
 };
 use crate::error::{AppError, FieldCheck};
@@ -408,8 +408,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
             filtered.clone().order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number)
         }
     };
-    let (page, per_page) = paging(filter.page, filter.per_page);
-    let offset = (page - 1) * per_page;
+    let (offset, per_page) = page_window(filter.page, filter.per_page);
     let indexed = search.as_ref().and_then(|search| search.indexed(backend, &facets));
     let ((total, total_exact), models) = match (&search, indexed) {
         // The index, which holds the filters too, counts the matches and pages them in number order.

@@ -19,7 +19,7 @@ use crate::domain::vouchers::{
     Entry, EntryKind, VoucherState, CODE_LENGTH,
 };
 use crate::dto::{
-    paging, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
+    page_window, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
     RedemptionResult, VoucherDto, VouchersDto,
 };
 use crate::error::AppError;
@@ -266,8 +266,7 @@ pub async fn ledger(
     super::organizations::visible_to_staff(db, organization_id).await?;
     let total =
         ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id)).count(db).await?;
-    let (page, per_page) = paging(page, per_page);
-    let items = ledger_entries(db, organization_id, Some(((page - 1) * per_page, per_page))).await?;
+    let items = ledger_entries(db, organization_id, Some(page_window(page, per_page))).await?;
     Ok(Page::of(items, total))
 }
 
