@@ -52,3 +52,13 @@ pub(crate) fn id_ref<T: IntoIden>(name: T) -> ColumnDef {
 pub(crate) fn id_ref_null<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).string_len(36).null().take()
 }
+
+/// A plain index named `name` on `table`'s `cols`, in that order.
+pub(crate) fn index_on<T: Iden + Copy + 'static>(table: T, name: &str, cols: &[T]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for col in cols {
+        index.col(*col);
+    }
+    index.to_owned()
+}

@@ -73,12 +73,7 @@ const REPLACED: &[(&str, &[Tickets])] = &[
 ];
 
 fn index(name: &str, cols: &[Tickets]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(Tickets::Table);
-    for col in cols {
-        index.col(*col);
-    }
-    index.to_owned()
+    super::index_on(Tickets::Table, name, cols)
 }
 
 #[async_trait::async_trait]

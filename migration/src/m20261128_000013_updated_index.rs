@@ -21,12 +21,7 @@ impl MigrationName for Migration {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for (name, cols) in INDEXES {
-            let mut index = Index::create();
-            index.name(name).table(Tickets::Table);
-            for col in cols {
-                index.col(*col);
-            }
-            m.create_index(index.to_owned()).await?;
+            m.create_index(super::index_on(Tickets::Table, name, cols)).await?;
         }
         Ok(())
     }
