@@ -443,115 +443,63 @@ async fn main() {
             }
         })
     };
-    let staff_queue = "/api/v1/tickets?status=open&queue=Service+Desk&sort=priority&per_page=50&page={i}".to_string();
-    report(
-        &mut rows,
-        summary(
-            "queue view: open tickets of one queue, most urgent first, page of 50 (agent)",
-            drive(8, 400, get(staff_queue, admin.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "queues with their counts of open tickets (agent)",
-            drive(8, 200, get("/api/v1/queues".into(), admin.clone())).await,
-        ),
-    );
-    let org_list = format!("/api/v1/tickets?organization_id={}&status=open&per_page=50", org_ids[1]);
-    report(
-        &mut rows,
-        summary(
-            "ticket list filtered by organisation and status (agent)",
-            drive(8, 400, get(org_list, admin.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "customer's own list, page of 50 (superuser)",
-            drive(8, 400, get("/api/v1/tickets?per_page=50".into(), superuser.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search, page of 50 (agent)",
-            drive(8, 200, get("/api/v1/tickets?q=wallboard+chat&per_page=50".into(), admin.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search for the starts of words (\"wallb cha\"), page of 50 (agent)",
-            drive(8, 200, get("/api/v1/tickets?q=wallb+cha&per_page=50".into(), admin.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search within one queue's open tickets (agent)",
-            drive(8, 200, get("/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk".into(), admin.clone()))
-                .await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search within one queue's open tickets, most urgent first (agent)",
-            drive(
-                8,
-                200,
-                get("/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk&sort=priority".into(), admin.clone()),
-            )
-            .await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search within one queue's open tickets, recently updated first (agent)",
-            drive(
-                8,
-                200,
-                get("/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk&sort=updated".into(), admin.clone()),
-            )
-            .await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search for three words (fewer, scattered matches), recently updated first (agent)",
-            drive(8, 200, get("/api/v1/tickets?q=wallboard+chat+seat&sort=updated".into(), admin.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search in one organisation (superuser)",
-            drive(8, 200, get("/api/v1/tickets?q=wallboard+chat".into(), superuser.clone())).await,
-        ),
-    );
-    report(
-        &mut rows,
-        summary(
-            "text search by number (agent)",
-            drive(8, 400, get("/api/v1/tickets?q=CT-00004{i}".into(), admin.clone())).await,
-        ),
-    );
-    let (_, sample) = {
-        let r = client.get(format!("{base}/api/v1/tickets?per_page=1")).bearer_auth(&admin).send().await.unwrap();
-        ((), r.json::<Value>().await.unwrap())
-    };
+    let sample: Value = client
+        .get(format!("{base}/api/v1/tickets?per_page=1"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let ticket_id = sample["items"][0]["id"].as_str().unwrap_or_default().to_string();
-    report(
-        &mut rows,
-        summary(
-            "ticket page: one ticket with its conversation (agent)",
-            drive(8, 400, get(format!("/api/v1/tickets/{ticket_id}"), admin.clone())).await,
+    // Reads, each driven by 8 clients: (what is measured, path ({i} is the request's number mod
+    // 10), whose token, how many requests).
+    let org_list = format!("/api/v1/tickets?organization_id={}&status=open&per_page=50", org_ids[1]);
+    let queue_search = "/api/v1/tickets?q=wallboard&status=open&queue=Service+Desk";
+    let reads: [(&str, String, &String, usize); 13] = [
+        (
+            "queue view: open tickets of one queue, most urgent first, page of 50 (agent)",
+            "/api/v1/tickets?status=open&queue=Service+Desk&sort=priority&per_page=50&page={i}".into(),
+            &admin,
+            400,
         ),
-    );
+        ("queues with their counts of open tickets (agent)", "/api/v1/queues".into(), &admin, 200),
+        ("ticket list filtered by organisation and status (agent)", org_list, &admin, 400),
+        ("customer's own list, page of 50 (superuser)", "/api/v1/tickets?per_page=50".into(), &superuser, 400),
+        ("text search, page of 50 (agent)", "/api/v1/tickets?q=wallboard+chat&per_page=50".into(), &admin, 200),
+        (
+            "text search for the starts of words (\"wallb cha\"), page of 50 (agent)",
+            "/api/v1/tickets?q=wallb+cha&per_page=50".into(),
+            &admin,
+            200,
+        ),
+        ("text search within one queue's open tickets (agent)", queue_search.into(), &admin, 200),
+        (
+            "text search within one queue's open tickets, most urgent first (agent)",
+            format!("{queue_search}&sort=priority"),
+            &admin,
+            200,
+        ),
+        (
+            "text search within one queue's open tickets, recently updated first (agent)",
+            format!("{queue_search}&sort=updated"),
+            &admin,
+            200,
+        ),
+        (
+            "text search for three words (fewer, scattered matches), recently updated first (agent)",
+            "/api/v1/tickets?q=wallboard+chat+seat&sort=updated".into(),
+            &admin,
+            200,
+        ),
+        ("text search in one organisation (superuser)", "/api/v1/tickets?q=wallboard+chat".into(), &superuser, 200),
+        ("text search by number (agent)", "/api/v1/tickets?q=CT-00004{i}".into(), &admin, 400),
+        ("ticket page: one ticket with its conversation (agent)", format!("/api/v1/tickets/{ticket_id}"), &admin, 400),
+    ];
+    for (label, path, token, requests) in reads {
+        report(&mut rows, summary(label, drive(8, requests, get(path, token.clone())).await));
+    }
 
     // Tickets created through the API.
     let create = {
