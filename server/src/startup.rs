@@ -11,9 +11,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use http::header::{self, HeaderValue};
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use migration::{Migrator, MigratorTrait};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -44,8 +44,19 @@ pub async fn build(config: Config) -> Result<Built, String> {
     Ok(Built { router: router(state.clone()), state })
 }
 
+/// The app's routes, listed once per process. Listing runs the app with resource loading
+/// suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`); a page rendering
+/// at that moment anywhere in the process gets a resource that never resolves (leptos issue
+/// #4773). One listing per process means no page can be rendering while it runs: nothing is
+/// served before the first router exists. The integration tests build a portal per test, in
+/// parallel, and this was the page stall they saw now and then (docs/architecture.md).
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     // The bundle is served with conditional requests (ETag-less, by Last-Modified), which
     // leptos_axum's file handler does not answer, and from the `.br` / `.gz` files a release
     // build writes beside each file (`cargo leptos build --release --precompress`: brotli at its

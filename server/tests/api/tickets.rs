@@ -508,3 +508,40 @@ async fn the_ticket_page_escapes_what_people_typed() {
     assert!(html.contains("&lt;script&gt;alert("), "the subject is shown as text");
     assert!(!html.contains("<script>alert("), "and never as markup");
 }
+
+/// Each portal lists its routes when it starts, and Leptos does that with resource loading
+/// suppressed for the whole process; a page rendering at that moment used to wait forever
+/// (leptos issue #4773). The tests start portals in parallel in one process, as here: pages keep
+/// rendering while ten more portals start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_portals_start() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let ticket = app.raise(&jo, "Wallboard frozen").await;
+    let path = format!("/tickets/{}", ticket["id"].as_str().unwrap());
+    let starting = tokio::spawn(async {
+        let portals = futures::future::join_all((0..10).map(|_| spawn_app())).await;
+        portals.len()
+    });
+    let mut rendered = 0;
+    while !starting.is_finished() || rendered < 20 {
+        let pages = (0..4).map(|_| {
+            let request = app
+                .client
+                .get(app.url(&path))
+                .header("cookie", format!("cytrack_session={}", jo.token))
+                .header("accept", "text/html")
+                .send();
+            // A hang detector, not a speed check: a page takes milliseconds.
+            tokio::time::timeout(std::time::Duration::from_secs(10), request)
+        });
+        for page in futures::future::join_all(pages).await {
+            let res = page.expect("the page finishes instead of hanging").expect("the page answers");
+            assert_eq!(res.status(), StatusCode::OK);
+            assert!(res.text().await.unwrap().contains("Wallboard frozen"), "the whole page came");
+            rendered += 1;
+        }
+    }
+    assert_eq!(starting.await.unwrap(), 10, "every portal started");
+}
