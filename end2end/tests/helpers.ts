@@ -11,3 +11,12 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: /^Hello,/ })).toBeVisible();
 }
+
+/** What the browser reports about failed hydration on this page (a page that failed stays plain HTML). */
+export function hydrationErrors(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /hydrat/i.test(message.text())) seen.push(message.text());
+  });
+  return seen;
+}

@@ -1,10 +1,11 @@
 import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { hydrationErrors, signIn } from './helpers';
 
 
 test('a customer raises and replies; an agent claims, notes and answers; the customer sees only the reply', async ({ browser }) => {
   const subject = `Wallboard frozen ${Date.now()}`;
   const customer = await browser.newPage();
+  const customerErrors = hydrationErrors(customer);
   await signIn(customer, 'casey@acme.test');
   await customer.goto('/tickets/new');
   await customer.getByLabel('Subject').fill(subject);
@@ -19,6 +20,7 @@ test('a customer raises and replies; an agent claims, notes and answers; the cus
 
   // The agent finds it in the queue view by filtering, and claims it.
   const agent = await browser.newPage();
+  const agentErrors = hydrationErrors(agent);
   await signIn(agent, 'agent@cytrack.test');
   await agent.getByRole('link', { name: 'Queues' }).click();
   await expect(agent.getByTestId('queue-list')).toContainText('Service Desk');
@@ -29,27 +31,50 @@ test('a customer raises and replies; an agent claims, notes and answers; the cus
   await agent.getByRole('button', { name: 'Apply', exact: true }).click();
   const row = agent.locator('tr', { hasText: subject });
   await expect(row).toBeVisible();
+  // The same search, recently updated first (the matches are read first, then sorted).
+  await agent.getByLabel('Sort').selectOption('updated');
+  await agent.getByRole('button', { name: 'Apply', exact: true }).click();
+  await expect(agent).toHaveURL(/sort=updated/);
+  await expect(row).toBeVisible();
   await row.getByRole('button', { name: 'Claim' }).click();
   await expect(agent).toHaveURL(ticketUrl);
   await expect(agent.locator('dd', { hasText: 'Alex Agent' })).toBeVisible();
 
-  // An internal note, then a public reply.
-  await agent.getByLabel('Reply or note').fill('Probably the overnight job again.');
-  await agent.getByLabel(/Internal note/).check();
+  // An internal note, then a public reply. The form is live (hydrated) once ticking
+  // "Internal note" tints it as a note.
+  const internal = agent.getByLabel(/Internal note/);
+  const body = agent.getByLabel('Reply or note');
+  await expect(async () => {
+    await internal.uncheck();
+    await internal.check();
+    await expect(agent.locator('form.reply')).toHaveClass(/internal/, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await body.fill('Probably the overnight job again.');
   await agent.getByRole('button', { name: 'Send' }).click();
   await expect(agent.locator('.comment.internal')).toContainText('overnight job');
-  // The ticket view (form included) re-renders once more after the note lands; text typed
-  // during that re-render is lost (noted in docs/architecture.md), so send until it is there.
-  await expect(async () => {
-    await agent.getByLabel('Reply or note').fill('We restarted the wallboard service; please check now.');
-    await agent.getByRole('button', { name: 'Send' }).click();
-    await expect(agent.locator('.comment:not(.internal)').last()).toContainText('restarted', { timeout: 3_000 });
-  }).toPass({ timeout: 30_000 });
+  // The form empties and stays a note until the agent unticks it.
+  await expect(body).toHaveValue('');
+  await expect(internal).toBeChecked();
+  await expect(agent.locator('form.reply')).toHaveClass(/internal/);
+  await internal.uncheck();
+  // What is typed survives the ticket being read again after another change.
+  const answer = 'We restarted the wallboard service; please check now.';
+  await body.fill(answer);
+  await agent.getByLabel('Priority').selectOption('p2');
+  await agent.getByRole('button', { name: 'Update ticket' }).click();
+  await expect(agent.locator('.ticket-head .chip.priority-p2')).toBeVisible();
+  await expect(body).toHaveValue(answer);
+  await expect(internal).not.toBeChecked();
+  await agent.getByRole('button', { name: 'Send' }).click();
+  await expect(agent.locator('.comment:not(.internal)').last()).toContainText('restarted');
 
   await customer.reload();
   await expect(customer.locator('.comment').last()).toContainText('We restarted the wallboard service');
   await expect(customer.getByText('overnight job')).toHaveCount(0);
   await expect(customer.locator('.chip.status-open')).toBeVisible();
+  // Every page hydrated (one that did not would still work, as plain forms, and hide it).
+  expect(agentErrors).toEqual([]);
+  expect(customerErrors).toEqual([]);
 });
 
 test('an agent ticks two tickets in the queue view and assigns and parks them in one go', async ({ browser }) => {

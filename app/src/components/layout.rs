@@ -1,6 +1,7 @@
 //! The frame of every page: the signed-in user, the header and its navigation.
 
 use crate::api::auth::{get_me, Login, Logout, Register};
+use crate::components::suspend::once_loaded;
 use crate::dto::UserDto;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -43,7 +44,7 @@ pub fn Header(auth: AuthActions) -> impl IntoView {
                 "CyTrack Support"
             </a>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match auth.me.await {
                         Ok(Some(user)) => view! { <Nav user auth/> }.into_any(),
                         _ => view! {
@@ -127,7 +128,7 @@ where
                 let children = children.clone();
                 move || {
                     let children = children.clone();
-                    Suspend::new(async move {
+                    once_loaded(async move {
                         match auth.me.await {
                             Ok(Some(user)) if !user.is_active() => view! { <Redirect path="/awaiting-approval"/> }.into_any(),
                             Ok(Some(user))

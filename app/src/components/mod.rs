@@ -1,4 +1,5 @@
 //! UI pieces used by several pages. No rules here: only presentation.
 
 pub mod layout;
+pub mod suspend;
 pub mod widgets;

@@ -3,6 +3,7 @@
 
 use crate::api::billing::{get_account, list_accounts, monthly_billing, AddIrsContract, SaveDeployment};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::{deployment_stage, long_date, GoLiveBasis, IrsStatus};
 use crate::dto::{AccountDto, DeploymentDto, UserDto};
@@ -45,7 +46,7 @@ fn AccountList() -> impl IntoView {
         <section class="hero"><h1>"Client accounts"</h1></section>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match accounts.await {
                         Ok(list) => view! {
                             <table class="tickets">
@@ -97,7 +98,7 @@ fn AccountView() -> impl IntoView {
         <ActionError value=save.value()/>
         <ActionError value=add_irs.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 match account.await {
                     Ok(Some(a)) => view! { <AccountDetail account=a save add_irs/> }.into_any(),
                     Ok(None) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
@@ -235,7 +236,7 @@ fn Export(organization_id: Signal<String>) -> impl IntoView {
                 <a class="button" href=move || format!("/api/v1/organizations/{}/billing-export.csv?month={}", organization_id.get(), month())>"Download CSV"</a>
             </form>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match export.await {
                         Ok(e) if e.rows.is_empty() => view! { <p class="empty">"No billable time in " {e.month.clone()} "."</p> }.into_any(),
                         Ok(e) => view! {

@@ -3,6 +3,7 @@
 
 use crate::api::afterhours::{list_bookings, load_business_calendar, BookAfterHours, BookingStep};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
 use crate::domain::afterhours::{booking_steps, quote_window, BookingRole, BookingStatus};
 use crate::domain::calendar::{BusinessCalendar, Segment};
@@ -42,7 +43,7 @@ fn AfterHours(user: UserDto) -> impl IntoView {
                     let user = user.clone();
                     move || {
                         let user = user.clone();
-                        Suspend::new(async move {
+                        once_loaded(async move {
                             let zone = match calendar.await {
                                 Ok(cal) => cal.time_zone,
                                 Err(e) => return view! { <ErrorBanner error=e/> }.into_any(),
@@ -91,7 +92,7 @@ fn BookingForm(
                     <label>"Ends" <input type="datetime-local" name="ends_at" required on:input=move |ev| ends.set(event_target_value(&ev))/></label>
                 </div>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || once_loaded(async move {
                         let Ok(cal) = calendar.await else { return ().into_any() };
                         view! { <LiveQuote cal starts ends/> }.into_any()
                     })}

@@ -1,6 +1,7 @@
 //! Sign-in, registration and the page a pending account sees.
 
 use crate::components::layout::AuthActions;
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, QueryError};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -66,7 +67,7 @@ pub fn AwaitingApprovalPage() -> impl IntoView {
     view! {
         <Title text="Awaiting approval"/>
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 match auth.me.await {
                     Ok(Some(user)) if user.is_active() => view! { <Redirect path="/"/> }.into_any(),
                     Ok(Some(user)) => view! {

@@ -3,6 +3,7 @@
 use crate::api::billing::get_account;
 use crate::api::tickets::list_tickets;
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::QueryError;
 use crate::domain::billing::{long_date, CompletionBasis, IrsStatus};
 use crate::dto::{TicketFilter, UserDto};
@@ -44,7 +45,7 @@ fn Dashboard(user: UserDto) -> impl IntoView {
         <section class="card">
             <h2>"Recent tickets"</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match recent.await {
                         Ok(page) => view! { <TicketTable tickets=page.items/> <a href="/tickets">"All tickets →"</a> }.into_any(),
                         Err(e) => view! { <crate::components::widgets::ErrorBanner error=e/> }.into_any(),
@@ -61,7 +62,7 @@ fn AccountNotices(superuser: bool) -> impl IntoView {
     let account = Resource::new(|| (), |_| get_account(None));
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 let Ok(Some(account)) = account.await else { return ().into_any() };
                 let today = chrono::Utc::now().date_naive();
                 let deemed = account.deployment.as_ref().and_then(|d| match (d.completion_basis, d.completion_on) {

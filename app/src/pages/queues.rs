@@ -2,6 +2,7 @@
 
 use crate::api::tickets::{list_tickets, load_queue_board, BulkUpdate, QueueBoard, UpdateTicket};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip};
 use crate::domain::billing::BillingTag;
 use crate::domain::tickets::{Priority, TicketStatus};
@@ -66,7 +67,7 @@ fn QueueView() -> impl IntoView {
         <div class="layout-queues">
             <aside class="card">
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || once_loaded(async move {
                         let Ok(board) = board.await else { return ().into_any() };
                         let current = query.read().get("queue");
                         let assignee = query.read().get("assignee");
@@ -92,20 +93,20 @@ fn QueueView() -> impl IntoView {
             </aside>
             <div>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || once_loaded(async move {
                         let organizations = board.await.map(|b| b.organizations).unwrap_or_default();
                         view! { <Filters organizations/> }.into_any()
                     })}
                 </Suspense>
                 <section class="card">
                     <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
+                        {move || once_loaded(async move {
                             let Ok(board) = board.await else { return ().into_any() };
                             view! { <BulkBar board selected bulk/> }.into_any()
                         })}
                     </Suspense>
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                        {move || Suspend::new(async move {
+                        {move || once_loaded(async move {
                             let me = board.await.map(|b| b.me).unwrap_or_default();
                             match tickets.await {
                                 Ok(page) => {

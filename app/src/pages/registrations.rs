@@ -2,6 +2,7 @@
 
 use crate::api::registrations::{pending_registrations, ApproveRegistration, RejectRegistration};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
 use crate::dto::{OrganizationDto, UserDto};
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ fn PendingList() -> impl IntoView {
         <ActionError value=approve.value()/>
         <ActionError value=reject.value()/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 match pending.await {
                     Ok((users, _)) if users.is_empty() => view! {
                         <section class="card"><p class="empty">"Nobody is waiting. New registrations appear here."</p></section>

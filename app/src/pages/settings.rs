@@ -2,6 +2,7 @@
 
 use crate::api::afterhours::{load_business_hours, SaveBusinessHours};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{ActionError, ErrorBanner};
 use crate::domain::calendar::TIME_ZONES;
 use crate::dto::{BusinessHoursDto, MultipliersDto, UserDto};
@@ -34,7 +35,7 @@ fn BusinessHoursForm() -> impl IntoView {
         <section class="hero"><h1>"Business hours"</h1></section>
         <ActionError value=save.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 match current.await {
                     Ok(hours) => view! { <HoursEditor hours save/> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),

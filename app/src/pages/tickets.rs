@@ -7,6 +7,7 @@ use crate::api::tickets::{
 };
 use crate::api::vouchers::{payment_key, PayWithVouchers};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{
     field_message, short_time, ActionError, BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip,
 };
@@ -99,7 +100,7 @@ fn TicketList(user: UserDto) -> impl IntoView {
         </form>
         <section class="card">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match tickets.await {
                         Ok(page) => view! {
                             <p class="muted small">{page.total_label("ticket")}</p>
@@ -136,7 +137,7 @@ fn NewTicketForm() -> impl IntoView {
             <ActionError value/>
             <ActionForm action=raise attr:class="form">
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || once_loaded(async move {
                         match context.await {
                             Ok(TicketFormSetup::Staff(orgs)) => view! {
                                 <label>"Organisation"
@@ -196,7 +197,7 @@ fn NewTicketForm() -> impl IntoView {
                 </label>
                 {field_message(value, "description")}
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || once_loaded(async move {
                         match context.await {
                             Ok(TicketFormSetup::Customer(preview)) => view! { <BillingPreview preview kind/> }.into_any(),
                             _ => ().into_any(),
@@ -226,14 +227,31 @@ fn BillingPreview(preview: PreviewContext, kind: RwSignal<TicketKind>) -> impl I
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
+    // Owned by the page, above every view that re-renders when the ticket is read again.
+    let draft = ReplyDraft::default();
     view! {
         <Title text="Ticket"/>
-        <Guard need=Need::Active children=|user: UserDto| view! { <TicketView staff=user.is_staff() superuser=user.superuser/> }/>
+        <Guard need=Need::Active children=move |user: UserDto| view! { <TicketView staff=user.is_staff() superuser=user.superuser draft/> }/>
+    }
+}
+
+/// What is being written in the reply form. The form is drawn again each time the ticket is read
+/// again (after every change on the page); the text and the "internal note" tick live here so
+/// that nothing typed or ticked is lost, and a note never turns into a public reply on its own.
+#[derive(Clone, Copy)]
+struct ReplyDraft {
+    body: RwSignal<String>,
+    internal: RwSignal<bool>,
+}
+
+impl Default for ReplyDraft {
+    fn default() -> Self {
+        ReplyDraft { body: RwSignal::new(String::new()), internal: RwSignal::new(false) }
     }
 }
 
 #[component]
-fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
+fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView {
     let params = use_params_map();
     let reclassify = ServerAction::<ReclassifyTicket>::new();
     let log_time = ServerAction::<LogTime>::new();
@@ -249,6 +267,12 @@ fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
     };
     let detail =
         Resource::new(move || (params.read().get("id").unwrap_or_default(), changes()), |(id, _)| get_ticket(id));
+    // A reply that went through is done with; the tick stays as the writer left it.
+    Effect::new(move |_| {
+        if matches!(reply.value().get(), Some(Ok(_))) {
+            draft.body.set(String::new());
+        }
+    });
     view! {
         <QueryError/>
         <ActionError value=reclassify.value()/>
@@ -257,7 +281,7 @@ fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
         <ActionError value=update.value()/>
         <ActionError value=pay.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 match detail.await {
                     Ok(detail) => {
                         let id = detail.ticket.id.clone();
@@ -265,7 +289,7 @@ fn TicketView(staff: bool, superuser: bool) -> impl IntoView {
                         view! {
                             <TicketDetailView detail/>
                             {(ticket.billing.tag == BillingTag::Billable && (staff || superuser)).then(|| view! { <PayForm ticket_id=ticket.id.clone() pay/> })}
-                            <TicketActions ticket staff reply update/>
+                            <TicketActions ticket staff reply update draft/>
                             <div class="ticket-grid">
                                 <History ticket_id=id.clone() changes=Signal::derive(changes)/>
                                 <Show when=move || staff>
@@ -352,7 +376,7 @@ fn History(ticket_id: String, changes: Signal<usize>) -> impl IntoView {
         <section class="card">
             <h2>"History"</h2>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match history.await {
                         Ok(rows) => view! {
                             <ol class="history" data-testid="history">
@@ -401,7 +425,7 @@ fn StaffBilling(
             </ActionForm>
             <h2>"Time"</h2>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match time.await {
                         Ok(entries) => {
                             let total: i32 = entries.iter().map(|e| e.minutes).sum();
@@ -437,20 +461,25 @@ fn TicketActions(
     staff: bool,
     reply: ServerAction<Reply>,
     update: ServerAction<UpdateTicket>,
+    draft: ReplyDraft,
 ) -> impl IntoView {
     let closed = ticket.status == TicketStatus::Closed;
     let id = ticket.id.clone();
     let reply_form = (staff || !closed).then(|| {
         let id = id.clone();
+        // Only attributes follow the tick: a text node changed while the page hydrates (a tick
+        // made as it loads) breaks hydration.
+        let class = move || if draft.internal.get() { "form reply internal" } else { "form reply" };
+        let placeholder = move || draft.internal.get().then_some("A note for CyTrack staff only");
         view! {
-            <ActionForm action=reply attr:class="form">
+            <ActionForm action=reply attr:class=class>
                 <input type="hidden" name="ticket_id" value=id/>
                 <label>{if staff { "Reply or note" } else { "Reply to CyTrack" }}
-                    <textarea name="body" rows="4" required></textarea>
+                    <textarea name="body" rows="4" required bind:value=draft.body placeholder=placeholder></textarea>
                 </label>
                 {field_message(reply.value(), "body")}
                 <div class="row-inline">
-                    {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on"/> "Internal note (never shown to the customer)"</label> })}
+                    {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on" bind:checked=draft.internal/> "Internal note (never shown to the customer)"</label> })}
                     <button type="submit" class="button primary">"Send"</button>
                 </div>
             </ActionForm>
@@ -488,7 +517,7 @@ fn StaffControls(ticket: TicketDto, update: ServerAction<UpdateTicket>) -> impl 
         <Suspense fallback=|| ()>
             {move || {
                 let ticket = ticket.clone();
-                Suspend::new(async move {
+                once_loaded(async move {
                     let Ok(board) = board.await else { return ().into_any() };
                     view! {
                         <ActionForm action=update attr:class="form compact">
@@ -565,7 +594,7 @@ fn PayForm(ticket_id: String, pay: ServerAction<PayWithVouchers>) -> impl IntoVi
             <Suspense fallback=|| ()>
                 {move || {
                     let ticket_id = ticket_id.clone();
-                    Suspend::new(async move {
+                    once_loaded(async move {
                         let key = key.await.unwrap_or_default();
                         view! {
                             <ActionForm action=pay attr:class="form compact">

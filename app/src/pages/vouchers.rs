@@ -2,6 +2,7 @@
 
 use crate::api::vouchers::{voucher_balances, voucher_panel, IssueVoucher, RefundRedemption};
 use crate::components::layout::{Guard, Need};
+use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::long_date;
 use crate::dto::{BalanceRow, LedgerEntryDto, UserDto};
@@ -42,7 +43,7 @@ pub fn VoucherPanel(organization_id: Option<String>, manage: bool) -> impl IntoV
         <ActionError value=issue.value()/>
         <ActionError value=refund.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || once_loaded(async move {
                 match panel.await {
                     Ok(Some((org, list, ledger))) => {
                         let b = list.balance;
@@ -172,7 +173,7 @@ fn Balances() -> impl IntoView {
         <section class="hero"><h1>"Voucher balances"</h1></section>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || once_loaded(async move {
                     match rows.await {
                         Ok(rows) => view! {
                             <table class="tickets" data-testid="balances">

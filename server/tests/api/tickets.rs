@@ -509,6 +509,40 @@ async fn the_ticket_page_escapes_what_people_typed() {
     assert!(!html.contains("<script>alert("), "and never as markup");
 }
 
+/// The browser numbers the resources of a page in the order it creates them while hydrating, once
+/// each; the server must number them the same way on every render. When it built a page's parts
+/// more than once, depending on timing, the numbers shifted now and then and the ticket page
+/// failed to hydrate (components::suspend).
+#[tokio::test]
+async fn pages_number_their_data_the_same_way_on_every_render() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let jo = app.customer(&org, false).await;
+    let agent = app.staff("agent").await;
+    let ticket = app.raise(&jo, "Wallboard frozen").await;
+    let ticket_page = format!("/tickets/{}", ticket["id"].as_str().unwrap());
+    for (who, path) in
+        [(&agent, ticket_page.as_str()), (&jo, ticket_page.as_str()), (&agent, "/queues"), (&jo, "/tickets")]
+    {
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..12 {
+            let html = app
+                .client
+                .get(app.url(path))
+                .header("cookie", format!("cytrack_session={}", who.token))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let start = html.find("__PENDING_RESOURCES=").expect("the page sends its data");
+            seen.insert(html[start..].split(';').next().unwrap().to_string());
+        }
+        assert_eq!(seen.len(), 1, "{path} numbered its data differently across renders: {seen:?}");
+    }
+}
+
 /// Each portal lists its routes when it starts, and Leptos does that with resource loading
 /// suppressed for the whole process; a page rendering at that moment used to wait forever
 /// (leptos issue #4773). The tests start portals in parallel in one process, as here: pages keep
