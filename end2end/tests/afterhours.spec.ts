@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { expect, signIn, test } from './helpers';
 
 
 /** A Saturday at least eight days away, as YYYY-MM-DD. */

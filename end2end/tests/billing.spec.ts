@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { signIn } from './helpers';
+import { expect, signIn, test } from './helpers';
 
 
 function isoDaysAgo(days: number): string {

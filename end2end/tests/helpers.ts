@@ -1,4 +1,6 @@
-import { expect, Page } from '@playwright/test';
+import { test as base, expect, Page } from '@playwright/test';
+
+export { expect };
 
 /** Every demo account's password (server/src/demo.rs). */
 export const PASSWORD = 'demo-password';
@@ -12,11 +14,29 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await expect(page.getByRole('heading', { name: /^Hello,/ })).toBeVisible();
 }
 
-/** What the browser reports about failed hydration on this page (a page that failed stays plain HTML). */
-export function hydrationErrors(page: Page): string[] {
-  const seen: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /hydrat/i.test(message.text())) seen.push(message.text());
-  });
-  return seen;
-}
+/**
+ * Playwright's `test`, failing any journey in which a page the browser opened failed to hydrate.
+ * A page that fails still works, as plain forms that post and reload, which hides it.
+ */
+export const test = base.extend<{ hydrated: void }>({
+  hydrated: [
+    async ({ browser, context }, use) => {
+      const failures: string[] = [];
+      const watch = (page: Page) =>
+        page.on('console', (message) => {
+          if (message.type() === 'error' && /hydrat/i.test(message.text())) failures.push(`${page.url()}: ${message.text()}`);
+        });
+      context.on('page', watch);
+      const newPage = browser.newPage.bind(browser);
+      browser.newPage = async (options) => {
+        const page = await newPage(options);
+        watch(page);
+        return page;
+      };
+      await use();
+      browser.newPage = newPage;
+      expect(failures, 'every page hydrated').toEqual([]);
+    },
+    { auto: true },
+  ],
+});

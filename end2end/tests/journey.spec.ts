@@ -1,4 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { expect, test } from './helpers';
 
 const PASSWORD = 'demo-password';
 

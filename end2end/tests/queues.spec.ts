@@ -1,11 +1,9 @@
-import { test, expect } from '@playwright/test';
-import { hydrationErrors, signIn } from './helpers';
+import { expect, signIn, test } from './helpers';
 
 
 test('a customer raises and replies; an agent claims, notes and answers; the customer sees only the reply', async ({ browser }) => {
   const subject = `Wallboard frozen ${Date.now()}`;
   const customer = await browser.newPage();
-  const customerErrors = hydrationErrors(customer);
   await signIn(customer, 'casey@acme.test');
   await customer.goto('/tickets/new');
   await customer.getByLabel('Subject').fill(subject);
@@ -20,7 +18,6 @@ test('a customer raises and replies; an agent claims, notes and answers; the cus
 
   // The agent finds it in the queue view by filtering, and claims it.
   const agent = await browser.newPage();
-  const agentErrors = hydrationErrors(agent);
   await signIn(agent, 'agent@cytrack.test');
   await agent.getByRole('link', { name: 'Queues' }).click();
   await expect(agent.getByTestId('queue-list')).toContainText('Service Desk');
@@ -72,9 +69,6 @@ test('a customer raises and replies; an agent claims, notes and answers; the cus
   await expect(customer.locator('.comment').last()).toContainText('We restarted the wallboard service');
   await expect(customer.getByText('overnight job')).toHaveCount(0);
   await expect(customer.locator('.chip.status-open')).toBeVisible();
-  // Every page hydrated (one that did not would still work, as plain forms, and hide it).
-  expect(agentErrors).toEqual([]);
-  expect(customerErrors).toEqual([]);
 });
 
 test('an agent ticks two tickets in the queue view and assigns and parks them in one go', async ({ browser }) => {

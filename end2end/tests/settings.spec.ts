@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { expect, test } from './helpers';
 
 test('an admin edits business hours on the settings page', async ({ page }) => {
   await page.goto('/login');

@@ -113,9 +113,9 @@ pub fn router(state: AppState) -> Router {
 const SIGNED_IN_PAGES: [&str; 8] =
     ["/awaiting-approval", "/tickets", "/queues", "/accounts", "/after-hours", "/settings", "/vouchers", "/staff"];
 
-/// Sends a browser without a session straight to sign-in, before any rendering. (The pages'
-/// own guard does the same after rendering, but a redirect raised during leptos_axum's async
-/// rendering was seen to stall the response now and then; this keeps the common case out of it.)
+/// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the
+/// cost of one cookie check. (The pages' own guard does the same after rendering, for a session
+/// that turns out to be expired or revoked.)
 async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
     let path = req.uri().path();
