@@ -12,6 +12,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
+        sqlite_without_memory_statistics();
         options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -23,6 +24,24 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16).min_connections(1);
     }
     Database::connect(options).await
+}
+
+/// Switches off SQLite's memory statistics, once per process, before its first connection.
+/// SQLite keeps them under one process-wide mutex taken on every allocation and free, so the
+/// pool's connections, each on a thread of its own, queued on it: a profile of the queue view
+/// under load spent about a third of its samples waking and waiting on that lock
+/// (docs/benchmarks.md). The portal never reads the statistics. SQLite takes the setting only
+/// before it initialises; if something opened a connection first, it says so and nothing changes.
+fn sqlite_without_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is safe to call before sqlite3_initialize, from one thread at a
+        // time (the Once); afterwards it refuses with SQLITE_MISUSE and changes nothing.
+        let code = unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0) };
+        if code != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(code, "SQLite was already initialised: its memory statistics stay on");
+        }
+    });
 }
 
 /// Queues this process's SQLite writers in memory. SQLite has one writer at a time; a second
@@ -51,5 +70,21 @@ impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         tracing::error!(error = %err, "database error");
         AppError::internal()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ConnectionTrait;
+
+    #[tokio::test]
+    async fn sqlite_keeps_no_memory_statistics() {
+        let db = super::connect("sqlite::memory:").await.expect("an in-memory database");
+        db.execute_unprepared("CREATE TABLE t (x TEXT); INSERT INTO t VALUES (hex(randomblob(4096)))")
+            .await
+            .expect("SQLite allocates for this");
+        // SAFETY: reads a counter; SQLite is initialised.
+        let counted = unsafe { libsqlite3_sys::sqlite3_memory_used() };
+        assert_eq!(counted, 0, "SQLite counts its allocations (under its global mutex)");
     }
 }
