@@ -147,6 +147,14 @@ impl TestApp {
         (status, json)
     }
 
+    /// A page as a browser signed in as `who` asks for it (session cookie, HTML).
+    pub fn page(&self, path: &str, who: &Person) -> reqwest::RequestBuilder {
+        self.client
+            .get(self.url(path))
+            .header("cookie", format!("cytrack_session={}", who.token))
+            .header("accept", "text/html")
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
         self.send("GET", path, Some(token), None).await
     }

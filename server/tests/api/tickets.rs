@@ -495,14 +495,7 @@ async fn the_ticket_page_escapes_what_people_typed() {
     let typed = "</title><script>alert('x')</script>";
     let ticket = app.raise(&jo, typed).await;
     assert_eq!(ticket["subject"], typed, "stored as typed");
-    let res = app
-        .client
-        .get(app.url(&format!("/tickets/{}", ticket["id"].as_str().unwrap())))
-        .header("cookie", format!("cytrack_session={}", jo.token))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let res = app.page(&format!("/tickets/{}", ticket["id"].as_str().unwrap()), &jo).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     assert!(html.contains("&lt;script&gt;alert("), "the subject is shown as text");
@@ -526,16 +519,7 @@ async fn pages_number_their_data_the_same_way_on_every_render() {
     {
         let mut seen = std::collections::BTreeSet::new();
         for _ in 0..12 {
-            let html = app
-                .client
-                .get(app.url(path))
-                .header("cookie", format!("cytrack_session={}", who.token))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let html = app.page(path, who).send().await.unwrap().text().await.unwrap();
             let start = html.find("__PENDING_RESOURCES=").expect("the page sends its data");
             seen.insert(html[start..].split(';').next().unwrap().to_string());
         }
@@ -561,12 +545,7 @@ async fn pages_render_while_other_portals_start() {
     let mut rendered = 0;
     while !starting.is_finished() || rendered < 20 {
         let pages = (0..4).map(|_| {
-            let request = app
-                .client
-                .get(app.url(&path))
-                .header("cookie", format!("cytrack_session={}", jo.token))
-                .header("accept", "text/html")
-                .send();
+            let request = app.page(&path, &jo).send();
             // A hang detector, not a speed check: a page takes milliseconds.
             tokio::time::timeout(std::time::Duration::from_secs(10), request)
         });
