@@ -16,6 +16,7 @@ mod m20261127_000010_ticket_tallies;
 mod m20261128_000011_search_words;
 mod m20261128_000012_search_facets;
 mod m20261128_000013_updated_index;
+mod m20261128_000014_search_updated;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_search_words::Migration),
             Box::new(m20261128_000012_search_facets::Migration),
             Box::new(m20261128_000013_updated_index::Migration),
+            Box::new(m20261128_000014_search_updated::Migration),
         ]
     }
 }

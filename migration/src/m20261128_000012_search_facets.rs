@@ -42,7 +42,7 @@ const FACETS: &[(char, &str)] = &[
 ];
 
 /// The facets of the row named `row` (`new`, `old` or `tickets`), as one SQL text expression.
-fn facets(row: &str) -> String {
+pub(crate) fn facets(row: &str) -> String {
     FACETS
         .iter()
         .map(|(letter, column)| format!("'{letter}' || hex(COALESCE({row}.{column}, ''))"))
@@ -50,17 +50,8 @@ fn facets(row: &str) -> String {
         .join(" || ' ' || ")
 }
 
-/// Indexes the row named `row`.
-fn index(row: &str) -> String {
-    format!(
-        "INSERT INTO tickets_fts(rowid, subject, description, facets) \
-         VALUES ({row}.number, {row}.subject, {row}.description, {})",
-        facets(row)
-    )
-}
-
 /// Whether an update changed anything the index holds.
-fn changed() -> String {
+pub(crate) fn changed() -> String {
     ["number", "subject", "description"]
         .iter()
         .chain(FACETS.iter().map(|(_, column)| column))
@@ -76,7 +67,17 @@ const DROP_OLD: &[&str] = &[
     "DROP TABLE tickets_fts",
 ];
 
-fn up_sqlite() -> Vec<String> {
+/// Replaces the index and its triggers with one holding each ticket's words and `facets` (an SQL
+/// text expression of the row named as given), indexed again when `changed` (an SQL condition
+/// on `old` and `new`) holds; fills it from the tickets there. Migration 14 calls it too.
+pub(crate) fn rebuild(facets: &dyn Fn(&str) -> String, changed: &str) -> Vec<String> {
+    let index = |row: &str| {
+        format!(
+            "INSERT INTO tickets_fts(rowid, subject, description, facets) \
+             VALUES ({row}.number, {row}.subject, {row}.description, {})",
+            facets(row)
+        )
+    };
     let mut statements: Vec<String> = DROP_OLD.iter().map(|s| String::from(*s)).collect();
     statements.push(
         "CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, facets, content='', \
@@ -95,12 +96,27 @@ fn up_sqlite() -> Vec<String> {
             .into(),
     );
     statements.push(format!(
-        "CREATE TRIGGER tickets_fts_update AFTER UPDATE ON tickets WHEN {} BEGIN \
+        "CREATE TRIGGER tickets_fts_update AFTER UPDATE ON tickets WHEN {changed} BEGIN \
          DELETE FROM tickets_fts WHERE rowid = old.number; {}; END",
-        changed(),
         index("new")
     ));
     statements
+}
+
+/// This migration's index: words and the facets above.
+pub(crate) fn up_sqlite() -> Vec<String> {
+    rebuild(&facets, &changed())
+}
+
+/// Runs `statements` in one transaction, so on one connection: a pool connection that did not
+/// drop the old triggers could still hold them in its cached schema and refuse to create them
+/// again.
+pub(crate) async fn run_sqlite<S: AsRef<str>>(m: &SchemaManager<'_>, statements: &[S]) -> Result<(), DbErr> {
+    let txn = m.get_connection().begin().await?;
+    for sql in statements {
+        txn.execute_unprepared(sql.as_ref()).await?;
+    }
+    txn.commit().await
 }
 
 #[async_trait::async_trait]
@@ -109,24 +125,16 @@ impl MigrationTrait for Migration {
         if m.get_database_backend() != DatabaseBackend::Sqlite {
             return Ok(());
         }
-        // One transaction, so one connection: a pool connection that did not drop the old triggers
-        // could still hold them in its cached schema and refuse to create them again.
-        let txn = m.get_connection().begin().await?;
-        for sql in up_sqlite() {
-            txn.execute_unprepared(&sql).await?;
-        }
-        txn.commit().await
+        run_sqlite(m, &up_sqlite()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() != DatabaseBackend::Sqlite {
             return Ok(());
         }
-        let txn = m.get_connection().begin().await?;
         // Back to migration 8's index: external content, words only.
-        for sql in DROP_OLD.iter().chain(super::m20261127_000008_ticket_search::SQLITE_UP) {
-            txn.execute_unprepared(sql).await?;
-        }
-        txn.commit().await
+        let back: Vec<&str> =
+            DROP_OLD.iter().chain(super::m20261127_000008_ticket_search::SQLITE_UP).copied().collect();
+        run_sqlite(m, &back).await
     }
 }

@@ -525,6 +525,40 @@ async fn main() {
     };
     report(&mut rows, summary("create a ticket (superuser)", drive(16, 400, create).await));
 
+    // Replies by an agent, each on another ticket, from the oldest to the newest: every reply
+    // moves its ticket's last update to now, which the search index follows (migration 14).
+    let mut replied = Vec::new();
+    let per_org = (a.tickets / a.orgs).max(1);
+    for k in 0..400 {
+        let (org, page) = (&org_ids[k % org_ids.len()], k % per_org + 1);
+        let path = format!("/api/v1/tickets?organization_id={org}&sort=oldest&per_page=1&page={page}");
+        let page: Value =
+            client.get(format!("{base}{path}")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+        replied.extend(page["items"][0]["id"].as_str().map(str::to_string));
+    }
+    let reply = {
+        let client = client.clone();
+        let base = base.clone();
+        let token = admin.clone();
+        let replied = std::sync::Arc::new(replied);
+        move |i: usize| {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/tickets/{}/comments", replied[i % replied.len()]);
+            let token = token.clone();
+            async move {
+                client
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"body": format!("Bench reply {i}"), "internal": false}))
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16() == 201)
+                    .unwrap_or(false)
+            }
+        }
+    };
+    report(&mut rows, summary("reply on a ticket, another each time (agent)", drive(8, 400, reply).await));
+
     // Redemptions: 32 clients on one organisation's billable ticket.
     let org = &org_ids[0];
     let manager_req = json!({"minutes": 60000, "expires_on": (now.date_naive() + Days::new(300)).to_string()});

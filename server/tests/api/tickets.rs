@@ -402,6 +402,124 @@ async fn a_search_most_urgent_first_pages_through_its_matches_in_the_lists_order
 }
 
 #[tokio::test]
+async fn a_search_recently_updated_first_pages_through_its_matches_in_the_lists_order() {
+    // On SQLite the index holds the month, day and hour of each ticket's last update (migration
+    // 14) and such a search counts its way to its page a month, a day and an hour at a time. Over a
+    // thousand tickets, updated across years, months with more matches than a page sorts at once,
+    // a day of many hours, one hour and one instant shared by many, must page in the list's own
+    // order, nothing twice, and follow an update.
+    use app::ssr::entities::ticket;
+    use chrono::{DateTime, TimeDelta, Utc};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let boss = app.customer(&org, true).await;
+    let agent = app.staff("agent").await;
+    app.raise(&boss, "Printer template").await;
+    app.raise(&boss, "Printer raised today").await;
+    let db = app.database().await;
+    let template = ticket::Entity::find().filter(ticket::Column::Subject.eq("Printer template")).one(&db).await;
+    let template = template.unwrap().expect("the template ticket");
+    let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
+    let mut times = Vec::new();
+    // Two months of more matches than a page sorts at once, one every two hours.
+    times.extend((0..700).map(|i| at("2026-01-01T00:30:00Z") + TimeDelta::hours(2 * i)));
+    // One day of 350 updates, every hour of it.
+    times.extend((0..350).map(|i| at("2026-03-10T00:00:00Z") + TimeDelta::seconds(246 * i)));
+    // One instant shared by 40 (the list then sorts by number), and a year's last and first hours.
+    times.extend((0..40).map(|_| at("2026-03-10T12:00:00Z")));
+    times.extend((0..20).map(|i| at("2025-12-31T23:00:00Z") + TimeDelta::minutes(6 * i)));
+    times.push(at("2024-02-29T08:00:00Z"));
+    let bulk: Vec<ticket::ActiveModel> = times
+        .iter()
+        .enumerate()
+        .map(|(i, updated)| {
+            let mut row = template.clone().into_active_model().reset_all();
+            row.id = Set(uuid::Uuid::new_v4().to_string());
+            row.number = Set(100_000 + i as i64);
+            // One in five does not match the search.
+            row.subject = Set(if i % 5 == 4 { format!("Screen bulk {i}") } else { format!("Printer bulk {i}") });
+            row.priority = Set(["p1", "p3"][i % 2].into());
+            row.updated_at = Set(*updated);
+            row
+        })
+        .collect();
+    for chunk in bulk.chunks(200) {
+        ticket::Entity::insert_many(chunk.to_vec()).exec(&db).await.expect("the bulk tickets");
+    }
+    // A page through the whole list without a search, read in pages of 200: the order to agree with.
+    let listed = |filter: &'static str| {
+        let app = &app;
+        let agent = &agent;
+        async move {
+            let mut numbers = Vec::new();
+            let mut page = 0;
+            loop {
+                page += 1;
+                let path = format!("/api/v1/tickets?sort=updated{filter}&per_page=200&page={page}");
+                let (_, body) = app.get(&path, &agent.token).await;
+                let items = body["items"].as_array().unwrap().clone();
+                if items.is_empty() {
+                    break numbers;
+                }
+                let printers = items.iter().filter(|t| t["subject"].as_str().unwrap().starts_with("Printer"));
+                numbers.extend(printers.map(|t| t["number"].as_str().unwrap().to_string()));
+            }
+        }
+    };
+    let searched = |filter: &'static str, per_page: usize| {
+        let app = &app;
+        let agent = &agent;
+        async move {
+            let mut numbers = Vec::new();
+            let mut page = 0;
+            loop {
+                page += 1;
+                let path = format!("/api/v1/tickets?q=printer&sort=updated{filter}&per_page={per_page}&page={page}");
+                let (status, body) = app.get(&path, &agent.token).await;
+                assert_eq!(status, StatusCode::OK, "{path}: {body}");
+                let items = body["items"].as_array().unwrap();
+                if items.is_empty() {
+                    break (numbers, body["total"].clone());
+                }
+                numbers.extend(items.iter().map(|t| t["number"].as_str().unwrap().to_string()));
+            }
+        }
+    };
+    let wanted = listed("").await;
+    assert_eq!(wanted.len(), 2 + times.len() - times.len() / 5, "every Printer ticket is listed");
+    for per_page in [200, 50, 13] {
+        let (paged, total) = searched("", per_page).await;
+        assert_eq!(total, wanted.len(), "in pages of {per_page}");
+        assert_eq!(paged, wanted, "in pages of {per_page}");
+    }
+    let (paged, _) = searched("&priority=p1", 37).await;
+    assert_eq!(paged, listed("&priority=p1").await, "narrowed to p1, in pages of 37");
+    // A reply moves the oldest ticket to the front of both lists.
+    let oldest = wanted.last().unwrap().clone();
+    let (_, found) = app.get(&format!("/api/v1/tickets?q={oldest}"), &agent.token).await;
+    let id = found["items"][0]["id"].as_str().unwrap().to_string();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/tickets/{id}/comments"),
+            Some(&agent.token),
+            json!({"body": "On it", "internal": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let moved = listed("").await;
+    assert_eq!(moved.first(), Some(&oldest), "the replied ticket is the most recently updated");
+    assert_eq!(searched("", 50).await.0, moved, "and the search follows");
+    // An update written straight to the database is followed too (the index's trigger).
+    let first_bulk = ticket::Entity::find().filter(ticket::Column::Subject.eq("Printer bulk 0")).one(&db).await;
+    let mut row = first_bulk.unwrap().expect("the first bulk ticket").into_active_model();
+    row.updated_at = Set(at("2030-01-01T00:00:00Z"));
+    row.update(&db).await.unwrap();
+    let (_, first) = app.get("/api/v1/tickets?q=printer&sort=updated&per_page=1", &agent.token).await;
+    assert_eq!(first["items"][0]["subject"], "Printer bulk 0", "{first}");
+}
+
+#[tokio::test]
 async fn the_search_index_is_rebuilt_when_its_migration_is_undone_and_done_again() {
     use migration::{Migrator, MigratorTrait};
     let app = spawn_app().await;

@@ -19,9 +19,11 @@ use crate::domain::text::search_terms;
 use crate::dto::SEARCH_COUNT_MAX;
 use crate::error::AppError;
 use crate::ssr::entities::ticket;
+use chrono::{DateTime, Datelike, Months, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Alias, BinOper, Expr, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, QueryFilter, QuerySelect, QueryTrait, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select, Statement,
 };
 
 /// The most indexed words one typed word is expanded into before FTS5's prefix query is used.
@@ -69,12 +71,16 @@ impl Facet {
         }
     }
 
-    /// The index's token for this value: the letter and the hex of the value's bytes (as SQLite's
-    /// `hex()` writes it in migration 12; the tokenizer folds the case).
     fn token(self, value: &str) -> String {
-        let hex: String = value.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("\"{}{hex}\"", self.letter())
+        token(self.letter(), value)
     }
+}
+
+/// The index's token for a facet's value: its letter and the hex of the value's bytes (as SQLite's
+/// `hex()` writes it in migrations 12 and 14; the tokenizer folds the case).
+fn token(letter: char, value: &str) -> String {
+    let hex: String = value.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("\"{letter}{hex}\"")
 }
 
 /// What a list is narrowed to, field by field (each field one of some values): the same narrowing
@@ -234,7 +240,7 @@ impl Indexed {
             if wanted == 0 {
                 break;
             }
-            let group = Indexed(format!("{} AND facets : ({})", self.0, facet.token(value)));
+            let group = self.narrowed(&[facet.token(value)]);
             let found = group.page(db, Order::Asc, skip, wanted).await?;
             skip = match (found.is_empty(), skip) {
                 // The page starts past this value's matches, which are fewer than `skip`.
@@ -247,13 +253,77 @@ impl Indexed {
         Ok(numbers)
     }
 
-    /// The numbers of a page of `query` (in an order of its own, such as last update) narrowed to
-    /// the matches. The matches are read first and each looked up by number (`tickets_fts CROSS
-    /// JOIN tickets`, an order SQLite keeps as written), then sorted: the cost grows with the
-    /// matches. Walking `query` in its order and checking each ticket against the index instead
-    /// costs 1 ms or more per ticket checked at 1,000,000 tickets (docs/benchmarks.md), and a
-    /// page of scattered matches checks thousands.
-    pub async fn page_sorted(
+    /// A page of the matches' numbers, most recently updated first, in the order of `query` (the
+    /// list sorted by last update, then by number). The index holds the month, day and hour of
+    /// each ticket's last update (migration 14): the matches are counted a month at a time, newest
+    /// first, until the page is reached, then a day and an hour at a time within the buckets the
+    /// page falls in, until those hold at most `SORT_MAX` matches; only these are read and sorted.
+    pub async fn page_updated(
+        &self,
+        db: &impl ConnectionTrait,
+        query: Select<ticket::Entity>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<i64>, AppError> {
+        let Some(span) = UpdateSpan::read(db).await? else {
+            return Ok(Vec::new());
+        };
+        let mut buckets = span.months();
+        let mut skip = offset;
+        loop {
+            let found = self.locate(db, &buckets, skip, limit).await?;
+            skip = found.skip;
+            let finer: Vec<Bucket> = found.buckets.iter().flat_map(|b| span.within(b)).collect();
+            if found.buckets.is_empty() {
+                return Ok(Vec::new());
+            }
+            if found.matches <= SORT_MAX || finer.is_empty() {
+                let tokens: Vec<String> = found.buckets.iter().map(Bucket::token).collect();
+                return self.narrowed(&tokens).page_sorted(db, query, skip, limit).await;
+            }
+            buckets = finer;
+        }
+    }
+
+    /// Where a page of `limit` matches after the first `skip` falls among `buckets` (in the list's
+    /// order): the buckets it touches, how many of the first one's matches come before it, and
+    /// how many matches those buckets hold (each counted up to what the page needs or
+    /// `SORT_MAX + 1`, whichever is more).
+    async fn locate(
+        &self,
+        db: &impl ConnectionTrait,
+        buckets: &[Bucket],
+        mut skip: u64,
+        mut limit: u64,
+    ) -> Result<Located, AppError> {
+        let mut found = Located { buckets: Vec::new(), skip: 0, matches: 0 };
+        for bucket in buckets {
+            if limit == 0 {
+                break;
+            }
+            let matches = self.narrowed(&[bucket.token()]).count_to((skip + limit).max(SORT_MAX + 1), db).await?;
+            if matches <= skip {
+                skip -= matches;
+                continue;
+            }
+            if found.buckets.is_empty() {
+                found.skip = skip;
+            }
+            found.buckets.push(*bucket);
+            found.matches += matches;
+            limit -= (matches - skip).min(limit);
+            skip = 0;
+        }
+        Ok(found)
+    }
+
+    /// The numbers of a page of `query` (in an order of its own) narrowed to the matches. The
+    /// matches are read first and each looked up by number (`tickets_fts CROSS JOIN tickets`, an
+    /// order SQLite keeps as written), then sorted: the cost grows with the matches, so this is for
+    /// a search narrowed to few. Walking `query` in its order and checking each ticket against the
+    /// index instead costs 1 ms or more per ticket checked at 1,000,000 tickets
+    /// (docs/benchmarks.md), and a page of scattered matches checks thousands.
+    async fn page_sorted(
         &self,
         db: &impl ConnectionTrait,
         query: Select<ticket::Entity>,
@@ -270,6 +340,121 @@ impl Indexed {
             .and_where(Expr::col(table).binary(BinOper::Custom("MATCH"), self.0.clone()));
         Ok(query.into_tuple::<i64>().all(db).await?)
     }
+
+    /// This search narrowed to the tickets holding any of `tokens` (none: no ticket).
+    fn narrowed(&self, tokens: &[String]) -> Indexed {
+        match tokens.is_empty() {
+            true => Indexed(format!("{} AND facets : \"0\"", self.0)),
+            false => Indexed(format!("{} AND facets : ({})", self.0, tokens.join(" OR "))),
+        }
+    }
+
+    /// How many tickets match, or `max` if that many or more.
+    async fn count_to(&self, max: u64, db: &impl ConnectionTrait) -> Result<u64, AppError> {
+        count_up_to(db, fts_numbers(&self.0), max).await
+    }
+}
+
+/// The most matches a page sorted by last update reads and sorts before it narrows them to finer
+/// buckets (each match read costs about 50 µs at 1,000,000 tickets; counting a bucket's matches,
+/// a few µs a match).
+const SORT_MAX: u64 = 300;
+
+/// The buckets of a last update the index holds (migration 14, which writes them with `strftime`
+/// in the same formats), coarsest first: month, day, hour.
+const BUCKETS: [&str; 3] = ["%Y-%m", "%Y-%m-%d", "%Y-%m-%dT%H"];
+
+/// A month, day or hour (`level` 0, 1 or 2 of `BUCKETS`) of last updates, from `start` (UTC).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bucket {
+    level: usize,
+    start: NaiveDateTime,
+}
+
+impl Bucket {
+    /// The next bucket of the same size.
+    fn end(&self) -> NaiveDateTime {
+        match self.level {
+            0 => self.start.checked_add_months(Months::new(1)).unwrap_or(NaiveDateTime::MAX),
+            1 => self.start + TimeDelta::days(1),
+            _ => self.start + TimeDelta::hours(1),
+        }
+    }
+
+    fn token(&self) -> String {
+        token('u', &self.start.format(BUCKETS[self.level]).to_string())
+    }
+}
+
+/// The first and last update of any ticket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct UpdateSpan {
+    oldest: NaiveDateTime,
+    newest: NaiveDateTime,
+}
+
+impl UpdateSpan {
+    /// Read from `tickets_updated_number` (two steps in the index), reaching at least to now so a
+    /// ticket updated meanwhile still falls in a bucket; `None` without tickets.
+    async fn read(db: &impl ConnectionTrait) -> Result<Option<UpdateSpan>, AppError> {
+        let edge = |order: Order| {
+            ticket::Entity::find()
+                .select_only()
+                .column(ticket::Column::UpdatedAt)
+                .order_by(ticket::Column::UpdatedAt, order)
+                .into_tuple::<DateTime<Utc>>()
+                .one(db)
+        };
+        Ok(match (edge(Order::Asc).await?, edge(Order::Desc).await?) {
+            (Some(oldest), Some(newest)) => {
+                Some(UpdateSpan { oldest: oldest.naive_utc(), newest: newest.max(Utc::now()).naive_utc() })
+            }
+            _ => None,
+        })
+    }
+
+    /// The months holding any update, newest first.
+    fn months(&self) -> Vec<Bucket> {
+        let month = |at: NaiveDateTime| at.date().with_day(1).unwrap_or(at.date()).and_time(NaiveTime::MIN);
+        let oldest = month(self.oldest);
+        let mut months = Vec::new();
+        let mut start = month(self.newest);
+        while start >= oldest {
+            months.push(Bucket { level: 0, start });
+            let Some(before) = start.checked_sub_months(Months::new(1)) else { break };
+            start = before;
+        }
+        months
+    }
+
+    /// The next finer buckets within `bucket` that hold any update, newest first (none within an
+    /// hour).
+    fn within(&self, bucket: &Bucket) -> Vec<Bucket> {
+        let step = match bucket.level {
+            0 => TimeDelta::days(1),
+            1 => TimeDelta::hours(1),
+            _ => return Vec::new(),
+        };
+        let mut finer = Vec::new();
+        let mut start = bucket.start;
+        while start < bucket.end() {
+            let inner = Bucket { level: bucket.level + 1, start };
+            if inner.start <= self.newest && inner.end() > self.oldest {
+                finer.push(inner);
+            }
+            start += step;
+        }
+        finer.reverse();
+        finer
+    }
+}
+
+/// Where a page falls among buckets (`Indexed::locate`).
+#[derive(Debug, PartialEq)]
+struct Located {
+    buckets: Vec<Bucket>,
+    skip: u64,
+    matches: u64,
 }
 
 /// The FTS5 query for these words: each the OR of the indexed words it begins (or a prefix query),
@@ -331,4 +516,51 @@ async fn count_up_to(db: &impl ConnectionTrait, mut query: SelectStatement, max:
     let count = Query::select().expr(Expr::cust("COUNT(*)")).from_subquery(limited, Alias::new("matches")).to_owned();
     let row = db.query_one(db.get_database_backend().build(&count)).await?;
     Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0).max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    fn names(buckets: &[Bucket]) -> Vec<String> {
+        buckets.iter().map(|b| b.start.format(BUCKETS[b.level]).to_string()).collect()
+    }
+
+    #[test]
+    fn the_months_of_a_span_run_newest_first_across_years() {
+        for (oldest, newest, months) in [
+            ("2026-11-28 17:00:00", "2026-11-28 17:30:00", vec!["2026-11"]),
+            ("2026-10-31 23:59:59", "2026-11-01 00:00:00", vec!["2026-11", "2026-10"]),
+            ("2025-11-15 08:00:00", "2026-02-01 00:00:00", vec!["2026-02", "2026-01", "2025-12", "2025-11"]),
+        ] {
+            let span = UpdateSpan { oldest: at(oldest), newest: at(newest) };
+            assert_eq!(names(&span.months()), months, "{oldest} to {newest}");
+        }
+    }
+
+    #[test]
+    fn finer_buckets_are_those_of_the_span_newest_first() {
+        let span = UpdateSpan { oldest: at("2024-02-27 22:10:00"), newest: at("2024-03-01 01:05:00") };
+        let [march, february] = span.months()[..] else { panic!("two months") };
+        // A leap year's February, from the oldest update's day; March up to the newest's.
+        assert_eq!(names(&span.within(&february)), ["2024-02-29", "2024-02-28", "2024-02-27"]);
+        let [first_of_march] = span.within(&march)[..] else { panic!("one day of March") };
+        assert_eq!(names(&span.within(&first_of_march)), ["2024-03-01T01", "2024-03-01T00"]);
+        let oldest_day = span.within(&february)[2];
+        assert_eq!(names(&span.within(&oldest_day)), ["2024-02-27T23", "2024-02-27T22"]);
+        // An hour is the finest bucket.
+        assert!(span.within(&span.within(&first_of_march)[0]).is_empty());
+    }
+
+    #[test]
+    fn a_bucket_token_is_the_hex_of_its_text_as_the_index_writes_it() {
+        let hour = Bucket { level: 2, start: at("2026-11-28 17:00:00") };
+        // hex('2026-11-28T17') in SQLite, lower-cased by the tokenizer.
+        assert_eq!(hour.token(), "\"u323032362d31312d3238543137\"");
+        assert_eq!(Bucket { level: 0, start: at("2026-11-01 00:00:00") }.token(), "\"u323032362d3131\"");
+    }
 }
