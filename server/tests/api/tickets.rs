@@ -422,12 +422,13 @@ async fn a_search_recently_updated_first_pages_through_its_matches_in_the_lists_
     let template = template.unwrap().expect("the template ticket");
     let at = |text: &str| text.parse::<DateTime<Utc>>().unwrap();
     let mut times = Vec::new();
-    // Two months of more matches than a page sorts at once, one every two hours.
-    times.extend((0..700).map(|i| at("2026-01-01T00:30:00Z") + TimeDelta::hours(2 * i)));
-    // One day of 350 updates, every hour of it.
-    times.extend((0..350).map(|i| at("2026-03-10T00:00:00Z") + TimeDelta::seconds(246 * i)));
-    // One instant shared by 40 (the list then sorts by number), and a year's last and first hours.
-    times.extend((0..40).map(|_| at("2026-03-10T12:00:00Z")));
+    // A month of more matches than a page sorts at once (one every two hours), and the next.
+    times.extend((0..500).map(|i| at("2026-01-01T00:30:00Z") + TimeDelta::hours(2 * i)));
+    // One day of 250 updates, every hour of it.
+    times.extend((0..250).map(|i| at("2026-03-10T00:00:00Z") + TimeDelta::seconds(345 * i)));
+    // One instant shared by 400, more than a page sorts at once in an hour (the list then sorts by
+    // number), and a year's last and first hours.
+    times.extend((0..400).map(|_| at("2026-03-10T12:00:00Z")));
     times.extend((0..20).map(|i| at("2025-12-31T23:00:00Z") + TimeDelta::minutes(6 * i)));
     times.push(at("2024-02-29T08:00:00Z"));
     let bulk: Vec<ticket::ActiveModel> = times

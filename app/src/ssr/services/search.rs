@@ -254,17 +254,26 @@ impl Indexed {
     }
 
     /// A page of the matches' numbers, most recently updated first, in the order of `query` (the
-    /// list sorted by last update, then by number). The index holds the month, day and hour of
-    /// each ticket's last update (migration 14): the matches are counted a month at a time, newest
-    /// first, until the page is reached, then a day and an hour at a time within the buckets the
-    /// page falls in, until those hold at most `SORT_MAX` matches; only these are read and sorted.
+    /// list sorted by last update, then by number); `total` is how many match, as counted. A
+    /// search of at most `SORT_MAX` matches reads them and sorts them. Otherwise the index, which
+    /// holds the month, day and hour of each ticket's last update (migration 14), is asked for
+    /// the matches a month at a time, newest first, until the page is reached, then a day and an
+    /// hour at a time within the buckets the page falls in, until those hold at most `SORT_MAX`
+    /// matches; only these are sorted.
     pub async fn page_updated(
         &self,
         db: &impl ConnectionTrait,
         query: Select<ticket::Entity>,
+        total: u64,
         offset: u64,
         limit: u64,
     ) -> Result<Vec<i64>, AppError> {
+        if total <= SORT_MAX {
+            let numbers = self.page(db, Order::Asc, 0, SORT_MAX + 1).await?;
+            if numbers.len() as u64 <= SORT_MAX {
+                return sorted_among(db, query, &numbers, offset, limit).await;
+            }
+        }
         let Some(span) = UpdateSpan::read(db).await? else {
             return Ok(Vec::new());
         };
@@ -273,22 +282,28 @@ impl Indexed {
         loop {
             let found = self.locate(db, &buckets, skip, limit).await?;
             skip = found.skip;
-            let finer: Vec<Bucket> = found.buckets.iter().flat_map(|b| span.within(b)).collect();
             if found.buckets.is_empty() {
                 return Ok(Vec::new());
             }
-            if found.matches <= SORT_MAX || finer.is_empty() {
-                let tokens: Vec<String> = found.buckets.iter().map(Bucket::token).collect();
-                return self.narrowed(&tokens).page_sorted(db, query, skip, limit).await;
+            let finer: Vec<Bucket> = found.buckets.iter().flat_map(|b| span.within(b)).collect();
+            match (found.complete, found.numbers.len() as u64 <= SORT_MAX, finer.is_empty()) {
+                (true, true, _) | (true, _, true) => {
+                    return sorted_among(db, query, &found.numbers, skip, limit).await;
+                }
+                // Hours whose matches were not all read, more than the page needs.
+                (false, _, true) => {
+                    let tokens: Vec<String> = found.buckets.iter().map(Bucket::token).collect();
+                    return self.narrowed(&tokens).page_sorted(db, query, skip, limit).await;
+                }
+                _ => buckets = finer,
             }
-            buckets = finer;
         }
     }
 
     /// Where a page of `limit` matches after the first `skip` falls among `buckets` (in the list's
     /// order): the buckets it touches, how many of the first one's matches come before it, and
-    /// how many matches those buckets hold (each counted up to what the page needs or
-    /// `SORT_MAX + 1`, whichever is more).
+    /// the numbers of those buckets' matches (each read up to what the page needs or
+    /// `SORT_MAX + 1`, whichever is more, so all of them when they are at most `SORT_MAX`).
     async fn locate(
         &self,
         db: &impl ConnectionTrait,
@@ -296,12 +311,14 @@ impl Indexed {
         mut skip: u64,
         mut limit: u64,
     ) -> Result<Located, AppError> {
-        let mut found = Located { buckets: Vec::new(), skip: 0, matches: 0 };
+        let mut found = Located { buckets: Vec::new(), skip: 0, numbers: Vec::new(), complete: true };
         for bucket in buckets {
             if limit == 0 {
                 break;
             }
-            let matches = self.narrowed(&[bucket.token()]).count_to((skip + limit).max(SORT_MAX + 1), db).await?;
+            let max = (skip + limit).max(SORT_MAX + 1);
+            let numbers = self.narrowed(&[bucket.token()]).page(db, Order::Asc, 0, max).await?;
+            let matches = numbers.len() as u64;
             if matches <= skip {
                 skip -= matches;
                 continue;
@@ -310,7 +327,8 @@ impl Indexed {
                 found.skip = skip;
             }
             found.buckets.push(*bucket);
-            found.matches += matches;
+            found.complete &= matches < max;
+            found.numbers.extend(numbers);
             limit -= (matches - skip).min(limit);
             skip = 0;
         }
@@ -348,16 +366,11 @@ impl Indexed {
             false => Indexed(format!("{} AND facets : ({})", self.0, tokens.join(" OR "))),
         }
     }
-
-    /// How many tickets match, or `max` if that many or more.
-    async fn count_to(&self, max: u64, db: &impl ConnectionTrait) -> Result<u64, AppError> {
-        count_up_to(db, fts_numbers(&self.0), max).await
-    }
 }
 
-/// The most matches a page sorted by last update reads and sorts before it narrows them to finer
-/// buckets (each match read costs about 50 µs at 1,000,000 tickets; counting a bucket's matches,
-/// a few µs a match).
+/// The most matches a page sorted by last update looks up and sorts before it narrows them to finer
+/// buckets (each looked up costs about 10 µs at 1,000,000 tickets; asking the index for a
+/// bucket's matches costs as much as a search).
 const SORT_MAX: u64 = 300;
 
 /// The buckets of a last update the index holds (migration 14, which writes them with `strftime`
@@ -454,7 +467,22 @@ impl UpdateSpan {
 struct Located {
     buckets: Vec<Bucket>,
     skip: u64,
-    matches: u64,
+    numbers: Vec<i64>,
+    /// Whether `numbers` holds every match of `buckets` (none was read only up to its limit).
+    complete: bool,
+}
+
+/// The numbers of a page of `query` (in its own order) among the tickets numbered `numbers`: each
+/// looked up by number, then sorted.
+async fn sorted_among(
+    db: &impl ConnectionTrait,
+    query: Select<ticket::Entity>,
+    numbers: &[i64],
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<i64>, AppError> {
+    let page = query.filter(ticket::Column::Number.is_in(numbers.iter().copied())).select_only();
+    Ok(page.column(ticket::Column::Number).offset(offset).limit(limit).into_tuple::<i64>().all(db).await?)
 }
 
 /// The FTS5 query for these words: each the OR of the indexed words it begins (or a prefix query),

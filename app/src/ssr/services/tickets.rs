@@ -424,7 +424,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
                     };
                     index.page_grouped(db, Facet::Priority, &priorities, offset, per_page).await?
                 }
-                ListOrder::Updated => index.page_updated(db, query.clone(), offset, per_page).await?,
+                ListOrder::Updated => index.page_updated(db, query.clone(), total.0, offset, per_page).await?,
             };
             (total, query.filter(ticket::Column::Number.is_in(numbers)).all(db).await?)
         }
