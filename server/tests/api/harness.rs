@@ -57,8 +57,8 @@ async fn spawn(database_url: String, site_root: &str) -> TestApp {
     // Logs appear with a failing test's output only.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     // The portal runs on a multi-threaded runtime of its own, as the server binary does, not on
-    // the test's single thread: Leptos's streaming render was seen to stall now and then with one
-    // thread shared by client and server (leptos issue 4647 reports the same on one worker).
+    // the test's single thread, so client and server never share one. (The stalls once blamed on
+    // that had another cause: see `startup::routes`.)
     // Dropping the TestApp stops it, so its pool's connections close with the test.
     let (started, start) = tokio::sync::oneshot::channel();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
