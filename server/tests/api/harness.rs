@@ -159,6 +159,22 @@ impl TestApp {
         self.send("GET", path, Some(token), None).await
     }
 
+    /// Every item of a paged list, read page by page until an empty one (`path` holds its query
+    /// but no `page`), each page answered 200; and the `total` the last page reported.
+    pub async fn every_page(&self, path: &str, token: &str) -> (Vec<Value>, Value) {
+        let mut items = Vec::new();
+        for page in 1.. {
+            let paged = format!("{path}&page={page}");
+            let (status, body) = self.get(&paged, token).await;
+            assert_eq!(status, StatusCode::OK, "{paged}: {body}");
+            match body["items"].as_array() {
+                Some(found) if !found.is_empty() => items.extend(found.iter().cloned()),
+                _ => return (items, body["total"].clone()),
+            }
+        }
+        unreachable!("the pages end")
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
         self.send("POST", path, token, Some(body)).await
     }

@@ -448,43 +448,26 @@ async fn a_search_recently_updated_first_pages_through_its_matches_in_the_lists_
     for chunk in bulk.chunks(200) {
         ticket::Entity::insert_many(chunk.to_vec()).exec(&db).await.expect("the bulk tickets");
     }
-    // A page through the whole list without a search, read in pages of 200: the order to agree with.
+    let number = |t: &serde_json::Value| t["number"].as_str().unwrap().to_string();
+    // The whole list without a search, read in pages of 200: the order to agree with.
     let listed = |filter: &'static str| {
-        let app = &app;
-        let agent = &agent;
+        let (app, agent) = (&app, &agent);
         async move {
-            let mut numbers = Vec::new();
-            let mut page = 0;
-            loop {
-                page += 1;
-                let path = format!("/api/v1/tickets?sort=updated{filter}&per_page=200&page={page}");
-                let (_, body) = app.get(&path, &agent.token).await;
-                let items = body["items"].as_array().unwrap().clone();
-                if items.is_empty() {
-                    break numbers;
-                }
-                let printers = items.iter().filter(|t| t["subject"].as_str().unwrap().starts_with("Printer"));
-                numbers.extend(printers.map(|t| t["number"].as_str().unwrap().to_string()));
-            }
+            let (items, _) =
+                app.every_page(&format!("/api/v1/tickets?sort=updated{filter}&per_page=200"), &agent.token).await;
+            items
+                .iter()
+                .filter(|t| t["subject"].as_str().unwrap().starts_with("Printer"))
+                .map(number)
+                .collect::<Vec<_>>()
         }
     };
     let searched = |filter: &'static str, per_page: usize| {
-        let app = &app;
-        let agent = &agent;
+        let (app, agent) = (&app, &agent);
         async move {
-            let mut numbers = Vec::new();
-            let mut page = 0;
-            loop {
-                page += 1;
-                let path = format!("/api/v1/tickets?q=printer&sort=updated{filter}&per_page={per_page}&page={page}");
-                let (status, body) = app.get(&path, &agent.token).await;
-                assert_eq!(status, StatusCode::OK, "{path}: {body}");
-                let items = body["items"].as_array().unwrap();
-                if items.is_empty() {
-                    break (numbers, body["total"].clone());
-                }
-                numbers.extend(items.iter().map(|t| t["number"].as_str().unwrap().to_string()));
-            }
+            let path = format!("/api/v1/tickets?q=printer&sort=updated{filter}&per_page={per_page}");
+            let (items, total) = app.every_page(&path, &agent.token).await;
+            (items.iter().map(number).collect::<Vec<_>>(), total)
         }
     };
     let wanted = listed("").await;
@@ -496,6 +479,9 @@ async fn a_search_recently_updated_first_pages_through_its_matches_in_the_lists_
     }
     let (paged, _) = searched("&priority=p1", 37).await;
     assert_eq!(paged, listed("&priority=p1").await, "narrowed to p1, in pages of 37");
+    // A page far past the end, walked to through the buckets, is empty.
+    let (status, far) = app.get("/api/v1/tickets?q=printer&sort=updated&page=1000000000", &agent.token).await;
+    assert_eq!((status, far["items"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)), "{far}");
     // A reply moves the oldest ticket to the front of both lists.
     let oldest = wanted.last().unwrap().clone();
     let (_, found) = app.get(&format!("/api/v1/tickets?q={oldest}"), &agent.token).await;

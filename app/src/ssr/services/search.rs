@@ -76,6 +76,15 @@ impl Facet {
     }
 }
 
+/// The FTS5 clause for the tickets whose facets hold any of `tokens` (none: no ticket; an empty
+/// OR is no FTS5 syntax, and "0" is no token the facets hold, each starting with a letter).
+fn any_facet(tokens: &[String]) -> String {
+    match tokens.is_empty() {
+        true => "facets : \"0\"".to_string(),
+        false => format!("facets : ({})", tokens.join(" OR ")),
+    }
+}
+
 /// The index's token for a facet's value: its letter and the hex of the value's bytes (as SQLite's
 /// `hex()` writes it in migrations 12 and 14; the tokenizer folds the case).
 fn token(letter: char, value: &str) -> String {
@@ -112,9 +121,7 @@ impl Facets {
         }
         self.condition = std::mem::replace(&mut self.condition, Condition::all()).add(any);
         let tokens: Vec<String> = values.iter().map(|v| facet.token(v.as_ref())).collect();
-        // An empty OR is no FTS5 syntax; "0" is no token the facets hold (each starts with a letter).
-        let tokens = if tokens.is_empty() { "\"0\"".to_string() } else { tokens.join(" OR ") };
-        self.clauses.push(format!("facets : ({tokens})"));
+        self.clauses.push(any_facet(&tokens));
     }
 
     /// `query` narrowed to these facets.
@@ -286,17 +293,16 @@ impl Indexed {
                 return Ok(Vec::new());
             }
             let finer: Vec<Bucket> = found.buckets.iter().flat_map(|b| span.within(b)).collect();
-            match (found.complete, found.numbers.len() as u64 <= SORT_MAX, finer.is_empty()) {
-                (true, true, _) | (true, _, true) => {
-                    return sorted_among(db, query, &found.numbers, skip, limit).await;
-                }
-                // Hours whose matches were not all read, more than the page needs.
-                (false, _, true) => {
-                    let tokens: Vec<String> = found.buckets.iter().map(Bucket::token).collect();
-                    return self.narrowed(&tokens).page_sorted(db, query, skip, limit).await;
-                }
-                _ => buckets = finer,
+            let few = found.numbers.len() as u64 <= SORT_MAX;
+            if few || (found.complete && finer.is_empty()) {
+                return sorted_among(db, query, &found.numbers, skip, limit).await;
             }
+            if finer.is_empty() {
+                // Hours of more matches than the page needs, not all of them read.
+                let tokens: Vec<String> = found.buckets.iter().map(Bucket::token).collect();
+                return self.narrowed(&tokens).page_sorted(db, query, skip, limit).await;
+            }
+            buckets = finer;
         }
     }
 
@@ -361,10 +367,7 @@ impl Indexed {
 
     /// This search narrowed to the tickets holding any of `tokens` (none: no ticket).
     fn narrowed(&self, tokens: &[String]) -> Indexed {
-        match tokens.is_empty() {
-            true => Indexed(format!("{} AND facets : \"0\"", self.0)),
-            false => Indexed(format!("{} AND facets : ({})", self.0, tokens.join(" OR "))),
-        }
+        Indexed(format!("{} AND {}", self.0, any_facet(tokens)))
     }
 }
 
