@@ -52,6 +52,7 @@ lazy_page! {
     AccountsRoute => pages::accounts::AccountsPage,
     AccountRoute => pages::accounts::AccountPage,
     RegistrationsRoute => pages::registrations::RegistrationsPage,
+    NotificationsRoute => pages::notifications::NotificationsPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/accounts/:id") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/staff/registrations") view={Lazy::<RegistrationsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

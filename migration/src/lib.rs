@@ -17,6 +17,7 @@ mod m20261128_000011_search_words;
 mod m20261128_000012_search_facets;
 mod m20261128_000013_updated_index;
 mod m20261128_000014_search_updated;
+mod m20261129_000015_notifications;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_search_facets::Migration),
             Box::new(m20261128_000013_updated_index::Migration),
             Box::new(m20261128_000014_search_updated::Migration),
+            Box::new(m20261129_000015_notifications::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Configuration from the environment (API.md, "Configuration of the server binary").
 
+use crate::mailer::MailConfig;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ pub struct Config {
     pub admin: Option<(String, String)>,
     pub cookie_secure: bool,
     pub leptos: LeptosOptions,
+    pub mail: MailConfig,
 }
 
 pub const DEFAULT_DATA_DIR: &str = "data";
@@ -36,8 +38,25 @@ impl Config {
             _ => None,
         };
         let cookie_secure = matches!(non_empty("PORTAL_COOKIE_SECURE").as_deref(), Some("1" | "true" | "yes"));
-        Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos: leptos_options()? })
+        let leptos = leptos_options()?;
+        let mail = mail_config(&data_dir, &leptos);
+        Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail })
     }
+}
+
+/// Outgoing mail: `PORTAL_SMTP_URL`, `PORTAL_MAIL_FROM` and `PORTAL_PUBLIC_URL` (API.md).
+fn mail_config(data_dir: &Path, leptos: &LeptosOptions) -> MailConfig {
+    let public_url = non_empty("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{}", leptos.site_addr));
+    let from = non_empty("PORTAL_MAIL_FROM").unwrap_or_else(|| default_sender(&public_url));
+    MailConfig { smtp_url: non_empty("PORTAL_SMTP_URL"), from, public_url, outbox_dir: data_dir.join("mail") }
+}
+
+/// `support@` and the public host; a bare IP address or `localhost` is no mail domain, so the
+/// demo sends as `support@cytrack.localhost`.
+pub fn default_sender(public_url: &str) -> String {
+    let host = public_url.split("://").nth(1).unwrap_or(public_url).split(['/', ':']).next().unwrap_or_default();
+    let usable = host.contains('.') && host.parse::<std::net::IpAddr>().is_err();
+    format!("CyTrack Support <support@{}>", if usable { host } else { "cytrack.localhost" })
 }
 
 fn non_empty(name: &str) -> Option<String> {
@@ -96,6 +115,19 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sender_defaults_to_support_at_the_public_host() {
+        let cases = [
+            ("https://support.cytrack.example", "CyTrack Support <support@support.cytrack.example>"),
+            ("https://support.cytrack.example:8443/portal", "CyTrack Support <support@support.cytrack.example>"),
+            ("http://127.0.0.1:3000", "CyTrack Support <support@cytrack.localhost>"),
+            ("http://localhost:3000", "CyTrack Support <support@cytrack.localhost>"),
+        ];
+        for (url, sender) in cases {
+            assert_eq!(default_sender(url), sender, "{url}");
+        }
+    }
 
     #[test]
     fn the_stored_secret_is_created_once_and_private() {

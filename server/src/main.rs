@@ -65,6 +65,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         None => matches!(std::env::var("PORTAL_DEMO_DATA").as_deref(), Ok("1" | "true")),
     };
     let addr = config.leptos.site_addr;
+    let mailer = server::mailer::Mailer::new(&config.mail)?;
+    match &config.mail.smtp_url {
+        Some(_) => tracing::info!(from = %config.mail.from, "mail goes out over SMTP"),
+        None => {
+            tracing::info!(dir = %config.mail.outbox_dir.display(), "no PORTAL_SMTP_URL: mail is written as .eml files")
+        }
+    }
     let built = server::startup::build(config).await?;
     if demo {
         match server::demo::seed(&built.state.db).await {
@@ -74,6 +81,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
     }
     spawn_voucher_expiry(built.state.db.clone());
+    server::mailer::spawn(mailer, built.state.db.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{addr}");
     axum::serve(listener, built.router.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -110,8 +110,17 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Pages that need a signed-in person.
-const SIGNED_IN_PAGES: [&str; 8] =
-    ["/awaiting-approval", "/tickets", "/queues", "/accounts", "/after-hours", "/settings", "/vouchers", "/staff"];
+const SIGNED_IN_PAGES: [&str; 9] = [
+    "/awaiting-approval",
+    "/tickets",
+    "/queues",
+    "/accounts",
+    "/after-hours",
+    "/settings",
+    "/vouchers",
+    "/staff",
+    "/notifications",
+];
 
 /// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the
 /// cost of one cookie check. (The pages' own guard does the same after rendering, for a session

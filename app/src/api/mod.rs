@@ -4,6 +4,7 @@
 pub mod afterhours;
 pub mod auth;
 pub mod billing;
+pub mod notifications;
 pub mod registrations;
 pub mod tickets;
 pub mod vouchers;

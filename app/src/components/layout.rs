@@ -1,6 +1,7 @@
 //! The frame of every page: the signed-in user, the header and its navigation.
 
 use crate::api::auth::{get_me, Login, Logout, Register};
+use crate::api::notifications::unread_notifications;
 use crate::components::suspend::once_loaded;
 use crate::dto::UserDto;
 use crate::error::AppError;
@@ -14,6 +15,10 @@ pub struct AuthActions {
     pub register: ServerAction<Register>,
     pub logout: ServerAction<Logout>,
     pub me: Resource<Result<Option<UserDto>, AppError>>,
+    /// Bumped to read the bell's count again (a page that marks notifications read, a timer).
+    pub bell: RwSignal<u64>,
+    /// Unread notifications of the signed-in person.
+    pub unread: Resource<Result<u64, AppError>>,
 }
 
 impl AuthActions {
@@ -25,7 +30,17 @@ impl AuthActions {
             move || (login.version().get(), register.version().get(), logout.version().get()),
             |_| get_me(),
         );
-        let actions = AuthActions { login, register, logout, me };
+        let bell = RwSignal::new(0u64);
+        let unread = Resource::new(
+            move || (login.version().get(), logout.version().get(), bell.get()),
+            |_| unread_notifications(),
+        );
+        // In the browser, the count is read again every minute, so a reply shows without a
+        // reload. (Never on the server: there the app is also run to list its routes, with no
+        // task executor to run a timer on.)
+        #[cfg(target_arch = "wasm32")]
+        set_interval(move || bell.update(|v| *v += 1), std::time::Duration::from_secs(60));
+        let actions = AuthActions { login, register, logout, me, bell, unread };
         provide_context(actions);
         actions
     }
@@ -89,6 +104,7 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
             <Show when=move || admin>
                 <A href="/settings">"Settings"</A>
             </Show>
+            <Bell unread=auth.unread/>
             <span class="who" title=user.email.clone()>
                 {user.name.clone()}
                 <small>{user.role.label()}</small>
@@ -97,6 +113,24 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 <button type="submit" class="link">"Sign out"</button>
             </ActionForm>
         </nav>
+    }
+}
+
+/// The link to the notifications, with the unread count.
+#[component]
+fn Bell(unread: Resource<Result<u64, AppError>>) -> impl IntoView {
+    view! {
+        <A href="/notifications" attr:class="bell" attr:title="Notifications">
+            "Notifications"
+            <Transition fallback=|| ()>
+                {move || once_loaded(async move {
+                    match unread.await {
+                        Ok(n) if n > 0 => Some(view! { <span class="count" aria-label=format!("{n} unread")>{n}</span> }),
+                        _ => None,
+                    }
+                })}
+            </Transition>
+        </A>
     }
 }
 

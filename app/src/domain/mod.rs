@@ -3,6 +3,7 @@
 pub mod afterhours;
 pub mod billing;
 pub mod calendar;
+pub mod notifications;
 pub mod people;
 pub mod sla;
 pub mod text;

@@ -5,6 +5,7 @@ pub mod afterhours;
 pub mod auth;
 pub mod home;
 pub mod not_found;
+pub mod notifications;
 pub mod queues;
 pub mod registrations;
 pub mod settings;

@@ -157,6 +157,13 @@ async fn serve(a: &Args) {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build(),
+        // The outbox is written with every ticket (part of the write measured); nothing is sent.
+        mail: server::mailer::MailConfig {
+            smtp_url: None,
+            from: "support@bench.test".into(),
+            public_url: format!("http://{addr}"),
+            outbox_dir: std::env::temp_dir().join("cytrack-bench-mail"),
+        },
     };
     let built = server::startup::build(config).await.expect("the portal starts");
     let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");

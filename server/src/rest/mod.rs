@@ -4,6 +4,7 @@
 pub mod afterhours;
 pub mod auth;
 pub mod billing;
+pub mod notifications;
 pub mod organizations;
 pub mod queues;
 pub mod tickets;
@@ -63,6 +64,12 @@ pub fn router() -> Router<AppState> {
         .route("/after-hours/{id}/complete", post(afterhours::complete))
         .route("/after-hours/{id}/cancel", post(afterhours::cancel))
         .route("/settings/business-hours", get(afterhours::get_business_hours).put(afterhours::put_business_hours))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/unread-count", get(notifications::unread_count))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/notifications/{id}/read", post(notifications::read))
+        .route("/me/notification-preferences", get(notifications::preferences).put(notifications::set_preferences))
+        .route("/mail/outbox", get(notifications::outbox))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -75,6 +75,12 @@ async fn spawn(database_url: String, site_root: &str) -> TestApp {
                 admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
                 cookie_secure: false,
                 leptos: LeptosOptions::builder().output_name("cytrack").site_root(site_root).site_addr(addr).build(),
+                mail: server::mailer::MailConfig {
+                    smtp_url: None,
+                    from: "CyTrack Support <support@cytrack.test>".into(),
+                    public_url: format!("http://{addr}"),
+                    outbox_dir: std::env::temp_dir().join("cytrack-tests-mail"),
+                },
             };
             let built = server::startup::build(config).await.expect("the portal starts");
             let _ = started.send(addr);
@@ -280,4 +286,107 @@ pub fn error_code(body: &Value) -> &str {
     assert!(!message.is_empty(), "an error carries a sentence: {body}");
     assert!(!message.contains("sqlx") && !message.contains("panicked"), "no internals leak: {body}");
     body["error"]["code"].as_str().expect("an error carries a code")
+}
+
+/// A real SMTP server of the test's own (`tests/smtp_sink.py` on aiosmtpd), on a free port; it
+/// keeps each message it accepts as a file, and stops when dropped.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl SmtpSink {
+    /// A sink that refuses the first `refuse` messages with a temporary error.
+    pub fn start(refuse: usize) -> SmtpSink {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = std::env::temp_dir().join(format!("cytrack-smtp-{}", short_id()));
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/smtp_sink.py");
+        // Debian's Python, where python3-aiosmtpd installs (scripts/test installs it).
+        let mut child = std::process::Command::new("/usr/bin/python3")
+            .args([script, &port.to_string(), &dir.display().to_string(), &refuse.to_string()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the SMTP sink starts (Debian's python3-aiosmtpd)");
+        let mut ready = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut ready).unwrap();
+        assert_eq!(ready.trim(), "ready", "the SMTP sink did not start: is python3-aiosmtpd installed?");
+        SmtpSink { port, dir, child }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received, in order of arrival.
+    pub fn messages(&self) -> Vec<Received> {
+        received_in(&self.dir)
+    }
+}
+
+/// A message as a mail program reads it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub to: String,
+    pub subject: String,
+    pub message_id: String,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    pub auto_submitted: Option<String>,
+    pub list_unsubscribe: Option<String>,
+    pub content_type: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The `.eml` files in `dir`, in name order, read with mail-parser.
+pub fn received_in(dir: &std::path::Path) -> Vec<Received> {
+    use mail_parser::MessageParser;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let raw = std::fs::read(path).unwrap();
+            let m = MessageParser::default().parse(&raw[..]).expect("a message mail-parser reads");
+            let raw_header = |name: &str| m.header_raw(name).map(|v| v.trim().to_string());
+            Received {
+                to: raw_header("To").unwrap_or_default(),
+                subject: m.subject().unwrap_or_default().to_string(),
+                message_id: raw_header("Message-ID").unwrap_or_default(),
+                in_reply_to: raw_header("In-Reply-To"),
+                references: raw_header("References"),
+                auto_submitted: raw_header("Auto-Submitted"),
+                list_unsubscribe: raw_header("List-Unsubscribe"),
+                content_type: raw_header("Content-Type").unwrap_or_default(),
+                text: m.body_text(0).map(|t| t.to_string()).unwrap_or_default(),
+                html: m.body_html(0).map(|t| t.to_string()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A delivery worker sending to `smtp_url`, or writing files to `dir` when `None`.
+pub fn mailer(smtp_url: Option<String>, dir: &std::path::Path) -> server::mailer::Mailer {
+    server::mailer::Mailer::new(&server::mailer::MailConfig {
+        smtp_url,
+        from: "CyTrack Support <support@cytrack.test>".into(),
+        public_url: "https://support.cytrack.test".into(),
+        outbox_dir: dir.to_path_buf(),
+    })
+    .expect("a mailer")
 }

@@ -1,6 +1,7 @@
 //! After-hours bookings: checked against the business calendar, quoted in voucher minutes,
 //! approved (reserving the quote), scheduled, completed (redeeming the actual time) or cancelled.
 
+use super::notifications::{self, Around, Notice};
 use super::people::field_error;
 use super::tickets::{history_line, insert_ticket, staff_member, user_names, visible, NewTicket};
 use super::{looks_like_id, new_id, settings, vouchers};
@@ -8,6 +9,7 @@ use crate::domain::afterhours::{
     charge_for_actual, check_booking_transition, may_move_booking, quote_window, BookingRole, BookingStatus,
 };
 use crate::domain::calendar::Segment;
+use crate::domain::notifications::Event;
 use crate::domain::people::parse_phone;
 use crate::domain::text::{multi_line, single_line};
 use crate::domain::tickets::{ticket_number, Priority, TicketKind};
@@ -189,6 +191,23 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     )
     .insert(&txn)
     .await?;
+    let notice = Notice {
+        event: Event::BookingRequested,
+        title: format!("After-hours work awaiting your approval: {window}"),
+        body: format!(
+            "{} booked after-hours work for {window}, quoted at {quote} voucher minutes. Approve or decline it in the portal.",
+            actor.name
+        ),
+        link: Some("/after-hours".into()),
+        ticket_id: Some(ticket_id.clone()),
+        organization_id: Some(customer.organization_id.clone()),
+    };
+    let around = Around {
+        actor_id: Some(actor.user_id.clone()),
+        organization_id: Some(customer.organization_id.clone()),
+        ..Around::default()
+    };
+    notifications::notify(&txn, notice, around, now).await?;
     txn.commit().await?;
     one(db, model).await
 }
@@ -336,6 +355,23 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     }
     model.updated_at = Set(now);
     let saved = model.update(&txn).await?;
+    let notice = Notice {
+        event: Event::BookingUpdated,
+        title: format!("Your after-hours booking is {}", to.as_str()),
+        body: format!(
+            "Your after-hours booking of {} was {event}.",
+            when(saved.starts_at, settings::calendar(&txn).await?.time_zone)
+        ),
+        link: Some("/after-hours".into()),
+        ticket_id: Some(ticket_id.clone()),
+        organization_id: Some(saved.organization_id.clone()),
+    };
+    let around = Around {
+        actor_id: Some(actor.user_id.clone()),
+        requester_id: Some(saved.requester_id.clone()),
+        ..Around::default()
+    };
+    notifications::notify(&txn, notice, around, now).await?;
     history_line(&ticket_id, Some(&actor.user_id), "after_hours", Some(from.as_str().into()), Some(event), now)
         .insert(&txn)
         .await?;

@@ -3,7 +3,9 @@
 
 pub mod billing;
 pub mod bookings;
+pub mod notifications;
 pub mod organizations;
+pub mod outbox;
 pub mod passwords;
 pub mod people;
 pub mod queues;

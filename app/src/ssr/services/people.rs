@@ -1,6 +1,8 @@
 //! Registration, sign-in and sessions, approval of registrations, staff accounts.
 
+use super::notifications::{self, Around, Notice};
 use super::{looks_like_id, new_id, passwords};
+use crate::domain::notifications::Event;
 use crate::domain::people::{check_password, parse_phone, Email, Role, UserStatus};
 use crate::domain::text::single_line;
 use crate::dto::{page_window, CreateStaffRequest, LoginRequest, Page, RegisterRequest, UserDto, UserFilter};
@@ -11,7 +13,7 @@ use crate::ssr::entities::{login_failure, organization, organization_domain, ses
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    Set, TransactionTrait,
 };
 
 /// Failed sign-ins for one e-mail within `THROTTLE_WINDOW` before further attempts get 429.
@@ -42,8 +44,8 @@ fn email_taken() -> AppError {
 
 /// Self-registration. The account starts pending, unless the e-mail's domain belongs to an
 /// organisation, which it then joins as a plain customer.
-pub async fn register(
-    db: &impl ConnectionTrait,
+pub async fn register<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     req: RegisterRequest,
     now: DateTime<Utc>,
 ) -> Result<UserDto, AppError> {
@@ -80,11 +82,58 @@ pub async fn register(
         created_at: Set(now),
         updated_at: Set(now),
     };
-    match model.insert(db).await {
-        Ok(created) => Ok(to_dto(created)),
-        Err(e) if is_unique_violation(&e) => Err(email_taken()),
-        Err(e) => Err(e.into()),
+    let txn = db.begin().await?;
+    let created = match model.insert(&txn).await {
+        Ok(created) => created,
+        Err(e) if is_unique_violation(&e) => return Err(email_taken()),
+        Err(e) => return Err(e.into()),
+    };
+    if created.status == UserStatus::Pending.as_str() {
+        let notice = Notice {
+            event: Event::RegistrationReceived,
+            title: format!("Registration awaiting approval: {} ({})", created.name, company_of(&created)),
+            body: format!(
+                "{} <{}> registered for {}. Approve it into an organisation, or reject it.",
+                created.name,
+                created.email,
+                company_of(&created)
+            ),
+            link: Some("/staff/registrations".into()),
+            ticket_id: None,
+            organization_id: None,
+        };
+        let around = Around { actor_id: Some(created.id.clone()), ..Around::default() };
+        notifications::notify(&txn, notice, around, now).await?;
     }
+    txn.commit().await?;
+    Ok(to_dto(created))
+}
+
+fn company_of(u: &user::Model) -> &str {
+    u.company.as_deref().unwrap_or("no company given")
+}
+
+/// Tells a registrant what was decided, in the decision's transaction.
+async fn tell_decision(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    decided: &user::Model,
+    title: &str,
+    body: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let notice = Notice {
+        event: Event::RegistrationDecided,
+        title: title.into(),
+        body,
+        link: Some("/".into()),
+        ticket_id: None,
+        organization_id: decided.organization_id.clone(),
+    };
+    let around =
+        Around { actor_id: Some(actor.user_id.clone()), requester_id: Some(decided.id.clone()), ..Around::default() };
+    notifications::notify(db, notice, around, now).await?;
+    Ok(())
 }
 
 fn invalid_credentials() -> AppError {
@@ -235,8 +284,8 @@ async fn pending_user(db: &impl ConnectionTrait, id: &str) -> Result<user::Model
 }
 
 /// Approves a pending registration into an organisation, optionally as its superuser.
-pub async fn approve(
-    db: &impl ConnectionTrait,
+pub async fn approve<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     user_id: &str,
     organization_id: &str,
@@ -257,11 +306,19 @@ pub async fn approve(
     model.organization_id = Set(Some(org.id));
     model.superuser = Set(superuser);
     model.updated_at = Set(now);
-    Ok(to_dto(model.update(db).await?))
+    let txn = db.begin().await?;
+    let approved = model.update(&txn).await?;
+    let body = format!(
+        "Your registration was approved: you can now raise and follow tickets for {} in the CyTrack support portal.",
+        org.name
+    );
+    tell_decision(&txn, actor, &approved, "Your CyTrack Support registration is approved", body, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(approved))
 }
 
-pub async fn reject(
-    db: &impl ConnectionTrait,
+pub async fn reject<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     user_id: &str,
     reason: &str,
@@ -272,16 +329,20 @@ pub async fn reject(
     let pending = pending_user(db, user_id).await?;
     let mut model: user::ActiveModel = pending.into();
     model.status = Set(UserStatus::Rejected.as_str().into());
-    model.decision_note = Set(Some(reason));
+    model.decision_note = Set(Some(reason.clone()));
     model.updated_at = Set(now);
-    let rejected = model.update(db).await?;
+    let txn = db.begin().await?;
+    let rejected = model.update(&txn).await?;
     // A rejected account keeps no live session.
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
         .filter(session::Column::UserId.eq(rejected.id.as_str()))
         .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
+        .exec(&txn)
         .await?;
+    let body = format!("Your registration for the CyTrack support portal was not approved: {reason}");
+    tell_decision(&txn, actor, &rejected, "Your CyTrack Support registration was not approved", body, now).await?;
+    txn.commit().await?;
     Ok(to_dto(rejected))
 }
 

@@ -2,10 +2,12 @@
 
 use super::looks_like_id;
 use super::new_id;
+use super::notifications::{self, Around, Notice};
 use super::organizations;
 use super::people::field_error;
 use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
+use crate::domain::notifications::{status_told, Event};
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
 use crate::domain::tickets::{
@@ -160,6 +162,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     let rules = super::queues::rules(db).await?;
     let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
 
+    let kind = new.kind;
     let _gate = write_gate(db).await;
     let txn = db.begin().await?;
     let number = next_number(&txn).await?;
@@ -199,8 +202,45 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     )
     .insert(&txn)
     .await?;
+    // An after-hours ticket is told of through its booking.
+    if kind != TicketKind::AfterHours {
+        let number = ticket_number(model.number);
+        let notice = ticket_notice(
+            &model,
+            Event::TicketRaised,
+            format!("{number} received: {}", model.subject),
+            format!(
+                "Your ticket {number} is with CyTrack Support; quote its number when you call. Billing: {} ({}).",
+                billing.tag.as_str(),
+                billing.reason
+            ),
+        );
+        notifications::notify(&txn, notice, around(actor, &model), now).await?;
+    }
     txn.commit().await?;
     Ok(model)
+}
+
+/// A notice about a ticket, pointing at it.
+fn ticket_notice(t: &ticket::Model, event: Event, title: String, body: String) -> Notice {
+    Notice {
+        event,
+        title,
+        body,
+        link: Some(format!("/tickets/{}", t.id)),
+        ticket_id: Some(t.id.clone()),
+        organization_id: Some(t.organization_id.clone()),
+    }
+}
+
+/// The people around a ticket.
+fn around(actor: &Actor, t: &ticket::Model) -> Around {
+    Around {
+        actor_id: Some(actor.user_id.clone()),
+        requester_id: Some(t.requester_id.clone()),
+        assignee_id: t.assignee_id.clone(),
+        organization_id: Some(t.organization_id.clone()),
+    }
 }
 
 /// How a billing tag and its reason read in the history.
@@ -617,6 +657,15 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
         .insert(&txn)
         .await?;
     }
+    let number = ticket_number(found.number);
+    let title = match (staff, req.internal) {
+        (_, true) => format!("{number}: internal note by {}", actor.name),
+        (true, false) => format!("{number}: CyTrack replied"),
+        (false, false) => format!("{number}: {} replied", actor.name),
+    };
+    let event = Event::Comment { internal: req.internal, by_staff: staff };
+    let notice = ticket_notice(&found, event, format!("{title} · {}", found.subject), comment.body.clone());
+    notifications::notify(&txn, notice, around(actor, &found), now).await?;
     let mut model: ticket::ActiveModel = found.into();
     if let Some(to) = next {
         model.status = Set(to.as_str().into());
@@ -744,6 +793,25 @@ async fn update_in(
     set_clock(&mut model, state);
     model.updated_at = Set(now);
     let updated = model.update(db).await?;
+    let by_staff = who == Changer::Staff;
+    if let Some(to) = status.filter(|to| *to != from && status_told(*to, by_staff)) {
+        let notice = ticket_notice(
+            &updated,
+            Event::StatusChanged { by_staff },
+            format!("{number} is {}: {}", to.label().to_lowercase(), updated.subject),
+            format!("{} changed {number} from {} to {}.", actor.name, from.label(), to.label()),
+        );
+        notifications::notify(db, notice, around(actor, &updated), now).await?;
+    }
+    if updated.assignee_id.is_some() && updated.assignee_id != found.assignee_id {
+        let notice = ticket_notice(
+            &updated,
+            Event::Assigned,
+            format!("{number} assigned to you: {}", updated.subject),
+            format!("{} assigned {number} to you.", actor.name),
+        );
+        notifications::notify(db, notice, around(actor, &updated), now).await?;
+    }
     for (field, old, new) in changes {
         history_line(&updated.id, Some(&actor.user_id), field, old, new, now).insert(db).await?;
     }

@@ -784,3 +784,6 @@ pub struct ScheduleRequest {
 pub struct CompleteRequest {
     pub actual_minutes: i64,
 }
+
+mod notifications;
+pub use notifications::*;
