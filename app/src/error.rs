@@ -105,6 +105,12 @@ impl AppError {
         Self { kind: ErrorKind::Rule, code: "invalid_fields".into(), message, fields }
     }
 
+    /// The same error under a more precise code.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = code.into();
+        self
+    }
+
     pub fn status(&self) -> u16 {
         self.kind.status()
     }

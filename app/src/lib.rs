@@ -53,6 +53,10 @@ lazy_page! {
     AccountRoute => pages::accounts::AccountPage,
     RegistrationsRoute => pages::registrations::RegistrationsPage,
     NotificationsRoute => pages::notifications::NotificationsPage,
+    ProfileRoute => pages::profile::ProfilePage,
+    VerifyEmailRoute => pages::auth::VerifyEmailPage,
+    ForgotPasswordRoute => pages::auth::ForgotPasswordPage,
+    ResetPasswordRoute => pages::auth::ResetPasswordPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -105,6 +109,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/accounts/:id") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/staff/registrations") view={Lazy::<RegistrationsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -18,6 +18,7 @@ mod m20261128_000012_search_facets;
 mod m20261128_000013_updated_index;
 mod m20261128_000014_search_updated;
 mod m20261129_000015_notifications;
+mod m20261129_000016_account_tokens;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_updated_index::Migration),
             Box::new(m20261128_000014_search_updated::Migration),
             Box::new(m20261129_000015_notifications::Migration),
+            Box::new(m20261129_000016_account_tokens::Migration),
         ]
     }
 }

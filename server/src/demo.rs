@@ -10,7 +10,7 @@ use app::error::AppError;
 use app::ssr::auth::Actor;
 use app::ssr::entities::{deployment, irs_contract, user};
 use app::ssr::services::redemptions::RedemptionQueue;
-use app::ssr::services::{new_id, organizations, people, tickets, vouchers};
+use app::ssr::services::{accounts, new_id, organizations, people, tickets, vouchers};
 use chrono::{Days, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -151,7 +151,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     )
     .await?;
 
-    people::register(
+    let pat = people::register(
         db,
         RegisterRequest {
             name: "Pat Newcomer".into(),
@@ -163,5 +163,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         now,
     )
     .await?;
+    // Pat confirmed the address, so the registration waits for an account manager.
+    let pat = user::Entity::find_by_id(pat.id).one(db).await?.ok_or_else(AppError::internal)?;
+    accounts::address_proven(db, pat, now).await?;
     Ok(true)
 }

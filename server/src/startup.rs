@@ -110,7 +110,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Pages that need a signed-in person.
-const SIGNED_IN_PAGES: [&str; 9] = [
+const SIGNED_IN_PAGES: [&str; 10] = [
     "/awaiting-approval",
     "/tickets",
     "/queues",
@@ -120,6 +120,7 @@ const SIGNED_IN_PAGES: [&str; 9] = [
     "/vouchers",
     "/staff",
     "/notifications",
+    "/profile",
 ];
 
 /// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the

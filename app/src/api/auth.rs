@@ -81,3 +81,60 @@ pub fn home_of(user: &UserDto) -> String {
         "/awaiting-approval".into()
     }
 }
+
+/// The link from the confirmation mail; then wherever the account now belongs.
+#[server(prefix = "/rpc")]
+pub async fn verify_email(token: String) -> Result<UserDto, AppError> {
+    use super::context::*;
+    use crate::dto::VerifyEmailRequest;
+    let state = state()?;
+    let result =
+        crate::ssr::services::accounts::verify_email(&state.db, VerifyEmailRequest { token }, chrono::Utc::now()).await;
+    let to = result.as_ref().ok().map(|u| home_of(u));
+    finish_form(result, to)
+}
+
+#[server(prefix = "/rpc")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    use super::context::*;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => crate::ssr::services::accounts::resend_verification(&state.db, &actor, chrono::Utc::now()).await,
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some("/awaiting-approval?sent=1".into()))
+}
+
+/// Always the same answer, whether or not an account uses the address.
+#[server(prefix = "/rpc")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use super::context::*;
+    let state = state()?;
+    let result = crate::ssr::services::accounts::forgot_password(&state.db, &email, chrono::Utc::now()).await;
+    finish_form(result, Some("/forgot-password?sent=1".into()))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use super::context::*;
+    use crate::dto::ResetPasswordRequest;
+    let state = state()?;
+    let req = ResetPasswordRequest { token, password };
+    let result = crate::ssr::services::accounts::reset_password(&state.db, req, chrono::Utc::now()).await;
+    finish_form(result, Some("/login?reset=1".into()))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    use super::context::*;
+    use crate::dto::ChangePasswordRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = ChangePasswordRequest { current_password, new_password };
+            crate::ssr::services::accounts::change_password(&state.db, &actor, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some("/profile?changed=1".into()))
+}

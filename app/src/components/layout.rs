@@ -1,6 +1,6 @@
 //! The frame of every page: the signed-in user, the header and its navigation.
 
-use crate::api::auth::{get_me, Login, Logout, Register};
+use crate::api::auth::{get_me, Login, Logout, Register, VerifyEmail};
 use crate::api::notifications::unread_notifications;
 use crate::components::suspend::once_loaded;
 use crate::dto::UserDto;
@@ -14,6 +14,8 @@ pub struct AuthActions {
     pub login: ServerAction<Login>,
     pub register: ServerAction<Register>,
     pub logout: ServerAction<Logout>,
+    /// Proving the address may activate the account: `me` is read again after it.
+    pub verify: ServerAction<VerifyEmail>,
     pub me: Resource<Result<Option<UserDto>, AppError>>,
     /// Bumped to read the bell's count again (a page that marks notifications read, a timer).
     pub bell: RwSignal<u64>,
@@ -26,8 +28,9 @@ impl AuthActions {
         let login = ServerAction::<Login>::new();
         let register = ServerAction::<Register>::new();
         let logout = ServerAction::<Logout>::new();
+        let verify = ServerAction::<VerifyEmail>::new();
         let me = Resource::new(
-            move || (login.version().get(), register.version().get(), logout.version().get()),
+            move || (login.version().get(), register.version().get(), logout.version().get(), verify.version().get()),
             |_| get_me(),
         );
         let bell = RwSignal::new(0u64);
@@ -40,7 +43,7 @@ impl AuthActions {
         // task executor to run a timer on.)
         #[cfg(target_arch = "wasm32")]
         set_interval(move || bell.update(|v| *v += 1), std::time::Duration::from_secs(60));
-        let actions = AuthActions { login, register, logout, me, bell, unread };
+        let actions = AuthActions { login, register, logout, verify, me, bell, unread };
         provide_context(actions);
         actions
     }
@@ -105,10 +108,10 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 <A href="/settings">"Settings"</A>
             </Show>
             <Bell unread=auth.unread/>
-            <span class="who" title=user.email.clone()>
+            <A href="/profile" attr:class="who" attr:title=user.email.clone()>
                 {user.name.clone()}
                 <small>{user.role.label()}</small>
-            </span>
+            </A>
             <ActionForm action=auth.logout attr:class="inline">
                 <button type="submit" class="link">"Sign out"</button>
             </ActionForm>

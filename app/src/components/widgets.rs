@@ -18,6 +18,13 @@ pub fn QueryError() -> impl IntoView {
     move || query.read().get("error").map(|message| view! { <div class="banner error" role="alert">{message}</div> })
 }
 
+/// A confirmation a plain form post came back with (`?KEY=1` in the address).
+#[component]
+pub fn QueryNote(key: &'static str, text: &'static str) -> impl IntoView {
+    let query = use_query_map();
+    move || query.read().get(key).map(|_| view! { <div class="banner ok" role="status">{text}</div> })
+}
+
 /// The latest result of an action: its error as a banner.
 #[component]
 pub fn ActionError<T, S>(value: S) -> impl IntoView

@@ -1,5 +1,6 @@
 //! Pure business rules and validated values, compiled for the server and the browser alike.
 
+pub mod accounts;
 pub mod afterhours;
 pub mod billing;
 pub mod calendar;

@@ -24,6 +24,8 @@ pub struct UserDto {
     pub phone: Option<String>,
     pub company: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Whether the person proved they own the address (by the link mailed at registration).
+    pub email_verified: bool,
 }
 
 impl UserDto {
@@ -785,5 +787,7 @@ pub struct CompleteRequest {
     pub actual_minutes: i64,
 }
 
+mod accounts;
 mod notifications;
+pub use accounts::*;
 pub use notifications::*;

@@ -1,11 +1,13 @@
 //! Sign-in, registration and the page a pending account sees.
 
+use crate::api::auth::{ForgotPassword, ResendVerification, ResetPassword};
 use crate::components::layout::AuthActions;
 use crate::components::suspend::once_loaded;
-use crate::components::widgets::{field_message, ActionError, QueryError};
+use crate::components::widgets::{field_message, ActionError, QueryError, QueryNote};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -16,6 +18,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Sign in"</h1>
             <p class="muted">"Raise and follow your support tickets with CyTrack."</p>
+            <QueryNote key="reset" text="Your password was changed, and every device signed out. Sign in with the new one."/>
             <QueryError/>
             <ActionError value/>
             <ActionForm action=auth.login attr:class="form">
@@ -23,6 +26,7 @@ pub fn LoginPage() -> impl IntoView {
                 <label>"Password" <input type="password" name="password" autocomplete="current-password" required/></label>
                 <button type="submit" class="button primary">"Sign in"</button>
             </ActionForm>
+            <p class="muted"><A href="/forgot-password">"Forgot your password?"</A></p>
             <p class="muted">"New to the portal? " <A href="/register">"Register your account"</A></p>
         </section>
     }
@@ -37,8 +41,9 @@ pub fn RegisterPage() -> impl IntoView {
         <section class="card narrow">
             <h1>"Register"</h1>
             <p class="muted">
-                "Tell us who you are. CyTrack approves each registration into your company's account; "
-                "colleagues from a company domain we know join it straight away."
+                "Tell us who you are. We e-mail you a link to confirm your address; then CyTrack approves "
+                "the registration into your company's account (colleagues from a company domain we know "
+                "join it as soon as they confirm)."
             </p>
             <QueryError/>
             <ActionError value/>
@@ -64,19 +69,36 @@ pub fn RegisterPage() -> impl IntoView {
 #[component]
 pub fn AwaitingApprovalPage() -> impl IntoView {
     let auth = AuthActions::get();
+    let resend = ServerAction::<ResendVerification>::new();
     view! {
         <Title text="Awaiting approval"/>
         <Suspense fallback=|| ()>
             {move || once_loaded(async move {
                 match auth.me.await {
                     Ok(Some(user)) if user.is_active() => view! { <Redirect path="/"/> }.into_any(),
+                    Ok(Some(user)) if !user.email_verified => view! {
+                        <section class="card narrow center">
+                            <h1>"Confirm your e-mail address"</h1>
+                            <p>"Thanks, " {user.name.clone()} ". We sent a link to " <strong>{user.email.clone()}</strong> "."</p>
+                            <p class="muted">
+                                "Open it to confirm the address is yours; your registration goes ahead once you do. "
+                                "Nothing arrived? Look in your spam folder, or ask for another link."
+                            </p>
+                            <QueryNote key="sent" text="If your address still needs confirming, a new link is on its way."/>
+                            <ActionError value=resend.value()/>
+                            <ActionForm action=resend attr:class="inline">
+                                <button type="submit" class="button">"Send the link again"</button>
+                            </ActionForm>
+                        </section>
+                    }
+                    .into_any(),
                     Ok(Some(user)) => view! {
                         <section class="card narrow center">
                             <h1>"Awaiting approval"</h1>
                             <p>"Thanks, " {user.name.clone()} ". Your registration is awaiting approval by CyTrack."</p>
                             <p class="muted">
                                 "An account manager checks each registration and attaches it to your company's account. "
-                                "Once approved, sign in again to raise and follow tickets."
+                                "We e-mail you once it is decided."
                             </p>
                         </section>
                     }
@@ -85,5 +107,75 @@ pub fn AwaitingApprovalPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The link from the confirmation mail. The token is spent only by the button, never by opening
+/// the page: mail scanners open links too.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let auth = AuthActions::get();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    view! {
+        <Title text="Confirm your e-mail address"/>
+        <section class="card narrow">
+            <h1>"Confirm your e-mail address"</h1>
+            <p class="muted">"One click, and CyTrack knows this address is yours."</p>
+            <QueryError/>
+            <ActionError value=auth.verify.value()/>
+            <ActionForm action=auth.verify attr:class="form">
+                <input type="hidden" name="token" value=token/>
+                <button type="submit" class="button primary">"Confirm my address"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let forgot = ServerAction::<ForgotPassword>::new();
+    let asked = move || matches!(forgot.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Forgot your password?"/>
+        <section class="card narrow">
+            <h1>"Forgot your password?"</h1>
+            <p class="muted">"Give the address you sign in with; we e-mail a link to choose a new password."</p>
+            <QueryNote key="sent" text="If an account uses that address, a link is on its way. It works for an hour."/>
+            <Show when=asked>
+                <div class="banner ok" role="status">"If an account uses that address, a link is on its way. It works for an hour."</div>
+            </Show>
+            <QueryError/>
+            <ActionError value=forgot.value()/>
+            <ActionForm action=forgot attr:class="form">
+                <label>"E-mail" <input type="email" name="email" autocomplete="username" required/></label>
+                <button type="submit" class="button primary">"Send me a link"</button>
+            </ActionForm>
+            <p class="muted"><A href="/login">"Back to sign in"</A></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let reset = ServerAction::<ResetPassword>::new();
+    let value = reset.value();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    view! {
+        <Title text="Choose a new password"/>
+        <section class="card narrow">
+            <h1>"Choose a new password"</h1>
+            <QueryError/>
+            <ActionError value/>
+            <ActionForm action=reset attr:class="form">
+                <input type="hidden" name="token" value=token/>
+                <label>"New password" <input type="password" name="password" autocomplete="new-password" required minlength="10"/></label>
+                <small class="muted">"At least 10 characters; a short sentence works well."</small>
+                {field_message(value, "password")}
+                <button type="submit" class="button primary">"Set the new password"</button>
+            </ActionForm>
+            <p class="muted"><A href="/forgot-password">"Ask for a new link"</A></p>
+        </section>
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod home;
 pub mod not_found;
 pub mod notifications;
+pub mod profile;
 pub mod queues;
 pub mod registrations;
 pub mod settings;

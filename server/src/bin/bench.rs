@@ -317,6 +317,7 @@ async fn main() {
                     decision_note: Set(None),
                     created_at: Set(now),
                     updated_at: Set(now),
+                    email_verified_at: Set(Some(now)),
                 }
             })
             .collect();

@@ -1,8 +1,11 @@
 //! `/auth/*` and `/me`.
 
 use super::{ApiResult, Authenticated, Json};
-use app::dto::{ErrorBody, LoginRequest, LoginResponse, RegisterRequest, UserEnvelope};
-use app::ssr::services::people;
+use app::dto::{
+    ChangePasswordRequest, ErrorBody, ForgotPasswordRequest, LoginRequest, LoginResponse, RegisterRequest,
+    ResetPasswordRequest, UserEnvelope, VerifyEmailRequest,
+};
+use app::ssr::services::{accounts, people};
 use app::ssr::state::AppState;
 use axum::extract::State;
 use axum::http::{header::SET_COOKIE, StatusCode};
@@ -38,4 +41,54 @@ pub async fn logout(
     responses((status = 200, body = UserEnvelope), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn me(State(state): State<AppState>, Authenticated(actor): Authenticated) -> ApiResult<Json<UserEnvelope>> {
     Ok(Json(UserEnvelope { user: people::me(&state.db, &actor).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "auth", request_body = VerifyEmailRequest,
+    responses((status = 200, body = UserEnvelope), (status = 422, body = ErrorBody)))]
+pub async fn verify_email(
+    State(state): State<AppState>,
+    Json(req): Json<VerifyEmailRequest>,
+) -> ApiResult<Json<UserEnvelope>> {
+    Ok(Json(UserEnvelope { user: accounts::verify_email(&state.db, req, Utc::now()).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/resend-verification", tag = "auth",
+    responses((status = 202), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<StatusCode> {
+    accounts::resend_verification(&state.db, &actor, Utc::now()).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "auth", request_body = ForgotPasswordRequest,
+    responses((status = 202, description = "The same whether or not an account uses the address")))]
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    Json(req): Json<ForgotPasswordRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::forgot_password(&state.db, &req.email, Utc::now()).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "auth", request_body = ResetPasswordRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Json(req): Json<ResetPasswordRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::reset_password(&state.db, req, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Json(req): Json<ChangePasswordRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::change_password(&state.db, &actor, req, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

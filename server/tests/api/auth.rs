@@ -24,7 +24,7 @@ async fn a_registration_starts_pending_and_sees_only_awaiting_approval() {
 }
 
 #[tokio::test]
-async fn a_registration_from_a_known_domain_joins_that_organisation() {
+async fn a_registration_from_a_known_domain_joins_that_organisation_once_the_address_is_proven() {
     let app = spawn_app().await;
     let org = app.organization("Acme", &["acme.test"]).await;
     let (status, body) = app
@@ -35,9 +35,22 @@ async fn a_registration_from_a_known_domain_joins_that_organisation() {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(body["user"]["status"], "pending", "typing an address at the domain proves nothing");
+    assert!(body["user"]["organization_id"].is_null());
+    assert_eq!(body["user"]["email_verified"], false);
+    let kim = app.login("kim@acme.test", PASSWORD).await;
+    let (status, _) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &kim.token).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "nothing of Acme's before the address is proven");
+
+    let token = app.mailed_token("kim@acme.test", "verify_email").await;
+    let (status, body) = app.post("/api/v1/auth/verify-email", None, json!({"token": token})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["user"]["status"], "active");
     assert_eq!(body["user"]["organization_id"], org.as_str());
+    assert_eq!(body["user"]["email_verified"], true);
     assert_eq!(body["user"]["superuser"], false, "auto-join never makes a superuser");
+    let (status, _) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &kim.token).await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 #[tokio::test]

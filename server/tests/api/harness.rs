@@ -221,18 +221,43 @@ impl TestApp {
         body["organization"]["id"].as_str().unwrap().to_string()
     }
 
-    /// Registers a person and has an admin approve them into `organization_id`.
-    pub async fn customer(&self, organization_id: &str, superuser: bool) -> Person {
-        let email = format!("person-{}@client.test", short_id());
+    /// Registers a person and confirms their address with the link mailed to them; their id.
+    pub async fn register(&self, name: &str, email: &str) -> String {
         let (status, body) = self
             .post(
                 "/api/v1/auth/register",
                 None,
-                json!({"name": "Jo Client", "email": email, "password": PASSWORD, "company": "Client"}),
+                json!({"name": name, "email": email, "password": PASSWORD, "company": "Client"}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        let id = body["user"]["id"].as_str().unwrap();
+        let token = self.mailed_token(email, "verify_email").await;
+        let (status, body) = self.post("/api/v1/auth/verify-email", None, json!({"token": token})).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["user"]["id"].as_str().unwrap().to_string()
+    }
+
+    /// The token in the latest link of this kind mailed to `email`, read from the outbox as the
+    /// mail carries it.
+    pub async fn mailed_token(&self, email: &str, kind: &str) -> String {
+        use app::ssr::entities::mail_outbox;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let mail = mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::ToAddress.eq(email.to_lowercase()))
+            .filter(mail_outbox::Column::Kind.eq(kind))
+            .order_by_desc(mail_outbox::Column::CreatedAt)
+            .one(&self.database().await)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {kind} mail to {email}"));
+        let link = mail.link.expect("the mail carries a link");
+        link.split("token=").nth(1).expect("a token in the link").to_string()
+    }
+
+    /// Registers a person and has an admin approve them into `organization_id`.
+    pub async fn customer(&self, organization_id: &str, superuser: bool) -> Person {
+        let email = format!("person-{}@client.test", short_id());
+        let id = self.register("Jo Client", &email).await;
         let admin = self.admin().await;
         let (status, body) = self
             .post(

@@ -34,14 +34,7 @@ async fn mail_reaches_a_real_smtp_server_threaded_escaped_and_marked_automatic()
     let admin = app.admin().await;
     // A client whose name holds markup.
     let email = format!("jo-{}@client.test", short_id());
-    let (_, body) = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            json!({"name": "Jo <b>Bold</b>", "email": email, "password": PASSWORD, "company": "Acme"}),
-        )
-        .await;
-    let id = body["user"]["id"].as_str().unwrap();
+    let id = app.register("Jo <b>Bold</b>", &email).await;
     app.post(
         &format!("/api/v1/users/{id}/approve"),
         Some(&admin.token),
@@ -66,15 +59,15 @@ async fn mail_reaches_a_real_smtp_server_threaded_escaped_and_marked_automatic()
     let mailer = mailer(Some(sink.url()), &sink.dir);
     let db = app.database().await;
     let done = mailer.deliver_due(&db).await.unwrap();
-    // The admin hears of Jo's registration; Jo of the approval, the ticket and the reply; the
-    // agent of the assignment and Jo's answer.
-    assert_eq!((done.sent, done.retrying, done.failed), (6, 0, 0), "{done:?}");
+    // Jo gets the confirmation link, then hears of the approval, the ticket and the reply; the
+    // admin hears of the registration; the agent of the assignment and Jo's answer.
+    assert_eq!((done.sent, done.retrying, done.failed), (7, 0, 0), "{done:?}");
     assert_eq!(mailer.deliver_due(&db).await.unwrap().sent, 0, "nothing is sent twice");
 
     let messages = sink.messages();
-    assert_eq!(messages.len(), 6);
+    assert_eq!(messages.len(), 7);
     let to_jo: Vec<&Received> = messages.iter().filter(|m| m.to.contains(&email)).collect();
-    assert_eq!(to_jo.len(), 3, "{messages:#?}");
+    assert_eq!(to_jo.len(), 4, "{messages:#?}");
     let ack = to_jo.iter().find(|m| m.subject.contains(number)).expect("the acknowledgement");
     let reply = to_jo.iter().find(|m| m.text.contains("Which site?")).expect("the reply");
     let thread = format!("<ticket-{ticket_id}@cytrack.test>");
@@ -101,14 +94,14 @@ async fn mail_reaches_a_real_smtp_server_threaded_escaped_and_marked_automatic()
     assert!(to_agent.subject.contains("Jo <b>Bold</b> replied"), "a subject is text: {to_agent:?}");
 
     let sent = outbox(&app, "sent").await;
-    assert_eq!(sent.len(), 6);
+    assert_eq!(sent.len(), 7);
     assert!(sent.iter().all(|m| m["attempts"] == 1 && m["sent_at"].is_string()));
 }
 
 #[tokio::test]
 async fn a_server_that_refuses_for_a_while_gets_everything_later_once() {
     let app = spawn_app().await;
-    let sink = SmtpSink::start(4);
+    let sink = SmtpSink::start(5);
     let org = app.organization("Acme", &[]).await;
     let casey = app.customer(&org, false).await;
     app.raise(&casey, "First").await;
@@ -116,13 +109,13 @@ async fn a_server_that_refuses_for_a_while_gets_everything_later_once() {
     let mailer = mailer(Some(sink.url()), &sink.dir);
     let db = app.database().await;
 
-    // Four messages (the admin's registration notice, Casey's approval, two acknowledgements),
-    // all refused.
+    // Five messages (Casey's confirmation link, the admin's registration notice, Casey's
+    // approval, two acknowledgements), all refused.
     let first = mailer.deliver_due(&db).await.unwrap();
-    assert_eq!((first.sent, first.retrying, first.failed), (0, 4, 0), "{first:?}");
+    assert_eq!((first.sent, first.retrying, first.failed), (0, 5, 0), "{first:?}");
     assert!(sink.messages().is_empty());
     let waiting = outbox(&app, "pending").await;
-    assert_eq!(waiting.len(), 4);
+    assert_eq!(waiting.len(), 5);
     assert!(
         waiting.iter().all(|m| m["attempts"] == 1 && m["last_error"].as_str().unwrap().contains("451")),
         "{waiting:?}"
@@ -131,8 +124,8 @@ async fn a_server_that_refuses_for_a_while_gets_everything_later_once() {
 
     time_passes(&app).await;
     let second = mailer.deliver_due(&db).await.unwrap();
-    assert_eq!((second.sent, second.retrying, second.failed), (4, 0, 0), "{second:?}");
-    assert_eq!(sink.messages().len(), 4, "each message once");
+    assert_eq!((second.sent, second.retrying, second.failed), (5, 0, 0), "{second:?}");
+    assert_eq!(sink.messages().len(), 5, "each message once");
     let sent = outbox(&app, "sent").await;
     assert!(sent.iter().all(|m| m["attempts"] == 2 && m["last_error"].is_null()), "{sent:?}");
 }
@@ -144,14 +137,7 @@ async fn an_address_the_server_refuses_for_good_fails_at_once_for_an_admin_to_se
     let org = app.organization("Acme", &[]).await;
     let admin = app.admin().await;
     let email = format!("bounce-{}@client.test", short_id());
-    let (_, body) = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            json!({"name": "Bo", "email": email, "password": PASSWORD, "company": "Acme"}),
-        )
-        .await;
-    let id = body["user"]["id"].as_str().unwrap();
+    let id = app.register("Bo", &email).await;
     app.post(
         &format!("/api/v1/users/{id}/approve"),
         Some(&admin.token),
@@ -160,13 +146,16 @@ async fn an_address_the_server_refuses_for_good_fails_at_once_for_an_admin_to_se
     .await;
     let mailer = mailer(Some(sink.url()), &sink.dir);
     let done = mailer.deliver_due(&app.database().await).await.unwrap();
-    assert_eq!((done.sent, done.retrying, done.failed), (1, 0, 1), "{done:?}");
+    // Bo's confirmation link and approval are refused; the admin's registration notice goes.
+    assert_eq!((done.sent, done.retrying, done.failed), (1, 0, 2), "{done:?}");
 
     let failed = outbox(&app, "failed").await;
-    assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0]["to_address"], email.as_str());
-    assert_eq!(failed[0]["attempts"], 1);
-    assert!(failed[0]["last_error"].as_str().unwrap().contains("550"), "{failed:?}");
+    assert_eq!(failed.len(), 2);
+    for mail in &failed {
+        assert_eq!(mail["to_address"], email.as_str());
+        assert_eq!(mail["attempts"], 1);
+        assert!(mail["last_error"].as_str().unwrap().contains("550"), "{failed:?}");
+    }
     let (status, body) = app.get("/api/v1/mail/outbox?status=lost", &admin.token).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let casey = app.customer(&org, false).await;
@@ -188,13 +177,14 @@ async fn two_workers_on_one_database_never_send_a_message_twice() {
     let (db_one, db_two) = (app.database().await, app.database().await);
     let (a, b) = tokio::join!(one.deliver_due(&db_one), two.deliver_due(&db_two));
     let (a, b) = (a.unwrap(), b.unwrap());
-    // The admin's registration notice, Casey's approval, thirty acknowledgements.
-    assert_eq!(a.sent + b.sent, 32, "{a:?} {b:?}");
+    // Casey's confirmation link, the admin's registration notice, Casey's approval, thirty
+    // acknowledgements.
+    assert_eq!(a.sent + b.sent, 33, "{a:?} {b:?}");
     let messages = sink.messages();
     let mut ids: Vec<&str> = messages.iter().map(|m| m.message_id.as_str()).collect();
     ids.sort();
     ids.dedup();
-    assert_eq!((messages.len(), ids.len()), (32, 32), "each message exactly once");
+    assert_eq!((messages.len(), ids.len()), (33, 33), "each message exactly once");
 }
 
 #[tokio::test]
@@ -205,9 +195,9 @@ async fn without_an_smtp_server_mail_is_written_as_files() {
     app.raise(&casey, "Printer jammed").await;
     let dir = std::env::temp_dir().join(format!("cytrack-eml-{}", short_id()));
     let done = mailer(None, &dir).deliver_due(&app.database().await).await.unwrap();
-    assert_eq!(done.sent, 3, "the admin's registration notice, Casey's approval, the acknowledgement");
+    assert_eq!(done.sent, 4, "Casey's confirmation link and approval, the admin's notice, the acknowledgement");
     let files = received_in(&dir);
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 4);
     assert!(files.iter().any(|f| f.subject.contains("Printer jammed")), "{files:?}");
     std::fs::remove_dir_all(dir).ok();
 }

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod accounts;
 mod afterhours;
 mod auth;
 mod billing;

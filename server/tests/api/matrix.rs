@@ -29,14 +29,7 @@ async fn every_role_against_every_endpoint() {
     let admin = app.admin().await;
     let ticket = app.raise(&customer, "Matrix").await;
     let t = ticket["id"].as_str().unwrap().to_string();
-    let (_, pending) = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            json!({"name": "P", "email": "p@pending.test", "password": PASSWORD, "company": "P"}),
-        )
-        .await;
-    let p = pending["user"]["id"].as_str().unwrap().to_string();
+    let p = app.register("P", "p@pending.test").await;
     let (_, queues) = app.get("/api/v1/queues", &admin.token).await;
     let q = queues["items"][0]["id"].as_str().unwrap().to_string();
     let queue_body = json!({"name": queues["items"][0]["name"], "position": 1, "kinds": ["after_hours"]});
@@ -99,6 +92,11 @@ async fn every_role_against_every_endpoint() {
         ("PUT", "/api/v1/me/notification-preferences", "/api/v1/me/notification-preferences".into(), json!({"mail": {"ticket_raised": false}}), vec![(Anonymous, 401), (Customer, 422), (Agent, 422)]),
         ("GET", "/api/v1/mail/outbox", "/api/v1/mail/outbox".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 403), (Admin, 200)]),
         ("POST", "/api/v1/auth/register", "/api/v1/auth/register".into(), json!({}), vec![(Anonymous, 422)]),
+        ("POST", "/api/v1/auth/verify-email", "/api/v1/auth/verify-email".into(), json!({"token": "x"}), vec![(Anonymous, 422), (Customer, 422)]),
+        ("POST", "/api/v1/auth/resend-verification", "/api/v1/auth/resend-verification".into(), json!({}), vec![(Anonymous, 401), (Customer, 202)]),
+        ("POST", "/api/v1/auth/forgot-password", "/api/v1/auth/forgot-password".into(), json!({"email": "x@y.test"}), vec![(Anonymous, 202)]),
+        ("POST", "/api/v1/auth/reset-password", "/api/v1/auth/reset-password".into(), json!({"token": "x", "password": "y"}), vec![(Anonymous, 422)]),
+        ("PUT", "/api/v1/me/password", "/api/v1/me/password".into(), json!({"current_password": "x", "new_password": "y"}), vec![(Anonymous, 401), (Customer, 422)]),
         ("POST", "/api/v1/auth/login", "/api/v1/auth/login".into(), json!({}), vec![(Anonymous, 422)]),
         ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout".into(), json!(null), vec![(Anonymous, 401)]),
     ];

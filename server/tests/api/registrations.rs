@@ -4,16 +4,9 @@ use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
+/// A registration whose address is proven: it waits for approval.
 async fn register(app: &TestApp, email: &str) -> String {
-    let (status, body) = app
-        .post(
-            "/api/v1/auth/register",
-            None,
-            json!({"name": "Pat", "email": email, "password": PASSWORD, "company": "NewCo"}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED);
-    body["user"]["id"].as_str().unwrap().to_string()
+    app.register("Pat", email).await
 }
 
 #[tokio::test]

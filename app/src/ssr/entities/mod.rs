@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table; they never leave the `ssr` module (see `dto` for the wire).
 
+pub mod account_token;
 pub mod booking;
 pub mod completion_outstanding;
 pub mod counter;

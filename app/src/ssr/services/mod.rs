@@ -1,6 +1,7 @@
 //! Services: they parse requests with the domain's rules, check the caller's access, own the
 //! transactions, and return wire types. Both the JSON API and the server functions call these.
 
+pub mod accounts;
 pub mod billing;
 pub mod bookings;
 pub mod notifications;

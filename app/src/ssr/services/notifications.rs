@@ -61,26 +61,10 @@ pub async fn notify(
         let Some(person) = people.get(&r.user_id) else { continue };
         let id = new_id();
         if r.mail {
-            mails.push(mail_outbox::ActiveModel {
-                id: Set(new_id()),
-                notification_id: Set(Some(id.clone())),
-                user_id: Set(Some(person.id.clone())),
-                kind: Set(r.kind.as_str().into()),
-                to_address: Set(person.email.clone()),
-                to_name: Set(person.name.clone()),
-                title: Set(notice.title.clone()),
-                body: Set(notice.body.clone()),
-                link: Set(notice.link.clone()),
-                ticket_id: Set(notice.ticket_id.clone()),
-                status: Set(OutboxStatus::Pending.as_str().into()),
-                attempts: Set(0),
-                next_attempt_at: Set(now),
-                claimed_until: Set(None),
-                claimed_by: Set(None),
-                last_error: Set(None),
-                created_at: Set(now),
-                sent_at: Set(None),
-            });
+            let mut mail = outbox_row(person, r.kind.as_str(), &notice.title, &notice.body, notice.link.clone(), now);
+            mail.notification_id = Set(Some(id.clone()));
+            mail.ticket_id = Set(notice.ticket_id.clone());
+            mails.push(mail);
         }
         notifications.push(notification::ActiveModel {
             id: Set(id),
@@ -103,6 +87,51 @@ pub async fn notify(
         mail_outbox::Entity::insert_many(mails).exec(db).await?;
     }
     Ok(count)
+}
+
+/// A mail to `to` with no notification behind it (a link to confirm an address or reset a
+/// password: for the mailbox only), in `db` (the caller's transaction).
+pub async fn mail_only(
+    db: &impl ConnectionTrait,
+    to: &user::Model,
+    kind: &str,
+    title: &str,
+    body: &str,
+    link: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    mail_outbox::Entity::insert(outbox_row(to, kind, title, body, Some(link), now)).exec(db).await?;
+    Ok(())
+}
+
+fn outbox_row(
+    to: &user::Model,
+    kind: &str,
+    title: &str,
+    body: &str,
+    link: Option<String>,
+    now: DateTime<Utc>,
+) -> mail_outbox::ActiveModel {
+    mail_outbox::ActiveModel {
+        id: Set(new_id()),
+        notification_id: Set(None),
+        user_id: Set(Some(to.id.clone())),
+        kind: Set(kind.into()),
+        to_address: Set(to.email.clone()),
+        to_name: Set(to.name.clone()),
+        title: Set(title.into()),
+        body: Set(body.into()),
+        link: Set(link),
+        ticket_id: Set(None),
+        status: Set(OutboxStatus::Pending.as_str().into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        claimed_by: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+    }
 }
 
 /// Where a message in the outbox stands.

@@ -9,7 +9,7 @@ use crate::dto::{page_window, CreateStaffRequest, LoginRequest, Page, RegisterRe
 use crate::error::{AppError, ErrorKind, FieldCheck};
 use crate::ssr::auth::{invalid_session, Actor, AuthKeys};
 use crate::ssr::db::is_unique_violation;
-use crate::ssr::entities::{login_failure, organization, organization_domain, session, user};
+use crate::ssr::entities::{login_failure, organization, session, user};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -32,7 +32,26 @@ pub fn to_dto(model: user::Model) -> UserDto {
         phone: model.phone,
         company: model.company,
         created_at: model.created_at,
+        email_verified: model.email_verified_at.is_some(),
     }
+}
+
+/// Ends the sessions of `user_id`, all of them or all but `except`.
+pub async fn revoke_sessions(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    except: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut query = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = except {
+        query = query.filter(session::Column::Id.ne(keep));
+    }
+    query.exec(db).await?;
+    Ok(())
 }
 
 fn email_taken() -> AppError {
@@ -42,8 +61,9 @@ fn email_taken() -> AppError {
     e
 }
 
-/// Self-registration. The account starts pending, unless the e-mail's domain belongs to an
-/// organisation, which it then joins as a plain customer.
+/// Self-registration. The account starts pending, and is mailed a link to prove the address;
+/// proving it joins the organisation owning the e-mail's domain, or puts the registration before
+/// the account managers (`accounts::address_proven`).
 pub async fn register<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     req: RegisterRequest,
@@ -65,7 +85,6 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
     if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?.is_some() {
         return Err(email_taken());
     }
-    let joins = organization_domain::Entity::find_by_id(email.domain().to_string()).one(db).await?;
     let password_hash = passwords::hash(req.password).await?;
     let model = user::ActiveModel {
         id: Set(new_id()),
@@ -75,12 +94,13 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         company: Set(Some(company)),
         password_hash: Set(password_hash),
         role: Set(Role::Customer.as_str().into()),
-        status: Set(if joins.is_some() { UserStatus::Active } else { UserStatus::Pending }.as_str().into()),
-        organization_id: Set(joins.map(|d| d.organization_id)),
+        status: Set(UserStatus::Pending.as_str().into()),
+        organization_id: Set(None),
         superuser: Set(false),
         decision_note: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        email_verified_at: Set(None),
     };
     let txn = db.begin().await?;
     let created = match model.insert(&txn).await {
@@ -88,29 +108,9 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         Err(e) if is_unique_violation(&e) => return Err(email_taken()),
         Err(e) => return Err(e.into()),
     };
-    if created.status == UserStatus::Pending.as_str() {
-        let notice = Notice {
-            event: Event::RegistrationReceived,
-            title: format!("Registration awaiting approval: {} ({})", created.name, company_of(&created)),
-            body: format!(
-                "{} <{}> registered for {}. Approve it into an organisation, or reject it.",
-                created.name,
-                created.email,
-                company_of(&created)
-            ),
-            link: Some("/staff/registrations".into()),
-            ticket_id: None,
-            organization_id: None,
-        };
-        let around = Around { actor_id: Some(created.id.clone()), ..Around::default() };
-        notifications::notify(&txn, notice, around, now).await?;
-    }
+    super::accounts::send_verification(&txn, &created, now).await?;
     txn.commit().await?;
     Ok(to_dto(created))
-}
-
-fn company_of(u: &user::Model) -> &str {
-    u.company.as_deref().unwrap_or("no company given")
 }
 
 /// Tells a registrant what was decided, in the decision's transaction.
@@ -249,6 +249,10 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) 
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         let status = UserStatus::parse(status).map_err(|m| field_error("status", m))?;
         query = query.filter(user::Column::Status.eq(status.as_str()));
+        // Pending means awaiting approval: an address not yet proven awaits its owner first.
+        if status == UserStatus::Pending {
+            query = query.filter(user::Column::EmailVerifiedAt.is_not_null());
+        }
     }
     let (offset, per_page) = page_window(filter.page, filter.per_page);
     let total = query.clone().count(db).await?;
@@ -275,8 +279,10 @@ async fn pending_user(db: &impl ConnectionTrait, id: &str) -> Result<user::Model
         true => user::Entity::find_by_id(id.to_string()).one(db).await?,
         false => None,
     };
-    let found =
-        found.filter(|u| u.role == Role::Customer.as_str()).ok_or_else(|| AppError::not_found("registration"))?;
+    // A registration whose address is not proven is never shown for approval: as if not there.
+    let found = found
+        .filter(|u| u.role == Role::Customer.as_str() && u.email_verified_at.is_some())
+        .ok_or_else(|| AppError::not_found("registration"))?;
     if found.status != UserStatus::Pending.as_str() {
         return Err(AppError::conflict("already_decided", format!("{} is no longer awaiting approval.", found.name)));
     }
@@ -334,12 +340,7 @@ pub async fn reject<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     let rejected = model.update(&txn).await?;
     // A rejected account keeps no live session.
-    session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(session::Column::UserId.eq(rejected.id.as_str()))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
+    revoke_sessions(&txn, &rejected.id, None, now).await?;
     let body = format!("Your registration for the CyTrack support portal was not approved: {reason}");
     tell_decision(&txn, actor, &rejected, "Your CyTrack Support registration was not approved", body, now).await?;
     txn.commit().await?;
@@ -400,6 +401,8 @@ async fn insert_staff(
         decision_note: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        // Staff accounts are made by an admin, who vouches for the address.
+        email_verified_at: Set(Some(now)),
     };
     match model.insert(db).await {
         Ok(created) => Ok(to_dto(created)),
@@ -451,6 +454,7 @@ pub async fn seed_user(
         decision_note: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        email_verified_at: Set(Some(now)),
     };
     Ok(to_dto(model.insert(db).await?))
 }
@@ -478,11 +482,6 @@ pub async fn disable(
     model.status = Set(UserStatus::Disabled.as_str().into());
     model.updated_at = Set(now);
     let disabled = model.update(db).await?;
-    session::Entity::update_many()
-        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(session::Column::UserId.eq(disabled.id.as_str()))
-        .filter(session::Column::RevokedAt.is_null())
-        .exec(db)
-        .await?;
+    revoke_sessions(db, &disabled.id, None, now).await?;
     Ok(to_dto(disabled))
 }

@@ -1,0 +1,294 @@
+//! Proving an e-mail address, resetting a forgotten password, changing one's password. Tokens
+//! travel only in mail; the database keeps their SHA-256 (a copy of the table opens nothing).
+
+use super::notifications::{self, Around, Notice};
+use super::people::{field_error, revoke_sessions, to_dto};
+use super::{new_id, passwords};
+use crate::domain::accounts::{after_proof, usable, AfterProof, TokenPurpose, RESEND_AFTER, TOKEN_UNUSABLE};
+use crate::domain::notifications::Event;
+use crate::domain::people::{check_password, Email, Role, UserStatus};
+use crate::dto::{ChangePasswordRequest, ResetPasswordRequest, UserDto, VerifyEmailRequest};
+use crate::error::{AppError, FieldCheck};
+use crate::ssr::auth::Actor;
+use crate::ssr::entities::{account_token, organization_domain, user};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sha2::{Digest, Sha256};
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new token for `user`: 256 random bits as hex. Tokens of the same purpose issued before are
+/// spent, so only the latest link works.
+async fn issue(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::UserId.eq(user.id.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    account_token::ActiveModel {
+        id: Set(new_id()),
+        user_id: Set(user.id.clone()),
+        purpose: Set(purpose.as_str().into()),
+        token_hash: Set(hash(&token)),
+        expires_at: Set(now + purpose.lifetime()),
+        used_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Whether a token of this purpose went to `user` a moment ago (then none is sent again).
+async fn sent_lately(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    Ok(account_token::Entity::find()
+        .filter(account_token::Column::UserId.eq(user.id.as_str()))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .filter(account_token::Column::CreatedAt.gt(now - RESEND_AFTER))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// 422 `invalid_token`, alike for a token unknown, used or expired: the link's holder can only
+/// ask for a new one.
+fn unusable() -> AppError {
+    AppError::invalid_fields([("token".to_string(), TOKEN_UNUSABLE.to_string())].into_iter().collect())
+        .with_code("invalid_token")
+}
+
+/// The usable token behind `token`, and the account it was issued to; nothing is changed.
+async fn holder(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<(account_token::Model, user::Model), AppError> {
+    let found = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(hash(token)))
+        .filter(account_token::Column::Purpose.eq(purpose.as_str()))
+        .one(db)
+        .await?
+        .filter(|t| usable(t.expires_at, t.used_at, now))
+        .ok_or_else(unusable)?;
+    let account = user::Entity::find_by_id(found.user_id.clone()).one(db).await?.ok_or_else(unusable)?;
+    Ok((found, account))
+}
+
+/// Spends a token: the account it was issued to, or 422 `invalid_token`.
+async fn spend(
+    db: &impl ConnectionTrait,
+    token: &str,
+    purpose: TokenPurpose,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    let (found, account) = holder(db, token, purpose, now).await?;
+    // Spent by a conditional update: of two requests racing with one link, one wins.
+    let spent = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::Id.eq(found.id.as_str()))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(unusable());
+    }
+    Ok(account)
+}
+
+/// Mails `user` a link to prove their address (at registration, and when they ask again).
+pub async fn send_verification(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let token = issue(db, user, TokenPurpose::VerifyEmail, now).await?;
+    let body = "Someone, we hope you, registered for the CyTrack support portal with this address. Open the \
+                link within two days to confirm it is yours; your registration goes ahead once you do.\n\nIf \
+                it was not you, ignore this mail: nothing happens without the link.";
+    notifications::mail_only(
+        db,
+        user,
+        TokenPurpose::VerifyEmail.as_str(),
+        "Confirm your e-mail address for CyTrack Support",
+        body,
+        format!("/verify-email?token={token}"),
+        now,
+    )
+    .await
+}
+
+/// A signed-in registrant asks for the confirmation link again (at most once a minute).
+pub async fn resend_verification<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let found = user::Entity::find_by_id(actor.user_id.clone()).one(db).await?.ok_or_else(AppError::unauthenticated)?;
+    if found.email_verified_at.is_some() || sent_lately(db, &found, TokenPurpose::VerifyEmail, now).await? {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    send_verification(&txn, &found, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The link from the confirmation mail: the address is proven, and a pending registration
+/// joins the organisation owning its domain or goes to the account managers for approval.
+pub async fn verify_email<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    req: VerifyEmailRequest,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    let txn = db.begin().await?;
+    let found = spend(&txn, &req.token, TokenPurpose::VerifyEmail, now).await?;
+    let proven = address_proven(&txn, found, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(proven))
+}
+
+/// What proving the address does (`domain::accounts::after_proof`), in the caller's transaction.
+pub async fn address_proven(
+    db: &impl ConnectionTrait,
+    found: user::Model,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    if found.email_verified_at.is_some() {
+        return Ok(found);
+    }
+    let status = UserStatus::parse(&found.status).unwrap_or(UserStatus::Disabled);
+    let domain = Email::parse(&found.email).ok().map(|e| e.domain().to_string()).unwrap_or_default();
+    let owner = organization_domain::Entity::find_by_id(domain).one(db).await?;
+    let outcome = after_proof(status, owner.is_some() && found.role == Role::Customer.as_str());
+    let mut model: user::ActiveModel = found.into();
+    model.email_verified_at = Set(Some(now));
+    model.updated_at = Set(now);
+    if let (AfterProof::JoinsOrganization, Some(owner)) = (outcome, owner) {
+        model.status = Set(UserStatus::Active.as_str().into());
+        model.organization_id = Set(Some(owner.organization_id));
+    }
+    let proven = model.update(db).await?;
+    if outcome == AfterProof::AwaitsApproval {
+        let company = proven.company.as_deref().unwrap_or("no company given");
+        let notice = Notice {
+            event: Event::RegistrationReceived,
+            title: format!("Registration awaiting approval: {} ({company})", proven.name),
+            body: format!(
+                "{} <{}> registered for {company} and confirmed the address. Approve it into an organisation, or reject it.",
+                proven.name, proven.email
+            ),
+            link: Some("/staff/registrations".into()),
+            ticket_id: None,
+            organization_id: None,
+        };
+        let around = Around { actor_id: Some(proven.id.clone()), ..Around::default() };
+        notifications::notify(db, notice, around, now).await?;
+    }
+    Ok(proven)
+}
+
+/// "Forgot password": mails a reset link when an account uses the address, and answers the same
+/// whether or not one does.
+pub async fn forgot_password<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Ok(email) = Email::parse(email) else { return Ok(()) };
+    let Some(found) = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await? else {
+        return Ok(());
+    };
+    let may_sign_in = matches!(UserStatus::parse(&found.status), Ok(UserStatus::Active | UserStatus::Pending));
+    if !may_sign_in || sent_lately(db, &found, TokenPurpose::ResetPassword, now).await? {
+        return Ok(());
+    }
+    let txn = db.begin().await?;
+    let token = issue(&txn, &found, TokenPurpose::ResetPassword, now).await?;
+    let body = "Someone, we hope you, asked to reset the password of your CyTrack support portal account. \
+                Open the link within an hour to choose a new one; every device signed in to your account is \
+                then signed out.\n\nIf it was not you, ignore this mail: your password stays as it is.";
+    notifications::mail_only(
+        &txn,
+        &found,
+        TokenPurpose::ResetPassword.as_str(),
+        "Reset your CyTrack Support password",
+        body,
+        format!("/reset-password?token={token}"),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The link from the reset mail, with the new password: single use, and every session of the
+/// account is revoked. The link proves the address too.
+pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    req: ResetPasswordRequest,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    // Checked and hashed before the transaction: hashing takes a core for tens of milliseconds.
+    let (_, holder) = holder(db, &req.token, TokenPurpose::ResetPassword, now).await?;
+    let email = Email::parse(&holder.email).ok();
+    check_password(&req.password, email.as_ref()).map_err(|m| field_error("password", m))?;
+    let password_hash = passwords::hash(req.password).await?;
+    let txn = db.begin().await?;
+    let found = spend(&txn, &req.token, TokenPurpose::ResetPassword, now).await?;
+    let user_id = found.id.clone();
+    let found = address_proven(&txn, found, now).await?;
+    let mut model: user::ActiveModel = found.into();
+    model.password_hash = Set(password_hash);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    revoke_sessions(&txn, &user_id, None, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A signed-in person changes their password, giving the current one; their other sessions end.
+pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: ChangePasswordRequest,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let found = user::Entity::find_by_id(actor.user_id.clone()).one(db).await?.ok_or_else(AppError::unauthenticated)?;
+    let mut check = FieldCheck::default();
+    if let Err(m) = check_password(&req.new_password, Email::parse(&found.email).ok().as_ref()) {
+        check.add("new_password", m);
+    }
+    if !passwords::verify(req.current_password, Some(found.password_hash.clone())).await {
+        check.add("current_password", "That is not your current password.");
+    }
+    check.finish()?;
+    let password_hash = passwords::hash(req.new_password).await?;
+    let txn = db.begin().await?;
+    let mut model: user::ActiveModel = found.into();
+    model.password_hash = Set(password_hash);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    revoke_sessions(&txn, &actor.user_id, Some(&actor.session_id), now).await?;
+    txn.commit().await?;
+    Ok(())
+}

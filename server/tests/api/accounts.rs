@@ -1,0 +1,178 @@
+//! Proving an address, resetting a forgotten password, changing one's password: the links travel
+//! by mail (read here from the outbox), are single use, and expire.
+
+use crate::harness::*;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+
+async fn sign_up(app: &TestApp, email: &str) -> String {
+    let (status, body) = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "Pat", "email": email, "password": PASSWORD, "company": "NewCo"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["user"]["email_verified"], false);
+    body["user"]["id"].as_str().unwrap().to_string()
+}
+
+/// How many mails of this kind went to `email`.
+async fn mails(app: &TestApp, email: &str, kind: &str) -> i64 {
+    let db = app.database().await;
+    let sql = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM mail_outbox WHERE to_address = $1 AND kind = $2"
+        }
+        _ => "SELECT COUNT(*) AS n FROM mail_outbox WHERE to_address = ? AND kind = ?",
+    };
+    let row = db
+        .query_one(Statement::from_sql_and_values(db.get_database_backend(), sql, [email.into(), kind.into()]))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// Every token issued so far was issued three days ago, and has expired.
+async fn tokens_expire(app: &TestApp) {
+    let db = app.database().await;
+    let issued = chrono::Utc::now() - chrono::Duration::days(3);
+    let expired = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let sql = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => "UPDATE account_tokens SET created_at = $1, expires_at = $2",
+        _ => "UPDATE account_tokens SET created_at = ?, expires_at = ?",
+    };
+    let values = [issued.into(), expired.into()];
+    db.execute(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).await.unwrap();
+}
+
+fn assert_invalid_token(status: StatusCode, body: &serde_json::Value) {
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_code(body), "invalid_token");
+    assert!(body["error"]["fields"]["token"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn a_registration_waits_for_its_address_before_anyone_approves_it() {
+    let app = spawn_app().await;
+    let manager = app.staff("account_manager").await;
+    let org = app.organization("NewCo", &[]).await;
+    let pat = sign_up(&app, "pat@newco.test").await;
+    assert_eq!(mails(&app, "pat@newco.test", "verify_email").await, 1);
+
+    let (_, pending) = app.get("/api/v1/users?status=pending", &manager.token).await;
+    assert_eq!(pending["total"], 0, "an unproven address is never shown for approval: {pending}");
+    let approve = format!("/api/v1/users/{pat}/approve");
+    let (status, _) = app.post(&approve, Some(&manager.token), json!({"organization_id": org})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, notified) = app.get("/api/v1/notifications", &manager.token).await;
+    assert_eq!(notified["total"], 0, "account managers hear of it only once it is proven");
+
+    let (status, body) = app.post("/api/v1/auth/verify-email", None, json!({"token": "0".repeat(64)})).await;
+    assert_invalid_token(status, &body);
+    let token = app.mailed_token("pat@newco.test", "verify_email").await;
+    let (status, body) = app.post("/api/v1/auth/verify-email", None, json!({"token": token})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["user"]["status"].as_str(), body["user"]["email_verified"].as_bool()),
+        (Some("pending"), Some(true))
+    );
+    let (status, body) = app.post("/api/v1/auth/verify-email", None, json!({"token": token})).await;
+    assert_invalid_token(status, &body);
+
+    let (_, pending) = app.get("/api/v1/users?status=pending", &manager.token).await;
+    assert_eq!(pending["items"][0]["id"], pat.as_str());
+    let (_, notified) = app.get("/api/v1/notifications", &manager.token).await;
+    assert_eq!(notified["items"][0]["kind"], "registration_received");
+    let (status, body) = app.post(&approve, Some(&manager.token), json!({"organization_id": org})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_confirmation_link_expires_and_another_can_be_asked_for() {
+    let app = spawn_app().await;
+    sign_up(&app, "pat@newco.test").await;
+    let first = app.mailed_token("pat@newco.test", "verify_email").await;
+    tokens_expire(&app).await;
+    let (status, body) = app.post("/api/v1/auth/verify-email", None, json!({"token": first})).await;
+    assert_invalid_token(status, &body);
+
+    let pat = app.login("pat@newco.test", PASSWORD).await;
+    let resend = "/api/v1/auth/resend-verification";
+    assert_eq!(app.post(resend, Some(&pat.token), json!({})).await.0, StatusCode::ACCEPTED);
+    assert_eq!(app.post(resend, Some(&pat.token), json!({})).await.0, StatusCode::ACCEPTED);
+    assert_eq!(mails(&app, "pat@newco.test", "verify_email").await, 2, "one more link, not one per click");
+    let second = app.mailed_token("pat@newco.test", "verify_email").await;
+    assert_ne!(first, second);
+    let (status, body) = app.post("/api/v1/auth/verify-email", None, json!({"token": second})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.send("POST", resend, None, None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_once_by_the_mailed_link_and_every_session_ends() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let casey = app.customer(&org, false).await;
+    let (_, me) = app.get("/api/v1/me", &casey.token).await;
+    let email = me["user"]["email"].as_str().unwrap().to_string();
+    let other_device = app.login(&email, PASSWORD).await;
+    let forgot = "/api/v1/auth/forgot-password";
+
+    let (unknown, unknown_body) = app.post(forgot, None, json!({"email": "nobody@nowhere.test"})).await;
+    let (known, known_body) = app.post(forgot, None, json!({"email": email.to_uppercase()})).await;
+    assert_eq!((unknown, known), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
+    assert_eq!(unknown_body, known_body, "the same answer whether or not the address has an account");
+    let (status, _) = app.post(forgot, None, json!({"email": "not an address"})).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(mails(&app, "nobody@nowhere.test", "reset_password").await, 0);
+    app.post(forgot, None, json!({"email": email})).await;
+    assert_eq!(mails(&app, &email, "reset_password").await, 1, "asking twice in a minute sends one mail");
+
+    let token = app.mailed_token(&email, "reset_password").await;
+    let reset = "/api/v1/auth/reset-password";
+    let (status, body) = app.post(reset, None, json!({"token": token, "password": "short"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["password"].is_string(), "{body}");
+    let (status, body) = app.post(reset, None, json!({"token": token, "password": "a brand new passphrase"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "a refused password does not spend the link: {body}");
+    for session in [&casey, &other_device] {
+        assert_eq!(app.get("/api/v1/me", &session.token).await.0, StatusCode::UNAUTHORIZED, "every session ends");
+    }
+    let (status, _) = app.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password is gone");
+    app.login(&email, "a brand new passphrase").await;
+    let (status, body) = app.post(reset, None, json!({"token": token, "password": "yet another passphrase"})).await;
+    assert_invalid_token(status, &body);
+}
+
+#[tokio::test]
+async fn a_password_change_needs_the_current_one_and_signs_out_the_other_devices() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let casey = app.customer(&org, false).await;
+    let (_, me) = app.get("/api/v1/me", &casey.token).await;
+    let email = me["user"]["email"].as_str().unwrap().to_string();
+    let other_device = app.login(&email, PASSWORD).await;
+    let change = |body| app.send("PUT", "/api/v1/me/password", Some(&casey.token), Some(body));
+
+    let (status, body) =
+        change(json!({"current_password": "not my password", "new_password": "a brand new passphrase"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["current_password"].is_string(), "{body}");
+    let (status, body) = change(json!({"current_password": PASSWORD, "new_password": "short"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["new_password"].is_string(), "{body}");
+    let (status, body) = change(json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+
+    assert_eq!(app.get("/api/v1/me", &casey.token).await.0, StatusCode::OK, "this device stays signed in");
+    assert_eq!(app.get("/api/v1/me", &other_device.token).await.0, StatusCode::UNAUTHORIZED);
+    app.login(&email, "a brand new passphrase").await;
+    let (status, _) =
+        app.send("PUT", "/api/v1/me/password", None, Some(json!({"current_password": "x", "new_password": "y"}))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
