@@ -4,8 +4,11 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 
 // Each run starts the portal on a fresh SQLite database with demo data, on a port of its own.
+// Workers read this file again: they inherit the runner's data directory through the
+// environment, so a journey can read the mail the portal wrote there (no SMTP in the demo).
 const port = Number(process.env.E2E_PORT ?? 3123);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cytrack-e2e-'));
+const dataDir = (process.env.CYTRACK_E2E_DATA ??= fs.mkdtempSync(path.join(os.tmpdir(), 'cytrack-e2e-')));
+process.env.CYTRACK_E2E_MAIL_DIR = path.join(dataDir, 'mail');
 const root = path.resolve(__dirname, '..');
 
 export default defineConfig({

@@ -1,4 +1,6 @@
 import { test as base, expect, Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export { expect };
 
@@ -40,3 +42,36 @@ export const test = base.extend<{ hydrated: void }>({
     { auto: true },
   ],
 });
+
+/** A message's text as a mail program reads it: quoted-printable soft breaks and escapes undone. */
+function decoded(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * The link to `pathname` (with its token) in the newest mail the portal wrote to `to`. The demo
+ * has no SMTP server: its delivery worker writes each mail as an .eml file in the data directory
+ * (playwright.config.ts), every few seconds.
+ */
+export async function mailedLink(to: string, pathname: string): Promise<string> {
+  const dir = process.env.CYTRACK_E2E_MAIL_DIR!;
+  const pattern = new RegExp(`https?://[^\\s"<>]+${pathname}\\?token=[0-9a-f]{64}`);
+  const find = (): string | undefined => {
+    if (!fs.existsSync(dir)) return undefined;
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .map((f) => path.join(dir, f))
+      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    for (const file of files) {
+      const text = decoded(fs.readFileSync(file, 'utf8'));
+      const headers = text.split(/\r?\n\r?\n/)[0].toLowerCase();
+      const link = text.match(pattern)?.[0];
+      if (link && headers.includes(to.toLowerCase())) return link;
+    }
+    return undefined;
+  };
+  let link: string | undefined;
+  await expect.poll(() => (link = find()), { message: `a mail to ${to} with a ${pathname} link`, timeout: 30_000 }).toBeTruthy();
+  return link!;
+}

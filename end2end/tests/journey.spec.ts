@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { expect, test } from './helpers';
+import { expect, mailedLink, test } from './helpers';
 
 const PASSWORD = 'demo-password';
 
@@ -25,6 +25,12 @@ test('register, get approved, raise a ticket and open it', async ({ browser }) =
   await newcomer.getByLabel('Phone').fill('+61 2 9000 5555');
   await newcomer.getByLabel('Password').fill('a long enough password');
   await newcomer.getByRole('button', { name: 'Create account' }).click();
+  await expect(newcomer).toHaveURL(/\/awaiting-approval$/);
+  await expect(newcomer.getByRole('heading', { name: 'Confirm your e-mail address' })).toBeVisible();
+
+  // The address is proven by the link mailed to it; only then does the registration wait for CyTrack.
+  await newcomer.goto(await mailedLink(email, '/verify-email'));
+  await newcomer.getByRole('button', { name: 'Confirm my address' }).click();
   await expect(newcomer).toHaveURL(/\/awaiting-approval$/);
   await expect(newcomer.getByRole('heading', { name: 'Awaiting approval' })).toBeVisible();
 

@@ -73,11 +73,21 @@ pub(crate) mod context {
                 let back = parts()
                     .ok()
                     .and_then(|p| p.headers.get(REFERER).and_then(|v| v.to_str().ok()).map(str::to_string))
-                    .and_then(|r| http::Uri::try_from(r).ok())
-                    .map(|u| u.path().to_string())
-                    .unwrap_or_else(|| "/".into());
-                let query: String = url_escape(&e.message);
-                leptos_axum::redirect(&format!("{back}?error={query}"));
+                    .and_then(|r| http::Uri::try_from(r).ok());
+                let path = back.as_ref().map(|u| u.path().to_string()).unwrap_or_else(|| "/".into());
+                // The form's own query stays (a reset link's token, a list's filters); only an
+                // earlier error goes.
+                let kept: String = back
+                    .as_ref()
+                    .and_then(|u| u.query())
+                    .map(|q| {
+                        q.split('&')
+                            .filter(|p| !p.is_empty() && !p.starts_with("error="))
+                            .map(|p| format!("{p}&"))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                leptos_axum::redirect(&format!("{path}?{kept}error={}", url_escape(&e.message)));
             }
             Err(_) => {}
         }

@@ -176,3 +176,25 @@ async fn a_password_change_needs_the_current_one_and_signs_out_the_other_devices
         app.send("PUT", "/api/v1/me/password", None, Some(json!({"current_password": "x", "new_password": "y"}))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_form_refused_before_the_page_hydrated_comes_back_with_its_link_intact() {
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app().await;
+    let path = <app::api::auth::ResetPassword as ServerFn>::PATH;
+    let form = app.base.clone() + "/reset-password?token=abc123&error=an+earlier+one";
+    let res = app
+        .client
+        .post(app.url(path))
+        .header("accept", "text/html")
+        .header("referer", &form)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("token=abc123&password=another+long+password")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let to = res.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/reset-password?token=abc123&error=This%20link%20has%20expired"), "{to}");
+    assert_eq!(to.matches("error=").count(), 1, "{to}");
+}

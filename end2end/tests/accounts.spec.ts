@@ -1,0 +1,61 @@
+import { expect, mailedLink, signIn, test } from './helpers';
+
+test('a forgotten password is reset from the mailed link, and a password is changed on the profile', async ({ browser }) => {
+  const stamp = Date.now();
+  const email = `quinn.${stamp}@harbour.test`;
+  const page = await browser.newPage();
+  await page.goto('/register');
+  await page.getByLabel('Company').fill(`Quinn Logistics ${stamp}`);
+  await page.getByLabel('Your name').fill('Quinn Harbour');
+  await page.getByLabel('Work e-mail').fill(email);
+  await page.getByLabel('Password').fill('the first long password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Confirm your e-mail address' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+
+  // Forgot: the answer never says whether the address has an account.
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByRole('button', { name: 'Send me a link' }).click();
+  await expect(page.getByRole('status')).toContainText('If an account uses that address');
+
+  await page.goto(await mailedLink(email, '/reset-password'));
+  await page.getByLabel('New password').fill('short');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page.getByText('Use at least 10 characters for your password.').first()).toBeVisible();
+  await page.getByLabel('New password').fill('the second long password');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page).toHaveURL(/\/login\?reset=1$/);
+  await expect(page.getByRole('status')).toContainText('Your password was changed');
+
+  // The old password is gone; the new one works, and the reset proved the address.
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('the first long password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('do not match');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill('the second long password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Awaiting approval' })).toBeVisible();
+});
+
+test('a signed-in person changes their password on the profile page', async ({ browser }) => {
+  const page = await browser.newPage();
+  await signIn(page, 'sam@acme.test');
+  await page.getByRole('link', { name: /Sam Superuser/ }).click();
+  await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+  await page.getByLabel('Current password').fill('not my password');
+  await page.getByLabel('New password').fill('sam has a new password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('That is not your current password.').first()).toBeVisible();
+  await page.getByLabel('Current password').fill('demo-password');
+  await page.getByLabel('New password').fill('sam has a new password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password was changed');
+  // And back, so the demo account keeps its documented password.
+  await page.getByLabel('Current password').fill('sam has a new password');
+  await page.getByLabel('New password').fill('demo-password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password was changed');
+});
