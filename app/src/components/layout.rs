@@ -124,7 +124,10 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
 fn Bell(unread: Resource<Result<u64, AppError>>) -> impl IntoView {
     view! {
         <A href="/notifications" attr:class="bell" attr:title="Notifications">
-            "Notifications"
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z"/>
+            </svg>
+            <span class="sr-only">"Notifications"</span>
             <Transition fallback=|| ()>
                 {move || once_loaded(async move {
                     match unread.await {

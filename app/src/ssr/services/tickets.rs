@@ -210,8 +210,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
             Event::TicketRaised,
             format!("{number} received: {}", model.subject),
             format!(
-                "Your ticket {number} is with CyTrack Support; quote its number when you call. Billing: {} ({}).",
-                billing.tag.as_str(),
+                "Your ticket {number} is with CyTrack Support; quote its number when you call.\n\n{}",
                 billing.reason
             ),
         );
