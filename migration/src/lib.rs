@@ -19,6 +19,7 @@ mod m20261128_000013_updated_index;
 mod m20261128_000014_search_updated;
 mod m20261129_000015_notifications;
 mod m20261129_000016_account_tokens;
+mod m20261129_000017_notices_sent;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_search_updated::Migration),
             Box::new(m20261129_000015_notifications::Migration),
             Box::new(m20261129_000016_account_tokens::Migration),
+            Box::new(m20261129_000017_notices_sent::Migration),
         ]
     }
 }

@@ -81,6 +81,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
     }
     spawn_voucher_expiry(built.state.db.clone());
+    spawn_reminders(built.state.db.clone());
     server::mailer::spawn(mailer, built.state.db.clone());
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{addr}");
@@ -90,6 +91,22 @@ async fn run(cli: Cli) -> Result<(), String> {
         })
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Tells the reminders that come with the calendar (IRS renewals, voucher balances, deployment
+/// completion), at start and then every hour; each is told once, whichever process gets there.
+fn spawn_reminders(db: sea_orm::DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match app::ssr::services::reminders::send_due(&db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(told) => tracing::info!(told, "reminders told"),
+                Err(e) => tracing::warn!(error = %e.message, "reminders did not run"),
+            }
+        }
+    });
 }
 
 /// Records expired voucher minutes as `expire` entries, at start and then every hour. Balances

@@ -358,6 +358,33 @@ pub fn long_date(day: NaiveDate) -> String {
     format!("{} {} {}", day.day(), MONTHS[day.month0() as usize], day.year())
 }
 
+/// A deployment milestone the client is told of when its day comes (seed: Deployment Project
+/// Completion): the completion form issued at go-live + 7, the project deemed complete at
+/// go-live + 21 when the form never came back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionMilestone {
+    FormIssued,
+    Deemed,
+}
+
+/// How long after its day a milestone is still worth telling: a portal that was down on the day
+/// tells it when it is back, but one started for the first time on old records does not announce
+/// last year's deployments.
+pub const MILESTONE_NOTICE_DAYS: i64 = 14;
+
+/// The milestone of `deployment` to tell on `today`, with its day; none while go-live is held,
+/// once the form was signed (the client knows), or when the day is long past.
+pub fn completion_milestone(deployment: &Deployment, today: NaiveDate) -> Option<(CompletionMilestone, NaiveDate)> {
+    let dates = deployment.dates()?;
+    let recent = |day: NaiveDate| day <= today && (today - day).num_days() <= MILESTONE_NOTICE_DAYS;
+    if dates.completion_basis == CompletionBasis::Deemed && recent(dates.completion_on) {
+        return Some((CompletionMilestone::Deemed, dates.completion_on));
+    }
+    let open = deployment.completion_signed_on.is_none() && today < dates.completion_on;
+    (open && recent(dates.completion_form_issued_on))
+        .then_some((CompletionMilestone::FormIssued, dates.completion_form_issued_on))
+}
+
 /// Where a client's deployment stands on a day, as the account pages show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeploymentStage {
@@ -403,6 +430,35 @@ pub fn deployment_stage(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completion_milestones_come_on_their_day_once_and_not_for_old_projects() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let live = |signed: Option<&str>, held: bool| Deployment {
+            go_live_on: Some(d("2026-03-01")),
+            go_live_basis: GoLiveBasis::Signed,
+            go_live_held: held,
+            completion_signed_on: signed.map(d),
+        };
+        let issued = Some((CompletionMilestone::FormIssued, d("2026-03-08")));
+        let deemed = Some((CompletionMilestone::Deemed, d("2026-03-22")));
+        let cases = [
+            (live(None, false), "2026-03-07", None),
+            (live(None, false), "2026-03-08", issued),
+            (live(None, false), "2026-03-21", issued),
+            (live(None, false), "2026-03-22", deemed),
+            (live(None, false), "2026-04-05", deemed),
+            (live(None, false), "2026-04-06", None),
+            (live(Some("2026-03-10"), false), "2026-03-12", None),
+            (live(Some("2026-03-10"), false), "2026-03-22", None),
+            (live(Some("2026-03-25"), false), "2026-03-25", deemed),
+            (live(None, true), "2026-03-22", None),
+            (Deployment { go_live_on: None, ..live(None, false) }, "2026-03-22", None),
+        ];
+        for (deployment, today, expected) in cases {
+            assert_eq!(completion_milestone(&deployment, d(today)), expected, "{deployment:?} on {today}");
+        }
+    }
 
     #[test]
     fn deployment_stages() {

@@ -28,10 +28,16 @@ pub enum NotificationKind {
     BookingRequested,
     /// A booking approved, declined, scheduled, completed or cancelled, to the person who booked.
     BookingUpdated,
+    /// An IRS contract ending within 30 days with no renewal, to superusers and account managers.
+    IrsRenewalDue,
+    /// Vouchers running low or expiring within 30 days, to superusers and account managers.
+    VoucherBalance,
+    /// The Deployment Completion form issued, or the project deemed complete.
+    DeploymentCompletion,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 10] = [
+    pub const ALL: [NotificationKind; 13] = [
         NotificationKind::TicketRaised,
         NotificationKind::NewTicket,
         NotificationKind::TicketReply,
@@ -42,6 +48,9 @@ impl NotificationKind {
         NotificationKind::RegistrationDecided,
         NotificationKind::BookingRequested,
         NotificationKind::BookingUpdated,
+        NotificationKind::IrsRenewalDue,
+        NotificationKind::VoucherBalance,
+        NotificationKind::DeploymentCompletion,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +65,9 @@ impl NotificationKind {
             NotificationKind::RegistrationDecided => "registration_decided",
             NotificationKind::BookingRequested => "booking_requested",
             NotificationKind::BookingUpdated => "booking_updated",
+            NotificationKind::IrsRenewalDue => "irs_renewal_due",
+            NotificationKind::VoucherBalance => "voucher_balance",
+            NotificationKind::DeploymentCompletion => "deployment_completion",
         }
     }
 
@@ -79,13 +91,21 @@ impl NotificationKind {
             NotificationKind::RegistrationDecided => "My registration approved or rejected",
             NotificationKind::BookingRequested => "After-hours bookings awaiting my approval",
             NotificationKind::BookingUpdated => "Progress of my after-hours bookings",
+            NotificationKind::IrsRenewalDue => "IRS contracts due for renewal",
+            NotificationKind::VoucherBalance => "Vouchers running low or expiring",
+            NotificationKind::DeploymentCompletion => "Deployment completion form issued or deemed",
         }
     }
 
     /// Essential notices are always e-mailed: nobody can turn off being told their own
     /// registration was decided, or the acknowledgement that carries a ticket's number.
     pub fn essential(self) -> bool {
-        matches!(self, NotificationKind::RegistrationDecided | NotificationKind::TicketRaised)
+        matches!(
+            self,
+            NotificationKind::RegistrationDecided
+                | NotificationKind::TicketRaised
+                | NotificationKind::DeploymentCompletion
+        )
     }
 
     /// Whether e-mail is on for someone who never chose: everything but the firehose of every
@@ -105,7 +125,11 @@ impl NotificationKind {
             | NotificationKind::RegistrationDecided
             | NotificationKind::BookingRequested
             | NotificationKind::BookingUpdated => !staff,
-            NotificationKind::TicketReply | NotificationKind::TicketStatus => true,
+            NotificationKind::TicketReply
+            | NotificationKind::TicketStatus
+            | NotificationKind::IrsRenewalDue
+            | NotificationKind::VoucherBalance
+            | NotificationKind::DeploymentCompletion => true,
         }
     }
 }
@@ -165,6 +189,9 @@ pub enum Event {
     RegistrationDecided,
     BookingRequested,
     BookingUpdated,
+    /// About an organisation's account: its IRS renewal, its vouchers, its deployment's
+    /// completion; told to its superusers and the account managers.
+    Account(NotificationKind),
 }
 
 /// The groups of people an event's rule may pick from, so the service reads no more than that.
@@ -183,6 +210,7 @@ impl Event {
             }
             Event::BookingRequested => Needs { superusers: true, ..Needs::default() },
             Event::RegistrationReceived => Needs { account_managers: true, ..Needs::default() },
+            Event::Account(_) => Needs { superusers: true, account_managers: true, ..Needs::default() },
             _ => Needs::default(),
         }
     }
@@ -223,6 +251,7 @@ pub fn recipients(event: Event, parties: &Parties) -> Vec<Recipient> {
         Event::RegistrationDecided => vec![(K::RegistrationDecided, one(&parties.requester))],
         Event::BookingRequested => vec![(K::BookingRequested, parties.superusers.clone())],
         Event::BookingUpdated => vec![(K::BookingUpdated, one(&parties.requester))],
+        Event::Account(kind) => vec![(kind, [parties.superusers.clone(), parties.account_managers.clone()].concat())],
     };
     let mut seen = std::collections::HashSet::new();
     told.into_iter()

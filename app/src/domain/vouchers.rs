@@ -27,6 +27,11 @@ pub fn is_running_low(available_minutes: i64) -> bool {
 
 /// Days ahead within which minutes count as "expiring soon".
 pub const EXPIRING_SOON_DAYS: u64 = 30;
+
+/// Minutes as hours, the way vouchers are sold (`2:30 h`).
+pub fn hours(minutes: i64) -> String {
+    format!("{}:{:02} h", minutes / 60, (minutes % 60).abs())
+}
 /// Characters of a voucher code: no 0/O, no 1/I, so a code read aloud or copied by hand survives.
 pub const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub const CODE_LENGTH: usize = 12;

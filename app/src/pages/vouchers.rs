@@ -9,10 +9,7 @@ use crate::dto::{BalanceRow, LedgerEntryDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// Minutes as hours, the way vouchers are sold.
-pub fn hours(minutes: i64) -> String {
-    format!("{}:{:02} h", minutes / 60, (minutes % 60).abs())
-}
+pub use crate::domain::vouchers::hours;
 
 #[component]
 pub fn VouchersPage() -> impl IntoView {

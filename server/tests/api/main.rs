@@ -13,6 +13,7 @@ mod mail;
 mod matrix;
 mod notifications;
 mod registrations;
+mod reminders;
 mod tickets;
 mod vouchers;
 mod workflow;

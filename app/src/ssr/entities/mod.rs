@@ -9,6 +9,7 @@ pub mod irs_contract;
 pub mod ledger_entry;
 pub mod login_failure;
 pub mod mail_outbox;
+pub mod notice_sent;
 pub mod notification;
 pub mod notification_preference;
 pub mod organization;

@@ -26,7 +26,7 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-fn to_period(c: &irs_contract::Model) -> IrsPeriod {
+pub(crate) fn to_period(c: &irs_contract::Model) -> IrsPeriod {
     IrsPeriod { starts_on: c.starts_on, ends_on: c.ends_on }
 }
 
@@ -34,7 +34,7 @@ fn irs_dto(c: irs_contract::Model) -> IrsContractDto {
     IrsContractDto { id: c.id, organization_id: c.organization_id, starts_on: c.starts_on, ends_on: c.ends_on }
 }
 
-fn deployment_of(model: &deployment::Model) -> Deployment {
+pub(crate) fn deployment_of(model: &deployment::Model) -> Deployment {
     Deployment {
         go_live_on: model.go_live_on,
         go_live_basis: GoLiveBasis::parse(&model.go_live_basis).unwrap_or(GoLiveBasis::Assessed),

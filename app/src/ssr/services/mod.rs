@@ -11,6 +11,7 @@ pub mod passwords;
 pub mod people;
 pub mod queues;
 pub mod redemptions;
+pub mod reminders;
 pub mod search;
 pub mod settings;
 pub mod tickets;

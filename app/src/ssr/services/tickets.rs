@@ -6,7 +6,7 @@ use super::notifications::{self, Around, Notice};
 use super::organizations;
 use super::people::field_error;
 use super::search::{self, Facet, Facets, TextSearch};
-use crate::domain::billing::{classify, BillingFacts, BillingTag, Deployment, GoLiveBasis, IrsPeriod};
+use crate::domain::billing::{classify, BillingFacts, BillingTag};
 use crate::domain::notifications::{status_told, Event};
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
@@ -65,18 +65,16 @@ pub async fn billing_facts(
     raised_on: NaiveDate,
     listed_outstanding: bool,
 ) -> Result<BillingFacts, AppError> {
-    let deployment = deployment::Entity::find_by_id(organization_id.to_string()).one(db).await?.map(|d| Deployment {
-        go_live_on: d.go_live_on,
-        go_live_basis: GoLiveBasis::parse(&d.go_live_basis).unwrap_or(GoLiveBasis::Assessed),
-        go_live_held: d.go_live_held,
-        completion_signed_on: d.completion_signed_on,
-    });
+    let deployment = deployment::Entity::find_by_id(organization_id.to_string())
+        .one(db)
+        .await?
+        .map(|d| super::billing::deployment_of(&d));
     let irs_periods = irs_contract::Entity::find()
         .filter(irs_contract::Column::OrganizationId.eq(organization_id))
         .all(db)
         .await?
-        .into_iter()
-        .map(|c| IrsPeriod { starts_on: c.starts_on, ends_on: c.ends_on })
+        .iter()
+        .map(super::billing::to_period)
         .collect();
     Ok(BillingFacts { kind, raised_on, deployment, irs_periods, listed_outstanding })
 }

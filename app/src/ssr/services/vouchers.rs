@@ -634,7 +634,11 @@ pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
 /// Every organisation's balance, what expires soon, and the pace of spending (account managers).
 pub async fn balances(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<BalanceRow>, AppError> {
     actor.account_manager()?;
-    let now = Utc::now();
+    balance_rows(db, Utc::now()).await
+}
+
+/// Every organisation's balance row on `now`, for whoever may read them all.
+pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<BalanceRow>, AppError> {
     let today = support_date(now);
     let orgs = organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?;
     let vouchers = voucher::Entity::find().all(db).await?;
