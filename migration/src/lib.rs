@@ -20,6 +20,7 @@ mod m20261128_000014_search_updated;
 mod m20261129_000015_notifications;
 mod m20261129_000016_account_tokens;
 mod m20261129_000017_notices_sent;
+mod m20261129_000018_mail_in;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_notifications::Migration),
             Box::new(m20261129_000016_account_tokens::Migration),
             Box::new(m20261129_000017_notices_sent::Migration),
+            Box::new(m20261129_000018_mail_in::Migration),
         ]
     }
 }

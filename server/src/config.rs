@@ -48,7 +48,14 @@ impl Config {
 fn mail_config(data_dir: &Path, leptos: &LeptosOptions) -> MailConfig {
     let public_url = non_empty("PORTAL_PUBLIC_URL").unwrap_or_else(|| format!("http://{}", leptos.site_addr));
     let from = non_empty("PORTAL_MAIL_FROM").unwrap_or_else(|| default_sender(&public_url));
-    MailConfig { smtp_url: non_empty("PORTAL_SMTP_URL"), from, public_url, outbox_dir: data_dir.join("mail") }
+    MailConfig {
+        smtp_url: non_empty("PORTAL_SMTP_URL"),
+        from,
+        public_url,
+        outbox_dir: data_dir.join("mail"),
+        inbound_secret: non_empty("PORTAL_INBOUND_SECRET"),
+        imap_url: non_empty("PORTAL_IMAP_URL"),
+    }
 }
 
 /// `support@` and the public host; a bare IP address or `localhost` is no mail domain, so the

@@ -28,6 +28,17 @@ pub struct MailConfig {
     /// The address people use, for links (`https://support.example`).
     pub public_url: String,
     pub outbox_dir: PathBuf,
+    /// `PORTAL_INBOUND_SECRET`: the bearer secret of the inbound endpoint (none: no endpoint).
+    pub inbound_secret: Option<String>,
+    /// `PORTAL_IMAP_URL`: a mailbox polled for e-mail in.
+    pub imap_url: Option<String>,
+}
+
+/// The bare address of a sender written `Name <address>` or as an address alone.
+pub fn address_of(sender: &str) -> Result<String, String> {
+    let mailbox: Mailbox =
+        sender.parse().map_err(|e| format!("PORTAL_MAIL_FROM is not an e-mail address ({sender}): {e}"))?;
+    Ok(mailbox.email.to_string().to_ascii_lowercase())
 }
 
 enum Transport {
@@ -122,9 +133,18 @@ impl Mailer {
         let render = |name: &str| {
             self.templates.get_template(name).and_then(|t| t.render(&view)).map_err(|e| format!("template {name}: {e}"))
         };
+        // A customer's mail about a ticket is answered to `support+TOKEN@`: their reply finds
+        // its ticket by that token (services::mail_in).
+        let reply_to = match &row.reply_token {
+            Some(token) => {
+                let address = format!("{}+{token}@{}", self.from.email.user(), self.domain);
+                Mailbox::new(self.from.name.clone(), address.parse().map_err(|e| format!("{address}: {e}"))?)
+            }
+            None => self.from.clone(),
+        };
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .reply_to(self.from.clone())
+            .reply_to(reply_to)
             .to(to)
             .subject(one_line(&row.title))
             .message_id(Some(format!("<{}@{}>", row.id, self.domain)))

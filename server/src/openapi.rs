@@ -27,7 +27,7 @@ use utoipa::{Modify, OpenApi};
         rest::billing::time_entries, rest::billing::history, rest::billing::export, rest::billing::export_csv,
         rest::notifications::list, rest::notifications::unread_count, rest::notifications::read,
         rest::notifications::read_all, rest::notifications::preferences, rest::notifications::set_preferences,
-        rest::notifications::outbox,
+        rest::notifications::outbox, rest::mail::inbound, rest::mail::received,
     ),
     modifiers(&BearerAuth)
 )]

@@ -40,7 +40,15 @@ pub async fn build(config: Config) -> Result<Built, String> {
     }
     let auth = AuthKeys::new(&config.jwt_secret, config.cookie_secure)?;
     let redemptions = RedemptionQueue::new(db.clone());
-    let state = AppState { leptos_options: config.leptos.clone(), db, auth: Arc::new(auth), redemptions };
+    let mailbox = app::ssr::services::mail_in::Mailbox { own_address: crate::mailer::address_of(&config.mail.from)? };
+    let state = AppState {
+        leptos_options: config.leptos.clone(),
+        db,
+        auth: Arc::new(auth),
+        redemptions,
+        mailbox: Arc::new(mailbox),
+        inbound_secret: config.mail.inbound_secret.as_deref().map(Arc::from),
+    };
     Ok(Built { router: router(state.clone()), state })
 }
 

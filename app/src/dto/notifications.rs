@@ -87,3 +87,30 @@ pub struct OutboxFilter {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
+
+/// What became of a message sent to the support address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct InboundResult {
+    /// `ticket_created`, `comment_added` or `rejected`.
+    pub outcome: String,
+    pub ticket_id: Option<String>,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+}
+
+/// A message received, as admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct InboundMailDto {
+    pub id: String,
+    pub message_id: Option<String>,
+    pub from_address: String,
+    pub subject: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub ticket_id: Option<String>,
+    /// `endpoint` or `imap`.
+    pub source: String,
+    pub created_at: DateTime<Utc>,
+}

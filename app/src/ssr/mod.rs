@@ -5,5 +5,6 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod headers;
+pub mod secrets;
 pub mod services;
 pub mod state;

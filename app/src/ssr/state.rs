@@ -2,6 +2,7 @@
 //! queue redemptions are written through.
 
 use super::auth::AuthKeys;
+use super::services::mail_in::Mailbox;
 use super::services::redemptions::RedemptionQueue;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -15,6 +16,10 @@ pub struct AppState {
     pub auth: Arc<AuthKeys>,
     /// Redemptions waiting to be written, in batches, to `db`.
     pub redemptions: RedemptionQueue,
+    /// The portal's own address, for e-mail in.
+    pub mailbox: Arc<Mailbox>,
+    /// The bearer secret of `POST /api/v1/mail/inbound`; without one the endpoint does not exist.
+    pub inbound_secret: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

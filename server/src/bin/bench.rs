@@ -163,6 +163,8 @@ async fn serve(a: &Args) {
             from: "support@bench.test".into(),
             public_url: format!("http://{addr}"),
             outbox_dir: std::env::temp_dir().join("cytrack-bench-mail"),
+            inbound_secret: None,
+            imap_url: None,
         },
     };
     let built = server::startup::build(config).await.expect("the portal starts");

@@ -4,6 +4,7 @@
 pub mod afterhours;
 pub mod auth;
 pub mod billing;
+pub mod mail;
 pub mod notifications;
 pub mod organizations;
 pub mod queues;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
         .route("/notifications/{id}/read", post(notifications::read))
         .route("/me/notification-preferences", get(notifications::preferences).put(notifications::set_preferences))
         .route("/mail/outbox", get(notifications::outbox))
+        .route("/mail/inbound", post(mail::inbound).get(mail::received))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

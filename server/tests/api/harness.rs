@@ -9,6 +9,7 @@ use std::net::SocketAddr;
 pub const ADMIN_EMAIL: &str = "admin@cytrack.test";
 pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 pub const PASSWORD: &str = "a perfectly good password";
+pub const INBOUND_SECRET: &str = "inbound-secret-for-the-tests";
 
 pub struct TestApp {
     pub base: String,
@@ -80,6 +81,8 @@ async fn spawn(database_url: String, site_root: &str) -> TestApp {
                     from: "CyTrack Support <support@cytrack.test>".into(),
                     public_url: format!("http://{addr}"),
                     outbox_dir: std::env::temp_dir().join("cytrack-tests-mail"),
+                    inbound_secret: Some(INBOUND_SECRET.into()),
+                    imap_url: None,
                 },
             };
             let built = server::startup::build(config).await.expect("the portal starts");
@@ -151,6 +154,21 @@ impl TestApp {
         let json =
             if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         (status, json)
+    }
+
+    /// Hands a raw message to the inbound endpoint, as a mail provider's webhook would.
+    pub async fn deliver(&self, raw: &str) -> (StatusCode, Value) {
+        let res = self
+            .client
+            .post(self.url("/api/v1/mail/inbound"))
+            .bearer_auth(INBOUND_SECRET)
+            .header("content-type", "message/rfc822")
+            .body(raw.replace('\n', "\r\n"))
+            .send()
+            .await
+            .expect("request reaches the portal");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
     }
 
     /// A page as a browser signed in as `who` asks for it (session cookie, HTML).
@@ -361,6 +379,7 @@ pub struct Received {
     pub references: Option<String>,
     pub auto_submitted: Option<String>,
     pub list_unsubscribe: Option<String>,
+    pub reply_to: Option<String>,
     pub content_type: String,
     pub text: String,
     pub html: String,
@@ -389,6 +408,7 @@ pub fn received_in(dir: &std::path::Path) -> Vec<Received> {
                 references: raw_header("References"),
                 auto_submitted: raw_header("Auto-Submitted"),
                 list_unsubscribe: raw_header("List-Unsubscribe"),
+                reply_to: m.reply_to().and_then(|a| a.first()).and_then(|a| a.address()).map(str::to_string),
                 content_type: raw_header("Content-Type").unwrap_or_default(),
                 text: m.body_text(0).map(|t| t.to_string()).unwrap_or_default(),
                 html: m.body_html(0).map(|t| t.to_string()).unwrap_or_default(),
@@ -412,6 +432,8 @@ pub fn mailer(smtp_url: Option<String>, dir: &std::path::Path) -> server::mailer
         from: "CyTrack Support <support@cytrack.test>".into(),
         public_url: "https://support.cytrack.test".into(),
         outbox_dir: dir.to_path_buf(),
+        inbound_secret: None,
+        imap_url: None,
     })
     .expect("a mailer")
 }

@@ -10,6 +10,7 @@ mod billing;
 mod durability;
 mod errors;
 mod mail;
+mod mail_in;
 mod matrix;
 mod notifications;
 mod registrations;

@@ -90,6 +90,8 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/notifications/read-all", "/api/v1/notifications/read-all".into(), json!({}), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
         ("GET", "/api/v1/me/notification-preferences", "/api/v1/me/notification-preferences".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Manager, 200)]),
         ("PUT", "/api/v1/me/notification-preferences", "/api/v1/me/notification-preferences".into(), json!({"mail": {"ticket_raised": false}}), vec![(Anonymous, 401), (Customer, 422), (Agent, 422)]),
+        ("POST", "/api/v1/mail/inbound", "/api/v1/mail/inbound".into(), json!(null), vec![(Anonymous, 401), (Customer, 401)]),
+        ("GET", "/api/v1/mail/inbound", "/api/v1/mail/inbound".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Manager, 403), (Admin, 200)]),
         ("GET", "/api/v1/mail/outbox", "/api/v1/mail/outbox".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 403), (Admin, 200)]),
         ("POST", "/api/v1/auth/register", "/api/v1/auth/register".into(), json!({}), vec![(Anonymous, 422)]),
         ("POST", "/api/v1/auth/verify-email", "/api/v1/auth/verify-email".into(), json!({"token": "x"}), vec![(Anonymous, 422), (Customer, 422)]),

@@ -11,16 +11,12 @@ use crate::dto::{ChangePasswordRequest, ResetPasswordRequest, UserDto, VerifyEma
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
 use crate::ssr::entities::{account_token, organization_domain, user};
+use crate::ssr::secrets::{digest as hash, new_token};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
-use sha2::{Digest, Sha256};
 
-fn hash(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A new token for `user`: 256 random bits as hex. Tokens of the same purpose issued before are
+/// A new token for `user`. Tokens of the same purpose issued before are
 /// spent, so only the latest link works.
 async fn issue(
     db: &impl ConnectionTrait,
@@ -28,10 +24,7 @@ async fn issue(
     purpose: TokenPurpose,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = new_token();
     account_token::Entity::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(now))
         .filter(account_token::Column::UserId.eq(user.id.as_str()))

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod bookings;
+pub mod mail_in;
 pub mod notifications;
 pub mod organizations;
 pub mod outbox;

@@ -3,6 +3,7 @@
 //! nothing is told of a change that rolled back. Who hears what is `domain::notifications`.
 
 use super::new_id;
+use crate::domain::mail::REPLY_TOKEN_LIFETIME;
 use crate::domain::notifications::{recipients, Event, NotificationKind, Parties, Person, Side};
 use crate::domain::people::{Role, UserStatus};
 use crate::dto::{
@@ -11,7 +12,8 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
-use crate::ssr::entities::{mail_outbox, notification, notification_preference, user};
+use crate::ssr::entities::{mail_outbox, notification, notification_preference, reply_token, user};
+use crate::ssr::secrets::{digest, new_reply_token};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -57,13 +59,28 @@ pub async fn notify(
     }
     let mut notifications = Vec::with_capacity(told.len());
     let mut mails = Vec::new();
+    let mut tokens = Vec::new();
     for r in &told {
         let Some(person) = people.get(&r.user_id) else { continue };
         let id = new_id();
         if r.mail {
-            let mut mail = outbox_row(person, r.kind.as_str(), &notice.title, &notice.body, notice.link.clone(), now);
+            let to = Recipient { user_id: Some(&person.id), address: &person.email, name: &person.name };
+            let mut mail = outbox_row(to, r.kind.as_str(), &notice.title, &notice.body, notice.link.clone(), now);
             mail.notification_id = Set(Some(id.clone()));
             mail.ticket_id = Set(notice.ticket_id.clone());
+            // A customer may answer a ticket's mail by e-mail: the reply address carries a token
+            // of their own for that ticket. Staff answer in the portal.
+            if let (Some(ticket_id), true) = (&notice.ticket_id, person.role == Role::Customer.as_str()) {
+                let token = new_reply_token();
+                tokens.push(reply_token::ActiveModel {
+                    token_hash: Set(digest(&token)),
+                    user_id: Set(person.id.clone()),
+                    ticket_id: Set(ticket_id.clone()),
+                    expires_at: Set(now + REPLY_TOKEN_LIFETIME),
+                    created_at: Set(now),
+                });
+                mail.reply_token = Set(Some(token));
+            }
             mails.push(mail);
         }
         notifications.push(notification::ActiveModel {
@@ -86,6 +103,9 @@ pub async fn notify(
     if !mails.is_empty() {
         mail_outbox::Entity::insert_many(mails).exec(db).await?;
     }
+    if !tokens.is_empty() {
+        reply_token::Entity::insert_many(tokens).exec(db).await?;
+    }
     Ok(count)
 }
 
@@ -100,12 +120,34 @@ pub async fn mail_only(
     link: String,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    mail_outbox::Entity::insert(outbox_row(to, kind, title, body, Some(link), now)).exec(db).await?;
+    let to_whom = Recipient { user_id: Some(&to.id), address: &to.email, name: &to.name };
+    mail_outbox::Entity::insert(outbox_row(to_whom, kind, title, body, Some(link), now)).exec(db).await?;
     Ok(())
 }
 
+/// A mail to an address that may have no account (the answer to mail the portal could not take).
+pub async fn mail_address(
+    db: &impl ConnectionTrait,
+    address: &str,
+    kind: &str,
+    title: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let to_whom = Recipient { user_id: None, address, name: "" };
+    mail_outbox::Entity::insert(outbox_row(to_whom, kind, title, body, None, now)).exec(db).await?;
+    Ok(())
+}
+
+/// Whom a mail goes to.
+struct Recipient<'a> {
+    user_id: Option<&'a str>,
+    address: &'a str,
+    name: &'a str,
+}
+
 fn outbox_row(
-    to: &user::Model,
+    to: Recipient,
     kind: &str,
     title: &str,
     body: &str,
@@ -115,10 +157,10 @@ fn outbox_row(
     mail_outbox::ActiveModel {
         id: Set(new_id()),
         notification_id: Set(None),
-        user_id: Set(Some(to.id.clone())),
+        user_id: Set(to.user_id.map(str::to_string)),
         kind: Set(kind.into()),
-        to_address: Set(to.email.clone()),
-        to_name: Set(to.name.clone()),
+        to_address: Set(to.address.into()),
+        to_name: Set(to.name.into()),
         title: Set(title.into()),
         body: Set(body.into()),
         link: Set(link),
@@ -131,6 +173,7 @@ fn outbox_row(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        reply_token: Set(None),
     }
 }
 

@@ -36,6 +36,21 @@ pub fn to_dto(model: user::Model) -> UserDto {
     }
 }
 
+/// The actor an account acts as when it writes by e-mail (no session: the mail's reply token, or
+/// its sender, stands for one).
+pub(crate) fn actor_of(user: &user::Model) -> Actor {
+    let dto = to_dto(user.clone());
+    Actor {
+        user_id: dto.id,
+        session_id: String::new(),
+        name: dto.name,
+        role: dto.role,
+        status: dto.status,
+        organization_id: dto.organization_id,
+        superuser: dto.superuser,
+    }
+}
+
 /// Ends the sessions of `user_id`, all of them or all but `except`.
 pub async fn revoke_sessions(
     db: &impl ConnectionTrait,

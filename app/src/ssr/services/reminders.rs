@@ -146,12 +146,7 @@ async fn tell_once<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let txn = db.begin().await?;
-    let recorded =
-        notice_sent::Entity::insert(notice_sent::ActiveModel { key: Set(reminder.key), created_at: Set(now) })
-            .on_conflict(OnConflict::column(notice_sent::Column::Key).do_nothing().to_owned())
-            .exec_without_returning(&txn)
-            .await?;
-    if recorded == 0 {
+    if !first_time(&txn, &reminder.key, now).await? {
         return Ok(false);
     }
     let notice = Notice {
@@ -166,4 +161,14 @@ async fn tell_once<C: ConnectionTrait + TransactionTrait>(
     notifications::notify(&txn, notice, around, now).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Records `key` as told, in the caller's transaction; false when it was told before (by an
+/// earlier run, or by another process at the same moment, which the primary key arbitrates).
+pub(crate) async fn first_time(db: &impl ConnectionTrait, key: &str, now: DateTime<Utc>) -> Result<bool, AppError> {
+    let recorded = notice_sent::Entity::insert(notice_sent::ActiveModel { key: Set(key.into()), created_at: Set(now) })
+        .on_conflict(OnConflict::column(notice_sent::Column::Key).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(recorded == 1)
 }
