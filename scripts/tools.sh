@@ -29,8 +29,13 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
   say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
   npm install --silent --no-audit --no-fund --prefix "$CYTRACK_CACHE/npm" "binaryen@$BINARYEN_VERSION"
 fi
-# The mail tests talk to a real SMTP server: aiosmtpd, from Debian (run by Debian's python3).
+# The mail tests talk to a real SMTP server: aiosmtpd, from Debian (run by Debian's python3)
 if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
   say "installing python3-aiosmtpd (the SMTP server the mail tests send to)"
   apt-get update -qq && apt-get install -y -qq python3-aiosmtpd >/dev/null
+fi
+# ... and the IMAP poller's tests read a real mailbox: dovecot, from Debian (started per test).
+if [ ! -x /usr/sbin/dovecot ]; then
+  say "installing dovecot-imapd (the IMAP server the e-mail-in tests poll)"
+  apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null
 fi

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod imap;
 pub mod mailer;
 pub mod openapi;
 pub mod rest;

@@ -72,6 +72,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!(dir = %config.mail.outbox_dir.display(), "no PORTAL_SMTP_URL: mail is written as .eml files")
         }
     }
+    let imap = config.mail.imap_url.as_deref().map(server::imap::ImapMailbox::parse).transpose()?;
     let built = server::startup::build(config).await?;
     if demo {
         match server::demo::seed(&built.state.db).await {
@@ -83,6 +84,10 @@ async fn run(cli: Cli) -> Result<(), String> {
     spawn_voucher_expiry(built.state.db.clone());
     spawn_reminders(built.state.db.clone());
     server::mailer::spawn(mailer, built.state.db.clone());
+    if let Some(imap) = imap {
+        tracing::info!("polling the IMAP mailbox for e-mail in");
+        server::imap::spawn(imap, built.state.mailbox.clone(), built.state.db.clone());
+    }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{addr}");
     axum::serve(listener, built.router.into_make_service_with_connect_info::<std::net::SocketAddr>())

@@ -437,3 +437,87 @@ pub fn mailer(smtp_url: Option<String>, dir: &std::path::Path) -> server::mailer
     })
     .expect("a mailer")
 }
+
+/// A real IMAP server of the test's own (Debian's dovecot-imapd) on a free port, with one
+/// mailbox; stopped and removed when dropped.
+pub struct ImapServer {
+    pub port: u16,
+    dir: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+pub const IMAP_USER: &str = "support";
+pub const IMAP_PASSWORD: &str = "imap-password-for-tests";
+
+impl ImapServer {
+    pub fn start() -> ImapServer {
+        use std::os::unix::fs::PermissionsExt;
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = std::env::temp_dir().join(format!("cytrack-imap-{}", short_id()));
+        std::fs::create_dir_all(dir.join("mail")).unwrap();
+        // Dovecot reads and writes the mail as its own user.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let owner = std::process::Command::new("chown").args(["dovecot:dovecot"]).arg(dir.join("mail")).status();
+        assert!(owner.is_ok_and(|s| s.success()), "dovecot-imapd is installed (scripts/tools.sh)");
+        std::fs::write(dir.join("users"), format!("{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n")).unwrap();
+        let d = dir.display();
+        let config = format!(
+            "protocols = imap\nlisten = 127.0.0.1\nbase_dir = {d}/run\nstate_dir = {d}/state\nlog_path = {d}/dovecot.log\n\
+             ssl = no\ndisable_plaintext_auth = no\nauth_mechanisms = plain login\nfirst_valid_uid = 1\n\
+             mail_location = maildir:{d}/mail/%u\n\
+             passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {d}/users\n}}\n\
+             userdb {{\n  driver = static\n  args = uid=dovecot gid=dovecot home={d}/mail/%u\n}}\n\
+             service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  inet_listener imaps {{\n    port = 0\n  }}\n}}\n\
+             service pop3-login {{\n  inet_listener pop3 {{\n    port = 0\n  }}\n  inet_listener pop3s {{\n    port = 0\n  }}\n}}\n"
+        );
+        std::fs::write(dir.join("dovecot.conf"), config).unwrap();
+        let child = std::process::Command::new("/usr/sbin/dovecot")
+            .args(["-F", "-c"])
+            .arg(dir.join("dovecot.conf"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dovecot starts (Debian's dovecot-imapd)");
+        // It listens once its master has started the login service: ask until it answers.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "dovecot did not listen on {port}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        ImapServer { port, dir, child }
+    }
+
+    pub fn url(&self) -> String {
+        format!("imap://{IMAP_USER}:{IMAP_PASSWORD}@127.0.0.1:{}/INBOX", self.port)
+    }
+
+    /// Delivers a raw message into the mailbox, as the mail system would (IMAP APPEND).
+    pub async fn deliver(&self, raw: &str) {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.unwrap();
+        let mut client = async_imap::Client::new(tcp);
+        client.read_response().await.unwrap();
+        let mut session = client.login(IMAP_USER, IMAP_PASSWORD).await.map_err(|(e, _)| e).unwrap();
+        session.append("INBOX", None, None, raw.replace('\n', "\r\n")).await.unwrap();
+        session.logout().await.unwrap();
+    }
+
+    /// How many messages of the mailbox are not yet seen.
+    pub async fn unseen(&self) -> usize {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.unwrap();
+        let mut client = async_imap::Client::new(tcp);
+        client.read_response().await.unwrap();
+        let mut session = client.login(IMAP_USER, IMAP_PASSWORD).await.map_err(|(e, _)| e).unwrap();
+        session.select("INBOX").await.unwrap();
+        let unseen = session.search("UNSEEN").await.unwrap().len();
+        session.logout().await.unwrap();
+        unseen
+    }
+}
+
+impl Drop for ImapServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

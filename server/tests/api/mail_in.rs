@@ -201,3 +201,41 @@ async fn the_endpoint_takes_only_the_secret_holder_and_readable_messages_of_boun
     assert_eq!(reasons.len(), 2, "both are on record: {received}");
     assert!(reasons.contains(&"not a readable message") && reasons.contains(&"larger than 25 MB"), "{reasons:?}");
 }
+
+#[tokio::test]
+async fn a_polled_imap_mailbox_raises_tickets_once_and_marks_what_it_took_seen() {
+    let app = spawn_app().await;
+    let imap = ImapServer::start();
+    let org = app.organization("Acme", &[]).await;
+    let casey = app.customer(&org, false).await;
+    let email = email_of(&app, &casey).await;
+    imap.deliver(&mail(&email, "support@cytrack.test", "i1", "Printer offline", "The level 3 printer is offline."))
+        .await;
+    imap.deliver(&mail("stranger@else.test", "support@cytrack.test", "i2", "Hello", "Who are you?")).await;
+    assert_eq!(imap.unseen().await, 2);
+
+    let mailbox = server::imap::ImapMailbox::parse(&imap.url()).unwrap();
+    let own = app::ssr::services::mail_in::Mailbox { own_address: "support@cytrack.test".into() };
+    let db = app.database().await;
+    assert_eq!(mailbox.poll(&db, &own).await.unwrap(), 2);
+    assert_eq!(imap.unseen().await, 0, "what was taken is marked seen");
+    assert_eq!(mailbox.poll(&db, &own).await.unwrap(), 0, "and not taken again");
+
+    let (_, list) = app.get("/api/v1/tickets", &casey.token).await;
+    let subjects: Vec<&str> =
+        list["items"].as_array().unwrap().iter().map(|t| t["subject"].as_str().unwrap()).collect();
+    assert_eq!(subjects, ["Printer offline"]);
+    let admin = app.admin().await;
+    let (_, received) = app.get("/api/v1/mail/inbound", &admin.token).await;
+    let outcomes: Vec<(&str, &str)> = received["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["source"].as_str().unwrap(), m["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(outcomes.len(), 2);
+    assert!(outcomes.contains(&("imap", "ticket_created")) && outcomes.contains(&("imap", "rejected")), "{outcomes:?}");
+
+    let wrong = server::imap::ImapMailbox::parse(&imap.url().replace(IMAP_PASSWORD, "wrong")).unwrap();
+    assert!(wrong.poll(&db, &own).await.is_err(), "a refused sign-in is an error to log, not a panic");
+}
