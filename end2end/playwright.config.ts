@@ -45,6 +45,8 @@ export default defineConfig({
       LEPTOS_SITE_PKG_DIR: 'pkg',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: 'warn',
+      // E-mail in through the endpoint a mail provider's webhook calls (a journey plays it).
+      PORTAL_INBOUND_SECRET: 'e2e-inbound-secret',
     },
   },
 });

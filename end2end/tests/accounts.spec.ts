@@ -54,9 +54,13 @@ test('a signed-in person changes their password on the profile page', async ({ b
   await page.getByLabel('New password').fill('sam has a new password');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password was changed');
-  // And back, so the demo account keeps its documented password.
+  // And back, so the demo account keeps its documented password; it signs in with it.
   await page.getByLabel('Current password').fill('sam has a new password');
   await page.getByLabel('New password').fill('demo-password');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password was changed');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await signIn(page, 'sam@acme.test');
 });

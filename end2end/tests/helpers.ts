@@ -48,14 +48,9 @@ function decoded(raw: string): string {
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-/**
- * The link to `pathname` (with its token) in the newest mail the portal wrote to `to`. The demo
- * has no SMTP server: its delivery worker writes each mail as an .eml file in the data directory
- * (playwright.config.ts), every few seconds.
- */
-export async function mailedLink(to: string, pathname: string): Promise<string> {
+/** The newest mail the portal wrote to `to` whose text matches `pattern`, decoded. */
+export async function mailTo(to: string, pattern: RegExp): Promise<string> {
   const dir = process.env.CYTRACK_E2E_MAIL_DIR!;
-  const pattern = new RegExp(`https?://[^\\s"<>]+${pathname}\\?token=[0-9a-f]{64}`);
   const find = (): string | undefined => {
     if (!fs.existsSync(dir)) return undefined;
     const files = fs
@@ -63,15 +58,21 @@ export async function mailedLink(to: string, pathname: string): Promise<string> 
       .filter((f) => f.endsWith('.eml'))
       .map((f) => path.join(dir, f))
       .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-    for (const file of files) {
-      const text = decoded(fs.readFileSync(file, 'utf8'));
-      const headers = text.split(/\r?\n\r?\n/)[0].toLowerCase();
-      const link = text.match(pattern)?.[0];
-      if (link && headers.includes(to.toLowerCase())) return link;
-    }
-    return undefined;
+    return files
+      .map((file) => decoded(fs.readFileSync(file, 'utf8')))
+      .find((text) => text.split(/\r?\n\r?\n/)[0].toLowerCase().includes(to.toLowerCase()) && pattern.test(text));
   };
-  let link: string | undefined;
-  await expect.poll(() => (link = find()), { message: `a mail to ${to} with a ${pathname} link`, timeout: 30_000 }).toBeTruthy();
-  return link!;
+  let mail: string | undefined;
+  await expect.poll(() => (mail = find()), { message: `a mail to ${to} matching ${pattern}`, timeout: 30_000 }).toBeTruthy();
+  return mail!;
+}
+
+/**
+ * The link to `pathname` (with its token) in the newest mail the portal wrote to `to`. The demo
+ * has no SMTP server: its delivery worker writes each mail as an .eml file in the data directory
+ * (playwright.config.ts), every few seconds.
+ */
+export async function mailedLink(to: string, pathname: string): Promise<string> {
+  const pattern = new RegExp(`https?://[^\\s"<>]+${pathname}\\?token=[0-9a-f]{64}`);
+  return (await mailTo(to, pattern)).match(pattern)![0];
 }

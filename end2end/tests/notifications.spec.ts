@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { expect, signIn, test } from './helpers';
+import { expect, mailTo, signIn, test } from './helpers';
 
 /** The bell's unread count in the header (0 when it shows none). */
 async function bellCount(page: Page): Promise<number> {
@@ -8,7 +8,7 @@ async function bellCount(page: Page): Promise<number> {
   return Number(await count.innerText());
 }
 
-test('a customer is told of a raised ticket and a reply; the bell counts and clears; an admin sees the mail sent', async ({ browser }) => {
+test('a customer is told of a raised ticket and a reply, answers it by e-mail; the bell counts and clears; an admin sees the mail', async ({ browser, request }) => {
   const subject = `Headsets crackle ${Date.now()}`;
   const customer = await browser.newPage();
   await signIn(customer, 'casey@acme.test');
@@ -48,6 +48,32 @@ test('a customer is told of a raised ticket and a reply; the bell counts and cle
   const reply = customer.locator('li.notification.unread', { hasText: number });
   await expect(reply).toContainText('CyTrack replied');
   await expect(reply).toContainText('Which headset model is it?');
+
+  // Casey answers from the mail program: the reply goes to the address the mail gave, and a mail
+  // provider hands it to the portal's inbound endpoint. Only what Casey typed lands.
+  const sent = await mailTo('casey@acme.test', /Which headset model is it\?/);
+  const replyTo = sent.match(/^Reply-To: .*<(support\+[0-9a-f]{32}@[^>]+)>/m)![1];
+  const answer = [
+    'From: Casey Customer <casey@acme.test>',
+    `To: ${replyTo}`,
+    `Subject: Re: ${number}: CyTrack replied`,
+    `Message-ID: <${Date.now()}@acme.test>`,
+    '',
+    'Jabra Evolve 40, all of them.',
+    '',
+    'On Mon, 30 Nov 2026, CyTrack Support wrote:',
+    '> Which headset model is it?',
+    '',
+  ].join('\r\n');
+  const delivered = await request.post('/api/v1/mail/inbound', {
+    headers: { authorization: 'Bearer e2e-inbound-secret', 'content-type': 'message/rfc822' },
+    data: answer,
+  });
+  expect(delivered.status()).toBe(202);
+  expect((await delivered.json()).outcome).toBe('comment_added');
+  await agent.reload();
+  await expect(agent.locator('.comment').last()).toContainText('Jabra Evolve 40, all of them.');
+  await expect(agent.locator('.comment').last()).not.toContainText('Which headset model');
 
   // Replies by e-mail are the customer's to turn off; the acknowledgement is always sent.
   const replyPrefs = customer.locator('#preferences tr[data-kind="ticket_reply"]');

@@ -134,17 +134,14 @@ pub fn VerifyEmailPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    // Success comes back as `?sent=1` (the server function redirects, hydrated or not).
     let forgot = ServerAction::<ForgotPassword>::new();
-    let asked = move || matches!(forgot.value().get(), Some(Ok(())));
     view! {
         <Title text="Forgot your password?"/>
         <section class="card narrow">
             <h1>"Forgot your password?"</h1>
             <p class="muted">"Give the address you sign in with; we e-mail a link to choose a new password."</p>
             <QueryNote key="sent" text="If an account uses that address, a link is on its way. It works for an hour."/>
-            <Show when=asked>
-                <div class="banner ok" role="status">"If an account uses that address, a link is on its way. It works for an hour."</div>
-            </Show>
             <QueryError/>
             <ActionError value=forgot.value()/>
             <ActionForm action=forgot attr:class="form">

@@ -18,9 +18,9 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn Profile(user: UserDto) -> impl IntoView {
+    // Success comes back as `?changed=1` (the server function redirects, hydrated or not).
     let change = ServerAction::<ChangePassword>::new();
     let value = change.value();
-    let changed = move || matches!(value.get(), Some(Ok(())));
     view! {
         <section class="hero"><h1>"Your profile"</h1></section>
         <section class="card narrow">
@@ -34,9 +34,6 @@ fn Profile(user: UserDto) -> impl IntoView {
         <section class="card narrow">
             <h2>"Change your password"</h2>
             <QueryNote key="changed" text="Your password was changed; your other devices were signed out."/>
-            <Show when=changed>
-                <div class="banner ok" role="status">"Your password was changed; your other devices were signed out."</div>
-            </Show>
             <QueryError/>
             <ActionError value/>
             <ActionForm action=change attr:class="form">
