@@ -385,6 +385,26 @@ pub fn completion_milestone(deployment: &Deployment, today: NaiveDate) -> Option
         .then_some((CompletionMilestone::FormIssued, dates.completion_form_issued_on))
 }
 
+/// What a new record of a deployment tells the client: go-live recorded (or moved), the
+/// completion form signed. Holding go-live back, or a record that changed neither, tells nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentChange {
+    GoLive { on: NaiveDate, basis: GoLiveBasis },
+    CompletionSigned { on: NaiveDate },
+}
+
+pub fn deployment_changes(before: Option<&Deployment>, after: &Deployment) -> Vec<DeploymentChange> {
+    let mut changes = Vec::new();
+    let live = |d: &Deployment| d.go_live_on.filter(|_| !d.go_live_held).map(|on| (on, d.go_live_basis));
+    if let Some((on, basis)) = live(after).filter(|now| before.and_then(live) != Some(*now)) {
+        changes.push(DeploymentChange::GoLive { on, basis });
+    }
+    if let Some(on) = after.completion_signed_on.filter(|on| before.and_then(|b| b.completion_signed_on) != Some(*on)) {
+        changes.push(DeploymentChange::CompletionSigned { on });
+    }
+    changes
+}
+
 /// Where a client's deployment stands on a day, as the account pages show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeploymentStage {
@@ -457,6 +477,40 @@ mod tests {
         ];
         for (deployment, today, expected) in cases {
             assert_eq!(completion_milestone(&deployment, d(today)), expected, "{deployment:?} on {today}");
+        }
+    }
+
+    #[test]
+    fn a_deployment_record_tells_what_changed() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let record = |go_live: Option<&str>, basis, held, signed: Option<&str>| Deployment {
+            go_live_on: go_live.map(d),
+            go_live_basis: basis,
+            go_live_held: held,
+            completion_signed_on: signed.map(d),
+        };
+        let (signed, assessed) = (GoLiveBasis::Signed, GoLiveBasis::Assessed);
+        let first = record(Some("2026-03-01"), signed, false, None);
+        let go_live = DeploymentChange::GoLive { on: d("2026-03-01"), basis: signed };
+        let cases = [
+            (None, first.clone(), vec![go_live]),
+            (Some(first.clone()), first.clone(), vec![]),
+            (None, record(Some("2026-03-01"), signed, true, None), vec![]),
+            (Some(record(Some("2026-03-01"), signed, true, None)), first.clone(), vec![go_live]),
+            (
+                Some(first.clone()),
+                record(Some("2026-03-01"), assessed, false, None),
+                vec![DeploymentChange::GoLive { on: d("2026-03-01"), basis: assessed }],
+            ),
+            (
+                Some(first.clone()),
+                record(Some("2026-03-01"), signed, false, Some("2026-03-10")),
+                vec![DeploymentChange::CompletionSigned { on: d("2026-03-10") }],
+            ),
+            (None, record(None, signed, false, None), vec![]),
+        ];
+        for (before, after, expected) in cases {
+            assert_eq!(deployment_changes(before.as_ref(), &after), expected, "{before:?} -> {after:?}");
         }
     }
 

@@ -32,8 +32,8 @@ pub enum NotificationKind {
     IrsRenewalDue,
     /// Vouchers running low or expiring within 30 days, to superusers and account managers.
     VoucherBalance,
-    /// The Deployment Completion form issued, or the project deemed complete.
-    DeploymentCompletion,
+    /// Go-live recorded, the Deployment Completion form issued or signed, the project deemed complete.
+    DeploymentMilestone,
 }
 
 impl NotificationKind {
@@ -50,7 +50,7 @@ impl NotificationKind {
         NotificationKind::BookingUpdated,
         NotificationKind::IrsRenewalDue,
         NotificationKind::VoucherBalance,
-        NotificationKind::DeploymentCompletion,
+        NotificationKind::DeploymentMilestone,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,7 +67,7 @@ impl NotificationKind {
             NotificationKind::BookingUpdated => "booking_updated",
             NotificationKind::IrsRenewalDue => "irs_renewal_due",
             NotificationKind::VoucherBalance => "voucher_balance",
-            NotificationKind::DeploymentCompletion => "deployment_completion",
+            NotificationKind::DeploymentMilestone => "deployment_milestone",
         }
     }
 
@@ -93,7 +93,7 @@ impl NotificationKind {
             NotificationKind::BookingUpdated => "Progress of my after-hours bookings",
             NotificationKind::IrsRenewalDue => "IRS contracts due for renewal",
             NotificationKind::VoucherBalance => "Vouchers running low or expiring",
-            NotificationKind::DeploymentCompletion => "Deployment completion form issued or deemed",
+            NotificationKind::DeploymentMilestone => "Deployment milestones: go-live and the completion form",
         }
     }
 
@@ -104,7 +104,7 @@ impl NotificationKind {
             self,
             NotificationKind::RegistrationDecided
                 | NotificationKind::TicketRaised
-                | NotificationKind::DeploymentCompletion
+                | NotificationKind::DeploymentMilestone
         )
     }
 
@@ -129,7 +129,7 @@ impl NotificationKind {
             | NotificationKind::TicketStatus
             | NotificationKind::IrsRenewalDue
             | NotificationKind::VoucherBalance
-            | NotificationKind::DeploymentCompletion => true,
+            | NotificationKind::DeploymentMilestone => true,
         }
     }
 }

@@ -369,3 +369,26 @@ async fn time_on_billable_tickets_adds_up_in_the_monthly_export() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_completion_recorded_after_go_live_reaches_the_next_fault() {
+    // Issue 21, finding 0: a second record of the deployment was answered but never stored.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let manager = app.staff("account_manager").await;
+    let customer = app.customer(&org, true).await;
+    let (status, _) =
+        put_deployment(&app, &manager, &org, json!({"go_live_on": days_ago(3), "go_live_basis": "signed"})).await;
+    assert_eq!(status, StatusCode::OK);
+    let second = json!({"go_live_on": days_ago(3), "go_live_basis": "signed", "completion_signed_on": days_ago(1)});
+    let (status, body) = put_deployment(&app, &manager, &org, second).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["deployment"]["completion_basis"], "signed");
+
+    let (_, account) = app.get(&format!("/api/v1/organizations/{org}/account"), &manager.token).await;
+    assert_eq!(account["deployment"]["completion_basis"], "signed", "the record was stored: {account}");
+    assert_eq!(account["deployment"]["completion_on"], days_ago(1).as_str());
+    let fault = raise_kind(&app, &customer, "fault").await;
+    assert_eq!(fault["billing"]["tag"], "billable", "after a signed completion, with no IRS contract: {fault}");
+    assert!(!fault["billing"]["reason"].as_str().unwrap().contains("warranty"), "{fault}");
+}

@@ -2,10 +2,12 @@
 //! superusers and the account managers, however many portal processes run the job.
 
 use crate::harness::*;
+use app::domain::billing::long_date;
 use app::ssr::services::reminders::send_due;
+use app::ssr::services::tickets::support_date;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// The titles of `who`'s notifications of this kind.
 async fn told(app: &TestApp, who: &Person, kind: &str) -> Vec<String> {
@@ -20,8 +22,13 @@ async fn told(app: &TestApp, who: &Person, kind: &str) -> Vec<String> {
         .collect()
 }
 
+/// A day in the support time zone, `offset` days from today, as the API writes dates.
 fn day(offset: i64) -> String {
-    (Utc::now() + Duration::days(offset)).format("%Y-%m-%d").to_string()
+    today(offset).format("%Y-%m-%d").to_string()
+}
+
+fn today(offset: i64) -> chrono::NaiveDate {
+    support_date(Utc::now()) + Duration::days(offset)
 }
 
 #[tokio::test]
@@ -88,10 +95,38 @@ async fn a_deployment_is_told_its_completion_form_on_day_seven_and_deemed_on_day
     // The clock moves; nobody sleeps.
     assert_eq!(send_due(&db, now + Duration::days(6)).await.unwrap(), 1, "day 7: the form is issued");
     assert_eq!(send_due(&db, now + Duration::days(7)).await.unwrap(), 0);
-    assert_eq!(told(&app, &blair, "deployment_completion").await, ["Your Deployment Completion form is issued"]);
+    let go_live = format!("Go-live recorded: {}", long_date(today(-1)));
+    assert_eq!(
+        told(&app, &blair, "deployment_milestone").await,
+        ["Your Deployment Completion form is issued", &go_live]
+    );
     assert_eq!(send_due(&db, now + Duration::days(20)).await.unwrap(), 1, "day 21: deemed complete");
     assert_eq!(send_due(&db, now + Duration::days(25)).await.unwrap(), 0);
-    let told_blair = told(&app, &blair, "deployment_completion").await;
+    let told_blair = told(&app, &blair, "deployment_milestone").await;
     assert_eq!(told_blair[0], "Your deployment is deemed complete", "newest first: {told_blair:?}");
-    assert_eq!(told(&app, &manager, "deployment_completion").await.len(), 2);
+    assert_eq!(told(&app, &manager, "deployment_milestone").await.len(), 3, "the recording manager hears too");
+}
+
+#[tokio::test]
+async fn a_signed_completion_form_is_told_and_its_reminders_stop() {
+    let app = spawn_app().await;
+    let manager = app.staff("account_manager").await;
+    let org = app.organization("Borealis", &[]).await;
+    let blair = app.customer(&org, true).await;
+    let path = format!("/api/v1/organizations/{org}/deployment");
+    let put = |body: Value| app.send("PUT", &path, Some(&manager.token), Some(body));
+    let held = json!({"go_live_on": day(-8), "go_live_basis": "assessed", "go_live_held": true});
+    assert_eq!(put(held).await.0, StatusCode::OK);
+    assert!(told(&app, &blair, "deployment_milestone").await.is_empty(), "a held go-live is not told");
+    let live = json!({"go_live_on": day(-8), "go_live_basis": "assessed"});
+    assert_eq!(put(live.clone()).await.0, StatusCode::OK);
+    assert_eq!(put(live).await.0, StatusCode::OK, "the same record again tells nothing");
+    let signed = json!({"go_live_on": day(-8), "go_live_basis": "assessed", "completion_signed_on": day(0)});
+    assert_eq!(put(signed).await.0, StatusCode::OK);
+    let db = app.database().await;
+    assert_eq!(send_due(&db, Utc::now() + Duration::days(20)).await.unwrap(), 0, "no reminder of a signed form");
+    let titles = told(&app, &blair, "deployment_milestone").await;
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(titles[0].starts_with("Deployment Completion form signed on"), "{titles:?}");
+    assert!(titles[1].starts_with("Go-live recorded"), "{titles:?}");
 }

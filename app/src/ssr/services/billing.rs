@@ -1,13 +1,15 @@
 //! Deployments and IRS contracts per organisation, the re-evaluation of ticket tags when they
 //! change, reclassification by agents, time entries, and the monthly billing export.
 
+use super::notifications::{self, Around, Notice};
 use super::people::field_error;
 use super::tickets::{billing_facts, billing_text, history_line, support_date, to_dtos, user_names, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::billing::{
-    classify, follows_reevaluation, irs_status, parse_date, parse_month, parse_work_minutes, BillingFacts, BillingTag,
-    Deployment, GoLiveBasis, IrsPeriod,
+    classify, deployment_changes, follows_reevaluation, irs_status, long_date, parse_date, parse_month,
+    parse_work_minutes, BillingFacts, BillingTag, Deployment, DeploymentChange, GoLiveBasis, IrsPeriod,
 };
+use crate::domain::notifications::{Event, NotificationKind};
 use crate::domain::text::{multi_line, spreadsheet_safe};
 use crate::domain::tickets::{ticket_number, TicketKind, TicketStatus};
 use crate::dto::{
@@ -163,10 +165,22 @@ pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
         deemed_notice_sent: false,
         updated_at: now,
     };
-    let mut model: deployment::ActiveModel = saved.clone().into();
-    model.deemed_notice_sent = sea_orm::ActiveValue::NotSet;
+    // Every field Set: a model converted `into()` an active model holds them `Unchanged`, and an
+    // update of unchanged fields writes nothing (a second record was silently dropped this way,
+    // so a completion signed after go-live never reached the classification).
+    let mut model = deployment::ActiveModel {
+        organization_id: Set(saved.organization_id.clone()),
+        go_live_on: Set(saved.go_live_on),
+        go_live_basis: Set(saved.go_live_basis.clone()),
+        go_live_held: Set(saved.go_live_held),
+        completion_signed_on: Set(saved.completion_signed_on),
+        deemed_notice_sent: sea_orm::ActiveValue::NotSet,
+        updated_at: Set(saved.updated_at),
+    };
     // The first record is an insert; later ones update the same row.
-    match deployment::Entity::find_by_id(org.id.clone()).one(&txn).await? {
+    let before = deployment::Entity::find_by_id(org.id.clone()).one(&txn).await?;
+    tell_deployment_changes(&txn, &org.id, before.as_ref().map(deployment_of).as_ref(), &recorded, now).await?;
+    match before {
         Some(_) => {
             model.organization_id = sea_orm::ActiveValue::Unchanged(org.id.clone());
             model.update(&txn).await?;
@@ -192,6 +206,47 @@ pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
     reevaluate(&txn, &org.id, &actor.user_id, now).await?;
     txn.commit().await?;
     Ok(deployment_dto(&saved, outstanding))
+}
+
+/// Tells the organisation's superusers and the account managers what a new deployment record
+/// changed (`domain::billing::deployment_changes`), in the record's transaction.
+async fn tell_deployment_changes(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    before: Option<&Deployment>,
+    after: &Deployment,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for change in deployment_changes(before, after) {
+        let (title, body) = match change {
+            DeploymentChange::GoLive { on, basis } => (
+                format!("Go-live recorded: {}", long_date(on)),
+                format!(
+                    "CyTrack recorded your system's go-live on {} ({}). Faults and change requests raised from then \
+                     until the deployment is complete are covered by the deployment warranty.",
+                    long_date(on),
+                    basis.label().to_lowercase()
+                ),
+            ),
+            DeploymentChange::CompletionSigned { on } => (
+                format!("Deployment Completion form signed on {}", long_date(on)),
+                "The deployment project is complete. The issues listed on the form stay under warranty whenever \
+                 they are worked."
+                    .to_string(),
+            ),
+        };
+        let notice = Notice {
+            event: Event::Account(NotificationKind::DeploymentMilestone),
+            title,
+            body,
+            link: Some(format!("/accounts/{organization_id}")),
+            ticket_id: None,
+            organization_id: Some(organization_id.to_string()),
+        };
+        let around = Around { organization_id: Some(organization_id.to_string()), ..Around::default() };
+        notifications::notify(db, notice, around, now).await?;
+    }
+    Ok(())
 }
 
 /// Adds an IRS contract period (a renewal is a new period), then re-evaluates tags.

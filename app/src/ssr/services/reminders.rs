@@ -121,7 +121,7 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
         };
         due.push(Reminder {
             key,
-            kind: NotificationKind::DeploymentCompletion,
+            kind: NotificationKind::DeploymentMilestone,
             title,
             body,
             link: format!("/accounts/{org}"),
