@@ -26,6 +26,8 @@ test('a customer is told of a raised ticket and a reply, answers it by e-mail; t
   const ticketUrl = customer.url();
   const number = (await customer.getByText(/CT-\d{6}/).first().innerText()).match(/CT-\d{6}/)![0];
   await expect.poll(() => bellCount(customer)).toBe(1);
+  // The acknowledgement also arrives by mail (the demo writes it as a file), with the number.
+  await mailTo('casey@acme.test', new RegExp(`Subject: ${number} received`));
 
   // The acknowledgement names the ticket's number and leads to it; opening it reads it.
   await customer.getByRole('link', { name: /Notifications/ }).click();

@@ -1,7 +1,7 @@
 //! Notifications from the UI: the bell's count, the list, marking read, e-mail preferences, and
 //! the mail outbox for admins.
 
-use crate::dto::{NotificationDto, OutboxMessageDto, Page, PreferencesDto};
+use crate::dto::{InboundMailDto, NotificationDto, OutboxMessageDto, Page, PreferencesDto};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -78,4 +78,13 @@ pub async fn outbox_messages(status: Option<String>) -> Result<Page<OutboxMessag
     let actor = actor().await?;
     let filter = OutboxFilter { status, page: Some(1), per_page: Some(100) };
     crate::ssr::services::outbox::list(&state.db, &actor, filter).await
+}
+
+/// The mail received, newest first (admins), with what became of each message.
+#[server(prefix = "/rpc")]
+pub async fn inbound_messages() -> Result<Page<InboundMailDto>, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let actor = actor().await?;
+    crate::ssr::services::mail_in::list(&state.db, &actor, Some(1), Some(100)).await
 }

@@ -2,7 +2,8 @@
 //! also come by e-mail. Admins also read the mail outbox here.
 
 use crate::api::notifications::{
-    notifications_page, outbox_messages, MarkAllNotificationsRead, OpenNotification, SetMailPreference,
+    inbound_messages, notifications_page, outbox_messages, MarkAllNotificationsRead, OpenNotification,
+    SetMailPreference,
 };
 use crate::components::layout::{AuthActions, Guard, Need};
 use crate::components::suspend::once_loaded;
@@ -70,6 +71,7 @@ fn Notifications(admin: bool) -> impl IntoView {
         </Transition>
         <Show when=move || admin>
             <Outbox/>
+            <Inbound/>
         </Show>
     }
 }
@@ -157,6 +159,49 @@ fn Outbox() -> impl IntoView {
                                             <td class="small">{m.last_error.unwrap_or_default()}</td>
                                         </tr>
                                     }}).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// What came in by e-mail (admins): each message, what it became, and why one was refused.
+#[component]
+fn Inbound() -> impl IntoView {
+    let messages = Resource::new(|| (), |_| inbound_messages());
+    view! {
+        <section class="card" id="inbound">
+            <h2>"Mail received"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || once_loaded(async move {
+                    match messages.await {
+                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No mail received yet."</p> }.into_any(),
+                        Ok(page) => view! {
+                            <table class="outbox">
+                                <thead><tr><th>"Received"</th><th>"From"</th><th>"Subject"</th><th>"Became"</th><th>"Why"</th></tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|m| {
+                                        let class = format!("mail-{}", m.outcome);
+                                        let became = match m.ticket_id {
+                                            Some(id) => view! { <a href=format!("/tickets/{id}")>{m.outcome.replace('_', " ")}</a> }.into_any(),
+                                            None => m.outcome.replace('_', " ").into_any(),
+                                        };
+                                        view! {
+                                            <tr class=class>
+                                                <td>{short_time(m.created_at)}</td>
+                                                <td>{m.from_address}</td>
+                                                <td>{m.subject}</td>
+                                                <td>{became}</td>
+                                                <td class="small">{m.reason.unwrap_or_default()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
                                 </tbody>
                             </table>
                         }

@@ -201,3 +201,20 @@ async fn without_an_smtp_server_mail_is_written_as_files() {
     assert!(files.iter().any(|f| f.subject.contains("Printer jammed")), "{files:?}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test]
+async fn a_mail_server_that_does_not_answer_leaves_everything_waiting_for_the_next_try() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    app.customer(&org, false).await;
+    // A port nobody listens on: the server is down.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let dir = std::env::temp_dir().join(format!("cytrack-down-{}", short_id()));
+    let done =
+        mailer(Some(format!("smtp://127.0.0.1:{closed}")), &dir).deliver_due(&app.database().await).await.unwrap();
+    assert_eq!((done.sent, done.failed), (0, 0), "{done:?}");
+    assert!(done.retrying > 0, "{done:?}");
+    let waiting = outbox(&app, "pending").await;
+    assert_eq!(waiting.len(), done.retrying);
+    assert!(waiting.iter().all(|m| m["attempts"] == 1 && m["last_error"].is_string()), "{waiting:?}");
+}
