@@ -81,8 +81,16 @@ async fn run(cli: Cli) -> Result<(), String> {
             Err(e) => return Err(format!("demo data: {}", e.message)),
         }
     }
-    spawn_voucher_expiry(built.state.db.clone());
-    spawn_reminders(built.state.db.clone());
+    // Expired voucher minutes become `expire` entries: balances never count them anyway; this
+    // keeps the ledger saying so.
+    spawn_hourly(built.state.db.clone(), "expired voucher minutes recorded", |db| async move {
+        app::ssr::services::vouchers::expire_due(&db, chrono::Utc::now()).await
+    });
+    // Reminders that come with the calendar (IRS renewals, voucher balances, deployment
+    // milestones); each is told once, whichever process gets there first.
+    spawn_hourly(built.state.db.clone(), "reminders told", |db| async move {
+        app::ssr::services::reminders::send_due(&db, chrono::Utc::now()).await.map(|told| told as i64)
+    });
     server::mailer::spawn(mailer, built.state.db.clone());
     if let Some(imap) = imap {
         tracing::info!("polling the IMAP mailbox for e-mail in");
@@ -98,33 +106,22 @@ async fn run(cli: Cli) -> Result<(), String> {
         .map_err(|e| format!("server error: {e}"))
 }
 
-/// Tells the reminders that come with the calendar (IRS renewals, voucher balances, deployment
-/// completion), at start and then every hour; each is told once, whichever process gets there.
-fn spawn_reminders(db: sea_orm::DatabaseConnection) {
+/// Runs `job` at start and then every hour for as long as the portal runs, logging what it did
+/// (`what`, when it did anything) or why it could not.
+fn spawn_hourly<F, Fut, N>(db: sea_orm::DatabaseConnection, what: &'static str, job: F)
+where
+    F: Fn(sea_orm::DatabaseConnection) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<N, app::error::AppError>> + Send,
+    N: Into<i64>,
+{
     tokio::spawn(async move {
         let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            match app::ssr::services::reminders::send_due(&db, chrono::Utc::now()).await {
+            match job(db.clone()).await.map(Into::into) {
                 Ok(0) => {}
-                Ok(told) => tracing::info!(told, "reminders told"),
-                Err(e) => tracing::warn!(error = %e.message, "reminders did not run"),
-            }
-        }
-    });
-}
-
-/// Records expired voucher minutes as `expire` entries, at start and then every hour. Balances
-/// never count expired minutes anyway; this keeps the ledger saying so.
-fn spawn_voucher_expiry(db: sea_orm::DatabaseConnection) {
-    tokio::spawn(async move {
-        let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every_hour.tick().await;
-            match app::ssr::services::vouchers::expire_due(&db, chrono::Utc::now()).await {
-                Ok(0) => {}
-                Ok(minutes) => tracing::info!(minutes, "expired voucher minutes recorded"),
-                Err(e) => tracing::warn!(error = %e.message, "voucher expiry did not run"),
+                Ok(count) => tracing::info!(count, "{what}"),
+                Err(e) => tracing::warn!(error = %e.message, "{what}: the job did not run"),
             }
         }
     });

@@ -49,6 +49,16 @@ async fn tokens_expire(app: &TestApp) {
     db.execute(Statement::from_sql_and_values(db.get_database_backend(), sql, values)).await.unwrap();
 }
 
+/// A customer signed in on two devices, and their address.
+async fn signed_in_twice(app: &TestApp) -> (Person, Person, String) {
+    let org = app.organization("Acme", &[]).await;
+    let casey = app.customer(&org, false).await;
+    let (_, me) = app.get("/api/v1/me", &casey.token).await;
+    let email = me["user"]["email"].as_str().unwrap().to_string();
+    let other_device = app.login(&email, PASSWORD).await;
+    (casey, other_device, email)
+}
+
 fn assert_invalid_token(status: StatusCode, body: &serde_json::Value) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(error_code(body), "invalid_token");
@@ -115,11 +125,7 @@ async fn a_confirmation_link_expires_and_another_can_be_asked_for() {
 #[tokio::test]
 async fn a_forgotten_password_is_reset_once_by_the_mailed_link_and_every_session_ends() {
     let app = spawn_app().await;
-    let org = app.organization("Acme", &[]).await;
-    let casey = app.customer(&org, false).await;
-    let (_, me) = app.get("/api/v1/me", &casey.token).await;
-    let email = me["user"]["email"].as_str().unwrap().to_string();
-    let other_device = app.login(&email, PASSWORD).await;
+    let (casey, other_device, email) = signed_in_twice(&app).await;
     let forgot = "/api/v1/auth/forgot-password";
 
     let (unknown, unknown_body) = app.post(forgot, None, json!({"email": "nobody@nowhere.test"})).await;
@@ -152,11 +158,7 @@ async fn a_forgotten_password_is_reset_once_by_the_mailed_link_and_every_session
 #[tokio::test]
 async fn a_password_change_needs_the_current_one_and_signs_out_the_other_devices() {
     let app = spawn_app().await;
-    let org = app.organization("Acme", &[]).await;
-    let casey = app.customer(&org, false).await;
-    let (_, me) = app.get("/api/v1/me", &casey.token).await;
-    let email = me["user"]["email"].as_str().unwrap().to_string();
-    let other_device = app.login(&email, PASSWORD).await;
+    let (casey, other_device, email) = signed_in_twice(&app).await;
     let change = |body| app.send("PUT", "/api/v1/me/password", Some(&casey.token), Some(body));
 
     let (status, body) =
