@@ -57,6 +57,8 @@ lazy_page! {
     VerifyEmailRoute => pages::auth::VerifyEmailPage,
     ForgotPasswordRoute => pages::auth::ForgotPasswordPage,
     ResetPasswordRoute => pages::auth::ResetPasswordPage,
+    ProjectsRoute => pages::projects::ProjectsPage,
+    ProjectRoute => pages::projects::ProjectPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -113,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

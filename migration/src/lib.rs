@@ -21,6 +21,7 @@ mod m20261129_000015_notifications;
 mod m20261129_000016_account_tokens;
 mod m20261129_000017_notices_sent;
 mod m20261129_000018_mail_in;
+mod m20261129_000019_deployment_projects;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_account_tokens::Migration),
             Box::new(m20261129_000017_notices_sent::Migration),
             Box::new(m20261129_000018_mail_in::Migration),
+            Box::new(m20261129_000019_deployment_projects::Migration),
         ]
     }
 }

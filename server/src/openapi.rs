@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         rest::notifications::list, rest::notifications::unread_count, rest::notifications::read,
         rest::notifications::read_all, rest::notifications::preferences, rest::notifications::set_preferences,
         rest::notifications::outbox, rest::mail::inbound, rest::mail::received,
+        rest::projects::create, rest::projects::list, rest::projects::get, rest::projects::advance,
     ),
     modifiers(&BearerAuth)
 )]

@@ -118,7 +118,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Pages that need a signed-in person.
-const SIGNED_IN_PAGES: [&str; 10] = [
+const SIGNED_IN_PAGES: [&str; 11] = [
     "/awaiting-approval",
     "/tickets",
     "/queues",
@@ -129,6 +129,7 @@ const SIGNED_IN_PAGES: [&str; 10] = [
     "/staff",
     "/notifications",
     "/profile",
+    "/deployment-projects",
 ];
 
 /// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the

@@ -85,6 +85,7 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
     let staff = user.is_staff();
     let manages = user.role.manages_accounts();
     let admin = user.role == crate::domain::people::Role::Admin;
+    let superuser = !staff && user.superuser;
     view! {
         <nav class="nav">
             <Show when=move || staff && active>
@@ -96,6 +97,9 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
             </Show>
             <Show when=move || active && (!staff || manages)>
                 <A href="/vouchers">"Vouchers"</A>
+            </Show>
+            <Show when=move || active && superuser>
+                <A href="/deployment-projects">"Deployment"</A>
             </Show>
             <Show when=move || active>
                 <A href="/after-hours">"After hours"</A>

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod afterhours;
 pub mod billing;
 pub mod calendar;
+pub mod deployment;
 pub mod mail;
 pub mod notifications;
 pub mod people;

@@ -788,6 +788,8 @@ pub struct CompleteRequest {
 }
 
 mod accounts;
+mod deployment;
 mod notifications;
 pub use accounts::*;
+pub use deployment::*;
 pub use notifications::*;

@@ -107,6 +107,7 @@ fn AccountView() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {move || view! { <crate::pages::projects::ProjectsPanel organization_id=Some(id()) manage=true/> }}
         <Export organization_id=Signal::derive(id)/>
         {move || view! { <crate::pages::vouchers::VoucherPanel organization_id=Some(id()) manage=true/> }}
     }

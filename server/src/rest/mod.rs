@@ -7,6 +7,7 @@ pub mod billing;
 pub mod mail;
 pub mod notifications;
 pub mod organizations;
+pub mod projects;
 pub mod queues;
 pub mod tickets;
 pub mod users;
@@ -42,6 +43,9 @@ pub fn router() -> Router<AppState> {
         .route("/organizations", post(organizations::create).get(organizations::list))
         .route("/organizations/{id}", get(organizations::get))
         .route("/organizations/{id}/deployment", put(billing::put_deployment))
+        .route("/organizations/{id}/deployment-projects", post(projects::create).get(projects::list))
+        .route("/deployment-projects/{id}", get(projects::get))
+        .route("/deployment-projects/{id}/advance", post(projects::advance))
         .route("/organizations/{id}/irs-contracts", post(billing::add_irs_contract).get(billing::irs_contracts))
         .route("/organizations/{id}/account", get(billing::account))
         .route("/organizations/{id}/billing-export", get(billing::export))

@@ -13,6 +13,7 @@ mod mail;
 mod mail_in;
 mod matrix;
 mod notifications;
+mod projects;
 mod registrations;
 mod reminders;
 mod tickets;

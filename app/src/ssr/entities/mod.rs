@@ -5,6 +5,8 @@ pub mod booking;
 pub mod completion_outstanding;
 pub mod counter;
 pub mod deployment;
+pub mod deployment_project;
+pub mod deployment_stage;
 pub mod inbound_mail;
 pub mod irs_contract;
 pub mod ledger_entry;

@@ -10,6 +10,7 @@ pub mod organizations;
 pub mod outbox;
 pub mod passwords;
 pub mod people;
+pub mod projects;
 pub mod queues;
 pub mod redemptions;
 pub mod reminders;

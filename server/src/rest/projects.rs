@@ -1,0 +1,61 @@
+//! `/organizations/{id}/deployment-projects` and `/deployment-projects/{id}`.
+
+use super::{ApiResult, Authenticated, Json};
+use app::dto::{AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope};
+use app::ssr::services::projects;
+use app::ssr::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use chrono::Utc;
+
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/deployment-projects", tag = "deployment", request_body = CreateProjectRequest,
+    params(("id" = String, Path, description = "The organisation's id")),
+    responses((status = 201, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<CreateProjectRequest>,
+) -> ApiResult<(StatusCode, Json<ProjectEnvelope>)> {
+    let project = projects::create(&state.db, &actor, &id, req, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(ProjectEnvelope { project })))
+}
+
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/deployment-projects", tag = "deployment",
+    params(("id" = String, Path, description = "The organisation's id")),
+    responses((status = 200, body = Vec<ProjectDto>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<ProjectDto>>> {
+    Ok(Json(projects::list(&state.db, &actor, &id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/deployment-projects/{id}", tag = "deployment",
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn get(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    Ok(Json(ProjectEnvelope { project: projects::get(&state.db, &actor, &id).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/advance", tag = "deployment", request_body = AdvanceRequest,
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn advance(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<AdvanceRequest>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    Ok(Json(ProjectEnvelope { project: projects::advance(&state.db, &actor, &id, req, Utc::now()).await? }))
+}
