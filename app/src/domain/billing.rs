@@ -82,6 +82,12 @@ impl Deployment {
         })
     }
 
+    /// Whether the Deployment Completion form was signed in time (before the project was deemed
+    /// complete): only then do the issues listed on it count as outstanding.
+    pub fn completion_signed(&self) -> bool {
+        self.dates().is_some_and(|d| d.completion_basis == CompletionBasis::Signed)
+    }
+
     /// Checks what a person entered; the messages name the field at fault.
     pub fn check(&self) -> Result<(), (&'static str, String)> {
         if let (Some(go_live), Some(signed)) = (self.go_live_on, self.completion_signed_on) {
@@ -236,7 +242,8 @@ pub struct BillingFacts {
     pub raised_on: NaiveDate,
     pub deployment: Option<Deployment>,
     pub irs_periods: Vec<IrsPeriod>,
-    /// The ticket is listed as outstanding on the signed Deployment Completion form.
+    /// The ticket is listed as outstanding on the Deployment Completion form (which counts only
+    /// once the form is signed).
     pub listed_outstanding: bool,
 }
 
@@ -250,16 +257,19 @@ pub struct Classification {
 pub fn classify(facts: &BillingFacts) -> Classification {
     let raised = facts.raised_on;
     let done = |tag, reason: String| Classification { tag, reason };
+    // A list of outstanding issues counts only on a signed form: a list the client never signed
+    // (or signed after the project was deemed complete) makes nothing warranty.
+    let outstanding = facts.listed_outstanding && facts.deployment.as_ref().is_some_and(Deployment::completion_signed);
 
     // DOMAIN.md: "After-hours work is always billable", whatever the deployment stage.
-    if facts.kind == TicketKind::AfterHours && !facts.listed_outstanding {
+    if facts.kind == TicketKind::AfterHours && !outstanding {
         return done(
             BillingTag::Billable,
             "Billable: after-hours work is always chargeable, paid from your service vouchers.".into(),
         );
     }
 
-    if facts.listed_outstanding {
+    if outstanding {
         return done(
             BillingTag::Warranty,
             "Warranty: this issue is listed as outstanding on your Deployment Completion form, so it is worked without charge.".into(),
@@ -582,8 +592,10 @@ mod tests {
             ("form signed after day 21 does not extend warranty", facts(Fault, "2026-03-25", live(g, Some("2026-04-30"))), Billable),
             ("IRS period ended the day before", BillingFacts { irs_periods: vec![irs("2026-03-23", "2026-05-31")], ..facts(Fault, "2026-06-01", live(g, None)) }, Billable),
             ("IRS renewal covers the date", BillingFacts { irs_periods: vec![irs("2026-03-23", "2026-05-31"), irs("2026-06-01", "2027-05-31")], ..facts(Fault, "2026-06-01", live(g, None)) }, Irs),
-            ("listed outstanding, raised after completion", BillingFacts { listed_outstanding: true, ..facts(Upgrade, "2026-06-01", live(g, None)) }, Warranty),
-            ("listed outstanding, raised before go-live", BillingFacts { listed_outstanding: true, ..facts(Macs, "2026-01-01", live(g, None)) }, Warranty),
+            ("listed outstanding on the signed form, raised after completion", BillingFacts { listed_outstanding: true, ..facts(Upgrade, "2026-06-01", live(g, Some("2026-03-20"))) }, Warranty),
+            ("listed outstanding on the signed form, raised before go-live", BillingFacts { listed_outstanding: true, ..facts(Macs, "2026-01-01", live(g, Some("2026-03-20"))) }, Warranty),
+            ("listed on a form never signed: no warranty", BillingFacts { listed_outstanding: true, ..facts(Upgrade, "2026-06-01", live(g, None)) }, Billable),
+            ("listed on a form signed after day 21: no warranty", BillingFacts { listed_outstanding: true, ..facts(Upgrade, "2026-06-01", live(g, Some("2026-04-30"))) }, Billable),
         ];
         for (name, facts, tag) in rows {
             let got = classify(&facts);

@@ -392,3 +392,26 @@ async fn a_completion_recorded_after_go_live_reaches_the_next_fault() {
     assert_eq!(fault["billing"]["tag"], "billable", "after a signed completion, with no IRS contract: {fault}");
     assert!(!fault["billing"]["reason"].as_str().unwrap().contains("warranty"), "{fault}");
 }
+
+#[tokio::test]
+async fn an_issue_listed_on_a_completion_form_is_warranty_only_once_the_form_is_signed() {
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let manager = app.staff("account_manager").await;
+    let customer = app.customer(&org, true).await;
+    let live = json!({"go_live_on": days_ago(10), "go_live_basis": "signed"});
+    assert_eq!(put_deployment(&app, &manager, &org, live).await.0, StatusCode::OK);
+    let upgrade = raise_kind(&app, &customer, "upgrade").await;
+    let id = upgrade["id"].as_str().unwrap();
+    assert_eq!(upgrade["billing"]["tag"], "billable");
+
+    let listed = json!({"go_live_on": days_ago(10), "go_live_basis": "signed", "outstanding_ticket_ids": [id]});
+    assert_eq!(put_deployment(&app, &manager, &org, listed).await.0, StatusCode::OK);
+    let (_, detail) = app.get(&format!("/api/v1/tickets/{id}"), &customer.token).await;
+    assert_eq!(detail["ticket"]["billing"]["tag"], "billable", "a list without a signature changes nothing");
+
+    let signed = json!({"go_live_on": days_ago(10), "go_live_basis": "signed", "completion_signed_on": days_ago(1), "outstanding_ticket_ids": [id]});
+    assert_eq!(put_deployment(&app, &manager, &org, signed).await.0, StatusCode::OK);
+    let (_, detail) = app.get(&format!("/api/v1/tickets/{id}"), &customer.token).await;
+    assert_eq!(detail["ticket"]["billing"]["tag"], "warranty", "listed on the signed form: {detail}");
+}

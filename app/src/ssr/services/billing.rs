@@ -325,8 +325,10 @@ async fn reevaluate(
         .filter(ticket::Column::Status.ne(TicketStatus::Closed.as_str()))
         .all(db)
         .await?;
+    let form_signed = base.deployment.as_ref().is_some_and(Deployment::completion_signed);
     for t in open {
-        let listed = outstanding.contains(&t.id);
+        // Listed issues count only on a signed form (`Deployment::completion_signed`).
+        let listed = form_signed && outstanding.contains(&t.id);
         if !follows_reevaluation(t.billing_manual, worked.contains(&t.id), listed) {
             continue;
         }
