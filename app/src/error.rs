@@ -136,6 +136,11 @@ pub struct FieldCheck {
 }
 
 impl FieldCheck {
+    /// Whether nothing was refused so far.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     /// Keeps the value when it parsed, records the message under `field` when it did not.
     pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
         match parsed {

@@ -1,6 +1,6 @@
 import { expect, signIn, test } from './helpers';
 
-test('an account manager opens a deployment project and moves it; the client superuser follows the timeline', async ({ browser }) => {
+test('a deployment project: the superuser submits the Stakeholders form, the manager accepts it and moves the project on', async ({ browser }) => {
   const name = `Sydney contact centre ${Date.now()}`;
   const manager = await browser.newPage();
   await signIn(manager, 'manager@cytrack.test');
@@ -10,23 +10,43 @@ test('an account manager opens a deployment project and moves it; the client sup
   await manager.getByLabel('New project').fill(name);
   await manager.getByRole('button', { name: 'Open the project' }).click();
 
-  // The project opens at its first stage; moving it takes it to the next, and only the next.
+  // The project opens at its first stage, which waits for the Stakeholders form.
   await expect(manager.getByRole('heading', { name })).toBeVisible();
+  const projectUrl = manager.url();
   const stages = manager.getByTestId('stages');
   await expect(stages.locator('li.current')).toContainText('Stakeholders');
   await manager.getByRole('button', { name: 'Move to Pre-install' }).click();
-  await expect(stages.locator('li.current')).toContainText('Pre-install');
-  await expect(stages.locator('li.done')).toContainText('Stakeholders');
-  await expect(stages.locator('li.done')).toContainText('Morgan Manager');
-  await expect(manager.getByRole('button', { name: 'Move to Installation' })).toBeVisible();
+  await expect(manager.getByRole('alert')).toContainText('Stakeholders form is not accepted yet');
 
-  // Acme's superuser follows it from their own page, and was told of each step; they cannot move it.
+  // Acme's superuser was told, finds the project, and fills in the form (as its trainer).
   const sam = await browser.newPage();
   await signIn(sam, 'sam@acme.test');
-  await sam.getByRole('link', { name: 'Deployment' }).click();
+  await sam.goto('/notifications');
+  await expect(sam.locator('li.notification', { hasText: `Deployment project opened: ${name}` })).toBeVisible();
+  await sam.getByRole('link', { name: 'Deployment', exact: true }).click();
   await sam.getByRole('link', { name }).click();
+  const form = sam.locator('form.stakeholders');
+  const row = (legend: string) => form.locator('fieldset', { hasText: legend });
+  await row('Project sponsor').getByLabel('Name').fill('Pat Sponsor');
+  await row('Project sponsor').getByLabel('E-mail').fill('pat.sponsor@acme.test');
+  await row('IT contact').getByLabel('Name').fill('Ivy Systems');
+  await row('IT contact').getByLabel('E-mail').fill('ivy@acme.test');
+  await row('Trainer').getByLabel('Name').fill('Sam Superuser');
+  await row('Trainer').getByLabel('E-mail').fill('sam@acme.test');
+  await sam.getByRole('button', { name: 'Submit the Stakeholders form' }).click();
+  await expect(sam.getByTestId('stakeholders-status')).toHaveText('Submitted');
+
+  // The manager accepts it and moves the project on; the superuser follows the timeline.
+  await manager.goto(projectUrl);
+  await expect(manager.locator('#stakeholders')).toContainText('Ivy Systems');
+  await manager.getByRole('button', { name: 'Accept the form' }).click();
+  await expect(manager.getByTestId('stakeholders-status')).toHaveText('Accepted');
+  await manager.getByRole('button', { name: 'Move to Pre-install' }).click();
+  await expect(stages.locator('li.current')).toContainText('Pre-install');
+  await expect(stages.locator('li.done')).toContainText('Morgan Manager');
+
+  await sam.reload();
   await expect(sam.getByTestId('stages').locator('li.current')).toContainText('Pre-install');
   await expect(sam.getByRole('button', { name: /Move to/ })).toHaveCount(0);
-  await sam.goto('/notifications');
-  await expect(sam.locator('li.notification', { hasText: `${name}: now at Pre-install` })).toBeVisible();
+  await expect(sam.locator('form.stakeholders')).toHaveCount(0);
 });

@@ -1,8 +1,9 @@
 //! Deployment projects: an organisation may have several over the years (a new site, a
 //! re-deployment); each stands at one stage, and every stage it entered is logged with who and
-//! when (its timeline).
+//! when (its timeline). The forms the client fills in along the way are kept per project and
+//! kind, their content as JSON (each kind's shape is the domain's).
 
-use crate::{id, id_ref, index_on};
+use crate::{id, id_ref, id_ref_null, index_on};
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -57,10 +58,27 @@ impl MigrationTrait for Migration {
                 .unique()
                 .to_owned(),
         )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(ProjectForms::Table)
+                .col(id_ref(ProjectForms::ProjectId))
+                .col(string_len(ProjectForms::Kind, 30))
+                .col(string_len(ProjectForms::Status, 20))
+                .col(text(ProjectForms::Content))
+                .col(id_ref_null(ProjectForms::SubmittedBy))
+                .col(timestamp_with_time_zone_null(ProjectForms::SubmittedAt))
+                .col(id_ref_null(ProjectForms::DecidedBy))
+                .col(timestamp_with_time_zone_null(ProjectForms::DecidedAt))
+                .col(string_len_null(ProjectForms::DecisionNote, 500))
+                .primary_key(Index::create().col(ProjectForms::ProjectId).col(ProjectForms::Kind))
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(ProjectForms::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(DeploymentStages::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(DeploymentProjects::Table).to_owned()).await
     }
@@ -86,4 +104,18 @@ enum DeploymentStages {
     Stage,
     EnteredBy,
     EnteredAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ProjectForms {
+    Table,
+    ProjectId,
+    Kind,
+    Status,
+    Content,
+    SubmittedBy,
+    SubmittedAt,
+    DecidedBy,
+    DecidedAt,
+    DecisionNote,
 }

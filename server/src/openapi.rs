@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         rest::notifications::read_all, rest::notifications::preferences, rest::notifications::set_preferences,
         rest::notifications::outbox, rest::mail::inbound, rest::mail::received,
         rest::projects::create, rest::projects::list, rest::projects::get, rest::projects::advance,
+        rest::projects::submit_stakeholders, rest::projects::accept_stakeholders, rest::projects::return_stakeholders,
     ),
     modifiers(&BearerAuth)
 )]

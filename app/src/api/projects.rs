@@ -54,3 +54,68 @@ pub async fn advance_project(id: String, to: String) -> Result<ProjectDto, AppEr
     };
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }
+
+/// The Stakeholders form as the page posts it: a name, e-mail and phone per responsibility;
+/// rows left empty are not sent.
+#[server(prefix = "/rpc")]
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_stakeholders_form(
+    id: String,
+    project_sponsor_name: String,
+    project_sponsor_email: String,
+    project_sponsor_phone: Option<String>,
+    it_contact_name: String,
+    it_contact_email: String,
+    it_contact_phone: Option<String>,
+    trainer_name: String,
+    trainer_email: String,
+    trainer_phone: Option<String>,
+    billing_name: Option<String>,
+    billing_email: Option<String>,
+    billing_phone: Option<String>,
+    after_hours_name: Option<String>,
+    after_hours_email: Option<String>,
+    after_hours_phone: Option<String>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::{StakeholderInput, StakeholdersRequest};
+    let state = state()?;
+    let rows = [
+        ("project_sponsor", Some(project_sponsor_name), Some(project_sponsor_email), project_sponsor_phone),
+        ("it_contact", Some(it_contact_name), Some(it_contact_email), it_contact_phone),
+        ("trainer", Some(trainer_name), Some(trainer_email), trainer_phone),
+        ("billing", billing_name, billing_email, billing_phone),
+        ("after_hours", after_hours_name, after_hours_email, after_hours_phone),
+    ];
+    let contacts = rows
+        .into_iter()
+        .map(|(role, name, email, phone)| (role, name.unwrap_or_default(), email.unwrap_or_default(), phone))
+        .filter(|(_, name, email, _)| !name.trim().is_empty() || !email.trim().is_empty())
+        .map(|(role, name, email, phone)| StakeholderInput { role: role.into(), name, email, phone })
+        .collect();
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = StakeholdersRequest { contacts };
+            crate::ssr::services::projects::submit_stakeholders(&state.db, &actor, &id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// An account manager accepts the submitted form, or returns it when `reason` is given.
+#[server(prefix = "/rpc")]
+pub async fn decide_stakeholders_form(id: String, reason: Option<String>) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::ReturnFormRequest;
+    let state = state()?;
+    let returned = reason.map(|reason| ReturnFormRequest { reason });
+    let result = match actor().await {
+        Ok(actor) => {
+            crate::ssr::services::projects::decide_stakeholders(&state.db, &actor, &id, returned, chrono::Utc::now())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}

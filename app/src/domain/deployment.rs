@@ -112,3 +112,110 @@ mod tests {
         assert_eq!(stage_state(Completed, Completed), StageState::Done, "a completed project has no current stage");
     }
 }
+
+vocabulary!(
+    /// What a contact on the Stakeholders form answers for (seed: Stakeholders Form).
+    StakeholderRole, "responsibility" {
+        ProjectSponsor = "project_sponsor", "Project sponsor";
+        ItContact = "it_contact", "IT contact";
+        Trainer = "trainer", "Trainer and superuser";
+        Billing = "billing", "Billing contact";
+        AfterHours = "after_hours", "After-hours contact";
+    }
+);
+
+impl StakeholderRole {
+    /// Responsibilities the form must name: someone who owns the project, someone for the
+    /// systems, and the trainer who becomes the organisation's superuser ("train the trainer").
+    pub const REQUIRED: [StakeholderRole; 3] =
+        [StakeholderRole::ProjectSponsor, StakeholderRole::ItContact, StakeholderRole::Trainer];
+}
+
+vocabulary!(
+    /// Where a form stands: the client submits it, CyTrack accepts it or returns it to be mended.
+    FormStatus, "form status" {
+        NotSubmitted = "not_submitted", "Not submitted";
+        Submitted = "submitted", "Submitted";
+        Returned = "returned", "Returned for changes";
+        Accepted = "accepted", "Accepted";
+    }
+);
+
+/// What a form's status allows: the client (re)submits until CyTrack accepted it; CyTrack
+/// decides only on a submitted form.
+pub fn may_submit(status: FormStatus) -> Result<(), String> {
+    match status {
+        FormStatus::Accepted => Err("The form was accepted; ask your account manager to change anything on it.".into()),
+        _ => Ok(()),
+    }
+}
+
+pub fn may_decide(status: FormStatus) -> Result<(), String> {
+    match status {
+        FormStatus::Submitted => Ok(()),
+        FormStatus::Accepted => Err("The form was accepted already.".into()),
+        _ => Err("The client has not submitted the form yet.".into()),
+    }
+}
+
+/// Which responsibilities a Stakeholders form leaves unnamed (each required one once at least;
+/// exactly one trainer).
+pub fn stakeholders_missing(roles: &[StakeholderRole]) -> Vec<String> {
+    let mut problems: Vec<String> = StakeholderRole::REQUIRED
+        .iter()
+        .filter(|r| !roles.contains(r))
+        .map(|r| format!("Name a {}.", r.label().to_lowercase()))
+        .collect();
+    if roles.iter().filter(|r| **r == StakeholderRole::Trainer).count() > 1 {
+        problems.push("Name one trainer: they become the organisation's superuser.".into());
+    }
+    problems
+}
+
+/// What a stage waits for before the project may leave it (the forms built so far).
+pub fn leave_stage(stage: Stage, stakeholders: FormStatus) -> Result<(), String> {
+    match stage {
+        Stage::Stakeholders if stakeholders != FormStatus::Accepted => {
+            Err("The Stakeholders form is not accepted yet: the client submits it, then CyTrack accepts it.".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use StakeholderRole::*;
+
+    #[test]
+    fn a_stakeholders_form_names_the_required_people_and_one_trainer() {
+        let cases: [(&[StakeholderRole], usize); 5] = [
+            (&[ProjectSponsor, ItContact, Trainer], 0),
+            (&[ProjectSponsor, ItContact, Trainer, Billing, AfterHours, Billing], 0),
+            (&[ProjectSponsor, ItContact], 1),
+            (&[], 3),
+            (&[ProjectSponsor, ItContact, Trainer, Trainer], 1),
+        ];
+        for (roles, problems) in cases {
+            assert_eq!(stakeholders_missing(roles).len(), problems, "{roles:?}");
+        }
+    }
+
+    #[test]
+    fn forms_are_submitted_until_accepted_and_decided_once_submitted() {
+        use FormStatus::*;
+        let cases =
+            [(NotSubmitted, true, false), (Submitted, true, true), (Returned, true, false), (Accepted, false, false)];
+        for (status, submit, decide) in cases {
+            assert_eq!(may_submit(status).is_ok(), submit, "{status:?}");
+            assert_eq!(may_decide(status).is_ok(), decide, "{status:?}");
+        }
+    }
+
+    #[test]
+    fn the_stakeholders_stage_waits_for_its_accepted_form() {
+        assert!(leave_stage(Stage::Stakeholders, FormStatus::Submitted).is_err());
+        assert!(leave_stage(Stage::Stakeholders, FormStatus::Accepted).is_ok());
+        assert!(leave_stage(Stage::PreInstall, FormStatus::NotSubmitted).is_ok());
+    }
+}

@@ -1,6 +1,6 @@
 //! Wire types of deployment projects: a project, its timeline, and the requests that move it.
 
-use crate::domain::deployment::{Stage, StageState};
+use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,7 @@ pub struct ProjectDto {
     pub stage: Stage,
     /// Every stage in order, with when it was entered and by whom.
     pub timeline: Vec<StageDto>,
+    pub stakeholders: StakeholdersFormDto,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -50,4 +51,50 @@ pub struct ProjectDto {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct ProjectEnvelope {
     pub project: ProjectDto,
+}
+
+/// One contact on the Stakeholders form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StakeholderDto {
+    pub role: StakeholderRole,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// A contact as the client types it (`role` one of the responsibilities).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StakeholderInput {
+    pub role: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StakeholdersRequest {
+    pub contacts: Vec<StakeholderInput>,
+}
+
+/// The Stakeholders form of a project, as it stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StakeholdersFormDto {
+    pub status: FormStatus,
+    pub contacts: Vec<StakeholderDto>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub submitted_by_name: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decided_by_name: Option<String>,
+    /// Why CyTrack returned it.
+    pub decision_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ReturnFormRequest {
+    pub reason: String,
 }

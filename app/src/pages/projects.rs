@@ -1,12 +1,15 @@
 //! Deployment projects: an organisation's list (account managers on the account page, the
 //! client's superuser on their own page) and one project's timeline, which account managers move.
 
-use crate::api::projects::{deployment_project, organization_projects, AdvanceProject, OpenProject};
+use crate::api::projects::{
+    deployment_project, organization_projects, AdvanceProject, DecideStakeholdersForm, OpenProject,
+    SubmitStakeholdersForm,
+};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
-use crate::domain::deployment::StageState;
-use crate::dto::{ProjectDto, UserDto};
+use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole};
+use crate::dto::{ProjectDto, StakeholdersFormDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -73,25 +76,56 @@ pub fn ProjectsPanel(organization_id: Option<String>, manage: bool) -> impl Into
 pub fn ProjectPage() -> impl IntoView {
     view! {
         <Title text="Deployment project"/>
-        <Guard need=Need::Active children=|user: UserDto| view! { <Project manages=user.role.manages_accounts()/> }/>
+        <Guard need=Need::Active children=|user: UserDto| {
+            let fills = !user.is_staff() && user.superuser;
+            view! { <Project manages=user.role.manages_accounts() fills/> }
+        }/>
     }
 }
 
+/// The actions on a project's page, so the page reads the project again after each.
+#[derive(Clone, Copy)]
+struct ProjectActions {
+    advance: ServerAction<AdvanceProject>,
+    submit: ServerAction<SubmitStakeholdersForm>,
+    decide: ServerAction<DecideStakeholdersForm>,
+}
+
 #[component]
-fn Project(manages: bool) -> impl IntoView {
+fn Project(manages: bool, fills: bool) -> impl IntoView {
     let params = use_params_map();
-    let advance = ServerAction::<AdvanceProject>::new();
+    let actions = ProjectActions {
+        advance: ServerAction::<AdvanceProject>::new(),
+        submit: ServerAction::<SubmitStakeholdersForm>::new(),
+        decide: ServerAction::<DecideStakeholdersForm>::new(),
+    };
+    let advance = actions.advance;
     let project = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), advance.version().get()),
+        move || {
+            let versions =
+                (actions.advance.version().get(), actions.submit.version().get(), actions.decide.version().get());
+            (params.read().get("id").unwrap_or_default(), versions)
+        },
         |(id, _)| deployment_project(id),
     );
     view! {
         <QueryError/>
         <ActionError value=advance.value()/>
+        <ActionError value=actions.submit.value()/>
+        <ActionError value=actions.decide.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match project.await {
-                    Ok(p) => view! { <ProjectTimeline project=p manages advance/> }.into_any(),
+                    Ok(p) => {
+                        let form = p.stakeholders.clone();
+                        let open = p.stage == Stage::Stakeholders;
+                        let id = p.id.clone();
+                        view! {
+                            <ProjectTimeline project=p manages advance/>
+                            <StakeholdersCard id form manages fills=fills && open actions/>
+                        }
+                        .into_any()
+                    }
                     Err(e) if e.status() == 404 => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                 }
@@ -140,6 +174,81 @@ fn ProjectTimeline(project: ProjectDto, manages: bool, advance: ServerAction<Adv
                         <button type="submit" class="button primary">{format!("Move to {}", next.label())}</button>
                     </ActionForm>
                 }
+            })}
+        </section>
+    }
+}
+
+/// The Stakeholders form: the client's superuser fills it in while the project is at its first
+/// stage; an account manager accepts it or returns it with what to mend.
+#[component]
+fn StakeholdersCard(
+    id: String,
+    form: StakeholdersFormDto,
+    manages: bool,
+    fills: bool,
+    actions: ProjectActions,
+) -> impl IntoView {
+    let status = form.status;
+    let value = |role: StakeholderRole, part: &str| {
+        form.contacts
+            .iter()
+            .find(|c| c.role == role)
+            .map(|c| match part {
+                "name" => c.name.clone(),
+                "email" => c.email.clone(),
+                _ => c.phone.clone().unwrap_or_default(),
+            })
+            .unwrap_or_default()
+    };
+    let (fill_id, accept_id, return_id) = (id.clone(), id.clone(), id);
+    let rows: Vec<(StakeholderRole, String, String, String)> =
+        StakeholderRole::ALL.iter().map(|&r| (r, value(r, "name"), value(r, "email"), value(r, "phone"))).collect();
+    view! {
+        <section class="card" id="stakeholders">
+            <h2>"Stakeholders form " <span class="chip" data-testid="stakeholders-status">{status.label()}</span></h2>
+            {form.decision_note.clone().map(|note| view! { <div class="banner error" role="status">"Returned: " {note}</div> })}
+            {(!form.contacts.is_empty() && !fills).then(|| view! {
+                <table class="tickets">
+                    <thead><tr><th>"Responsibility"</th><th>"Name"</th><th>"E-mail"</th><th>"Phone"</th></tr></thead>
+                    <tbody>
+                        {form.contacts.iter().map(|c| view! {
+                            <tr><td>{c.role.label()}</td><td>{c.name.clone()}</td><td>{c.email.clone()}</td><td>{c.phone.clone().unwrap_or_default()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {(fills && status != FormStatus::Accepted).then(|| view! {
+                <p class="muted">"Your contacts for the deployment. The trainer is trained first and becomes your organisation's superuser in the portal."</p>
+                <ActionForm action=actions.submit attr:class="form stakeholders">
+                    <input type="hidden" name="id" value=fill_id.clone()/>
+                    {rows.into_iter().map(|(role, name, email, phone)| {
+                        let key = role.as_str();
+                        let required = StakeholderRole::REQUIRED.contains(&role);
+                        view! {
+                            <fieldset>
+                                <legend>{role.label()}{(!required).then_some(" (optional)")}</legend>
+                                <label>"Name" <input name=format!("{key}_name") value=name required=required maxlength="100"/></label>
+                                <label>"E-mail" <input type="email" name=format!("{key}_email") value=email required=required/></label>
+                                <label>"Phone" <input type="tel" name=format!("{key}_phone") value=phone/></label>
+                            </fieldset>
+                        }
+                    }).collect_view()}
+                    <button type="submit" class="button primary">"Submit the Stakeholders form"</button>
+                </ActionForm>
+            })}
+            {(manages && status == FormStatus::Submitted).then(|| view! {
+                <div class="row">
+                    <ActionForm action=actions.decide attr:class="inline">
+                        <input type="hidden" name="id" value=accept_id.clone()/>
+                        <button type="submit" class="button primary">"Accept the form"</button>
+                    </ActionForm>
+                    <ActionForm action=actions.decide attr:class="form compact">
+                        <input type="hidden" name="id" value=return_id.clone()/>
+                        <label>"What to mend" <input name="reason" required maxlength="500"/></label>
+                        <button type="submit" class="button">"Return it"</button>
+                    </ActionForm>
+                </div>
             })}
         </section>
     }

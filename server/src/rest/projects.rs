@@ -1,7 +1,10 @@
 //! `/organizations/{id}/deployment-projects` and `/deployment-projects/{id}`.
 
 use super::{ApiResult, Authenticated, Json};
-use app::dto::{AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope};
+use app::dto::{
+    AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope, ReturnFormRequest,
+    StakeholdersRequest,
+};
 use app::ssr::services::projects;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -58,4 +61,48 @@ pub async fn advance(
     Json(req): Json<AdvanceRequest>,
 ) -> ApiResult<Json<ProjectEnvelope>> {
     Ok(Json(ProjectEnvelope { project: projects::advance(&state.db, &actor, &id, req, Utc::now()).await? }))
+}
+
+#[utoipa::path(put, path = "/api/v1/deployment-projects/{id}/stakeholders", tag = "deployment", request_body = StakeholdersRequest,
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn submit_stakeholders(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<StakeholdersRequest>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    Ok(Json(ProjectEnvelope { project: projects::submit_stakeholders(&state.db, &actor, &id, req, Utc::now()).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/stakeholders/accept", tag = "deployment",
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn accept_stakeholders(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    Ok(Json(ProjectEnvelope {
+        project: projects::decide_stakeholders(&state.db, &actor, &id, None, Utc::now()).await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/stakeholders/return", tag = "deployment", request_body = ReturnFormRequest,
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn return_stakeholders(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<ReturnFormRequest>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    let project = projects::decide_stakeholders(&state.db, &actor, &id, Some(req), Utc::now()).await?;
+    Ok(Json(ProjectEnvelope { project }))
 }

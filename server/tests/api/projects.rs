@@ -5,6 +5,11 @@ use crate::harness::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+async fn email_of(app: &TestApp, who: &Person) -> String {
+    let (_, me) = app.get("/api/v1/me", &who.token).await;
+    me["user"]["email"].as_str().unwrap().to_string()
+}
+
 fn stages(project: &Value) -> Vec<(String, String)> {
     project["timeline"]
         .as_array()
@@ -42,7 +47,7 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     let path = format!("/api/v1/deployment-projects/{id}");
     assert_eq!(app.get(&path, &sam.token).await.0, StatusCode::OK, "the superuser follows it");
     let (status, body) = app.get(&path, &casey.token).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(status, StatusCode::FORBIDDEN, "a plain customer: {body}");
     let (status, body) = app.get(&path, &blair.token).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's project does not exist: {body}");
     let (_, missing) = app.get(&format!("/api/v1/deployment-projects/{}", uuid::Uuid::new_v4()), &blair.token).await;
@@ -55,6 +60,43 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
         let (app, path) = (&app, format!("{path}/advance"));
         async move { app.post(&path, Some(&token), body).await }
     };
+    // The Stakeholders stage waits for its form: submitted by the superuser, accepted by CyTrack.
+    let (status, body) = advance(&manager, "pre_install").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("Stakeholders form"), "{body}");
+    let form = format!("{path}/stakeholders");
+    let casey_email = email_of(&app, &casey).await;
+    let contacts = json!({"contacts": [
+        {"role": "project_sponsor", "name": "Pat Sponsor", "email": "pat@acme.test", "phone": "+61 2 9000 0001"},
+        {"role": "it_contact", "name": "Ivy IT", "email": "ivy@acme.test"},
+        {"role": "trainer", "name": "Casey Customer", "email": casey_email},
+    ]});
+    let (status, body) = app.send("PUT", &form, Some(&sam.token), Some(contacts.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["project"]["stakeholders"]["status"], "submitted");
+    assert_eq!(body["project"]["stakeholders"]["contacts"].as_array().unwrap().len(), 3);
+    let (status, _) = app.send("PUT", &form, Some(&manager.token), Some(contacts.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the client fills it in");
+    let (status, body) =
+        app.post(&format!("{form}/return"), Some(&manager.token), json!({"reason": "Add a billing contact."})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["project"]["stakeholders"]["decision_note"], "Add a billing contact.");
+    let (status, body) = app.post(&format!("{form}/accept"), Some(&manager.token), json!({})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a returned form waits for the client: {body}");
+    let (status, _) = app.send("PUT", &form, Some(&sam.token), Some(contacts.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.post(&format!("{form}/accept"), Some(&sam.token), json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "CyTrack accepts it");
+    let (status, body) = app.post(&format!("{form}/accept"), Some(&manager.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["project"]["stakeholders"]["status"], "accepted");
+    let (status, body) = app.post(&format!("{form}/accept"), Some(&manager.token), json!({})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "accepted once: {body}");
+    let (status, _) = app.send("PUT", &form, Some(&sam.token), Some(contacts)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the accepted form stands");
+    let (_, me) = app.get("/api/v1/me", &casey.token).await;
+    assert_eq!(me["user"]["superuser"], true, "the nominated trainer is the organisation's superuser");
+
     let (status, body) = advance(&manager, "pre_install").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
@@ -86,14 +128,51 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["message"].as_str().unwrap().contains("complete"), "{body}");
 
-    // The superuser was told of each step; the plain customer and the other client of none.
+    // The superuser was told of each step and of the form's decisions; the other client of none.
     let (_, told) = app.get("/api/v1/notifications?per_page=200", &sam.token).await;
     let steps = told["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "deployment_milestone").count();
-    assert_eq!(steps, 8, "opened, then seven stages: {told}");
-    for who in [&casey, &blair] {
-        let (_, told) = app.get("/api/v1/notifications", &who.token).await;
-        assert!(!told.to_string().contains("deployment_milestone"), "{told}");
-    }
+    assert_eq!(steps, 10, "opened, returned, accepted, then seven stages: {told}");
+    let (_, told) = app.get("/api/v1/notifications", &blair.token).await;
+    assert!(!told.to_string().contains("deployment_milestone"), "{told}");
     let (_, list) = app.get(&format!("/api/v1/organizations/{org}/deployment-projects"), &sam.token).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_stakeholders_form_names_the_people_the_seed_asks_for() {
+    let app = spawn_app().await;
+    let manager = app.staff("account_manager").await;
+    let org = app.organization("Acme", &[]).await;
+    let other = app.organization("Borealis", &[]).await;
+    let sam = app.customer(&org, true).await;
+    let outsider = app.customer(&other, false).await;
+    let (_, body) = app
+        .post(
+            &format!("/api/v1/organizations/{org}/deployment-projects"),
+            Some(&manager.token),
+            json!({"name": "Level 2"}),
+        )
+        .await;
+    let form = format!("/api/v1/deployment-projects/{}/stakeholders", body["project"]["id"].as_str().unwrap());
+    let outsider_email = email_of(&app, &outsider).await;
+    let cases = [
+        (json!({"contacts": []}), "contacts"),
+        (json!({"contacts": [{"role": "captain", "name": "X", "email": "x@acme.test"}]}), "contacts[0].role"),
+        (json!({"contacts": [{"role": "trainer", "name": "X", "email": "not an address"}]}), "contacts[0].email"),
+        (
+            json!({"contacts": [
+                {"role": "project_sponsor", "name": "P", "email": "p@acme.test"},
+                {"role": "it_contact", "name": "I", "email": "i@acme.test"},
+                {"role": "trainer", "name": "O", "email": outsider_email},
+            ]}),
+            "contacts",
+        ),
+    ];
+    for (body, field) in cases {
+        let (status, answer) = app.send("PUT", &form, Some(&sam.token), Some(body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(answer["error"]["fields"][field].is_string(), "{field}: {answer}");
+    }
+    let (status, body) = app.send("PUT", &form, Some(&outsider.token), Some(json!({"contacts": []}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's form does not exist: {body}");
 }

@@ -17,6 +17,7 @@ pub mod notification;
 pub mod notification_preference;
 pub mod organization;
 pub mod organization_domain;
+pub mod project_form;
 pub mod queue;
 pub mod redemption;
 pub mod reply_token;

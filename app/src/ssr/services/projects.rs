@@ -6,13 +6,20 @@ use super::notifications::{self, Around, Notice};
 use super::people::field_error;
 use super::tickets::user_names;
 use super::{looks_like_id, new_id, organizations};
-use crate::domain::deployment::{check_advance, stage_state, Stage};
+use crate::domain::deployment::{
+    check_advance, leave_stage, may_decide, may_submit, stage_state, stakeholders_missing, FormStatus, Stage,
+    StakeholderRole,
+};
 use crate::domain::notifications::{Event, NotificationKind};
+use crate::domain::people::{parse_phone, Email, Role, UserStatus};
 use crate::domain::text::single_line;
-use crate::dto::{AdvanceRequest, CreateProjectRequest, ProjectDto, StageDto};
-use crate::error::AppError;
+use crate::dto::{
+    AdvanceRequest, CreateProjectRequest, ProjectDto, ReturnFormRequest, StageDto, StakeholderDto, StakeholdersFormDto,
+    StakeholdersRequest,
+};
+use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::entities::{deployment_project, deployment_stage, organization};
+use crate::ssr::entities::{deployment_project, deployment_stage, organization, project_form, user};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -113,6 +120,8 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     let to = Stage::parse(req.to.trim()).map_err(|m| field_error("to", m))?;
     let current = Stage::parse(&found.stage).unwrap_or(Stage::Stakeholders);
     check_advance(current, to).map_err(|m| AppError::rule("invalid_stage", m))?;
+    let stakeholders = form_status(stakeholders_form(db, &found.id).await?.as_ref());
+    leave_stage(current, stakeholders).map_err(|m| AppError::rule("invalid_stage", m))?;
     let txn = db.begin().await?;
     // Moved only from the stage it was read at: of two managers moving it at once, one wins.
     let moved = deployment_project::Entity::update_many()
@@ -159,6 +168,18 @@ async fn enter(
             format!("{} moved the deployment project to {}.", actor.name, stage.label()),
         ),
     };
+    tell(db, actor, project, title, body, now).await
+}
+
+/// Tells the organisation's superusers and the account managers of a step of the project.
+async fn tell(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    project: &deployment_project::Model,
+    title: String,
+    body: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let notice = Notice {
         event: Event::Account(NotificationKind::DeploymentMilestone),
         title,
@@ -187,7 +208,13 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         .filter(deployment_stage::Column::ProjectId.eq(project.id.as_str()))
         .all(db)
         .await?;
-    let names = user_names(db, log.iter().map(|l| l.entered_by.clone()).collect()).await?;
+    let form = stakeholders_form(db, &project.id).await?;
+    let people: Vec<String> = log
+        .iter()
+        .map(|l| l.entered_by.clone())
+        .chain(form.iter().flat_map(|f| f.submitted_by.iter().chain(f.decided_by.iter()).cloned()))
+        .collect();
+    let names = user_names(db, people).await?;
     let entered: HashMap<&str, &deployment_stage::Model> = log.iter().map(|l| (l.stage.as_str(), l)).collect();
     let current = Stage::parse(&project.stage).unwrap_or(Stage::Stakeholders);
     let timeline = Stage::ALL
@@ -210,7 +237,177 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         name: project.name,
         stage: current,
         timeline,
+        stakeholders: form_dto(form, &names),
         created_at: project.created_at,
         updated_at: project.updated_at,
     })
+}
+
+const STAKEHOLDERS: &str = "stakeholders";
+
+async fn stakeholders_form(
+    db: &impl ConnectionTrait,
+    project_id: &str,
+) -> Result<Option<project_form::Model>, AppError> {
+    Ok(project_form::Entity::find_by_id((project_id.to_string(), STAKEHOLDERS.to_string())).one(db).await?)
+}
+
+fn form_status(form: Option<&project_form::Model>) -> FormStatus {
+    form.and_then(|f| FormStatus::parse(&f.status).ok()).unwrap_or(FormStatus::NotSubmitted)
+}
+
+fn form_dto(form: Option<project_form::Model>, names: &HashMap<String, String>) -> StakeholdersFormDto {
+    let name_of = |id: &Option<String>| id.as_ref().and_then(|id| names.get(id).cloned());
+    StakeholdersFormDto {
+        status: form_status(form.as_ref()),
+        contacts: form.as_ref().and_then(|f| serde_json::from_str(&f.content).ok()).unwrap_or_default(),
+        submitted_at: form.as_ref().and_then(|f| f.submitted_at),
+        submitted_by_name: form.as_ref().and_then(|f| name_of(&f.submitted_by)),
+        decided_at: form.as_ref().and_then(|f| f.decided_at),
+        decided_by_name: form.as_ref().and_then(|f| name_of(&f.decided_by)),
+        decision_note: form.and_then(|f| f.decision_note),
+    }
+}
+
+/// The client's superuser submits the Stakeholders form (again, until CyTrack accepts it): the
+/// required responsibilities named, the trainer an active contact of the organisation.
+pub async fn submit_stakeholders<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: &str,
+    req: StakeholdersRequest,
+    now: DateTime<Utc>,
+) -> Result<ProjectDto, AppError> {
+    let project = find(db, actor, project_id).await?;
+    if !matches!(actor.access()?, Access::Customer(_)) {
+        return Err(AppError::forbidden("The client's superuser fills in the Stakeholders form."));
+    }
+    if project.stage != Stage::Stakeholders.as_str() {
+        return Err(AppError::rule("invalid_stage", "The project is past its Stakeholders stage."));
+    }
+    let current = stakeholders_form(db, &project.id).await?;
+    may_submit(form_status(current.as_ref())).map_err(|m| AppError::conflict("already_accepted", m))?;
+
+    let mut check = FieldCheck::default();
+    let mut contacts = Vec::new();
+    for (i, c) in req.contacts.iter().enumerate() {
+        let field = |what: &str| format!("contacts[{i}].{what}");
+        let role = check.take(&field("role"), StakeholderRole::parse(c.role.trim()));
+        let name = check.take(&field("name"), single_line(&c.name, "the contact's name", 100));
+        let email = check.take(&field("email"), Email::parse(&c.email));
+        let phone = check.take(&field("phone"), parse_phone(c.phone.as_deref().unwrap_or_default()));
+        if let (Some(role), Some(name), Some(email), Some(phone)) = (role, name, email, phone) {
+            contacts.push(StakeholderDto { role, name, email: email.as_str().to_string(), phone });
+        }
+    }
+    let roles: Vec<StakeholderRole> = contacts.iter().map(|c| c.role).collect();
+    let missing = stakeholders_missing(&roles);
+    // Named only when every contact was read: a contact refused for its address is not "missing".
+    if !missing.is_empty() && check.is_empty() {
+        check.add("contacts", missing.join(" "));
+    }
+    if let Some(trainer) = contacts.iter().find(|c| c.role == StakeholderRole::Trainer) {
+        if trainee(db, &project.organization_id, &trainer.email).await?.is_none() {
+            check.add(
+                "contacts",
+                format!(
+                    "The trainer ({}) must be an active contact of your organisation in the portal.",
+                    trainer.email
+                ),
+            );
+        }
+    }
+    check.finish()?;
+
+    let content = serde_json::to_string(&contacts).map_err(|_| AppError::internal())?;
+    let txn = db.begin().await?;
+    project_form::Entity::delete_by_id((project.id.clone(), STAKEHOLDERS.to_string())).exec(&txn).await?;
+    project_form::ActiveModel {
+        project_id: Set(project.id.clone()),
+        kind: Set(STAKEHOLDERS.into()),
+        status: Set(FormStatus::Submitted.as_str().into()),
+        content: Set(content),
+        submitted_by: Set(Some(actor.user_id.clone())),
+        submitted_at: Set(Some(now)),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_note: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    let body = format!("{} submitted the Stakeholders form. Accept it, or return it with what to mend.", actor.name);
+    tell(&txn, actor, &project, format!("{}: Stakeholders form submitted", project.name), body, now).await?;
+    txn.commit().await?;
+    get(db, actor, project_id).await
+}
+
+/// The active customer of the organisation with this address: the trainer to be.
+async fn trainee(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .filter(user::Column::OrganizationId.eq(organization_id))
+        .filter(user::Column::Role.eq(Role::Customer.as_str()))
+        .filter(user::Column::Status.eq(UserStatus::Active.as_str()))
+        .one(db)
+        .await?)
+}
+
+/// An account manager accepts the submitted form (the trainer becomes, or stays, a superuser of
+/// the organisation) or returns it with a reason.
+pub async fn decide_stakeholders<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: &str,
+    returned: Option<ReturnFormRequest>,
+    now: DateTime<Utc>,
+) -> Result<ProjectDto, AppError> {
+    let project = find(db, actor, project_id).await?;
+    actor.account_manager()?;
+    let form = stakeholders_form(db, &project.id).await?;
+    let status = form_status(form.as_ref());
+    may_decide(status).map_err(|m| match status {
+        FormStatus::Accepted => AppError::conflict("already_accepted", m),
+        _ => AppError::rule("not_submitted", m),
+    })?;
+    let Some(form) = form else { return Err(AppError::internal()) };
+    let note = match &returned {
+        Some(r) => Some(single_line(&r.reason, "what to mend", 500).map_err(|m| field_error("reason", m))?),
+        None => None,
+    };
+    let txn = db.begin().await?;
+    let decided = if note.is_some() { FormStatus::Returned } else { FormStatus::Accepted };
+    let mut model: project_form::ActiveModel = form.clone().into();
+    model.status = Set(decided.as_str().into());
+    model.decided_by = Set(Some(actor.user_id.clone()));
+    model.decided_at = Set(Some(now));
+    model.decision_note = Set(note.clone());
+    model.update(&txn).await?;
+    let (title, body) = match &note {
+        Some(note) => (
+            format!("{}: Stakeholders form returned", project.name),
+            format!("{} returned the Stakeholders form: {note}", actor.name),
+        ),
+        None => {
+            let contacts: Vec<StakeholderDto> = serde_json::from_str(&form.content).unwrap_or_default();
+            if let Some(trainer) = contacts.iter().find(|c| c.role == StakeholderRole::Trainer) {
+                if let Some(person) = trainee(&txn, &project.organization_id, &trainer.email).await? {
+                    let mut person: user::ActiveModel = person.into();
+                    person.superuser = Set(true);
+                    person.updated_at = Set(now);
+                    person.update(&txn).await?;
+                }
+            }
+            (
+                format!("{}: Stakeholders form accepted", project.name),
+                format!("{} accepted the Stakeholders form; the trainer is the organisation's superuser.", actor.name),
+            )
+        }
+    };
+    tell(&txn, actor, &project, title, body, now).await?;
+    txn.commit().await?;
+    get(db, actor, project_id).await
 }
