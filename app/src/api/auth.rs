@@ -30,7 +30,7 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
         set_cookie(&state.auth.session_cookie(&token));
         user
     });
-    let to = result.as_ref().ok().map(|u| home_of(u));
+    let to = result.as_ref().ok().map(home_of);
     finish_form(result, to)
 }
 
@@ -58,7 +58,7 @@ pub async fn register(
         }
         Err(e) => Err(e),
     };
-    let to = result.as_ref().ok().map(|u| home_of(u));
+    let to = result.as_ref().ok().map(home_of);
     finish_form(result, to)
 }
 
@@ -90,7 +90,7 @@ pub async fn verify_email(token: String) -> Result<UserDto, AppError> {
     let state = state()?;
     let result =
         crate::ssr::services::accounts::verify_email(&state.db, VerifyEmailRequest { token }, chrono::Utc::now()).await;
-    let to = result.as_ref().ok().map(|u| home_of(u));
+    let to = result.as_ref().ok().map(home_of);
     finish_form(result, to)
 }
 
