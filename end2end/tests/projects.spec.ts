@@ -45,8 +45,25 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
   await expect(stages.locator('li.current')).toContainText('Pre-install');
   await expect(stages.locator('li.done')).toContainText('Morgan Manager');
 
+  // Testing waits for the superuser's training, which the manager records at the Training stage.
+  await manager.getByRole('button', { name: 'Move to Installation' }).click();
+  await manager.getByRole('button', { name: 'Move to Training' }).click();
+  await expect(stages.locator('li.current')).toContainText('Training');
+  await manager.getByRole('button', { name: 'Move to Testing (UAT)' }).click();
+  await expect(manager.getByRole('alert')).toContainText("Record the superuser's training first");
+  const training = manager.locator('#training');
+  await training.getByLabel('Held on').fill('2026-12-01');
+  await training.getByLabel('Trainer').fill('Tess Trainer');
+  await training.getByLabel(/Attended/).fill('Sam Superuser\nCasey Customer');
+  await training.getByLabel('The superuser was trained').check();
+  await training.getByRole('button', { name: 'Record the session' }).click();
+  await expect(training.locator('tbody tr')).toContainText('Sam Superuser, Casey Customer');
+  await manager.getByRole('button', { name: 'Move to Testing (UAT)' }).click();
+  await expect(stages.locator('li.current')).toContainText('Testing (UAT)');
+
   await sam.reload();
-  await expect(sam.getByTestId('stages').locator('li.current')).toContainText('Pre-install');
+  await expect(sam.getByTestId('stages').locator('li.current')).toContainText('Testing (UAT)');
+  await expect(sam.locator('#training')).toContainText('Tess Trainer');
   await expect(sam.getByRole('button', { name: /Move to/ })).toHaveCount(0);
   await expect(sam.locator('form.stakeholders')).toHaveCount(0);
 });

@@ -1,7 +1,8 @@
 //! Deployment projects: an organisation may have several over the years (a new site, a
 //! re-deployment); each stands at one stage, and every stage it entered is logged with who and
 //! when (its timeline). The forms the client fills in along the way are kept per project and
-//! kind, their content as JSON (each kind's shape is the domain's).
+//! kind, their content as JSON (each kind's shape is the domain's); training sessions are
+//! recorded as they are held.
 
 use crate::{id, id_ref, id_ref_null, index_on};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -74,10 +75,31 @@ impl MigrationTrait for Migration {
                 .primary_key(Index::create().col(ProjectForms::ProjectId).col(ProjectForms::Kind))
                 .to_owned(),
         )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(TrainingSessions::Table)
+                .col(id(TrainingSessions::Id))
+                .col(id_ref(TrainingSessions::ProjectId))
+                .col(date(TrainingSessions::HeldOn))
+                .col(string_len(TrainingSessions::Trainer, 100))
+                .col(text(TrainingSessions::Attendees))
+                .col(boolean(TrainingSessions::SuperuserTrained))
+                .col(id_ref(TrainingSessions::RecordedBy))
+                .col(timestamp_with_time_zone(TrainingSessions::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index_on(
+            TrainingSessions::Table,
+            "training_sessions_project",
+            &[TrainingSessions::ProjectId, TrainingSessions::HeldOn],
+        ))
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(TrainingSessions::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(ProjectForms::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(DeploymentStages::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(DeploymentProjects::Table).to_owned()).await
@@ -118,4 +140,17 @@ enum ProjectForms {
     DecidedBy,
     DecidedAt,
     DecisionNote,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum TrainingSessions {
+    Table,
+    Id,
+    ProjectId,
+    HeldOn,
+    Trainer,
+    Attendees,
+    SuperuserTrained,
+    RecordedBy,
+    CreatedAt,
 }

@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         rest::notifications::outbox, rest::mail::inbound, rest::mail::received,
         rest::projects::create, rest::projects::list, rest::projects::get, rest::projects::advance,
         rest::projects::submit_stakeholders, rest::projects::accept_stakeholders, rest::projects::return_stakeholders,
+        rest::projects::record_training,
     ),
     modifiers(&BearerAuth)
 )]

@@ -119,3 +119,30 @@ pub async fn decide_stakeholders_form(id: String, reason: Option<String>) -> Res
     };
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }
+
+/// A training session as the page posts it: attendees one per line, the superuser's tick.
+#[server(prefix = "/rpc")]
+pub async fn record_training_session(
+    id: String,
+    held_on: String,
+    trainer: String,
+    attendees: String,
+    superuser_trained: Option<String>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::TrainingRequest;
+    let state = state()?;
+    let req = TrainingRequest {
+        held_on,
+        trainer,
+        attendees: attendees.lines().map(str::to_string).collect(),
+        superuser_trained: superuser_trained.is_some(),
+    };
+    let result = match actor().await {
+        Ok(actor) => {
+            crate::ssr::services::projects::record_training(&state.db, &actor, &id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}

@@ -172,12 +172,24 @@ pub fn stakeholders_missing(roles: &[StakeholderRole]) -> Vec<String> {
     problems
 }
 
-/// What a stage waits for before the project may leave it (the forms built so far).
-pub fn leave_stage(stage: Stage, stakeholders: FormStatus) -> Result<(), String> {
+/// What is done on a project, as far as its stages' gates look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageChecks {
+    pub stakeholders: FormStatus,
+    /// A training session the organisation's superuser attended is recorded.
+    pub superuser_trained: bool,
+}
+
+/// What a stage waits for before the project may leave it (the parts built so far).
+pub fn leave_stage(stage: Stage, done: StageChecks) -> Result<(), String> {
     match stage {
-        Stage::Stakeholders if stakeholders != FormStatus::Accepted => {
+        Stage::Stakeholders if done.stakeholders != FormStatus::Accepted => {
             Err("The Stakeholders form is not accepted yet: the client submits it, then CyTrack accepts it.".into())
         }
+        Stage::Training if !done.superuser_trained => Err(
+            "Record the superuser's training first: testing starts once the trainer has been trained (train the trainer)."
+                .into(),
+        ),
         _ => Ok(()),
     }
 }
@@ -213,9 +225,19 @@ mod form_tests {
     }
 
     #[test]
-    fn the_stakeholders_stage_waits_for_its_accepted_form() {
-        assert!(leave_stage(Stage::Stakeholders, FormStatus::Submitted).is_err());
-        assert!(leave_stage(Stage::Stakeholders, FormStatus::Accepted).is_ok());
-        assert!(leave_stage(Stage::PreInstall, FormStatus::NotSubmitted).is_ok());
+    fn stages_wait_for_what_they_need() {
+        let done = |stakeholders, superuser_trained| StageChecks { stakeholders, superuser_trained };
+        let cases = [
+            (Stage::Stakeholders, done(FormStatus::Submitted, false), false),
+            (Stage::Stakeholders, done(FormStatus::Returned, true), false),
+            (Stage::Stakeholders, done(FormStatus::Accepted, false), true),
+            (Stage::PreInstall, done(FormStatus::Accepted, false), true),
+            (Stage::Training, done(FormStatus::Accepted, false), false),
+            (Stage::Training, done(FormStatus::Accepted, true), true),
+            (Stage::Testing, done(FormStatus::Accepted, true), true),
+        ];
+        for (stage, checks, leaves) in cases {
+            assert_eq!(leave_stage(stage, checks).is_ok(), leaves, "{stage:?} with {checks:?}");
+        }
     }
 }

@@ -43,6 +43,8 @@ pub struct ProjectDto {
     /// Every stage in order, with when it was entered and by whom.
     pub timeline: Vec<StageDto>,
     pub stakeholders: StakeholdersFormDto,
+    /// Training sessions held, oldest first.
+    pub training: Vec<TrainingDto>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -97,4 +99,27 @@ pub struct StakeholdersFormDto {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct ReturnFormRequest {
     pub reason: String,
+}
+
+/// A training session as CyTrack records it (seed: Training, "train the trainer").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TrainingRequest {
+    /// `YYYY-MM-DD`.
+    pub held_on: String,
+    pub trainer: String,
+    /// Who attended, one name each.
+    pub attendees: Vec<String>,
+    /// The organisation's superuser attended and was trained.
+    pub superuser_trained: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TrainingDto {
+    pub id: String,
+    pub held_on: chrono::NaiveDate,
+    pub trainer: String,
+    pub attendees: Vec<String>,
+    pub superuser_trained: bool,
 }

@@ -3,13 +3,14 @@
 
 use crate::api::projects::{
     deployment_project, organization_projects, AdvanceProject, DecideStakeholdersForm, OpenProject,
-    SubmitStakeholdersForm,
+    RecordTrainingSession, SubmitStakeholdersForm,
 };
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
+use crate::domain::billing::long_date;
 use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole};
-use crate::dto::{ProjectDto, StakeholdersFormDto, UserDto};
+use crate::dto::{ProjectDto, StakeholdersFormDto, TrainingDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -89,6 +90,7 @@ struct ProjectActions {
     advance: ServerAction<AdvanceProject>,
     submit: ServerAction<SubmitStakeholdersForm>,
     decide: ServerAction<DecideStakeholdersForm>,
+    train: ServerAction<RecordTrainingSession>,
 }
 
 #[component]
@@ -98,12 +100,17 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
         advance: ServerAction::<AdvanceProject>::new(),
         submit: ServerAction::<SubmitStakeholdersForm>::new(),
         decide: ServerAction::<DecideStakeholdersForm>::new(),
+        train: ServerAction::<RecordTrainingSession>::new(),
     };
     let advance = actions.advance;
     let project = Resource::new(
         move || {
-            let versions =
-                (actions.advance.version().get(), actions.submit.version().get(), actions.decide.version().get());
+            let versions = (
+                actions.advance.version().get(),
+                actions.submit.version().get(),
+                actions.decide.version().get(),
+                actions.train.version().get(),
+            );
             (params.read().get("id").unwrap_or_default(), versions)
         },
         |(id, _)| deployment_project(id),
@@ -113,16 +120,20 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
         <ActionError value=advance.value()/>
         <ActionError value=actions.submit.value()/>
         <ActionError value=actions.decide.value()/>
+        <ActionError value=actions.train.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match project.await {
                     Ok(p) => {
                         let form = p.stakeholders.clone();
                         let open = p.stage == Stage::Stakeholders;
-                        let id = p.id.clone();
+                        let training = p.training.clone();
+                        let records = manages && p.stage == Stage::Training;
+                        let (id, training_id) = (p.id.clone(), p.id.clone());
                         view! {
                             <ProjectTimeline project=p manages advance/>
                             <StakeholdersCard id form manages fills=fills && open actions/>
+                            <TrainingCard id=training_id sessions=training records actions/>
                         }
                         .into_any()
                     }
@@ -252,4 +263,46 @@ fn StakeholdersCard(
             })}
         </section>
     }
+}
+
+/// Training sessions ("train the trainer"): account managers record them at the Training stage;
+/// testing waits for one the superuser attended.
+#[component]
+fn TrainingCard(id: String, sessions: Vec<TrainingDto>, records: bool, actions: ProjectActions) -> impl IntoView {
+    let shown = !sessions.is_empty() || records;
+    shown.then(|| view! {
+        <section class="card" id="training">
+            <h2>"Training"</h2>
+            {if sessions.is_empty() {
+                view! { <p class="empty">"No training recorded yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="tickets">
+                        <thead><tr><th>"Held"</th><th>"Trainer"</th><th>"Attended"</th><th>"Superuser trained"</th></tr></thead>
+                        <tbody>
+                            {sessions.into_iter().map(|t| view! {
+                                <tr>
+                                    <td>{long_date(t.held_on)}</td>
+                                    <td>{t.trainer}</td>
+                                    <td>{t.attendees.join(", ")}</td>
+                                    <td>{if t.superuser_trained { "yes" } else { "no" }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            {records.then(|| view! {
+                <ActionForm action=actions.train attr:class="form compact">
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <label>"Held on" <input type="date" name="held_on" required/></label>
+                    <label>"Trainer" <input name="trainer" required maxlength="100"/></label>
+                    <label>"Attended (one per line)" <textarea name="attendees" rows="3" required></textarea></label>
+                    <label class="check"><input type="checkbox" name="superuser_trained" value="on"/> "The superuser was trained"</label>
+                    <button type="submit" class="button">"Record the session"</button>
+                </ActionForm>
+            })}
+        </section>
+    })
 }

@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/deployment-projects/{id}/stakeholders", put(projects::submit_stakeholders))
         .route("/deployment-projects/{id}/stakeholders/accept", post(projects::accept_stakeholders))
         .route("/deployment-projects/{id}/stakeholders/return", post(projects::return_stakeholders))
+        .route("/deployment-projects/{id}/training", post(projects::record_training))
         .route("/organizations/{id}/irs-contracts", post(billing::add_irs_contract).get(billing::irs_contracts))
         .route("/organizations/{id}/account", get(billing::account))
         .route("/organizations/{id}/billing-export", get(billing::export))

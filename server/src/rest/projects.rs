@@ -3,7 +3,7 @@
 use super::{ApiResult, Authenticated, Json};
 use app::dto::{
     AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope, ReturnFormRequest,
-    StakeholdersRequest,
+    StakeholdersRequest, TrainingRequest,
 };
 use app::ssr::services::projects;
 use app::ssr::state::AppState;
@@ -105,4 +105,19 @@ pub async fn return_stakeholders(
 ) -> ApiResult<Json<ProjectEnvelope>> {
     let project = projects::decide_stakeholders(&state.db, &actor, &id, Some(req), Utc::now()).await?;
     Ok(Json(ProjectEnvelope { project }))
+}
+
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/training", tag = "deployment", request_body = TrainingRequest,
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 201, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn record_training(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<TrainingRequest>,
+) -> ApiResult<(StatusCode, Json<ProjectEnvelope>)> {
+    let project = projects::record_training(&state.db, &actor, &id, req, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(ProjectEnvelope { project })))
 }

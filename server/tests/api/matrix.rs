@@ -55,6 +55,7 @@ async fn every_role_against_every_endpoint() {
         ("PUT", "/api/v1/deployment-projects/{id}/stakeholders", format!("/api/v1/deployment-projects/{}/stakeholders", uuid::Uuid::new_v4()), json!({"contacts": []}), vec![(Anonymous, 401), (Customer, 404), (Manager, 404)]),
         ("POST", "/api/v1/deployment-projects/{id}/stakeholders/accept", format!("/api/v1/deployment-projects/{}/stakeholders/accept", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 404), (Manager, 404)]),
         ("POST", "/api/v1/deployment-projects/{id}/stakeholders/return", format!("/api/v1/deployment-projects/{}/stakeholders/return", uuid::Uuid::new_v4()), json!({"reason": "x"}), vec![(Customer, 404), (Manager, 404)]),
+        ("POST", "/api/v1/deployment-projects/{id}/training", format!("/api/v1/deployment-projects/{}/training", uuid::Uuid::new_v4()), json!({"held_on": "2026-12-01", "trainer": "T", "attendees": [], "superuser_trained": true}), vec![(Anonymous, 401), (Customer, 404), (Manager, 404)]),
         ("GET", "/api/v1/organizations/{id}/irs-contracts", format!("/api/v1/organizations/{o}/irs-contracts"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
         ("POST", "/api/v1/organizations/{id}/irs-contracts", format!("/api/v1/organizations/{o}/irs-contracts"), json!({"starts_on": "x", "ends_on": "y"}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
         ("GET", "/api/v1/organizations/{id}/account", format!("/api/v1/organizations/{o}/account"), json!(null), vec![(Customer, 200), (Stranger, 404), (Manager, 200)]),

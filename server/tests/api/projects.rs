@@ -117,10 +117,47 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     let (status, _) = advance(&sam, "installation").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "CyTrack moves the project");
 
-    for to in ["installation", "training", "testing", "go_live", "warranty", "completed"] {
+    for to in ["installation", "training"] {
         let (status, body) = advance(&manager, to).await;
         assert_eq!(status, StatusCode::OK, "{to}: {body}");
     }
+    // Testing waits for the superuser's training ("train the trainer").
+    let training = format!("{path}/training");
+    let (status, body) = advance(&manager, "testing").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("superuser's training"), "{body}");
+    let session = |trained: bool| json!({"held_on": "2026-12-01", "trainer": "Tess Trainer", "attendees": ["Casey Customer", "Ivy IT"], "superuser_trained": trained});
+    let (status, _) = app.post(&training, Some(&sam.token), session(true)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "CyTrack records training");
+    let (status, body) = app
+        .post(
+            &training,
+            Some(&manager.token),
+            json!({"held_on": "someday", "trainer": "", "attendees": [], "superuser_trained": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["held_on", "trainer", "attendees"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let (status, body) = app.post(&training, Some(&manager.token), session(false)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        advance(&manager, "testing").await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the superuser was not trained yet"
+    );
+    let (status, body) = app.post(&training, Some(&manager.token), session(true)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["project"]["training"].as_array().unwrap().len(), 2);
+    assert_eq!(body["project"]["training"][1]["attendees"], json!(["Casey Customer", "Ivy IT"]));
+
+    for to in ["testing", "go_live", "warranty", "completed"] {
+        let (status, body) = advance(&manager, to).await;
+        assert_eq!(status, StatusCode::OK, "{to}: {body}");
+    }
+    let (status, _) = app.post(&training, Some(&manager.token), session(true)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "training is recorded at its stage");
     let (_, body) = app.get(&path, &sam.token).await;
     assert!(stages(&body["project"]).iter().all(|(_, state)| state == "done"), "{body}");
     assert!(body["project"]["timeline"].as_array().unwrap().iter().all(|s| s["entered_at"].is_string()));
@@ -131,7 +168,7 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     // The superuser was told of each step and of the form's decisions; the other client of none.
     let (_, told) = app.get("/api/v1/notifications?per_page=200", &sam.token).await;
     let steps = told["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "deployment_milestone").count();
-    assert_eq!(steps, 10, "opened, returned, accepted, then seven stages: {told}");
+    assert_eq!(steps, 12, "opened, returned, accepted, two trainings, then seven stages: {told}");
     let (_, told) = app.get("/api/v1/notifications", &blair.token).await;
     assert!(!told.to_string().contains("deployment_milestone"), "{told}");
     let (_, list) = app.get(&format!("/api/v1/organizations/{org}/deployment-projects"), &sam.token).await;

@@ -28,5 +28,6 @@ pub mod ticket_comment;
 pub mod ticket_history;
 pub mod ticket_tally;
 pub mod time_entry;
+pub mod training_session;
 pub mod user;
 pub mod voucher;

@@ -6,20 +6,21 @@ use super::notifications::{self, Around, Notice};
 use super::people::field_error;
 use super::tickets::user_names;
 use super::{looks_like_id, new_id, organizations};
+use crate::domain::billing::{long_date, parse_date};
 use crate::domain::deployment::{
     check_advance, leave_stage, may_decide, may_submit, stage_state, stakeholders_missing, FormStatus, Stage,
-    StakeholderRole,
+    StageChecks, StakeholderRole,
 };
 use crate::domain::notifications::{Event, NotificationKind};
 use crate::domain::people::{parse_phone, Email, Role, UserStatus};
 use crate::domain::text::single_line;
 use crate::dto::{
     AdvanceRequest, CreateProjectRequest, ProjectDto, ReturnFormRequest, StageDto, StakeholderDto, StakeholdersFormDto,
-    StakeholdersRequest,
+    StakeholdersRequest, TrainingDto, TrainingRequest,
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::entities::{deployment_project, deployment_stage, organization, project_form, user};
+use crate::ssr::entities::{deployment_project, deployment_stage, organization, project_form, training_session, user};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -120,8 +121,11 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     let to = Stage::parse(req.to.trim()).map_err(|m| field_error("to", m))?;
     let current = Stage::parse(&found.stage).unwrap_or(Stage::Stakeholders);
     check_advance(current, to).map_err(|m| AppError::rule("invalid_stage", m))?;
-    let stakeholders = form_status(stakeholders_form(db, &found.id).await?.as_ref());
-    leave_stage(current, stakeholders).map_err(|m| AppError::rule("invalid_stage", m))?;
+    let done = StageChecks {
+        stakeholders: form_status(stakeholders_form(db, &found.id).await?.as_ref()),
+        superuser_trained: sessions(db, &found.id).await?.iter().any(|t| t.superuser_trained),
+    };
+    leave_stage(current, done).map_err(|m| AppError::rule("invalid_stage", m))?;
     let txn = db.begin().await?;
     // Moved only from the stage it was read at: of two managers moving it at once, one wins.
     let moved = deployment_project::Entity::update_many()
@@ -197,7 +201,8 @@ async fn tell(
     Ok(())
 }
 
-/// A project with its organisation's name and its timeline, in three queries.
+/// A project with its organisation's name, its timeline, its form and its training, in a few
+/// queries.
 async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> Result<ProjectDto, AppError> {
     let organization_name = organization::Entity::find_by_id(project.organization_id.clone())
         .one(db)
@@ -209,6 +214,7 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         .all(db)
         .await?;
     let form = stakeholders_form(db, &project.id).await?;
+    let training = sessions(db, &project.id).await?.into_iter().map(training_dto).collect();
     let people: Vec<String> = log
         .iter()
         .map(|l| l.entered_by.clone())
@@ -238,6 +244,7 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         stage: current,
         timeline,
         stakeholders: form_dto(form, &names),
+        training,
         created_at: project.created_at,
         updated_at: project.updated_at,
     })
@@ -408,6 +415,79 @@ pub async fn decide_stakeholders<C: ConnectionTrait + TransactionTrait>(
         }
     };
     tell(&txn, actor, &project, title, body, now).await?;
+    txn.commit().await?;
+    get(db, actor, project_id).await
+}
+
+async fn sessions(db: &impl ConnectionTrait, project_id: &str) -> Result<Vec<training_session::Model>, AppError> {
+    Ok(training_session::Entity::find()
+        .filter(training_session::Column::ProjectId.eq(project_id))
+        .order_by_asc(training_session::Column::HeldOn)
+        .order_by_asc(training_session::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+fn training_dto(t: training_session::Model) -> TrainingDto {
+    TrainingDto {
+        attendees: serde_json::from_str(&t.attendees).unwrap_or_default(),
+        id: t.id,
+        held_on: t.held_on,
+        trainer: t.trainer,
+        superuser_trained: t.superuser_trained,
+    }
+}
+
+/// An account manager records a training session while the project is at its Training stage.
+pub async fn record_training<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: &str,
+    req: TrainingRequest,
+    now: DateTime<Utc>,
+) -> Result<ProjectDto, AppError> {
+    let project = find(db, actor, project_id).await?;
+    actor.account_manager()?;
+    if project.stage != Stage::Training.as_str() {
+        return Err(AppError::rule(
+            "invalid_stage",
+            "Training sessions are recorded while the project is at its Training stage.",
+        ));
+    }
+    let mut check = FieldCheck::default();
+    let held_on = check.take("held_on", parse_date(req.held_on.trim()));
+    let trainer = check.take("trainer", single_line(&req.trainer, "the trainer's name", 100));
+    let attendees: Vec<String> = req
+        .attendees
+        .iter()
+        .filter(|a| !a.trim().is_empty())
+        .filter_map(|a| check.take("attendees", single_line(a, "an attendee's name", 100)))
+        .collect();
+    if attendees.is_empty() {
+        check.add("attendees", "Name who attended.");
+    }
+    check.finish()?;
+    let (Some(held_on), Some(trainer)) = (held_on, trainer) else { return Err(AppError::internal()) };
+    let txn = db.begin().await?;
+    training_session::ActiveModel {
+        id: Set(new_id()),
+        project_id: Set(project.id.clone()),
+        held_on: Set(held_on),
+        trainer: Set(trainer),
+        attendees: Set(serde_json::to_string(&attendees).map_err(|_| AppError::internal())?),
+        superuser_trained: Set(req.superuser_trained),
+        recorded_by: Set(actor.user_id.clone()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let body = format!(
+        "Training held on {} for {}{}.",
+        long_date(held_on),
+        attendees.join(", "),
+        if req.superuser_trained { " (the superuser trained)" } else { "" }
+    );
+    tell(&txn, actor, &project, format!("{}: training recorded", project.name), body, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
 }
