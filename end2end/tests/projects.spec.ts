@@ -61,8 +61,25 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
   await manager.getByRole('button', { name: 'Move to Testing (UAT)' }).click();
   await expect(stages.locator('li.current')).toContainText('Testing (UAT)');
 
+  // UAT: the manager lists a test; Sam fails it (a ticket is raised), then it passes; go-live follows.
+  const uat = manager.locator('#uat');
+  await uat.getByLabel('Something to test').fill('Calls reach queue 1');
+  await uat.getByRole('button', { name: 'Add the test' }).click();
+  await expect(uat.locator('tr[data-item="Calls reach queue 1"]')).toContainText('Not tested yet');
   await sam.reload();
-  await expect(sam.getByTestId('stages').locator('li.current')).toContainText('Testing (UAT)');
+  const test = sam.locator('#uat tr[data-item="Calls reach queue 1"]');
+  await test.getByLabel('What went wrong').fill('Calls drop after the greeting.');
+  await test.getByRole('button', { name: 'Failed' }).click();
+  await expect(test).toContainText('Failed');
+  await expect(test.getByRole('link', { name: /CT-\d{6}/ })).toBeVisible();
+  await test.getByRole('button', { name: 'Passed' }).click();
+  await expect(test.locator('.chip')).toHaveText('Passed');
+  await manager.reload();
+  await manager.getByRole('button', { name: 'Move to Go-live' }).click();
+  await expect(stages.locator('li.current')).toContainText('Go-live');
+
+  await sam.reload();
+  await expect(sam.getByTestId('stages').locator('li.current')).toContainText('Go-live');
   await expect(sam.locator('#training')).toContainText('Tess Trainer');
   await expect(sam.getByRole('button', { name: /Move to/ })).toHaveCount(0);
   await expect(sam.locator('form.stakeholders')).toHaveCount(0);

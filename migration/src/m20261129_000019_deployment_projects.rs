@@ -2,7 +2,8 @@
 //! re-deployment); each stands at one stage, and every stage it entered is logged with who and
 //! when (its timeline). The forms the client fills in along the way are kept per project and
 //! kind, their content as JSON (each kind's shape is the domain's); training sessions are
-//! recorded as they are held.
+//! recorded as they are held; user acceptance test items carry their result and the ticket a
+//! failure raised.
 
 use crate::{id, id_ref, id_ref_null, index_on};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -95,10 +96,28 @@ impl MigrationTrait for Migration {
             "training_sessions_project",
             &[TrainingSessions::ProjectId, TrainingSessions::HeldOn],
         ))
-        .await
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(UatItems::Table)
+                .col(id(UatItems::Id))
+                .col(id_ref(UatItems::ProjectId))
+                .col(string_len(UatItems::Title, 200))
+                .col(string_len(UatItems::Status, 20))
+                .col(id_ref_null(UatItems::TicketId))
+                .col(string_len_null(UatItems::Note, 2000))
+                .col(id_ref(UatItems::UpdatedBy))
+                .col(timestamp_with_time_zone(UatItems::UpdatedAt))
+                .col(timestamp_with_time_zone(UatItems::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index_on(UatItems::Table, "uat_items_project", &[UatItems::ProjectId, UatItems::CreatedAt]))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(UatItems::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(TrainingSessions::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(ProjectForms::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(DeploymentStages::Table).to_owned()).await?;
@@ -152,5 +171,19 @@ enum TrainingSessions {
     Attendees,
     SuperuserTrained,
     RecordedBy,
+    CreatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum UatItems {
+    Table,
+    Id,
+    ProjectId,
+    Title,
+    Status,
+    TicketId,
+    Note,
+    UpdatedBy,
+    UpdatedAt,
     CreatedAt,
 }

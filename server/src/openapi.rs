@@ -30,7 +30,8 @@ use utoipa::{Modify, OpenApi};
         rest::notifications::outbox, rest::mail::inbound, rest::mail::received,
         rest::projects::create, rest::projects::list, rest::projects::get, rest::projects::advance,
         rest::projects::submit_stakeholders, rest::projects::accept_stakeholders, rest::projects::return_stakeholders,
-        rest::projects::record_training,
+        rest::projects::record_training, rest::projects::add_uat_item, rest::projects::record_uat_result,
+        rest::projects::waive_uat_item,
     ),
     modifiers(&BearerAuth)
 )]

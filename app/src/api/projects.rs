@@ -146,3 +146,55 @@ pub async fn record_training_session(
     };
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }
+
+#[server(prefix = "/rpc")]
+pub async fn add_uat_item(id: String, title: String) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::UatItemRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = UatItemRequest { title };
+            crate::ssr::services::projects::add_uat_item(&state.db, &actor, &id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// The client's result for a test item (`passed`, or `failed` with a note).
+#[server(prefix = "/rpc")]
+pub async fn record_uat_result(
+    project_id: String,
+    item_id: String,
+    result: String,
+    note: Option<String>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::UatResultRequest;
+    let state = state()?;
+    let outcome = match actor().await {
+        Ok(actor) => {
+            let req = UatResultRequest { result, note };
+            crate::ssr::services::projects::record_uat_result(&state.db, &actor, &item_id, req, chrono::Utc::now())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(outcome, Some(format!("/deployment-projects/{project_id}")))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn waive_uat_item(project_id: String, item_id: String, reason: String) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::ReturnFormRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = ReturnFormRequest { reason };
+            crate::ssr::services::projects::waive_uat_item(&state.db, &actor, &item_id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{project_id}")))
+}

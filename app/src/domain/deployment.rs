@@ -172,12 +172,29 @@ pub fn stakeholders_missing(roles: &[StakeholderRole]) -> Vec<String> {
     problems
 }
 
+vocabulary!(
+    /// Where a user acceptance test item stands (seed: Testing, UAT).
+    UatStatus, "test result" {
+        Open = "open", "Not tested yet";
+        Passed = "passed", "Passed";
+        Failed = "failed", "Failed";
+        Waived = "waived", "Waived";
+    }
+);
+
+/// UAT is done when there is something to test and every item passed or was waived.
+pub fn uat_done(items: &[UatStatus]) -> bool {
+    !items.is_empty() && items.iter().all(|s| matches!(s, UatStatus::Passed | UatStatus::Waived))
+}
+
 /// What is done on a project, as far as its stages' gates look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StageChecks {
     pub stakeholders: FormStatus,
     /// A training session the organisation's superuser attended is recorded.
     pub superuser_trained: bool,
+    /// Every test item passed or was waived (`uat_done`).
+    pub uat_done: bool,
 }
 
 /// What a stage waits for before the project may leave it (the parts built so far).
@@ -188,6 +205,10 @@ pub fn leave_stage(stage: Stage, done: StageChecks) -> Result<(), String> {
         }
         Stage::Training if !done.superuser_trained => Err(
             "Record the superuser's training first: testing starts once the trainer has been trained (train the trainer)."
+                .into(),
+        ),
+        Stage::Testing if !done.uat_done => Err(
+            "User acceptance testing is not done: every test item must pass, or be waived by CyTrack with a reason."
                 .into(),
         ),
         _ => Ok(()),
@@ -225,8 +246,23 @@ mod form_tests {
     }
 
     #[test]
+    fn uat_is_done_when_every_item_passed_or_was_waived() {
+        use UatStatus::*;
+        let cases: [(&[UatStatus], bool); 5] = [
+            (&[], false),
+            (&[Passed, Waived], true),
+            (&[Passed, Open], false),
+            (&[Passed, Failed], false),
+            (&[Waived], true),
+        ];
+        for (items, done) in cases {
+            assert_eq!(uat_done(items), done, "{items:?}");
+        }
+    }
+
+    #[test]
     fn stages_wait_for_what_they_need() {
-        let done = |stakeholders, superuser_trained| StageChecks { stakeholders, superuser_trained };
+        let done = |stakeholders, superuser_trained| StageChecks { stakeholders, superuser_trained, uat_done: false };
         let cases = [
             (Stage::Stakeholders, done(FormStatus::Submitted, false), false),
             (Stage::Stakeholders, done(FormStatus::Returned, true), false),
@@ -234,7 +270,9 @@ mod form_tests {
             (Stage::PreInstall, done(FormStatus::Accepted, false), true),
             (Stage::Training, done(FormStatus::Accepted, false), false),
             (Stage::Training, done(FormStatus::Accepted, true), true),
-            (Stage::Testing, done(FormStatus::Accepted, true), true),
+            (Stage::Testing, done(FormStatus::Accepted, true), false),
+            (Stage::Testing, StageChecks { uat_done: true, ..done(FormStatus::Accepted, true) }, true),
+            (Stage::GoLive, done(FormStatus::Accepted, true), true),
         ];
         for (stage, checks, leaves) in cases {
             assert_eq!(leave_stage(stage, checks).is_ok(), leaves, "{stage:?} with {checks:?}");

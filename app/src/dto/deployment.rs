@@ -1,6 +1,6 @@
 //! Wire types of deployment projects: a project, its timeline, and the requests that move it.
 
-use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole};
+use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole, UatStatus};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,8 @@ pub struct ProjectDto {
     pub stakeholders: StakeholdersFormDto,
     /// Training sessions held, oldest first.
     pub training: Vec<TrainingDto>,
+    /// User acceptance test items, in the order they were added.
+    pub uat: Vec<UatItemDto>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -122,4 +124,30 @@ pub struct TrainingDto {
     pub trainer: String,
     pub attendees: Vec<String>,
     pub superuser_trained: bool,
+}
+
+/// A user acceptance test item: what the client tests, and how it went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UatItemDto {
+    pub id: String,
+    pub title: String,
+    pub status: UatStatus,
+    pub ticket_id: Option<String>,
+    pub ticket_number: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UatItemRequest {
+    pub title: String,
+}
+
+/// The client's result for an item: `passed`, or `failed` with what went wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct UatResultRequest {
+    pub result: String,
+    pub note: Option<String>,
 }

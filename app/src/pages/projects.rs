@@ -2,15 +2,15 @@
 //! client's superuser on their own page) and one project's timeline, which account managers move.
 
 use crate::api::projects::{
-    deployment_project, organization_projects, AdvanceProject, DecideStakeholdersForm, OpenProject,
-    RecordTrainingSession, SubmitStakeholdersForm,
+    deployment_project, organization_projects, AddUatItem, AdvanceProject, DecideStakeholdersForm, OpenProject,
+    RecordTrainingSession, RecordUatResult, SubmitStakeholdersForm, WaiveUatItem,
 };
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::long_date;
-use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole};
-use crate::dto::{ProjectDto, StakeholdersFormDto, TrainingDto, UserDto};
+use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole, UatStatus};
+use crate::dto::{ProjectDto, StakeholdersFormDto, TrainingDto, UatItemDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -91,6 +91,9 @@ struct ProjectActions {
     submit: ServerAction<SubmitStakeholdersForm>,
     decide: ServerAction<DecideStakeholdersForm>,
     train: ServerAction<RecordTrainingSession>,
+    add_item: ServerAction<AddUatItem>,
+    result: ServerAction<RecordUatResult>,
+    waive: ServerAction<WaiveUatItem>,
 }
 
 #[component]
@@ -101,6 +104,9 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
         submit: ServerAction::<SubmitStakeholdersForm>::new(),
         decide: ServerAction::<DecideStakeholdersForm>::new(),
         train: ServerAction::<RecordTrainingSession>::new(),
+        add_item: ServerAction::<AddUatItem>::new(),
+        result: ServerAction::<RecordUatResult>::new(),
+        waive: ServerAction::<WaiveUatItem>::new(),
     };
     let advance = actions.advance;
     let project = Resource::new(
@@ -110,6 +116,9 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                 actions.submit.version().get(),
                 actions.decide.version().get(),
                 actions.train.version().get(),
+                actions.add_item.version().get(),
+                actions.result.version().get(),
+                actions.waive.version().get(),
             );
             (params.read().get("id").unwrap_or_default(), versions)
         },
@@ -121,6 +130,9 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
         <ActionError value=actions.submit.value()/>
         <ActionError value=actions.decide.value()/>
         <ActionError value=actions.train.value()/>
+        <ActionError value=actions.add_item.value()/>
+        <ActionError value=actions.result.value()/>
+        <ActionError value=actions.waive.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match project.await {
@@ -129,11 +141,21 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                         let open = p.stage == Stage::Stakeholders;
                         let training = p.training.clone();
                         let records = manages && p.stage == Stage::Training;
-                        let (id, training_id) = (p.id.clone(), p.id.clone());
+                        let uat = p.uat.clone();
+                        let (testing, before_go_live) = (p.stage == Stage::Testing, p.stage <= Stage::Testing);
+                        let (id, training_id, uat_id) = (p.id.clone(), p.id.clone(), p.id.clone());
                         view! {
                             <ProjectTimeline project=p manages advance/>
                             <StakeholdersCard id form manages fills=fills && open actions/>
                             <TrainingCard id=training_id sessions=training records actions/>
+                            <UatCard
+                                id=uat_id
+                                items=uat
+                                adds=manages && before_go_live
+                                tests=fills && testing
+                                waives=manages && before_go_live
+                                actions
+                            />
                         }
                         .into_any()
                     }
@@ -301,6 +323,87 @@ fn TrainingCard(id: String, sessions: Vec<TrainingDto>, records: bool, actions: 
                     <label>"Attended (one per line)" <textarea name="attendees" rows="3" required></textarea></label>
                     <label class="check"><input type="checkbox" name="superuser_trained" value="on"/> "The superuser was trained"</label>
                     <button type="submit" class="button">"Record the session"</button>
+                </ActionForm>
+            })}
+        </section>
+    })
+}
+
+/// User acceptance testing: CyTrack lists what to test, the client's superuser records each
+/// result (a failure raises a ticket), CyTrack may waive an item with a reason.
+#[component]
+fn UatCard(
+    id: String,
+    items: Vec<UatItemDto>,
+    adds: bool,
+    tests: bool,
+    waives: bool,
+    actions: ProjectActions,
+) -> impl IntoView {
+    let shown = !items.is_empty() || adds;
+    shown.then(|| view! {
+        <section class="card" id="uat">
+            <h2>"User acceptance testing"</h2>
+            {if items.is_empty() {
+                view! { <p class="empty">"No test items yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="tickets uat">
+                        <thead><tr><th>"Test"</th><th>"Result"</th><th>"Ticket"</th><th></th></tr></thead>
+                        <tbody>
+                            {items.into_iter().map(|item| {
+                                let (pass_project, fail_project, waive_project) = (id.clone(), id.clone(), id.clone());
+                                let (pass_item, fail_item, waive_item) = (item.id.clone(), item.id.clone(), item.id.clone());
+                                let open = item.status != UatStatus::Waived;
+                                let waivable = item.status != UatStatus::Passed && item.status != UatStatus::Waived;
+                                view! {
+                                    <tr data-item=item.title.clone()>
+                                        <td>{item.title.clone()}</td>
+                                        <td>
+                                            <span class=format!("chip uat-{}", item.status.as_str())>{item.status.label()}</span>
+                                            {item.note.clone().map(|n| view! { <div class="muted small">{n}</div> })}
+                                        </td>
+                                        <td>{item.ticket_id.clone().map(|t| view! {
+                                            <a href=format!("/tickets/{t}")>{item.ticket_number.clone().unwrap_or_default()}</a>
+                                        })}</td>
+                                        <td>
+                                            {(tests && open).then(|| view! {
+                                                <ActionForm action=actions.result attr:class="inline">
+                                                    <input type="hidden" name="project_id" value=pass_project.clone()/>
+                                                    <input type="hidden" name="item_id" value=pass_item.clone()/>
+                                                    <input type="hidden" name="result" value="passed"/>
+                                                    <button type="submit" class="button small">"Passed"</button>
+                                                </ActionForm>
+                                                <ActionForm action=actions.result attr:class="form compact">
+                                                    <input type="hidden" name="project_id" value=fail_project.clone()/>
+                                                    <input type="hidden" name="item_id" value=fail_item.clone()/>
+                                                    <input type="hidden" name="result" value="failed"/>
+                                                    <label>"What went wrong" <input name="note" required maxlength="2000"/></label>
+                                                    <button type="submit" class="button small danger">"Failed"</button>
+                                                </ActionForm>
+                                            })}
+                                            {(waives && waivable).then(|| view! {
+                                                <ActionForm action=actions.waive attr:class="form compact">
+                                                    <input type="hidden" name="project_id" value=waive_project.clone()/>
+                                                    <input type="hidden" name="item_id" value=waive_item.clone()/>
+                                                    <label>"Why waive it" <input name="reason" required maxlength="500"/></label>
+                                                    <button type="submit" class="button small">"Waive"</button>
+                                                </ActionForm>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            {adds.then(|| view! {
+                <ActionForm action=actions.add_item attr:class="form compact">
+                    <input type="hidden" name="id" value=id.clone()/>
+                    <label>"Something to test" <input name="title" required maxlength="200" placeholder="Calls reach queue 1"/></label>
+                    <button type="submit" class="button">"Add the test"</button>
                 </ActionForm>
             })}
         </section>

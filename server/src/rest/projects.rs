@@ -3,7 +3,7 @@
 use super::{ApiResult, Authenticated, Json};
 use app::dto::{
     AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope, ReturnFormRequest,
-    StakeholdersRequest, TrainingRequest,
+    StakeholdersRequest, TrainingRequest, UatItemRequest, UatResultRequest,
 };
 use app::ssr::services::projects;
 use app::ssr::state::AppState;
@@ -120,4 +120,47 @@ pub async fn record_training(
 ) -> ApiResult<(StatusCode, Json<ProjectEnvelope>)> {
     let project = projects::record_training(&state.db, &actor, &id, req, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(ProjectEnvelope { project })))
+}
+
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/uat-items", tag = "deployment", request_body = UatItemRequest,
+    params(("id" = String, Path, description = "The project's id")),
+    responses((status = 201, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn add_uat_item(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<UatItemRequest>,
+) -> ApiResult<(StatusCode, Json<ProjectEnvelope>)> {
+    let project = projects::add_uat_item(&state.db, &actor, &id, req, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(ProjectEnvelope { project })))
+}
+
+#[utoipa::path(post, path = "/api/v1/uat-items/{id}/result", tag = "deployment", request_body = UatResultRequest,
+    params(("id" = String, Path, description = "The test item's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn record_uat_result(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<UatResultRequest>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    Ok(Json(ProjectEnvelope { project: projects::record_uat_result(&state.db, &actor, &id, req, Utc::now()).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/uat-items/{id}/waive", tag = "deployment", request_body = ReturnFormRequest,
+    params(("id" = String, Path, description = "The test item's id")),
+    responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn waive_uat_item(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<ReturnFormRequest>,
+) -> ApiResult<Json<ProjectEnvelope>> {
+    Ok(Json(ProjectEnvelope { project: projects::waive_uat_item(&state.db, &actor, &id, req, Utc::now()).await? }))
 }

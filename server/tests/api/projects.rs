@@ -152,10 +152,65 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     assert_eq!(body["project"]["training"].as_array().unwrap().len(), 2);
     assert_eq!(body["project"]["training"][1]["attendees"], json!(["Casey Customer", "Ivy IT"]));
 
-    for to in ["testing", "go_live", "warranty", "completed"] {
+    let (status, body) = advance(&manager, "testing").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // UAT: the client tests what CyTrack lists; a failure raises a ticket; go-live waits until
+    // every item passed or was waived.
+    let items = format!("{path}/uat-items");
+    let (status, body) = advance(&manager, "go_live").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing tested yet: {body}");
+    for title in ["Calls reach queue 1", "Wallboard shows queue 1", "After-hours message plays"] {
+        let (status, body) = app.post(&items, Some(&manager.token), json!({"title": title})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (_, body) = app.get(&path, &sam.token).await;
+    let uat = body["project"]["uat"].as_array().unwrap().clone();
+    let item = |i: usize| uat[i]["id"].as_str().unwrap().to_string();
+    let result = |who: &Person, i: usize, body: Value| {
+        let (app, token, url) = (&app, who.token.clone(), format!("/api/v1/uat-items/{}/result", item(i)));
+        async move { app.post(&url, Some(&token), body).await }
+    };
+    assert_eq!(result(&manager, 0, json!({"result": "passed"})).await.0, StatusCode::FORBIDDEN, "the client tests");
+    let (status, body) = result(&sam, 0, json!({"result": "failed"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["note"].is_string(), "a failure says what went wrong: {body}");
+    let (status, body) = result(&sam, 0, json!({"result": "failed", "note": "Calls drop after the greeting."})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let failed = body["project"]["uat"][0].clone();
+    assert_eq!(failed["status"], "failed");
+    let ticket = failed["ticket_id"].as_str().unwrap().to_string();
+    let (_, raised) = app.get(&format!("/api/v1/tickets/{ticket}"), &sam.token).await;
+    assert_eq!(raised["ticket"]["subject"], "UAT: Calls reach queue 1");
+    assert_eq!(raised["ticket"]["billing"]["tag"], "deployment", "before go-live: deployment work");
+    let (status, body) = result(&sam, 0, json!({"result": "failed", "note": "Still dropping."})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["project"]["uat"][0]["ticket_id"], ticket.as_str(), "one ticket per item");
+    let (_, raised) = app.get(&format!("/api/v1/tickets/{ticket}"), &sam.token).await;
+    assert!(raised["comments"].to_string().contains("Still dropping."), "{raised}");
+
+    assert_eq!(result(&sam, 0, json!({"result": "passed"})).await.0, StatusCode::OK);
+    assert_eq!(result(&sam, 1, json!({"result": "passed"})).await.0, StatusCode::OK);
+    let waive = format!("/api/v1/uat-items/{}/waive", item(2));
+    let (status, _) = app.post(&waive, Some(&sam.token), json!({"reason": "x"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "CyTrack waives");
+    let (status, _) = app.post(&waive, Some(&manager.token), json!({"reason": ""})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a waiver has a reason");
+    let (status, body) =
+        app.post(&waive, Some(&manager.token), json!({"reason": "No after-hours service until March."})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let passed_waive = format!("/api/v1/uat-items/{}/waive", item(1));
+    assert_eq!(app.post(&passed_waive, Some(&manager.token), json!({"reason": "x"})).await.0, StatusCode::CONFLICT);
+
+    for to in ["go_live", "warranty", "completed"] {
         let (status, body) = advance(&manager, to).await;
         assert_eq!(status, StatusCode::OK, "{to}: {body}");
     }
+    assert_eq!(
+        result(&sam, 1, json!({"result": "failed", "note": "late"})).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "after testing"
+    );
     let (status, _) = app.post(&training, Some(&manager.token), session(true)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "training is recorded at its stage");
     let (_, body) = app.get(&path, &sam.token).await;

@@ -29,5 +29,6 @@ pub mod ticket_history;
 pub mod ticket_tally;
 pub mod time_entry;
 pub mod training_session;
+pub mod uat_item;
 pub mod user;
 pub mod voucher;

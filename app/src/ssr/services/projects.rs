@@ -4,23 +4,27 @@
 
 use super::notifications::{self, Around, Notice};
 use super::people::field_error;
-use super::tickets::user_names;
+use super::tickets::{self, user_names};
 use super::{looks_like_id, new_id, organizations};
 use crate::domain::billing::{long_date, parse_date};
 use crate::domain::deployment::{
-    check_advance, leave_stage, may_decide, may_submit, stage_state, stakeholders_missing, FormStatus, Stage,
-    StageChecks, StakeholderRole,
+    check_advance, leave_stage, may_decide, may_submit, stage_state, stakeholders_missing, uat_done, FormStatus, Stage,
+    StageChecks, StakeholderRole, UatStatus,
 };
 use crate::domain::notifications::{Event, NotificationKind};
 use crate::domain::people::{parse_phone, Email, Role, UserStatus};
+use crate::domain::text::multi_line;
 use crate::domain::text::single_line;
+use crate::domain::tickets::{ticket_number, Priority, TicketKind};
 use crate::dto::{
     AdvanceRequest, CreateProjectRequest, ProjectDto, ReturnFormRequest, StageDto, StakeholderDto, StakeholdersFormDto,
-    StakeholdersRequest, TrainingDto, TrainingRequest,
+    StakeholdersRequest, TrainingDto, TrainingRequest, UatItemDto, UatItemRequest, UatResultRequest,
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::entities::{deployment_project, deployment_stage, organization, project_form, training_session, user};
+use crate::ssr::entities::{
+    deployment_project, deployment_stage, organization, project_form, ticket, training_session, uat_item, user,
+};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -124,6 +128,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     let done = StageChecks {
         stakeholders: form_status(stakeholders_form(db, &found.id).await?.as_ref()),
         superuser_trained: sessions(db, &found.id).await?.iter().any(|t| t.superuser_trained),
+        uat_done: uat_done(&uat_items(db, &found.id).await?.iter().map(uat_status).collect::<Vec<_>>()),
     };
     leave_stage(current, done).map_err(|m| AppError::rule("invalid_stage", m))?;
     let txn = db.begin().await?;
@@ -215,6 +220,7 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         .await?;
     let form = stakeholders_form(db, &project.id).await?;
     let training = sessions(db, &project.id).await?.into_iter().map(training_dto).collect();
+    let uat = uat_dtos(db, uat_items(db, &project.id).await?).await?;
     let people: Vec<String> = log
         .iter()
         .map(|l| l.entered_by.clone())
@@ -245,6 +251,7 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         timeline,
         stakeholders: form_dto(form, &names),
         training,
+        uat,
         created_at: project.created_at,
         updated_at: project.updated_at,
     })
@@ -490,4 +497,169 @@ pub async fn record_training<C: ConnectionTrait + TransactionTrait>(
     tell(&txn, actor, &project, format!("{}: training recorded", project.name), body, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
+}
+
+async fn uat_items(db: &impl ConnectionTrait, project_id: &str) -> Result<Vec<uat_item::Model>, AppError> {
+    Ok(uat_item::Entity::find()
+        .filter(uat_item::Column::ProjectId.eq(project_id))
+        .order_by_asc(uat_item::Column::CreatedAt)
+        .order_by_asc(uat_item::Column::Id)
+        .all(db)
+        .await?)
+}
+
+fn uat_status(item: &uat_item::Model) -> UatStatus {
+    UatStatus::parse(&item.status).unwrap_or(UatStatus::Open)
+}
+
+/// Items with the numbers of the tickets their failures raised, in one query.
+async fn uat_dtos(db: &impl ConnectionTrait, items: Vec<uat_item::Model>) -> Result<Vec<UatItemDto>, AppError> {
+    let numbers: HashMap<String, i64> = ticket::Entity::find()
+        .filter(ticket::Column::Id.is_in(items.iter().filter_map(|i| i.ticket_id.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.number))
+        .collect();
+    Ok(items
+        .into_iter()
+        .map(|i| UatItemDto {
+            status: uat_status(&i),
+            ticket_number: i.ticket_id.as_ref().and_then(|t| numbers.get(t)).map(|n| ticket_number(*n)),
+            id: i.id,
+            title: i.title,
+            ticket_id: i.ticket_id,
+            note: i.note,
+        })
+        .collect())
+}
+
+/// An account manager adds something for the client to test (before go-live).
+pub async fn add_uat_item<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: &str,
+    req: UatItemRequest,
+    now: DateTime<Utc>,
+) -> Result<ProjectDto, AppError> {
+    let project = find(db, actor, project_id).await?;
+    actor.account_manager()?;
+    if Stage::parse(&project.stage).unwrap_or(Stage::Completed) > Stage::Testing {
+        return Err(AppError::rule("invalid_stage", "Test items are added before go-live."));
+    }
+    let title = single_line(&req.title, "what is to be tested", 200).map_err(|m| field_error("title", m))?;
+    uat_item::ActiveModel {
+        id: Set(new_id()),
+        project_id: Set(project.id.clone()),
+        title: Set(title),
+        status: Set(UatStatus::Open.as_str().into()),
+        ticket_id: Set(None),
+        note: Set(None),
+        updated_by: Set(actor.user_id.clone()),
+        updated_at: Set(now),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    get(db, actor, project_id).await
+}
+
+/// The item and its project, when the caller may follow the project.
+async fn find_item(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    item_id: &str,
+) -> Result<(uat_item::Model, deployment_project::Model), AppError> {
+    let item = match looks_like_id(item_id) {
+        true => uat_item::Entity::find_by_id(item_id.to_string()).one(db).await?,
+        false => None,
+    };
+    let item = item.ok_or_else(|| AppError::not_found("test item"))?;
+    let project = find(db, actor, &item.project_id).await?;
+    Ok((item, project))
+}
+
+/// The client's superuser records a result while the project is at its Testing stage. A failure
+/// raises a ticket (tagged by the usual rule: before go-live, deployment work), once per item;
+/// a later failure of the same item is added to that ticket's conversation.
+pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: &str,
+    req: UatResultRequest,
+    now: DateTime<Utc>,
+) -> Result<ProjectDto, AppError> {
+    let (item, project) = find_item(db, actor, item_id).await?;
+    if !matches!(actor.access()?, Access::Customer(_)) {
+        return Err(AppError::forbidden("The client's superuser records test results; CyTrack may waive an item."));
+    }
+    if project.stage != Stage::Testing.as_str() {
+        return Err(AppError::rule(
+            "invalid_stage",
+            "Test results are recorded while the project is at its Testing stage.",
+        ));
+    }
+    let result = match UatStatus::parse(req.result.trim()) {
+        Ok(r @ (UatStatus::Passed | UatStatus::Failed)) => r,
+        _ => return Err(field_error("result", "Choose passed or failed.".into())),
+    };
+    if uat_status(&item) == UatStatus::Waived {
+        return Err(AppError::conflict("waived", "CyTrack waived this item; it needs no result."));
+    }
+    let note = match (result, req.note.as_deref().map(str::trim).filter(|n| !n.is_empty())) {
+        (UatStatus::Failed, None) => return Err(field_error("note", "Say what went wrong.".into())),
+        (_, Some(n)) => Some(multi_line(n, "what went wrong", 2000).map_err(|m| field_error("note", m))?),
+        (_, None) => None,
+    };
+    let mut ticket_id = item.ticket_id.clone();
+    if let (UatStatus::Failed, Some(note)) = (result, &note) {
+        match &ticket_id {
+            Some(id) => {
+                let reply =
+                    crate::dto::CommentRequest { body: format!("Failed again in testing: {note}"), internal: false };
+                tickets::comment(db, actor, id, reply, now).await?;
+            }
+            None => {
+                let new = tickets::NewTicket {
+                    subject: format!("UAT: {}", item.title).chars().take(200).collect(),
+                    description: format!("Failed in user acceptance testing of {}: {note}", project.name),
+                    kind: TicketKind::Fault,
+                    priority: Priority::P2,
+                    product: None,
+                };
+                ticket_id = Some(tickets::insert_ticket(db, actor, &project.organization_id, new, now).await?.id);
+            }
+        }
+    }
+    let mut model: uat_item::ActiveModel = item.into();
+    model.status = Set(result.as_str().into());
+    model.ticket_id = Set(ticket_id);
+    model.note = Set(note);
+    model.updated_by = Set(actor.user_id.clone());
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    get(db, actor, &project.id).await
+}
+
+/// An account manager waives an item that did not pass, with the reason the client reads.
+pub async fn waive_uat_item<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    item_id: &str,
+    req: ReturnFormRequest,
+    now: DateTime<Utc>,
+) -> Result<ProjectDto, AppError> {
+    let (item, project) = find_item(db, actor, item_id).await?;
+    actor.account_manager()?;
+    if uat_status(&item) == UatStatus::Passed {
+        return Err(AppError::conflict("passed", "The item passed; there is nothing to waive."));
+    }
+    let reason = single_line(&req.reason, "why it is waived", 500).map_err(|m| field_error("reason", m))?;
+    let mut model: uat_item::ActiveModel = item.into();
+    model.status = Set(UatStatus::Waived.as_str().into());
+    model.note = Set(Some(reason));
+    model.updated_by = Set(actor.user_id.clone());
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    get(db, actor, &project.id).await
 }
