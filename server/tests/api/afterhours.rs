@@ -209,3 +209,50 @@ async fn admins_set_business_hours_and_quotes_follow() {
     let (_, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 10, 0))).await;
     assert_eq!(body["booking"]["quote_minutes"], 180, "one hour at the new x3");
 }
+
+#[tokio::test]
+async fn racing_steps_on_one_booking_move_it_once_and_charge_once() {
+    // Issue 20, finding 3: concurrent completions each charged the vouchers; a double approval
+    // reserved twice.
+    let app = spawn_app().await;
+    let (org, manager, superuser, agent) = world(&app, 3000).await;
+    let d = saturday();
+    let (_, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 11, 0))).await;
+    let id = body["booking"]["id"].as_str().unwrap().to_string();
+    let step = |s: &str| format!("/api/v1/after-hours/{id}/{s}");
+    let at_once = |path: String, who: Person, body: Value, n: usize| {
+        let app = &app;
+        async move {
+            let requests = (0..n).map(|_| app.post(&path, Some(&who.token), body.clone()));
+            futures::future::join_all(requests).await.into_iter().map(|(status, _)| status).collect::<Vec<_>>()
+        }
+    };
+    let counts = |statuses: &[StatusCode]| {
+        (
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(),
+        )
+    };
+
+    let approvals = at_once(step("approve"), manager.clone(), json!({}), 6).await;
+    let (ok, conflicts) = counts(&approvals);
+    assert_eq!(ok, 1, "{approvals:?}");
+    assert_eq!(
+        ok + conflicts + approvals.iter().filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY).count(),
+        6,
+        "{approvals:?}"
+    );
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &manager.token).await;
+    assert_eq!(vouchers["balance"]["reserved_minutes"], 240, "reserved once: {vouchers}");
+
+    let (status, _) = app.post(&step("schedule"), Some(&manager.token), json!({"engineer_id": agent.id})).await;
+    assert_eq!(status, StatusCode::OK);
+    let completions = at_once(step("complete"), agent.clone(), json!({"actual_minutes": 120}), 6).await;
+    assert_eq!(counts(&completions).0, 1, "{completions:?}");
+    assert!(completions.iter().all(|s| s.as_u16() < 500), "{completions:?}");
+    let (_, ledger) = app.get(&format!("/api/v1/organizations/{org}/ledger"), &manager.token).await;
+    let kinds: Vec<&str> = ledger["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["redeem", "release", "reserve", "issue"], "charged once: {ledger}");
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &manager.token).await;
+    assert_eq!(vouchers["balance"]["available_minutes"], 3000 - 240);
+}

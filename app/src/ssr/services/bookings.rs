@@ -19,6 +19,7 @@ use crate::ssr::auth::{Access, Actor};
 use crate::ssr::db::write_gate;
 use crate::ssr::entities::{booking, organization, ticket};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -305,6 +306,24 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
 
     let _gate = write_gate(db).await;
     let txn = db.begin().await?;
+    // Compare and set, first thing in the transaction: the booking moves only from the status it
+    // was read at. Of two requests racing (two completions, an approval and a cancellation), the
+    // second finds the status changed (PostgreSQL re-checks the row once the first commits;
+    // SQLite has them one after the other) and changes nothing, so no minutes are charged,
+    // reserved or released twice.
+    let moved = booking::Entity::update_many()
+        .col_expr(booking::Column::Status, Expr::value(to.as_str()))
+        .col_expr(booking::Column::UpdatedAt, Expr::value(now))
+        .filter(booking::Column::Id.eq(found.id.as_str()))
+        .filter(booking::Column::Status.eq(from.as_str()))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected != 1 {
+        return Err(AppError::conflict(
+            "booking_changed",
+            "This booking was changed meanwhile; reload it and try again.",
+        ));
+    }
     let mut event = to.as_str().to_string();
     match to {
         BookingStatus::Approved => {
