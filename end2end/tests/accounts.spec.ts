@@ -60,7 +60,9 @@ test('a signed-in person changes their password on the profile page', async ({ b
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByRole('status')).toContainText('Your password was changed');
   await expect(page.getByRole('alert')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  // Signing out everywhere ends this session too; the documented password still signs in.
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await signIn(page, 'sam@acme.test');
 });

@@ -86,6 +86,10 @@ async fn run(cli: Cli) -> Result<(), String> {
     spawn_hourly(built.state.db.clone(), "expired voucher minutes recorded", |db| async move {
         app::ssr::services::vouchers::expire_due(&db, chrono::Utc::now()).await
     });
+    // Ended sessions and old sign-in failures are never read again.
+    spawn_hourly(built.state.db.clone(), "ended sessions and old sign-in failures pruned", |db| async move {
+        app::ssr::services::people::prune(&db, chrono::Utc::now()).await
+    });
     // Reminders that come with the calendar (IRS renewals, voucher balances, deployment
     // milestones); each is told once, whichever process gets there first.
     spawn_hourly(built.state.db.clone(), "reminders told", |db| async move {

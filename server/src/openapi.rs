@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         rest::auth::register, rest::auth::login, rest::auth::logout, rest::auth::me,
         rest::auth::verify_email, rest::auth::resend_verification, rest::auth::forgot_password,
-        rest::auth::reset_password, rest::auth::change_password,
+        rest::auth::reset_password, rest::auth::change_password, rest::auth::logout_everywhere,
         rest::users::list, rest::users::approve, rest::users::reject, rest::users::disable, rest::users::create_staff,
         rest::organizations::create, rest::organizations::list, rest::organizations::get,
         rest::tickets::create, rest::tickets::list, rest::tickets::get, rest::tickets::update,

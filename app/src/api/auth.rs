@@ -138,3 +138,15 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     };
     finish_form(result, Some("/profile?changed=1".into()))
 }
+
+/// Signs out on every device, this one included.
+#[server(prefix = "/rpc")]
+pub async fn logout_everywhere() -> Result<(), AppError> {
+    use super::context::*;
+    let state = state()?;
+    if let Some(actor) = optional_actor().await? {
+        crate::ssr::services::people::logout_everywhere(&state.db, &actor, chrono::Utc::now()).await?;
+    }
+    set_cookie(&state.auth.clearing_cookie());
+    finish_form(Ok(()), Some("/login".into()))
+}

@@ -1,6 +1,6 @@
 //! The frame of every page: the signed-in user, the header and its navigation.
 
-use crate::api::auth::{get_me, Login, Logout, Register, VerifyEmail};
+use crate::api::auth::{get_me, Login, Logout, LogoutEverywhere, Register, VerifyEmail};
 use crate::api::notifications::unread_notifications;
 use crate::components::suspend::once_loaded;
 use crate::dto::UserDto;
@@ -14,6 +14,7 @@ pub struct AuthActions {
     pub login: ServerAction<Login>,
     pub register: ServerAction<Register>,
     pub logout: ServerAction<Logout>,
+    pub logout_everywhere: ServerAction<LogoutEverywhere>,
     /// Proving the address may activate the account: `me` is read again after it.
     pub verify: ServerAction<VerifyEmail>,
     pub me: Resource<Result<Option<UserDto>, AppError>>,
@@ -28,22 +29,22 @@ impl AuthActions {
         let login = ServerAction::<Login>::new();
         let register = ServerAction::<Register>::new();
         let logout = ServerAction::<Logout>::new();
+        let logout_everywhere = ServerAction::<LogoutEverywhere>::new();
         let verify = ServerAction::<VerifyEmail>::new();
+        let signed_out = move || logout.version().get() + logout_everywhere.version().get();
         let me = Resource::new(
-            move || (login.version().get(), register.version().get(), logout.version().get(), verify.version().get()),
+            move || (login.version().get(), register.version().get(), signed_out(), verify.version().get()),
             |_| get_me(),
         );
         let bell = RwSignal::new(0u64);
-        let unread = Resource::new(
-            move || (login.version().get(), logout.version().get(), bell.get()),
-            |_| unread_notifications(),
-        );
+        let unread =
+            Resource::new(move || (login.version().get(), signed_out(), bell.get()), |_| unread_notifications());
         // In the browser, the count is read again every minute, so a reply shows without a
         // reload. (Never on the server: there the app is also run to list its routes, with no
         // task executor to run a timer on.)
         #[cfg(target_arch = "wasm32")]
         set_interval(move || bell.update(|v| *v += 1), std::time::Duration::from_secs(60));
-        let actions = AuthActions { login, register, logout, verify, me, bell, unread };
+        let actions = AuthActions { login, register, logout, logout_everywhere, verify, me, bell, unread };
         provide_context(actions);
         actions
     }

@@ -1,7 +1,7 @@
 //! The signed-in person's own account: who they are, and changing their password.
 
 use crate::api::auth::ChangePassword;
-use crate::components::layout::{Guard, Need};
+use crate::components::layout::{AuthActions, Guard, Need};
 use crate::components::widgets::{field_message, ActionError, QueryError, QueryNote};
 use crate::dto::UserDto;
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn Profile(user: UserDto) -> impl IntoView {
     // Success comes back as `?changed=1` (the server function redirects, hydrated or not).
     let change = ServerAction::<ChangePassword>::new();
+    let everywhere = AuthActions::get().logout_everywhere;
     let value = change.value();
     view! {
         <section class="hero"><h1>"Your profile"</h1></section>
@@ -30,6 +31,13 @@ fn Profile(user: UserDto) -> impl IntoView {
                 <dt>"Role"</dt><dd>{user.role.label()}</dd>
             </dl>
             <p class="muted"><A href="/notifications#preferences">"Choose what we e-mail you"</A></p>
+        </section>
+        <section class="card narrow">
+            <h2>"Devices"</h2>
+            <p class="muted">"Lost a laptop, or signed in on a shared PC? Sign out everywhere, this device included."</p>
+            <ActionForm action=everywhere attr:class="inline">
+                <button type="submit" class="button">"Sign out everywhere"</button>
+            </ActionForm>
         </section>
         <section class="card narrow">
             <h2>"Change your password"</h2>

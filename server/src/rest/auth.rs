@@ -92,3 +92,13 @@ pub async fn change_password(
     accounts::change_password(&state.db, &actor, req, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[utoipa::path(post, path = "/api/v1/auth/logout-everywhere", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<impl IntoResponse> {
+    people::logout_everywhere(&state.db, &actor, Utc::now()).await?;
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, state.auth.clearing_cookie())]))
+}

@@ -200,3 +200,30 @@ async fn a_form_refused_before_the_page_hydrated_comes_back_with_its_link_intact
     assert!(to.starts_with("/reset-password?token=abc123&error=This%20link%20has%20expired"), "{to}");
     assert_eq!(to.matches("error=").count(), 1, "{to}");
 }
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session_and_ended_sessions_are_pruned() {
+    let app = spawn_app().await;
+    let (casey, other_device, email) = signed_in_twice(&app).await;
+    let (status, _) = app.post("/api/v1/auth/logout-everywhere", Some(&casey.token), json!(null)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    for session in [&casey, &other_device] {
+        assert_eq!(app.get("/api/v1/me", &session.token).await.0, StatusCode::UNAUTHORIZED);
+    }
+    let fresh = app.login(&email, PASSWORD).await;
+    let (status, _) =
+        app.post("/api/v1/auth/login", None, json!({"email": email, "password": "wrong password!"})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // A day on, the ended sessions and the failure are gone; the live session stays.
+    let db = app.database().await;
+    let pruned = app::ssr::services::people::prune(
+        &db,
+        chrono::Utc::now() + chrono::Duration::days(1) + chrono::Duration::minutes(1),
+    )
+    .await
+    .unwrap();
+    assert!(pruned >= 3, "two revoked sessions and a failure (and the harness's own): {pruned}");
+    assert_eq!(app.get("/api/v1/me", &fresh.token).await.0, StatusCode::OK);
+    assert_eq!(app::ssr::services::people::prune(&db, chrono::Utc::now()).await.unwrap(), 0, "nothing twice");
+}

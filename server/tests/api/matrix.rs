@@ -112,6 +112,7 @@ async fn every_role_against_every_endpoint() {
         ("PUT", "/api/v1/me/password", "/api/v1/me/password".into(), json!({"current_password": "x", "new_password": "y"}), vec![(Anonymous, 401), (Customer, 422)]),
         ("POST", "/api/v1/auth/login", "/api/v1/auth/login".into(), json!({}), vec![(Anonymous, 422)]),
         ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout".into(), json!(null), vec![(Anonymous, 401)]),
+        ("POST", "/api/v1/auth/logout-everywhere", "/api/v1/auth/logout-everywhere".into(), json!(null), vec![(Anonymous, 401)]),
     ];
 
     let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();

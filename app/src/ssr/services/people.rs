@@ -253,6 +253,30 @@ pub async fn logout(db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>
     Ok(())
 }
 
+/// Signs the caller out on every device (a lost laptop, a shared PC), this one included.
+pub async fn logout_everywhere(db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>) -> Result<(), AppError> {
+    revoke_sessions(db, &actor.user_id, None, now).await
+}
+
+/// Deletes sessions that ended (expired or revoked) more than a day ago, and sign-in failures
+/// older than the throttle looks back: neither is read again. Answers how many rows went.
+pub async fn prune(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<i64, AppError> {
+    let ended = now - Duration::days(1);
+    let sessions = session::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(session::Column::ExpiresAt.lt(ended))
+                .add(session::Column::RevokedAt.lt(ended)),
+        )
+        .exec(db)
+        .await?;
+    let failures = login_failure::Entity::delete_many()
+        .filter(login_failure::Column::CreatedAt.lt(now - Duration::minutes(THROTTLE_MINUTES)))
+        .exec(db)
+        .await?;
+    Ok((sessions.rows_affected + failures.rows_affected) as i64)
+}
+
 pub async fn me(db: &impl ConnectionTrait, actor: &Actor) -> Result<UserDto, AppError> {
     user::Entity::find_by_id(actor.user_id.clone()).one(db).await?.map(to_dto).ok_or_else(invalid_session)
 }
