@@ -37,9 +37,11 @@ impl Config {
             (Some(email), Some(password)) => Some((email, password)),
             _ => None,
         };
-        let cookie_secure = matches!(non_empty("PORTAL_COOKIE_SECURE").as_deref(), Some("1" | "true" | "yes"));
         let leptos = leptos_options()?;
         let mail = mail_config(&data_dir, &leptos);
+        // Served over https (the public URL says so): Secure, `__Host-` cookies and HSTS.
+        let cookie_secure = matches!(non_empty("PORTAL_COOKIE_SECURE").as_deref(), Some("1" | "true" | "yes"))
+            || served_over_tls(&mail.public_url);
         Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail })
     }
 }
@@ -56,6 +58,11 @@ fn mail_config(data_dir: &Path, leptos: &LeptosOptions) -> MailConfig {
         inbound_secret: non_empty("PORTAL_INBOUND_SECRET"),
         imap_url: non_empty("PORTAL_IMAP_URL"),
     }
+}
+
+/// Whether people reach the portal over https.
+pub fn served_over_tls(public_url: &str) -> bool {
+    public_url.trim().to_ascii_lowercase().starts_with("https://")
 }
 
 /// `support@` and the public host; a bare IP address or `localhost` is no mail domain, so the
@@ -122,6 +129,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_https_public_url_means_tls() {
+        assert!(served_over_tls("https://support.cytrack.example"));
+        assert!(served_over_tls("HTTPS://support.cytrack.example"));
+        assert!(!served_over_tls("http://127.0.0.1:3000"));
+    }
 
     #[test]
     fn the_sender_defaults_to_support_at_the_public_host() {

@@ -94,6 +94,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(static_cache_headers));
 
     let api = rest::router().layer(DefaultBodyLimit::max(BODY_LIMIT));
+    // Over TLS, browsers are told to come back only over TLS (a year; not subdomains, which may
+    // be other people's).
+    let hsts = state.auth.cookie_secure.then(|| HeaderValue::from_static("max-age=31536000"));
 
     Router::new()
         .nest("/api/v1", api)
@@ -108,6 +111,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &http::Response<_>| hsts.clone(),
+        ))
         // Pages set their own policy with the script nonce of their render (app::ssr::headers);
         // everything else (JSON, files, errors) gets this one.
         .layer(SetResponseHeaderLayer::if_not_present(

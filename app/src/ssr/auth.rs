@@ -10,6 +10,9 @@ use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, 
 use serde::{Deserialize, Serialize};
 
 pub const COOKIE_NAME: &str = "cytrack_session";
+/// The cookie's name over TLS: browsers take a `__Host-` cookie only from a secure origin, for
+/// the whole host and no other, so a sibling subdomain can neither set nor shadow it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-cytrack_session";
 pub const ISSUER: &str = "cytrack-portal";
 pub const AUDIENCE: &str = "cytrack-portal";
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -77,19 +80,19 @@ impl AuthKeys {
 
     /// The `Set-Cookie` value that carries a fresh token to the browser.
     pub fn session_cookie(&self, token: &str) -> String {
-        format!(
-            "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-            self.session_length.num_seconds(),
-            if self.cookie_secure { "; Secure" } else { "" }
-        )
+        self.cookie(token, self.session_length.num_seconds())
     }
 
     /// The `Set-Cookie` value that removes the session cookie.
     pub fn clearing_cookie(&self) -> String {
-        format!(
-            "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            if self.cookie_secure { "; Secure" } else { "" }
-        )
+        self.cookie("", 0)
+    }
+
+    fn cookie(&self, value: &str, max_age: i64) -> String {
+        match self.cookie_secure {
+            true => format!("{SECURE_COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}; Secure"),
+            false => format!("{COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}"),
+        }
     }
 }
 
@@ -115,7 +118,7 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE_NAME && !value.is_empty())
+        .find(|(name, value)| (*name == COOKIE_NAME || *name == SECURE_COOKIE_NAME) && !value.is_empty())
         .map(|(_, value)| value.to_string())
 }
 
@@ -287,6 +290,26 @@ mod tests {
             let a = actor(role, status, org);
             let got = [a.access().is_ok(), a.staff().is_ok(), a.account_manager().is_ok(), a.admin().is_ok()];
             assert_eq!(got, expected, "{role:?} {status:?}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod cookie_tests {
+    use super::*;
+
+    #[test]
+    fn over_tls_the_cookie_is_secure_and_host_only_and_both_names_are_read() {
+        let secret = [7u8; 40];
+        let plain = AuthKeys::new(&secret, false).unwrap().session_cookie("t");
+        let secure = AuthKeys::new(&secret, true).unwrap().session_cookie("t");
+        assert!(plain.starts_with("cytrack_session=t;") && !plain.contains("Secure"), "{plain}");
+        assert!(secure.starts_with("__Host-cytrack_session=t;") && secure.ends_with("; Secure"), "{secure}");
+        assert!(secure.contains("Path=/") && !secure.contains("Domain"), "a __Host- cookie: {secure}");
+        for cookie in ["cytrack_session=abc", "__Host-cytrack_session=abc", "other=1; __Host-cytrack_session=abc"] {
+            let mut headers = HeaderMap::new();
+            headers.insert(http::header::COOKIE, cookie.parse().unwrap());
+            assert_eq!(token_from_headers(&headers).as_deref(), Some("abc"), "{cookie}");
         }
     }
 }

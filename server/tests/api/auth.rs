@@ -204,3 +204,34 @@ async fn only_admins_create_staff() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["fields"]["role"].is_string());
 }
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_and_host_only_and_browsers_are_told_to_stay() {
+    // Issue 20, finding 7.
+    let app = spawn_app_over_tls().await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("__Host-cytrack_session=") && cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000");
+    let token = res.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_string();
+    let page = app
+        .client
+        .get(app.url("/notifications"))
+        .header("cookie", format!("__Host-cytrack_session={token}"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK, "the __Host- cookie signs the browser in");
+
+    let plain = spawn_app().await;
+    let res = plain.client.get(plain.url("/login")).send().await.unwrap();
+    assert!(res.headers().get("strict-transport-security").is_none(), "plain http (localhost) keeps working");
+}

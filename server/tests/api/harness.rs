@@ -46,15 +46,20 @@ pub async fn spawn_app() -> TestApp {
 
 /// Another portal on an existing database: its own pool and port, as a second process would be.
 pub async fn spawn_app_on(database_url: String) -> TestApp {
-    spawn(database_url, "target/site").await
+    spawn(database_url, "target/site", false).await
 }
 
 /// A portal serving its static files from `site_root` (a directory the test made).
 pub async fn spawn_app_serving(site_root: &str) -> TestApp {
-    spawn(fresh_database_url().await, site_root).await
+    spawn(fresh_database_url().await, site_root, false).await
 }
 
-async fn spawn(database_url: String, site_root: &str) -> TestApp {
+/// A portal configured as served over https (its public URL is https://…).
+pub async fn spawn_app_over_tls() -> TestApp {
+    spawn(fresh_database_url().await, "target/site", true).await
+}
+
+async fn spawn(database_url: String, site_root: &str, over_tls: bool) -> TestApp {
     // Logs appear with a failing test's output only.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     // The portal runs on a multi-threaded runtime of its own, as the server binary does, not on
@@ -74,7 +79,7 @@ async fn spawn(database_url: String, site_root: &str) -> TestApp {
                 database_url: url,
                 jwt_secret: b"integration-tests-secret-of-enough-length".to_vec(),
                 admin: Some((ADMIN_EMAIL.into(), ADMIN_PASSWORD.into())),
-                cookie_secure: false,
+                cookie_secure: over_tls,
                 leptos: LeptosOptions::builder().output_name("cytrack").site_root(site_root).site_addr(addr).build(),
                 mail: server::mailer::MailConfig {
                     smtp_url: None,
