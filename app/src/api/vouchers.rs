@@ -4,18 +4,24 @@ use crate::dto::{BalanceRow, LedgerEntryDto, Page, RedemptionResult, VoucherDto,
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// An organisation's vouchers, balance and latest ledger lines; `None` means the caller's own.
+/// An organisation's vouchers, balance and latest ledger lines (for those who may read the
+/// ledger); `None` means the caller's own organisation.
 #[server(prefix = "/rpc")]
 pub async fn voucher_panel(
     organization_id: Option<String>,
-) -> Result<Option<(String, VouchersDto, Page<LedgerEntryDto>)>, AppError> {
+) -> Result<Option<(String, VouchersDto, Option<Page<LedgerEntryDto>>)>, AppError> {
     use super::context::*;
     use crate::ssr::services::vouchers;
     let state = state()?;
     let actor = actor().await?;
     let Some(id) = organization_id.or_else(|| actor.organization_id.clone()) else { return Ok(None) };
     let list = vouchers::vouchers(&state.db, &actor, &id).await?;
-    let ledger = vouchers::ledger(&state.db, &actor, &id, Some(1), Some(50)).await?;
+    // Not the ledger's reader (a plain customer): the panel shows the balance without it.
+    let ledger = match vouchers::ledger(&state.db, &actor, &id, Some(1), Some(50)).await {
+        Ok(ledger) => Some(ledger),
+        Err(e) if e.status() == 403 => None,
+        Err(e) => return Err(e),
+    };
     Ok(Some((id, list, ledger)))
 }
 

@@ -83,6 +83,8 @@ pub fn VoucherPanel(organization_id: Option<String>, manage: bool) -> impl IntoV
                                     }
                                 })}
                             </section>
+                            // The ledger is the superuser's and CyTrack's; a plain customer sees the balance.
+                            {ledger.map(|ledger| view! {
                             <section class="card">
                                 <div class="row-inline">
                                     <h2>"Ledger"</h2>
@@ -120,6 +122,7 @@ pub fn VoucherPanel(organization_id: Option<String>, manage: bool) -> impl IntoV
                                     </tbody>
                                 </table>
                             </section>
+                            })}
                         }
                         .into_any()
                     }

@@ -340,3 +340,32 @@ async fn redemptions_of_two_organisations_with_repeated_keys_at_once_each_keep_t
         assert_eq!(sum("issue") - sum("redeem"), left, "the ledger sums to the balance");
     }
 }
+
+#[tokio::test]
+async fn a_plain_customer_sees_the_balance_but_not_the_ledger() {
+    // Issue 20, finding 6: the ledger names colleagues' tickets and CyTrack's refund reasons.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let manager = app.staff("account_manager").await;
+    let superuser = app.customer(&org, true).await;
+    let plain = app.customer(&org, false).await;
+    let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(100)).to_string();
+    app.post(
+        &format!("/api/v1/organizations/{org}/vouchers"),
+        Some(&manager.token),
+        json!({"minutes": 600, "expires_on": expires}),
+    )
+    .await;
+    let (status, body) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &plain.token).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["balance"]["available_minutes"], 600);
+    for path in ["ledger", "ledger.csv"] {
+        let (status, body) = app.get(&format!("/api/v1/organizations/{org}/{path}"), &plain.token).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}: {body}");
+        assert_eq!(app.get(&format!("/api/v1/organizations/{org}/{path}"), &superuser.token).await.0, StatusCode::OK);
+    }
+    let page = app.page("/vouchers", &plain).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("10:00 h") && !html.contains("data-testid=\"ledger\""), "balance without the ledger");
+}

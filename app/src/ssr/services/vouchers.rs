@@ -160,6 +160,18 @@ pub(super) fn entry(
 }
 
 /// Who may read an organisation's vouchers: its own people and staff; anyone else gets 404.
+/// The ledger names colleagues' tickets and CyTrack's refund reasons: staff and the
+/// organisation's superusers (who approve spend) read it; a plain customer sees the balance only.
+fn may_read_ledger(actor: &Actor, organization_id: &str) -> Result<(), AppError> {
+    may_read(actor, organization_id)?;
+    match actor.access()? {
+        Access::Customer(c) if !c.superuser => {
+            Err(AppError::forbidden("Your organisation's superuser reads the ledger; you see the balance."))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn may_read(actor: &Actor, organization_id: &str) -> Result<(), AppError> {
     match actor.access()? {
         Access::Staff(_) => Ok(()),
@@ -262,7 +274,7 @@ pub async fn ledger(
     page: Option<u64>,
     per_page: Option<u64>,
 ) -> Result<Page<LedgerEntryDto>, AppError> {
-    may_read(actor, organization_id)?;
+    may_read_ledger(actor, organization_id)?;
     super::organizations::visible_to_staff(db, organization_id).await?;
     let total =
         ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id)).count(db).await?;
@@ -319,7 +331,7 @@ async fn ledger_entries(
 
 /// The whole ledger of an organisation as CSV (oldest first).
 pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_id: &str) -> Result<String, AppError> {
-    may_read(actor, organization_id)?;
+    may_read_ledger(actor, organization_id)?;
     super::organizations::visible_to_staff(db, organization_id).await?;
     let rows = ledger_entries(db, organization_id, None).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
