@@ -44,6 +44,13 @@ pub fn search_terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// Text made to stay on one line: every control character (a CR or LF that would start a mail
+/// header of its own) becomes a space. For text that arrives from elsewhere (a mail's subject, a
+/// name going into a header) and is kept rather than refused.
+pub fn one_line(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 /// A CSV cell that a spreadsheet will show as text: one that would start a formula (`=`, `+`,
 /// `-`, `@`, a tab or a carriage return) is prefixed with `'`.
 pub fn spreadsheet_safe(text: &str) -> String {
@@ -66,6 +73,18 @@ fn capitalise(what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_kept_on_one_line_never_breaks_a_header() {
+        let cases = [
+            ("Printer down\r\nBcc: everyone@example.com", "Printer down  Bcc: everyone@example.com"),
+            ("tab\there", "tab here"),
+            ("plain", "plain"),
+        ];
+        for (text, kept) in cases {
+            assert_eq!(one_line(text), kept);
+        }
+    }
 
     #[test]
     fn csv_cells_never_start_a_formula() {

@@ -8,6 +8,7 @@ use super::reminders::first_time;
 use super::{new_id, tickets};
 use crate::domain::mail::{machine_sent, reply_text, reply_token, InboundOutcome, Origin, MAX_MESSAGE_BYTES};
 use crate::domain::people::{Role, UserStatus};
+use crate::domain::text::one_line;
 use crate::dto::{page_window, CommentRequest, CreateTicketRequest, InboundMailDto, InboundResult, Page};
 use crate::error::AppError;
 use crate::ssr::auth::Actor;
@@ -280,11 +281,6 @@ fn result_of(row: &inbound_mail::Model) -> InboundResult {
 
 fn first_address(address: Option<&Address>) -> Option<String> {
     address?.first()?.address().map(str::to_string)
-}
-
-/// A subject on one line: a CR or LF cannot reach a ticket's subject (or a mail header).
-fn one_line(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// The messages received, newest first (admins): what each became, and why one was refused.
