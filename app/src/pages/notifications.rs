@@ -9,9 +9,11 @@ use crate::components::layout::{AuthActions, Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::people::Role;
-use crate::dto::{NotificationDto, PreferenceDto, UserDto};
+use crate::dto::{InboundMailDto, NotificationDto, OutboxMessageDto, Page, PreferenceDto, UserDto};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{de::DeserializeOwned, Serialize};
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -136,73 +138,70 @@ fn Preferences(items: Vec<PreferenceDto>, prefer: ServerAction<SetMailPreference
 #[component]
 fn Outbox() -> impl IntoView {
     let messages = Resource::new(|| (), |_| outbox_messages(None));
-    view! {
-        <section class="card" id="outbox">
-            <h2>"Mail outbox"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || once_loaded(async move {
-                    match messages.await {
-                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No mail yet."</p> }.into_any(),
-                        Ok(page) => view! {
-                            <table class="outbox">
-                                <thead><tr><th>"Created"</th><th>"To"</th><th>"Subject"</th><th>"Status"</th><th>"Tries"</th><th>"Last error"</th></tr></thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|m| {
-                                        let class = format!("mail-{}", m.status);
-                                        view! {
-                                        <tr class=class>
-                                            <td>{short_time(m.created_at)}</td>
-                                            <td>{m.to_address}</td>
-                                            <td>{m.title}</td>
-                                            <td>{m.status}</td>
-                                            <td>{m.attempts}</td>
-                                            <td class="small">{m.last_error.unwrap_or_default()}</td>
-                                        </tr>
-                                    }}).collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                        .into_any(),
-                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
+    let headers = ["Created", "To", "Subject", "Status", "Tries", "Last error"];
+    mail_card("outbox", "Mail outbox", "No mail yet.", headers, messages, |m: OutboxMessageDto| {
+        let class = format!("mail-{}", m.status);
+        view! {
+            <tr class=class>
+                <td>{short_time(m.created_at)}</td>
+                <td>{m.to_address}</td>
+                <td>{m.title}</td>
+                <td>{m.status}</td>
+                <td>{m.attempts}</td>
+                <td class="small">{m.last_error.unwrap_or_default()}</td>
+            </tr>
+        }
+        .into_any()
+    })
 }
 
 /// What came in by e-mail (admins): each message, what it became, and why one was refused.
 #[component]
 fn Inbound() -> impl IntoView {
     let messages = Resource::new(|| (), |_| inbound_messages());
+    let headers = ["Received", "From", "Subject", "Became", "Why"];
+    mail_card("inbound", "Mail received", "No mail received yet.", headers, messages, |m: InboundMailDto| {
+        let (class, became) = (format!("mail-{}", m.outcome), m.outcome.replace('_', " "));
+        let became = match m.ticket_id {
+            Some(id) => view! { <a href=format!("/tickets/{id}")>{became}</a> }.into_any(),
+            None => became.into_any(),
+        };
+        view! {
+            <tr class=class>
+                <td>{short_time(m.created_at)}</td>
+                <td>{m.from_address}</td>
+                <td>{m.subject}</td>
+                <td>{became}</td>
+                <td class="small">{m.reason.unwrap_or_default()}</td>
+            </tr>
+        }
+        .into_any()
+    })
+}
+
+/// An admin's card of one list of mail: loading, empty, a table of `row`s, or the error.
+fn mail_card<T, const N: usize>(
+    id: &'static str,
+    title: &'static str,
+    empty: &'static str,
+    headers: [&'static str; N],
+    list: Resource<Result<Page<T>, AppError>>,
+    row: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
     view! {
-        <section class="card" id="inbound">
-            <h2>"Mail received"</h2>
+        <section class="card" id=id>
+            <h2>{title}</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || once_loaded(async move {
-                    match messages.await {
-                        Ok(page) if page.items.is_empty() => view! { <p class="empty">"No mail received yet."</p> }.into_any(),
+                    match list.await {
+                        Ok(page) if page.items.is_empty() => view! { <p class="empty">{empty}</p> }.into_any(),
                         Ok(page) => view! {
                             <table class="outbox">
-                                <thead><tr><th>"Received"</th><th>"From"</th><th>"Subject"</th><th>"Became"</th><th>"Why"</th></tr></thead>
-                                <tbody>
-                                    {page.items.into_iter().map(|m| {
-                                        let class = format!("mail-{}", m.outcome);
-                                        let became = match m.ticket_id {
-                                            Some(id) => view! { <a href=format!("/tickets/{id}")>{m.outcome.replace('_', " ")}</a> }.into_any(),
-                                            None => m.outcome.replace('_', " ").into_any(),
-                                        };
-                                        view! {
-                                            <tr class=class>
-                                                <td>{short_time(m.created_at)}</td>
-                                                <td>{m.from_address}</td>
-                                                <td>{m.subject}</td>
-                                                <td>{became}</td>
-                                                <td class="small">{m.reason.unwrap_or_default()}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
+                                <thead><tr>{headers.map(|h| view! { <th>{h}</th> }).into_iter().collect_view()}</tr></thead>
+                                <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
                             </table>
                         }
                         .into_any(),
