@@ -123,16 +123,16 @@ async fn repeated_failures_are_throttled_even_with_the_right_password() {
     assert_eq!(error_code(&body), "too_many_attempts");
 }
 
+/// The admin's sign-in, as the raw response (its headers are what these tests read).
+async fn admin_login(app: &TestApp) -> reqwest::Response {
+    let body = json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD});
+    app.client.post(app.url("/api/v1/auth/login")).json(&body).send().await.unwrap()
+}
+
 #[tokio::test]
 async fn login_sets_an_http_only_cookie_that_authenticates() {
     let app = spawn_app().await;
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let res = admin_login(&app).await;
     let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
     assert!(
         cookie.starts_with("cytrack_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -209,13 +209,7 @@ async fn only_admins_create_staff() {
 async fn over_https_the_session_cookie_is_secure_and_host_only_and_browsers_are_told_to_stay() {
     // Issue 20, finding 7.
     let app = spawn_app_over_tls().await;
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
-        .send()
-        .await
-        .unwrap();
+    let res = admin_login(&app).await;
     assert_eq!(res.status(), StatusCode::OK);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.starts_with("__Host-cytrack_session=") && cookie.contains("; Secure"), "{cookie}");
