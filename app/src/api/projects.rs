@@ -107,9 +107,9 @@ pub async fn submit_stakeholders_form(
 #[server(prefix = "/rpc")]
 pub async fn decide_stakeholders_form(id: String, reason: Option<String>) -> Result<ProjectDto, AppError> {
     use super::context::*;
-    use crate::dto::ReturnFormRequest;
+    use crate::dto::ReasonRequest;
     let state = state()?;
-    let returned = reason.map(|reason| ReturnFormRequest { reason });
+    let returned = reason.map(|reason| ReasonRequest { reason });
     let result = match actor().await {
         Ok(actor) => {
             crate::ssr::services::projects::decide_stakeholders(&state.db, &actor, &id, returned, chrono::Utc::now())
@@ -187,11 +187,11 @@ pub async fn record_uat_result(
 #[server(prefix = "/rpc")]
 pub async fn waive_uat_item(project_id: String, item_id: String, reason: String) -> Result<ProjectDto, AppError> {
     use super::context::*;
-    use crate::dto::ReturnFormRequest;
+    use crate::dto::ReasonRequest;
     let state = state()?;
     let result = match actor().await {
         Ok(actor) => {
-            let req = ReturnFormRequest { reason };
+            let req = ReasonRequest { reason };
             crate::ssr::services::projects::waive_uat_item(&state.db, &actor, &item_id, req, chrono::Utc::now()).await
         }
         Err(e) => Err(e),

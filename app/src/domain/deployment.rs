@@ -182,6 +182,11 @@ vocabulary!(
     }
 );
 
+/// Test items are listed (and waived) until the project goes live.
+pub fn test_items_open(stage: Stage) -> bool {
+    stage <= Stage::Testing
+}
+
 /// UAT is done when there is something to test and every item passed or was waived.
 pub fn uat_done(items: &[UatStatus]) -> bool {
     !items.is_empty() && items.iter().all(|s| matches!(s, UatStatus::Passed | UatStatus::Waived))

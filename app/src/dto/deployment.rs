@@ -97,9 +97,10 @@ pub struct StakeholdersFormDto {
     pub decision_note: Option<String>,
 }
 
+/// A reason a person will read: why a form was returned, why a test item was waived.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
-pub struct ReturnFormRequest {
+pub struct ReasonRequest {
     pub reason: String,
 }
 

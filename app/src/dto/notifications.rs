@@ -114,3 +114,11 @@ pub struct InboundMailDto {
     pub source: String,
     pub created_at: DateTime<Utc>,
 }
+
+/// A page of a list that has no filters.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct PageQuery {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}

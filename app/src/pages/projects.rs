@@ -9,7 +9,7 @@ use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::long_date;
-use crate::domain::deployment::{FormStatus, Stage, StageState, StakeholderRole, UatStatus};
+use crate::domain::deployment::{test_items_open, FormStatus, Stage, StageState, StakeholderRole, UatStatus};
 use crate::dto::{ProjectDto, StakeholdersFormDto, TrainingDto, UatItemDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -142,7 +142,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                         let training = p.training.clone();
                         let records = manages && p.stage == Stage::Training;
                         let uat = p.uat.clone();
-                        let (testing, before_go_live) = (p.stage == Stage::Testing, p.stage <= Stage::Testing);
+                        let (testing, before_go_live) = (p.stage == Stage::Testing, test_items_open(p.stage));
                         let (id, training_id, uat_id) = (p.id.clone(), p.id.clone(), p.id.clone());
                         view! {
                             <ProjectTimeline project=p manages advance/>

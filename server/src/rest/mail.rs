@@ -3,7 +3,7 @@
 
 use super::{ApiError, ApiResult, Authenticated, Json, Query};
 use app::domain::mail::MAX_MESSAGE_BYTES;
-use app::dto::{ErrorBody, InboundMailDto, InboundResult, OutboxFilter, Page};
+use app::dto::{ErrorBody, InboundMailDto, InboundResult, Page, PageQuery};
 use app::error::{AppError, ErrorKind};
 use app::ssr::services::mail_in::{self, Source};
 use app::ssr::state::AppState;
@@ -49,12 +49,12 @@ pub async fn inbound(
     Ok((StatusCode::ACCEPTED, Json(result)))
 }
 
-#[utoipa::path(get, path = "/api/v1/mail/inbound", tag = "mail", params(OutboxFilter),
+#[utoipa::path(get, path = "/api/v1/mail/inbound", tag = "mail", params(PageQuery),
     responses((status = 200, body = Page<InboundMailDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn received(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
-    Query(filter): Query<OutboxFilter>,
+    Query(filter): Query<PageQuery>,
 ) -> ApiResult<Json<Page<InboundMailDto>>> {
     Ok(Json(mail_in::list(&state.db, &actor, filter.page, filter.per_page).await?))
 }

@@ -2,8 +2,8 @@
 
 use super::{ApiResult, Authenticated, Json};
 use app::dto::{
-    AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope, ReturnFormRequest,
-    StakeholdersRequest, TrainingRequest, UatItemRequest, UatResultRequest,
+    AdvanceRequest, CreateProjectRequest, ErrorBody, ProjectDto, ProjectEnvelope, ReasonRequest, StakeholdersRequest,
+    TrainingRequest, UatItemRequest, UatResultRequest,
 };
 use app::ssr::services::projects;
 use app::ssr::state::AppState;
@@ -92,7 +92,7 @@ pub async fn accept_stakeholders(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/stakeholders/return", tag = "deployment", request_body = ReturnFormRequest,
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/stakeholders/return", tag = "deployment", request_body = ReasonRequest,
     params(("id" = String, Path, description = "The project's id")),
     responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -101,7 +101,7 @@ pub async fn return_stakeholders(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
-    Json(req): Json<ReturnFormRequest>,
+    Json(req): Json<ReasonRequest>,
 ) -> ApiResult<Json<ProjectEnvelope>> {
     let project = projects::decide_stakeholders(&state.db, &actor, &id, Some(req), Utc::now()).await?;
     Ok(Json(ProjectEnvelope { project }))
@@ -151,7 +151,7 @@ pub async fn record_uat_result(
     Ok(Json(ProjectEnvelope { project: projects::record_uat_result(&state.db, &actor, &id, req, Utc::now()).await? }))
 }
 
-#[utoipa::path(post, path = "/api/v1/uat-items/{id}/waive", tag = "deployment", request_body = ReturnFormRequest,
+#[utoipa::path(post, path = "/api/v1/uat-items/{id}/waive", tag = "deployment", request_body = ReasonRequest,
     params(("id" = String, Path, description = "The test item's id")),
     responses((status = 200, body = ProjectEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -160,7 +160,7 @@ pub async fn waive_uat_item(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
-    Json(req): Json<ReturnFormRequest>,
+    Json(req): Json<ReasonRequest>,
 ) -> ApiResult<Json<ProjectEnvelope>> {
     Ok(Json(ProjectEnvelope { project: projects::waive_uat_item(&state.db, &actor, &id, req, Utc::now()).await? }))
 }

@@ -211,6 +211,9 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
         StatusCode::UNPROCESSABLE_ENTITY,
         "after testing"
     );
+    let late_waive = format!("/api/v1/uat-items/{}/waive", item(0));
+    let (status, _) = app.post(&late_waive, Some(&manager.token), json!({"reason": "too late"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "waived before go-live only");
     let (status, _) = app.post(&training, Some(&manager.token), session(true)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "training is recorded at its stage");
     let (_, body) = app.get(&path, &sam.token).await;

@@ -8,8 +8,8 @@ use super::tickets::{self, user_names};
 use super::{looks_like_id, new_id, organizations};
 use crate::domain::billing::{long_date, parse_date};
 use crate::domain::deployment::{
-    check_advance, leave_stage, may_decide, may_submit, stage_state, stakeholders_missing, uat_done, FormStatus, Stage,
-    StageChecks, StakeholderRole, UatStatus,
+    check_advance, leave_stage, may_decide, may_submit, stage_state, stakeholders_missing, test_items_open, uat_done,
+    FormStatus, Stage, StageChecks, StakeholderRole, UatStatus,
 };
 use crate::domain::notifications::{Event, NotificationKind};
 use crate::domain::people::{parse_phone, Email, Role, UserStatus};
@@ -17,7 +17,7 @@ use crate::domain::text::multi_line;
 use crate::domain::text::single_line;
 use crate::domain::tickets::{ticket_number, Priority, TicketKind};
 use crate::dto::{
-    AdvanceRequest, CreateProjectRequest, ProjectDto, ReturnFormRequest, StageDto, StakeholderDto, StakeholdersFormDto,
+    AdvanceRequest, CreateProjectRequest, ProjectDto, ReasonRequest, StageDto, StakeholderDto, StakeholdersFormDto,
     StakeholdersRequest, TrainingDto, TrainingRequest, UatItemDto, UatItemRequest, UatResultRequest,
 };
 use crate::error::{AppError, FieldCheck};
@@ -376,7 +376,7 @@ pub async fn decide_stakeholders<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     actor: &Actor,
     project_id: &str,
-    returned: Option<ReturnFormRequest>,
+    returned: Option<ReasonRequest>,
     now: DateTime<Utc>,
 ) -> Result<ProjectDto, AppError> {
     let project = find(db, actor, project_id).await?;
@@ -544,7 +544,7 @@ pub async fn add_uat_item<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<ProjectDto, AppError> {
     let project = find(db, actor, project_id).await?;
     actor.account_manager()?;
-    if Stage::parse(&project.stage).unwrap_or(Stage::Completed) > Stage::Testing {
+    if !test_items_open(Stage::parse(&project.stage).unwrap_or(Stage::Completed)) {
         return Err(AppError::rule("invalid_stage", "Test items are added before go-live."));
     }
     let title = single_line(&req.title, "what is to be tested", 200).map_err(|m| field_error("title", m))?;
@@ -646,11 +646,14 @@ pub async fn waive_uat_item<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     actor: &Actor,
     item_id: &str,
-    req: ReturnFormRequest,
+    req: ReasonRequest,
     now: DateTime<Utc>,
 ) -> Result<ProjectDto, AppError> {
     let (item, project) = find_item(db, actor, item_id).await?;
     actor.account_manager()?;
+    if !test_items_open(Stage::parse(&project.stage).unwrap_or(Stage::Completed)) {
+        return Err(AppError::rule("invalid_stage", "Test items are waived before go-live."));
+    }
     if uat_status(&item) == UatStatus::Passed {
         return Err(AppError::conflict("passed", "The item passed; there is nothing to waive."));
     }
