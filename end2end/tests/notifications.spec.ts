@@ -94,4 +94,6 @@ test('a customer is told of a raised ticket and a reply, answers it by e-mail; t
     await admin.goto('/notifications');
     await expect(admin.locator('#outbox tr.mail-sent', { hasText: `${number} received` })).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
+  // Casey's reply by e-mail is on record, with the ticket it joined.
+  await expect(admin.locator('#inbound tr.mail-comment_added', { hasText: 'casey@acme.test' })).toContainText('comment added');
 });

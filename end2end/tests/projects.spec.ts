@@ -36,9 +36,23 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
   await sam.getByRole('button', { name: 'Submit the Stakeholders form' }).click();
   await expect(sam.getByTestId('stakeholders-status')).toHaveText('Submitted');
 
-  // The manager accepts it and moves the project on; the superuser follows the timeline.
+  // The manager returns it once with what to mend; Sam adds the billing contact and submits again.
   await manager.goto(projectUrl);
   await expect(manager.locator('#stakeholders')).toContainText('Ivy Systems');
+  await manager.locator('#stakeholders').getByLabel('What to mend').fill('Add a billing contact.');
+  await manager.getByRole('button', { name: 'Return it' }).click();
+  await expect(manager.getByTestId('stakeholders-status')).toHaveText('Returned for changes');
+  await sam.reload();
+  await expect(sam.locator('#stakeholders')).toContainText('Returned: Add a billing contact.');
+  await expect(row('IT contact').getByLabel('Name')).toHaveValue('Ivy Systems');
+  await row('Billing contact').getByLabel('Name').fill('Bea Billing');
+  await row('Billing contact').getByLabel('E-mail').fill('bea@acme.test');
+  await sam.getByRole('button', { name: 'Submit the Stakeholders form' }).click();
+  await expect(sam.getByTestId('stakeholders-status')).toHaveText('Submitted');
+
+  // The manager accepts it and moves the project on; the superuser follows the timeline.
+  await manager.reload();
+  await expect(manager.locator('#stakeholders')).toContainText('Bea Billing');
   await manager.getByRole('button', { name: 'Accept the form' }).click();
   await expect(manager.getByTestId('stakeholders-status')).toHaveText('Accepted');
   await manager.getByRole('button', { name: 'Move to Pre-install' }).click();
@@ -63,9 +77,17 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
 
   // UAT: the manager lists a test; Sam fails it (a ticket is raised), then it passes; go-live follows.
   const uat = manager.locator('#uat');
-  await uat.getByLabel('Something to test').fill('Calls reach queue 1');
-  await uat.getByRole('button', { name: 'Add the test' }).click();
-  await expect(uat.locator('tr[data-item="Calls reach queue 1"]')).toContainText('Not tested yet');
+  for (const title of ['Calls reach queue 1', 'After-hours message plays']) {
+    await uat.getByLabel('Something to test').fill(title);
+    await uat.getByRole('button', { name: 'Add the test' }).click();
+    await expect(uat.locator(`tr[data-item="${title}"]`)).toContainText('Not tested yet');
+  }
+  // The after-hours service starts later: the manager waives its test, with the reason.
+  const waived = uat.locator('tr[data-item="After-hours message plays"]');
+  await waived.getByLabel('Why waive it').fill('No after-hours service until March.');
+  await waived.getByRole('button', { name: 'Waive' }).click();
+  await expect(waived.locator('.chip')).toHaveText('Waived');
+  await expect(waived).toContainText('No after-hours service until March.');
   await sam.reload();
   const test = sam.locator('#uat tr[data-item="Calls reach queue 1"]');
   await test.getByLabel('What went wrong').fill('Calls drop after the greeting.');
