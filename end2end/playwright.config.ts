@@ -47,6 +47,8 @@ export default defineConfig({
       RUST_LOG: 'warn',
       // E-mail in through the endpoint a mail provider's webhook calls (a journey plays it).
       PORTAL_INBOUND_SECRET: 'e2e-inbound-secret',
+      // The journeys move the reminders job's clock forward (server/src/test_clock.rs).
+      PORTAL_TEST_CLOCK: '1',
     },
   },
 });

@@ -59,6 +59,7 @@ lazy_page! {
     ResetPasswordRoute => pages::auth::ResetPasswordPage,
     ProjectsRoute => pages::projects::ProjectsPage,
     ProjectRoute => pages::projects::ProjectPage,
+    ProjectFormRoute => pages::project_forms::ProjectFormPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -117,6 +118,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/deployment-projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/deployment-projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/deployment-projects/:id/forms/:form") view={Lazy::<ProjectFormRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,6 +1,17 @@
-import { expect, signIn, test } from './helpers';
+import { APIRequestContext } from '@playwright/test';
+import { expect, PASSWORD, signIn, test } from './helpers';
 
-test('a deployment project: the superuser submits the Stakeholders form, the manager accepts it and moves the project on', async ({ browser }) => {
+/** Today in the support time zone (the demo's calendar: Sydney), as a date input takes it. */
+const supportToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney' }).format(new Date());
+
+/** Runs the portal's hourly reminders as of `days` from now (PORTAL_TEST_CLOCK; nobody sleeps). */
+async function runJobsAhead(request: APIRequestContext, days: number) {
+  const res = await request.post('/api/v1/test/run-jobs', { data: { days_ahead: days } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  return (await res.json()).told as number;
+}
+
+test('a deployment project end to end: every form filled, signed and accepted in the browser by both sides', async ({ browser }) => {
   const name = `Sydney contact centre ${Date.now()}`;
   const manager = await browser.newPage();
   await signIn(manager, 'manager@cytrack.test');
@@ -8,6 +19,7 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
   await manager.getByRole('link', { name: 'Acme Contact Centres' }).click();
   await expect(manager.getByRole('heading', { name: 'Acme Contact Centres' })).toBeVisible();
   await manager.getByLabel('New project').fill(name);
+  await manager.getByLabel('CyChat').check();
   await manager.getByRole('button', { name: 'Open the project' }).click();
 
   // The project opens at its first stage, which waits for the Stakeholders form.
@@ -59,8 +71,36 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
   await expect(stages.locator('li.current')).toContainText('Pre-install');
   await expect(stages.locator('li.done')).toContainText('Morgan Manager');
 
-  // Testing waits for the superuser's training, which the manager records at the Training stage.
+  // Pre-install: Sam acknowledges CyChat's requirements and gives the site; the manager accepts.
   await manager.getByRole('button', { name: 'Move to Installation' }).click();
+  await expect(manager.getByRole('alert')).toContainText('Pre-install form is not accepted yet');
+  await sam.reload();
+  const preInstall = sam.locator('form.pre-install');
+  await expect(preInstall.locator('fieldset', { hasText: 'CyChat' })).toBeVisible();
+  for (const box of await preInstall.getByRole('checkbox').all()) await box.check();
+  await preInstall.getByLabel('Site address').fill('Level 3, 1 George St, Sydney');
+  await preInstall.getByLabel('Site contact').fill('Ivy Systems');
+  await preInstall.getByLabel('Contact phone').fill('+61 2 9000 0002');
+  await sam.getByRole('button', { name: 'Submit the Pre-install form' }).click();
+  await expect(sam.getByTestId('pre-install-status')).toHaveText('Submitted');
+  await manager.reload();
+  await expect(manager.locator('#pre-install')).toContainText('Level 3, 1 George St, Sydney');
+  await manager.getByRole('button', { name: 'Accept the Pre-install form' }).click();
+  await expect(manager.getByTestId('pre-install-status')).toHaveText('Accepted');
+
+  // Installation: two queues beyond the four agreed are flagged as an additional fee.
+  await manager.getByRole('button', { name: 'Move to Installation' }).click();
+  await expect(stages.locator('li.current')).toContainText('Installation');
+  await manager.getByRole('button', { name: 'Move to Training' }).click();
+  await expect(manager.getByRole('alert')).toContainText('Record what was installed');
+  await manager.getByLabel('Queues agreed').fill('4');
+  await manager.getByLabel('Queues installed').fill('6');
+  await manager.getByLabel('Reports agreed').fill('3');
+  await manager.getByLabel('Reports installed').fill('3');
+  await manager.getByRole('button', { name: 'Record the installation' }).click();
+  await expect(manager.getByTestId('inclusions').locator('tr[data-item="queues"]')).toContainText('2 additional fee');
+
+  // Testing waits for the superuser's training, which the manager records at the Training stage.
   await manager.getByRole('button', { name: 'Move to Training' }).click();
   await expect(stages.locator('li.current')).toContainText('Training');
   await manager.getByRole('button', { name: 'Move to Testing (UAT)' }).click();
@@ -105,4 +145,113 @@ test('a deployment project: the superuser submits the Stakeholders form, the man
   await expect(sam.locator('#training')).toContainText('Tess Trainer');
   await expect(sam.getByRole('button', { name: /Move to/ })).toHaveCount(0);
   await expect(sam.locator('form.stakeholders')).toHaveCount(0);
+
+  // Go-live waits for its commercial condition; once the manager marks it fulfilled, Sam signs.
+  const goLive = manager.locator('#go-live');
+  await goLive.getByLabel('New condition').fill('Deposit invoice paid');
+  await goLive.getByRole('button', { name: 'Add the condition' }).click();
+  await expect(goLive.locator('li[data-condition="Deposit invoice paid"]')).toContainText('not fulfilled yet');
+  await sam.reload();
+  await expect(sam.locator('#go-live')).toContainText('You can sign once CyTrack has marked every condition fulfilled.');
+  await expect(sam.getByRole('button', { name: 'Sign the Go-Live form' })).toHaveCount(0);
+  await goLive.getByRole('button', { name: 'Mark fulfilled' }).click();
+  await expect(goLive.locator('li[data-condition="Deposit invoice paid"]')).toContainText('fulfilled');
+  await sam.reload();
+  await sam.locator('#go-live').getByLabel('Type your full name to sign').fill('Sam Superuser');
+  await sam.getByRole('button', { name: 'Sign the Go-Live form' }).click();
+  await expect(sam.getByTestId('go-live-status')).toHaveText('Signed');
+  await expect(sam.getByTestId('stages').locator('li.current')).toContainText('Warranty');
+  await expect(sam.getByTestId('completion-status')).toHaveText('Not issued yet');
+
+  // A week later (the clock moves; nobody waits) the Deployment Completion form is issued.
+  expect(await runJobsAhead(sam.request, 7)).toBeGreaterThan(0);
+  await sam.goto('/notifications');
+  await sam.getByRole('button', { name: 'Your Deployment Completion form is issued' }).first().click();
+  await expect(sam.getByTestId('completion-status')).toHaveText('Issued, awaiting signature');
+
+  // Sam lists an outstanding issue, raised from the form, and signs.
+  const completion = sam.locator('#completion');
+  await completion.getByLabel('New issue').fill('Wallboard colours');
+  await completion.getByLabel('Describe it').fill('Queue 3 shows red when idle.');
+  await completion.getByRole('button', { name: 'Raise and list it' }).click();
+  await expect(completion.getByTestId('outstanding')).toContainText('Wallboard colours');
+  await expect(completion.getByTestId('outstanding').getByRole('link', { name: /CT-\d{6}/ })).toBeVisible();
+  await completion.getByLabel('Type your full name to sign').fill('Sam Superuser');
+  await completion.getByRole('button', { name: 'Sign the Completion form' }).click();
+  await expect(sam.getByTestId('completion-status')).toHaveText('Signed');
+  await expect(sam.getByTestId('stages').locator('li.done')).toHaveCount(8);
+
+  // Each form prints as a document of its own, with its signature.
+  await completion.getByRole('link', { name: 'Printable form' }).click();
+  await expect(sam.getByRole('heading', { name: 'Deployment Completion form', level: 1 })).toBeVisible();
+  await expect(sam.getByTestId('signature')).toContainText('Sam Superuser');
+  await expect(sam.locator('.form-document')).toContainText('Wallboard colours');
+});
+
+/** Signs in through the API (a journey's setup, not what it tests) and answers the bearer token. */
+async function apiToken(request: APIRequestContext, email: string): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  return (await res.json()).token;
+}
+
+test('a project whose completion form never comes back is deemed complete at go-live + 21, and the superuser is told', async ({ browser, request }) => {
+  // Setup through the API: a Borealis project brought to go-live (the first journey walks each
+  // step in the browser).
+  const manager = await apiToken(request, 'manager@cytrack.test');
+  const blair = await apiToken(request, 'blair@borealis.test');
+  const as = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+  const call = async (method: 'post' | 'put', url: string, token: string, data: unknown) => {
+    const res = await request[method](url, { ...as(token), data });
+    expect(res.ok(), `${url}: ${await res.text()}`).toBeTruthy();
+    return (await res.json()).project;
+  };
+  const orgs = await (await request.get('/api/v1/organizations', as(manager))).json();
+  const borealis = (orgs.items ?? orgs).find((o: { name: string }) => o.name === 'Borealis Telecom');
+  const name = `Borealis re-deployment ${Date.now()}`;
+  const created = await request.post(`/api/v1/organizations/${borealis.id}/deployment-projects`, { ...as(manager), data: { name } });
+  expect(created.ok(), await created.text()).toBeTruthy();
+  const id = (await created.json()).project.id;
+  const p = `/api/v1/deployment-projects/${id}`;
+  await call('put', `${p}/stakeholders`, blair, { contacts: [
+    { role: 'project_sponsor', name: 'Pat', email: 'pat@borealis.test' },
+    { role: 'it_contact', name: 'Ivy', email: 'ivy@borealis.test' },
+    { role: 'trainer', name: 'Blair Borealis', email: 'blair@borealis.test' },
+  ] });
+  await call('post', `${p}/stakeholders/accept`, manager, {});
+  await call('post', `${p}/advance`, manager, { to: 'pre_install' });
+  await call('put', `${p}/pre-install`, blair, { acknowledged: [], site: { address: '2 Pitt St', contact_name: 'Ivy', contact_phone: '+61 2 9000 0003' } });
+  await call('post', `${p}/pre-install/accept`, manager, {});
+  await call('post', `${p}/advance`, manager, { to: 'installation' });
+  await call('put', `${p}/installation`, manager, { items: [{ item: 'queues', agreed: 2, installed: 2 }] });
+  await call('post', `${p}/advance`, manager, { to: 'training' });
+  await call('post', `${p}/training`, manager, { held_on: supportToday(), trainer: 'Tess', attendees: ['Blair Borealis'], superuser_trained: true });
+  await call('post', `${p}/advance`, manager, { to: 'testing' });
+  const withItem = await call('post', `${p}/uat-items`, manager, { title: 'Calls reach queue 1' });
+  await call('post', `/api/v1/uat-items/${withItem.uat[0].id}/result`, blair, { result: 'passed' });
+  await call('post', `${p}/advance`, manager, { to: 'go_live' });
+
+  // The client does not sign: the manager records an assessed go-live, today, with the reason.
+  const page = await browser.newPage();
+  await signIn(page, 'manager@cytrack.test');
+  await page.goto(`/deployment-projects/${id}`);
+  const goLive = page.locator('#go-live');
+  await goLive.getByLabel('Go-live date').fill(supportToday());
+  await goLive.getByLabel('Why assessed').fill('Borealis did not return the Go-Live form.');
+  await goLive.getByRole('button', { name: 'Record an assessed go-live' }).click();
+  await expect(page.getByTestId('go-live-status')).toHaveText('Go-live assessed by CyTrack');
+  await expect(goLive).toContainText('Borealis did not return the Go-Live form.');
+
+  // Three weeks pass without the form: the portal deems the project complete and tells Blair.
+  expect(await runJobsAhead(request, 21)).toBeGreaterThan(0);
+  const client = await browser.newPage();
+  await signIn(client, 'blair@borealis.test');
+  await client.goto('/notifications');
+  const notice = client.locator('li.notification', { hasText: 'Your deployment is deemed complete' }).first();
+  await expect(notice).toContainText('deemed complete');
+  await notice.getByRole('button', { name: 'Your deployment is deemed complete' }).click();
+  await expect(client.getByRole('heading', { name })).toBeVisible();
+  await expect(client.getByTestId('completion-status')).toHaveText('Deemed complete');
+  await expect(client.getByTestId('stages').locator('li[data-stage="completed"]')).toContainText('by the portal');
+  await expect(client.getByRole('button', { name: 'Sign the Completion form' })).toHaveCount(0);
 });

@@ -1,4 +1,4 @@
-import { expect, test } from './helpers';
+import { expect, signIn, test } from './helpers';
 
 test('an admin edits business hours on the settings page', async ({ page }) => {
   await page.goto('/login');
@@ -20,4 +20,30 @@ test('an admin edits business hours on the settings page', async ({ page }) => {
   await page.reload();
   await expect(page.getByLabel(/Public holidays/)).toHaveValue('2031-01-01');
   await expect(page.getByLabel('Time zone')).toHaveValue('Australia/Melbourne');
+});
+
+test('an admin adds a module to the catalogue and an account manager deploys it', async ({ browser }) => {
+  const module = `Voice recording ${Date.now()}`;
+  const admin = await browser.newPage();
+  await signIn(admin, 'admin@cytrack.test');
+  await admin.goto('/settings');
+  const catalogue = admin.getByLabel('Module catalogue');
+  await expect(catalogue).toHaveValue(/CyChat/);
+  const text = await catalogue.inputValue();
+  await catalogue.fill(`${text}\n\n${module}\n- 200 GB of storage per year\n- Call recording licences`);
+  await admin.getByRole('button', { name: 'Save the catalogue' }).click();
+  await expect(admin.getByLabel('Module catalogue')).toHaveValue(new RegExp(`${module}\\n- 200 GB of storage per year`));
+  // A module without a requirement is refused, and the catalogue stays as saved.
+  await admin.getByLabel('Module catalogue').fill('Lonely module');
+  await admin.getByRole('button', { name: 'Save the catalogue' }).click();
+  await expect(admin.getByRole('alert')).toContainText('List at least one requirement of Lonely module');
+
+  const manager = await browser.newPage();
+  await signIn(manager, 'manager@cytrack.test');
+  await manager.goto('/accounts');
+  await manager.getByRole('link', { name: 'Borealis Telecom' }).click();
+  await manager.getByLabel('New project').fill(`Recording ${Date.now()}`);
+  await manager.getByLabel(module).check();
+  await manager.getByRole('button', { name: 'Open the project' }).click();
+  await expect(manager.locator('#pre-install')).toContainText('200 GB of storage per year');
 });

@@ -22,6 +22,7 @@ mod m20261129_000016_account_tokens;
 mod m20261129_000017_notices_sent;
 mod m20261129_000018_mail_in;
 mod m20261129_000019_deployment_projects;
+mod m20261129_000020_deployment_forms;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_notices_sent::Migration),
             Box::new(m20261129_000018_mail_in::Migration),
             Box::new(m20261129_000019_deployment_projects::Migration),
+            Box::new(m20261129_000020_deployment_forms::Migration),
         ]
     }
 }

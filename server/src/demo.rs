@@ -35,7 +35,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         return Ok(false);
     }
     let now = Utc::now();
-    let today = tickets::support_date(now);
+    let today = tickets::support_date(db, now).await?;
     let seed = |name: &'static str, email: &'static str, role, org: Option<String>, superuser| {
         let org = org.clone();
         async move { people::seed_user(db, name, email, DEMO_PASSWORD, role, org.as_deref(), superuser, now).await }

@@ -9,3 +9,4 @@ pub mod mailer;
 pub mod openapi;
 pub mod rest;
 pub mod startup;
+pub mod test_clock;

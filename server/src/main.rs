@@ -100,9 +100,16 @@ async fn run(cli: Cli) -> Result<(), String> {
         tracing::info!("polling the IMAP mailbox for e-mail in");
         server::imap::spawn(imap, built.state.mailbox.clone(), built.state.db.clone());
     }
+    let mut router = built.router;
+    if matches!(std::env::var("PORTAL_TEST_CLOCK").as_deref(), Ok("1")) {
+        tracing::warn!(
+            "PORTAL_TEST_CLOCK=1: POST /api/v1/test/run-jobs runs the reminders as of a later day (tests only)"
+        );
+        router = router.merge(server::test_clock::router(built.state.db.clone()));
+    }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{addr}");
-    axum::serve(listener, built.router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -31,7 +31,11 @@ use utoipa::{Modify, OpenApi};
         rest::projects::create, rest::projects::list, rest::projects::get, rest::projects::advance,
         rest::projects::submit_stakeholders, rest::projects::accept_stakeholders, rest::projects::return_stakeholders,
         rest::projects::record_training, rest::projects::add_uat_item, rest::projects::record_uat_result,
-        rest::projects::waive_uat_item,
+        rest::projects::waive_uat_item, rest::projects::set_modules, rest::projects::submit_pre_install,
+        rest::projects::accept_pre_install, rest::projects::return_pre_install, rest::projects::put_installation,
+        rest::projects::put_go_live_conditions, rest::projects::sign_go_live, rest::projects::assess_go_live,
+        rest::projects::add_outstanding, rest::projects::remove_outstanding, rest::projects::sign_completion,
+        rest::afterhours::get_modules, rest::afterhours::put_modules,
     ),
     modifiers(&BearerAuth)
 )]

@@ -25,13 +25,17 @@ pub async fn deployment_project(id: String) -> Result<ProjectDto, AppError> {
 }
 
 #[server(prefix = "/rpc")]
-pub async fn open_project(organization_id: String, name: String) -> Result<ProjectDto, AppError> {
+pub async fn open_project(
+    organization_id: String,
+    name: String,
+    modules: Option<Vec<String>>,
+) -> Result<ProjectDto, AppError> {
     use super::context::*;
     use crate::dto::CreateProjectRequest;
     let state = state()?;
     let result = match actor().await {
         Ok(actor) => {
-            let req = CreateProjectRequest { name };
+            let req = CreateProjectRequest { name, modules: modules.unwrap_or_default() };
             crate::ssr::services::projects::create(&state.db, &actor, &organization_id, req, chrono::Utc::now()).await
         }
         Err(e) => Err(e),
@@ -103,20 +107,197 @@ pub async fn submit_stakeholders_form(
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }
 
-/// An account manager accepts the submitted form, or returns it when `reason` is given.
+/// An account manager accepts a submitted form (`stakeholders` or `pre_install`), or returns it
+/// when `reason` is given.
 #[server(prefix = "/rpc")]
-pub async fn decide_stakeholders_form(id: String, reason: Option<String>) -> Result<ProjectDto, AppError> {
+pub async fn decide_form(id: String, form: String, reason: Option<String>) -> Result<ProjectDto, AppError> {
     use super::context::*;
     use crate::dto::ReasonRequest;
+    use crate::ssr::services::projects::{decide, Reviewed};
     let state = state()?;
+    let which = match form.as_str() {
+        "pre_install" => Reviewed::PreInstall,
+        _ => Reviewed::Stakeholders,
+    };
     let returned = reason.map(|reason| ReasonRequest { reason });
     let result = match actor().await {
+        Ok(actor) => decide(&state.db, &actor, &id, which, returned, chrono::Utc::now()).await,
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// The Pre-install form as the page posts it: each ticked requirement as "module index.requirement
+/// index" of the form the page showed, and the site's details.
+#[server(prefix = "/rpc")]
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_pre_install_form(
+    id: String,
+    acknowledged: Option<Vec<String>>,
+    address: String,
+    contact_name: String,
+    contact_phone: String,
+    remote_access: Option<String>,
+    notes: Option<String>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::{Acknowledgement, PreInstallRequest, SiteDetails};
+    use crate::ssr::services::projects;
+    let state = state()?;
+    let result = async {
+        let actor = actor().await?;
+        let shown = projects::get(&state.db, &actor, &id).await?.pre_install.modules;
+        let acknowledged = acknowledged
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|pair| {
+                let (m, r) = pair.split_once('.')?;
+                let module = shown.get(m.parse::<usize>().ok()?)?;
+                let requirement = module.requirements.get(r.parse::<usize>().ok()?)?;
+                Some(Acknowledgement { module: module.module.clone(), requirement: requirement.text.clone() })
+            })
+            .collect();
+        let site = SiteDetails {
+            address,
+            contact_name,
+            contact_phone,
+            remote_access: remote_access.unwrap_or_default(),
+            notes: notes.unwrap_or_default(),
+        };
+        let req = PreInstallRequest { acknowledged, site };
+        projects::submit_pre_install(&state.db, &actor, &id, req, chrono::Utc::now()).await
+    }
+    .await;
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// The installation as the page posts it: agreed and installed per item, in the vocabulary's
+/// order (`agreed[i]`, `installed[i]`); an item with both left empty is not part of it.
+#[server(prefix = "/rpc")]
+pub async fn record_installation(
+    id: String,
+    agreed: Vec<String>,
+    installed: Vec<String>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::domain::deployment::InclusionItem;
+    use crate::dto::{InclusionInput, InstallationRequest};
+    let state = state()?;
+    let number = |s: &str| s.trim().parse::<i64>().unwrap_or(-1);
+    let items = InclusionItem::ALL
+        .iter()
+        .zip(agreed.iter().zip(installed.iter()))
+        .filter(|(_, (a, i))| !a.trim().is_empty() || !i.trim().is_empty())
+        .map(|(item, (a, i))| InclusionInput {
+            item: item.as_str().into(),
+            agreed: if a.trim().is_empty() { 0 } else { number(a) },
+            installed: if i.trim().is_empty() { 0 } else { number(i) },
+        })
+        .collect();
+    let result = match actor().await {
         Ok(actor) => {
-            crate::ssr::services::projects::decide_stakeholders(&state.db, &actor, &id, returned, chrono::Utc::now())
-                .await
+            let req = InstallationRequest { items };
+            crate::ssr::services::projects::put_installation(&state.db, &actor, &id, req, chrono::Utc::now()).await
         }
         Err(e) => Err(e),
     };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// An account manager changes the Go-Live conditions from the page: adds one (`add`), or marks
+/// the one at `fulfil` fulfilled.
+#[server(prefix = "/rpc")]
+pub async fn change_go_live_conditions(
+    id: String,
+    add: Option<String>,
+    fulfil: Option<usize>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::domain::deployment::GoLiveCondition;
+    use crate::dto::GoLiveConditionsRequest;
+    use crate::ssr::services::projects;
+    let state = state()?;
+    let result = async {
+        let actor = actor().await?;
+        let mut conditions = projects::get(&state.db, &actor, &id).await?.go_live.conditions;
+        if let Some(text) = add {
+            conditions.push(GoLiveCondition { text, fulfilled: false });
+        }
+        if let Some(c) = fulfil.and_then(|i| conditions.get_mut(i)) {
+            c.fulfilled = true;
+        }
+        let req = GoLiveConditionsRequest { conditions };
+        projects::put_go_live_conditions(&state.db, &actor, &id, req, chrono::Utc::now()).await
+    }
+    .await;
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// The client's superuser signs a form (`go_live` or `completion`) with their full name.
+#[server(prefix = "/rpc")]
+pub async fn sign_form(id: String, form: String, full_name: String) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::SignRequest;
+    use crate::ssr::services::projects;
+    let state = state()?;
+    let req = SignRequest { full_name };
+    let result = match actor().await {
+        Ok(actor) if form == "completion" => {
+            projects::sign_completion(&state.db, &actor, &id, req, chrono::Utc::now()).await
+        }
+        Ok(actor) => projects::sign_go_live(&state.db, &actor, &id, req, chrono::Utc::now()).await,
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn assess_go_live(id: String, go_live_on: String, reason: String) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::AssessGoLiveRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = AssessGoLiveRequest { go_live_on, reason };
+            crate::ssr::services::projects::assess_go_live(&state.db, &actor, &id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// The client's superuser lists an outstanding issue: a ticket number of theirs (`ticket`), or a
+/// new ticket (`subject`, `description`); `remove` takes one off the form.
+#[server(prefix = "/rpc")]
+pub async fn change_outstanding(
+    id: String,
+    ticket: Option<String>,
+    subject: Option<String>,
+    description: Option<String>,
+    remove: Option<String>,
+) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::OutstandingRequest;
+    use crate::ssr::services::{projects, tickets};
+    let state = state()?;
+    let now = chrono::Utc::now();
+    let result = async {
+        let actor = actor().await?;
+        if let Some(ticket_id) = remove {
+            return projects::remove_outstanding(&state.db, &actor, &id, &ticket_id, now).await;
+        }
+        let ticket_id = match ticket.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(number) => {
+                let org = projects::get(&state.db, &actor, &id).await?.organization_id;
+                let found = tickets::ids_for_numbers(&state.db, &org, "ticket", number).await?;
+                Some(found.into_iter().next().ok_or_else(|| AppError::not_found("ticket"))?)
+            }
+            None => None,
+        };
+        let req = OutstandingRequest { ticket_id, subject, description };
+        projects::add_outstanding(&state.db, &actor, &id, req, now).await
+    }
+    .await;
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }
 
@@ -197,4 +378,72 @@ pub async fn waive_uat_item(project_id: String, item_id: String, reason: String)
         Err(e) => Err(e),
     };
     finish_form(result, Some(format!("/deployment-projects/{project_id}")))
+}
+
+/// The names of the modules in the catalogue, for choosing what a project deploys.
+#[server(prefix = "/rpc")]
+pub async fn module_names() -> Result<Vec<String>, AppError> {
+    use super::context::*;
+    let state = state()?;
+    actor().await?.access()?;
+    Ok(crate::ssr::services::settings::modules(&state.db).await?.into_iter().map(|m| m.module).collect())
+}
+
+/// An account manager changes the modules a project deploys.
+#[server(prefix = "/rpc")]
+pub async fn set_project_modules(id: String, modules: Option<Vec<String>>) -> Result<ProjectDto, AppError> {
+    use super::context::*;
+    use crate::dto::ModulesRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = ModulesRequest { modules: modules.unwrap_or_default() };
+            crate::ssr::services::projects::set_modules(&state.db, &actor, &id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/deployment-projects/{id}")))
+}
+
+/// The module catalogue as admins edit it: a module's name on a line, then its requirements, one
+/// per line starting with "-".
+#[server(prefix = "/rpc")]
+pub async fn module_catalogue_text() -> Result<String, AppError> {
+    use super::context::*;
+    let state = state()?;
+    actor().await?.admin()?;
+    let modules = crate::ssr::services::settings::modules(&state.db).await?;
+    Ok(modules
+        .iter()
+        .map(|m| {
+            let lines: Vec<String> = m.requirements.iter().map(|r| format!("- {r}")).collect();
+            format!("{}\n{}", m.module, lines.join("\n"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n"))
+}
+
+#[server(prefix = "/rpc")]
+pub async fn save_module_catalogue(text: String) -> Result<(), AppError> {
+    use super::context::*;
+    use crate::domain::deployment::ModuleRequirements;
+    use crate::dto::ModuleCatalogueDto;
+    let state = state()?;
+    let mut modules: Vec<ModuleRequirements> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match (line.strip_prefix('-'), modules.last_mut()) {
+            (Some(requirement), Some(module)) => module.requirements.push(requirement.trim().to_string()),
+            (Some(requirement), None) => modules
+                .push(ModuleRequirements { module: String::new(), requirements: vec![requirement.trim().into()] }),
+            (None, _) => modules.push(ModuleRequirements { module: line.to_string(), requirements: vec![] }),
+        }
+    }
+    let result = match actor().await {
+        Ok(actor) => {
+            let dto = ModuleCatalogueDto { modules };
+            crate::ssr::services::settings::put_modules(&state.db, &actor, dto, chrono::Utc::now()).await.map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some("/settings".into()))
 }

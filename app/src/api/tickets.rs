@@ -81,7 +81,7 @@ pub async fn new_ticket_setup() -> Result<TicketFormSetup, AppError> {
     let actor = actor().await?;
     match actor.access()? {
         Access::Customer(c) => {
-            let today = tickets::support_date(chrono::Utc::now());
+            let today = tickets::support_date(&state.db, chrono::Utc::now()).await?;
             let facts = tickets::billing_facts(&state.db, &c.organization_id, TicketKind::Fault, today, false).await?;
             Ok(TicketFormSetup::Customer(PreviewContext {
                 today,

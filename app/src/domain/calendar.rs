@@ -105,6 +105,11 @@ impl Day {
 }
 
 impl BusinessCalendar {
+    /// The date at `at` in the support time zone: the "today" every rule reads.
+    pub fn date_of(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.time_zone).date_naive()
+    }
+
     /// Mon-Fri 08:30-17:30 Australia/Sydney, x1.5 / x2 / x2, no holidays.
     pub fn sydney_default() -> BusinessCalendar {
         let weekday = NaiveTime::from_hms_opt(8, 30, 0).zip(NaiveTime::from_hms_opt(17, 30, 0));
@@ -371,6 +376,16 @@ fn hundredths(value: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn support_dates_follow_the_calendars_time_zone() {
+        // 14:00 UTC on 1 March is already 2 March in Sydney (UTC+11 in summer), still 1 March in Perth.
+        let at = DateTime::parse_from_rfc3339("2026-03-01T14:00:00Z").unwrap().with_timezone(&Utc);
+        let mut cal = BusinessCalendar::sydney_default();
+        assert_eq!(cal.date_of(at), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+        cal.time_zone = chrono_tz::Australia::Perth;
+        assert_eq!(cal.date_of(at), NaiveDate::from_ymd_opt(2026, 3, 1).unwrap());
+    }
+
     use super::*;
     use chrono::LocalResult;
     use chrono_tz::Australia::Sydney;

@@ -498,6 +498,23 @@ pub struct BillingExport {
     pub month: String,
     pub rows: Vec<BillingExportRow>,
     pub total_billable_minutes: i64,
+    /// Installation beyond the agreed inclusions, billed in the month the installation was done
+    /// (its project moved on to training).
+    pub additional_fees: Vec<AdditionalFeeRow>,
+}
+
+/// One item installed beyond what a deployment's standard fee includes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AdditionalFeeRow {
+    pub project_id: String,
+    pub project_name: String,
+    pub item: crate::domain::deployment::InclusionItem,
+    pub label: String,
+    pub agreed: u32,
+    pub installed: u32,
+    /// Installed beyond the agreement: the quantity to invoice.
+    pub additional: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod home;
 pub mod not_found;
 pub mod notifications;
 pub mod profile;
+pub mod project_forms;
 pub mod projects;
 pub mod queues;
 pub mod registrations;

@@ -1,15 +1,19 @@
 //! Deployment projects: an organisation's list (account managers on the account page, the
 //! client's superuser on their own page) and one project's timeline, which account managers move.
 
+use super::project_forms::{CompletionCard, GoLiveCard, InstallationCard, ModuleChoice, PreInstallCard};
 use crate::api::projects::{
-    deployment_project, organization_projects, AddUatItem, AdvanceProject, DecideStakeholdersForm, OpenProject,
-    RecordTrainingSession, RecordUatResult, SubmitStakeholdersForm, WaiveUatItem,
+    deployment_project, organization_projects, AddUatItem, AdvanceProject, AssessGoLive, ChangeGoLiveConditions,
+    ChangeOutstanding, DecideForm, OpenProject, RecordInstallation, RecordTrainingSession, RecordUatResult,
+    SetProjectModules, SignForm, SubmitPreInstallForm, SubmitStakeholdersForm, WaiveUatItem,
 };
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::long_date;
-use crate::domain::deployment::{test_items_open, FormStatus, Stage, StageState, StakeholderRole, UatStatus};
+use crate::domain::deployment::{
+    test_items_open, FormStatus, SignedFormStatus, Stage, StageState, StakeholderRole, UatStatus,
+};
 use crate::dto::{ProjectDto, StakeholdersFormDto, TrainingDto, UatItemDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,6 +63,7 @@ pub fn ProjectsPanel(organization_id: Option<String>, manage: bool) -> impl Into
                                 <ActionForm action=open attr:class="form compact">
                                     <input type="hidden" name="organization_id" value=org.clone()/>
                                     <label>"New project" <input name="name" required maxlength="200" placeholder="Sydney contact centre"/></label>
+                                    <ModuleChoice chosen=vec![]/>
                                     <button type="submit" class="button">"Open the project"</button>
                                 </ActionForm>
                             })}
@@ -86,53 +91,99 @@ pub fn ProjectPage() -> impl IntoView {
 
 /// The actions on a project's page, so the page reads the project again after each.
 #[derive(Clone, Copy)]
-struct ProjectActions {
-    advance: ServerAction<AdvanceProject>,
-    submit: ServerAction<SubmitStakeholdersForm>,
-    decide: ServerAction<DecideStakeholdersForm>,
-    train: ServerAction<RecordTrainingSession>,
-    add_item: ServerAction<AddUatItem>,
-    result: ServerAction<RecordUatResult>,
-    waive: ServerAction<WaiveUatItem>,
+pub struct ProjectActions {
+    pub advance: ServerAction<AdvanceProject>,
+    pub submit: ServerAction<SubmitStakeholdersForm>,
+    pub decide: ServerAction<DecideForm>,
+    pub train: ServerAction<RecordTrainingSession>,
+    pub add_item: ServerAction<AddUatItem>,
+    pub result: ServerAction<RecordUatResult>,
+    pub waive: ServerAction<WaiveUatItem>,
+    pub modules: ServerAction<SetProjectModules>,
+    pub pre_install: ServerAction<SubmitPreInstallForm>,
+    pub installation: ServerAction<RecordInstallation>,
+    pub conditions: ServerAction<ChangeGoLiveConditions>,
+    pub sign: ServerAction<SignForm>,
+    pub assess: ServerAction<AssessGoLive>,
+    pub outstanding: ServerAction<ChangeOutstanding>,
+}
+
+impl Default for ProjectActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ProjectActions {
+    pub fn new() -> ProjectActions {
+        ProjectActions {
+            advance: ServerAction::new(),
+            submit: ServerAction::new(),
+            decide: ServerAction::new(),
+            train: ServerAction::new(),
+            add_item: ServerAction::new(),
+            result: ServerAction::new(),
+            waive: ServerAction::new(),
+            modules: ServerAction::new(),
+            pre_install: ServerAction::new(),
+            installation: ServerAction::new(),
+            conditions: ServerAction::new(),
+            sign: ServerAction::new(),
+            assess: ServerAction::new(),
+            outstanding: ServerAction::new(),
+        }
+    }
+
+    /// Changes with every action done: the page reads the project again.
+    fn version(&self) -> usize {
+        self.advance.version().get()
+            + self.submit.version().get()
+            + self.decide.version().get()
+            + self.train.version().get()
+            + self.add_item.version().get()
+            + self.result.version().get()
+            + self.waive.version().get()
+            + self.modules.version().get()
+            + self.pre_install.version().get()
+            + self.installation.version().get()
+            + self.conditions.version().get()
+            + self.sign.version().get()
+            + self.assess.version().get()
+            + self.outstanding.version().get()
+    }
+
+    fn errors(&self) -> impl IntoView {
+        view! {
+            <ActionError value=self.advance.value()/>
+            <ActionError value=self.submit.value()/>
+            <ActionError value=self.decide.value()/>
+            <ActionError value=self.train.value()/>
+            <ActionError value=self.add_item.value()/>
+            <ActionError value=self.result.value()/>
+            <ActionError value=self.waive.value()/>
+            <ActionError value=self.modules.value()/>
+            <ActionError value=self.pre_install.value()/>
+            <ActionError value=self.installation.value()/>
+            <ActionError value=self.conditions.value()/>
+            <ActionError value=self.sign.value()/>
+            <ActionError value=self.assess.value()/>
+            <ActionError value=self.outstanding.value()/>
+        }
+    }
 }
 
 #[component]
 fn Project(manages: bool, fills: bool) -> impl IntoView {
     let params = use_params_map();
-    let actions = ProjectActions {
-        advance: ServerAction::<AdvanceProject>::new(),
-        submit: ServerAction::<SubmitStakeholdersForm>::new(),
-        decide: ServerAction::<DecideStakeholdersForm>::new(),
-        train: ServerAction::<RecordTrainingSession>::new(),
-        add_item: ServerAction::<AddUatItem>::new(),
-        result: ServerAction::<RecordUatResult>::new(),
-        waive: ServerAction::<WaiveUatItem>::new(),
-    };
+    let actions = ProjectActions::new();
     let advance = actions.advance;
     let project = Resource::new(
-        move || {
-            let versions = (
-                actions.advance.version().get(),
-                actions.submit.version().get(),
-                actions.decide.version().get(),
-                actions.train.version().get(),
-                actions.add_item.version().get(),
-                actions.result.version().get(),
-                actions.waive.version().get(),
-            );
-            (params.read().get("id").unwrap_or_default(), versions)
-        },
+        move || (params.read().get("id").unwrap_or_default(), actions.version()),
         |(id, _)| deployment_project(id),
     );
     view! {
         <QueryError/>
-        <ActionError value=advance.value()/>
-        <ActionError value=actions.submit.value()/>
-        <ActionError value=actions.decide.value()/>
-        <ActionError value=actions.train.value()/>
-        <ActionError value=actions.add_item.value()/>
-        <ActionError value=actions.result.value()/>
-        <ActionError value=actions.waive.value()/>
+        {actions.errors()}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match project.await {
@@ -144,9 +195,35 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                         let uat = p.uat.clone();
                         let (testing, before_go_live) = (p.stage == Stage::Testing, test_items_open(p.stage));
                         let (id, training_id, uat_id) = (p.id.clone(), p.id.clone(), p.id.clone());
+                        let (pre_id, install_id, go_live_id, completion_id) = (p.id.clone(), p.id.clone(), p.id.clone(), p.id.clone());
+                        let stage = p.stage;
+                        let pre_install = p.pre_install.clone();
+                        let modules = p.modules.clone();
+                        let installation = p.installation.clone();
+                        let go_live = p.go_live.clone();
+                        let completion = p.completion.clone();
+                        let shows_installation = stage >= Stage::Installation || !installation.is_empty();
                         view! {
                             <ProjectTimeline project=p manages advance/>
                             <StakeholdersCard id form manages fills=fills && open actions/>
+                            {(stage >= Stage::PreInstall || manages).then(|| view! {
+                                <PreInstallCard
+                                    id=pre_id
+                                    form=pre_install
+                                    modules
+                                    manages
+                                    fills=fills && stage == Stage::PreInstall
+                                    actions
+                                />
+                            })}
+                            {shows_installation.then(|| view! {
+                                <InstallationCard
+                                    id=install_id
+                                    rows=installation
+                                    edits=manages && stage <= Stage::Installation
+                                    actions
+                                />
+                            })}
                             <TrainingCard id=training_id sessions=training records actions/>
                             <UatCard
                                 id=uat_id
@@ -156,6 +233,12 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                                 waives=manages && before_go_live
                                 actions
                             />
+                            {(go_live.status != SignedFormStatus::NotIssued).then(|| view! {
+                                <GoLiveCard id=go_live_id form=go_live manages fills actions/>
+                            })}
+                            {completion.issued_on.is_some().then(|| view! {
+                                <CompletionCard id=completion_id form=completion fills actions/>
+                            })}
                         }
                         .into_any()
                     }

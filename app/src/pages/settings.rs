@@ -1,6 +1,8 @@
-//! Admins' settings: the business calendar that SLA clocks and after-hours quotes use.
+//! Admins' settings: the business calendar that SLA clocks and after-hours quotes use (its time
+//! zone is the support time zone), and the module catalogue the Pre-install form lists.
 
 use crate::api::afterhours::{load_business_hours, SaveBusinessHours};
+use crate::api::projects::{module_catalogue_text, SaveModuleCatalogue};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{ActionError, ErrorBanner};
@@ -23,7 +25,7 @@ const DAYS: [(&str, &str); 7] = [
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
-        <Guard need=Need::Admin children=|_user: UserDto| view! { <BusinessHoursForm/> }/>
+        <Guard need=Need::Admin children=|_user: UserDto| view! { <BusinessHoursForm/> <ModuleCatalogue/> }/>
     }
 }
 
@@ -127,5 +129,34 @@ fn HoursEditor(hours: BusinessHoursDto, save: ServerAction<SaveBusinessHours>) -
             <button type="submit" class="button primary">"Save business hours"</button>
             {move || save.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="small" role="status">"Saved."</p> })}
         </form>
+    }
+}
+
+/// The modules a client may buy and their minimum requirements, as text: a module's name on a
+/// line, each requirement on a line of its own starting with "-".
+#[component]
+fn ModuleCatalogue() -> impl IntoView {
+    let save = ServerAction::<SaveModuleCatalogue>::new();
+    let current = Resource::new(move || save.version().get(), |_| module_catalogue_text());
+    view! {
+        <section class="card" id="modules">
+            <h2>"Modules and their minimum requirements"</h2>
+            <p class="muted small">"The Pre-install form asks the client to acknowledge each requirement of the modules a project deploys. A module's name on a line, then its requirements, one per line starting with “-”."</p>
+            <ActionError value=save.value()/>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || once_loaded(async move {
+                    match current.await {
+                        Ok(text) => view! {
+                            <ActionForm action=save attr:class="form">
+                                <label>"Module catalogue" <textarea name="text" rows="16">{text}</textarea></label>
+                                <button type="submit" class="button primary">"Save the catalogue"</button>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

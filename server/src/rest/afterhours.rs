@@ -2,8 +2,8 @@
 
 use super::{ApiResult, Authenticated, Json};
 use app::dto::{
-    BookingDto, BookingEnvelope, BookingRequest, BusinessHoursDto, CompleteRequest, ErrorBody, Page, RejectRequest,
-    ScheduleRequest,
+    BookingDto, BookingEnvelope, BookingRequest, BusinessHoursDto, CompleteRequest, ErrorBody, ModuleCatalogueDto,
+    Page, RejectRequest, ScheduleRequest,
 };
 use app::ssr::services::bookings::{self, Step};
 use app::ssr::services::settings;
@@ -136,4 +136,26 @@ pub async fn put_business_hours(
     Json(req): Json<BusinessHoursDto>,
 ) -> ApiResult<Json<BusinessHoursDto>> {
     Ok(Json(settings::put_calendar(&state.db, &actor, req, Utc::now()).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/settings/modules", tag = "settings",
+    responses((status = 200, body = ModuleCatalogueDto), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn get_modules(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<Json<ModuleCatalogueDto>> {
+    actor.access()?;
+    Ok(Json(ModuleCatalogueDto { modules: settings::modules(&state.db).await? }))
+}
+
+/// Admins replace the module catalogue: each module's minimum requirements (Pre-install form).
+#[utoipa::path(put, path = "/api/v1/settings/modules", tag = "settings", request_body = ModuleCatalogueDto,
+    responses((status = 200, body = ModuleCatalogueDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn put_modules(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Json(req): Json<ModuleCatalogueDto>,
+) -> ApiResult<Json<ModuleCatalogueDto>> {
+    Ok(Json(settings::put_modules(&state.db, &actor, req, Utc::now()).await?))
 }

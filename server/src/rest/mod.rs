@@ -50,6 +50,20 @@ pub fn router() -> Router<AppState> {
         .route("/deployment-projects/{id}/stakeholders", put(projects::submit_stakeholders))
         .route("/deployment-projects/{id}/stakeholders/accept", post(projects::accept_stakeholders))
         .route("/deployment-projects/{id}/stakeholders/return", post(projects::return_stakeholders))
+        .route("/deployment-projects/{id}/modules", put(projects::set_modules))
+        .route("/deployment-projects/{id}/pre-install", put(projects::submit_pre_install))
+        .route("/deployment-projects/{id}/pre-install/accept", post(projects::accept_pre_install))
+        .route("/deployment-projects/{id}/pre-install/return", post(projects::return_pre_install))
+        .route("/deployment-projects/{id}/installation", put(projects::put_installation))
+        .route("/deployment-projects/{id}/go-live/conditions", put(projects::put_go_live_conditions))
+        .route("/deployment-projects/{id}/go-live/sign", post(projects::sign_go_live))
+        .route("/deployment-projects/{id}/go-live/assess", post(projects::assess_go_live))
+        .route("/deployment-projects/{id}/completion/outstanding", post(projects::add_outstanding))
+        .route(
+            "/deployment-projects/{id}/completion/outstanding/{ticket_id}",
+            axum::routing::delete(projects::remove_outstanding),
+        )
+        .route("/deployment-projects/{id}/completion/sign", post(projects::sign_completion))
         .route("/deployment-projects/{id}/training", post(projects::record_training))
         .route("/deployment-projects/{id}/uat-items", post(projects::add_uat_item))
         .route("/uat-items/{id}/result", post(projects::record_uat_result))
@@ -82,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .route("/after-hours/{id}/complete", post(afterhours::complete))
         .route("/after-hours/{id}/cancel", post(afterhours::cancel))
         .route("/settings/business-hours", get(afterhours::get_business_hours).put(afterhours::put_business_hours))
+        .route("/settings/modules", get(afterhours::get_modules).put(afterhours::put_modules))
         .route("/notifications", get(notifications::list))
         .route("/notifications/unread-count", get(notifications::unread_count))
         .route("/notifications/read-all", post(notifications::read_all))

@@ -211,6 +211,33 @@ async fn admins_set_business_hours_and_quotes_follow() {
 }
 
 #[tokio::test]
+async fn the_support_time_zone_admins_set_dates_the_work_everywhere() {
+    // Issue 17: billing dates read "today" in the calendar's time zone, not a fixed Sydney.
+    let app = spawn_app().await;
+    let (_, _, superuser, agent) = world(&app, 0).await;
+    let admin = app.admin().await;
+    let raised =
+        json!({"subject": "Wallboard", "description": "Blank since noon.", "kind": "question", "priority": "p3"});
+    let (_, ticket) = app.post("/api/v1/tickets", Some(&superuser.token), raised).await;
+    let id = ticket["ticket"]["id"].as_str().unwrap();
+    let (_, hours) = app.get("/api/v1/settings/business-hours", &admin.token).await;
+    // Auckland and Los Angeles are 21 hours apart: their dates differ for most of every day.
+    for zone in ["Pacific/Auckland", "America/Los_Angeles"] {
+        let tz = app::domain::calendar::parse_time_zone(zone).unwrap();
+        let mut changed = hours.clone();
+        changed["time_zone"] = json!(zone);
+        let (status, body) =
+            app.send("PUT", "/api/v1/settings/business-hours", Some(&admin.token), Some(changed)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, entry) =
+            app.post(&format!("/api/v1/tickets/{id}/time-entries"), Some(&agent.token), json!({"minutes": 15})).await;
+        assert_eq!(status, StatusCode::CREATED, "{entry}");
+        let worked_on = entry["time_entry"]["worked_on"].as_str().unwrap_or_else(|| panic!("{entry}")).to_string();
+        assert_eq!(worked_on, Utc::now().with_timezone(&tz).date_naive().to_string(), "{zone}");
+    }
+}
+
+#[tokio::test]
 async fn racing_steps_on_one_booking_move_it_once_and_charge_once() {
     // Issue 20, finding 3: concurrent completions each charged the vouchers; a double approval
     // reserved twice.

@@ -358,7 +358,7 @@ async fn time_on_billable_tickets_adds_up_in_the_monthly_export() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv = res.text().await.unwrap();
-    assert!(csv.starts_with("organization,month,ticket,subject,minutes,hours\n"), "{csv}");
+    assert!(csv.starts_with("organization,month,ticket,subject,minutes,hours,additional_items\n"), "{csv}");
 
     let (status, body) =
         app.get(&format!("/api/v1/organizations/{org}/billing-export?month=13-2026"), &manager.token).await;

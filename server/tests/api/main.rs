@@ -16,6 +16,7 @@ mod notifications;
 mod projects;
 mod registrations;
 mod reminders;
+mod signing;
 mod tickets;
 mod vouchers;
 mod workflow;

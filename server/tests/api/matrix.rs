@@ -36,6 +36,11 @@ async fn every_role_against_every_endpoint() {
 
     // (method, path template, concrete path, body, who -> expected status)
     let o = org.as_str();
+    let (_, project) = app
+        .post(&format!("/api/v1/organizations/{o}/deployment-projects"), Some(&manager.token), json!({"name": "M"}))
+        .await;
+    let pp = format!("/api/v1/deployment-projects/{}", project["project"]["id"].as_str().unwrap());
+    let site = json!({"address": "", "contact_name": "", "contact_phone": ""});
     #[rustfmt::skip]
     let rows: Vec<(&str, &str, String, serde_json::Value, Vec<(Who, u16)>)> = vec![
         ("GET", "/api/v1/me", "/api/v1/me".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
@@ -58,6 +63,17 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/deployment-projects/{id}/training", format!("/api/v1/deployment-projects/{}/training", uuid::Uuid::new_v4()), json!({"held_on": "2026-12-01", "trainer": "T", "attendees": [], "superuser_trained": true}), vec![(Anonymous, 401), (Customer, 404), (Manager, 404)]),
         ("POST", "/api/v1/deployment-projects/{id}/uat-items", format!("/api/v1/deployment-projects/{}/uat-items", uuid::Uuid::new_v4()), json!({"title": "x"}), vec![(Anonymous, 401), (Customer, 404), (Manager, 404)]),
         ("POST", "/api/v1/uat-items/{id}/result", format!("/api/v1/uat-items/{}/result", uuid::Uuid::new_v4()), json!({"result": "passed"}), vec![(Anonymous, 401), (Customer, 404), (Manager, 404)]),
+        ("PUT", "/api/v1/deployment-projects/{id}/modules", format!("{pp}/modules"), json!({"modules": []}), vec![(Anonymous, 401), (Customer, 403), (Stranger, 404), (Manager, 200)]),
+        ("PUT", "/api/v1/deployment-projects/{id}/pre-install", format!("{pp}/pre-install"), json!({"acknowledged": [], "site": site}), vec![(Customer, 422), (Stranger, 404), (Manager, 403)]),
+        ("POST", "/api/v1/deployment-projects/{id}/pre-install/accept", format!("{pp}/pre-install/accept"), json!({}), vec![(Customer, 403), (Stranger, 404), (Manager, 422)]),
+        ("POST", "/api/v1/deployment-projects/{id}/pre-install/return", format!("{pp}/pre-install/return"), json!({"reason": "x"}), vec![(Customer, 403), (Manager, 422)]),
+        ("PUT", "/api/v1/deployment-projects/{id}/installation", format!("{pp}/installation"), json!({"items": []}), vec![(Customer, 403), (Stranger, 404), (Agent, 403), (Manager, 422)]),
+        ("PUT", "/api/v1/deployment-projects/{id}/go-live/conditions", format!("{pp}/go-live/conditions"), json!({"conditions": []}), vec![(Customer, 403), (Stranger, 404), (Manager, 422)]),
+        ("POST", "/api/v1/deployment-projects/{id}/go-live/sign", format!("{pp}/go-live/sign"), json!({"full_name": "Jo Client"}), vec![(Anonymous, 401), (Customer, 422), (Stranger, 404), (Manager, 403)]),
+        ("POST", "/api/v1/deployment-projects/{id}/go-live/assess", format!("{pp}/go-live/assess"), json!({"go_live_on": "2026-01-01", "reason": "x"}), vec![(Customer, 403), (Manager, 422)]),
+        ("POST", "/api/v1/deployment-projects/{id}/completion/outstanding", format!("{pp}/completion/outstanding"), json!({"ticket_id": t}), vec![(Customer, 422), (Stranger, 404), (Manager, 403)]),
+        ("DELETE", "/api/v1/deployment-projects/{id}/completion/outstanding/{ticket_id}", format!("{pp}/completion/outstanding/{t}"), json!(null), vec![(Customer, 422), (Stranger, 404), (Manager, 403)]),
+        ("POST", "/api/v1/deployment-projects/{id}/completion/sign", format!("{pp}/completion/sign"), json!({"full_name": "Jo Client"}), vec![(Customer, 422), (Stranger, 404), (Manager, 403)]),
         ("POST", "/api/v1/uat-items/{id}/waive", format!("/api/v1/uat-items/{}/waive", uuid::Uuid::new_v4()), json!({"reason": "x"}), vec![(Customer, 404), (Manager, 404)]),
         ("GET", "/api/v1/organizations/{id}/irs-contracts", format!("/api/v1/organizations/{o}/irs-contracts"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
         ("POST", "/api/v1/organizations/{id}/irs-contracts", format!("/api/v1/organizations/{o}/irs-contracts"), json!({"starts_on": "x", "ends_on": "y"}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
@@ -94,6 +110,8 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/after-hours/{id}/complete", format!("/api/v1/after-hours/{}/complete", uuid::Uuid::new_v4()), json!({"actual_minutes": 1}), vec![(Customer, 404), (Agent, 404)]),
         ("POST", "/api/v1/after-hours/{id}/cancel", format!("/api/v1/after-hours/{}/cancel", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 404), (Manager, 404)]),
         ("GET", "/api/v1/settings/business-hours", "/api/v1/settings/business-hours".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("GET", "/api/v1/settings/modules", "/api/v1/settings/modules".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Manager, 200)]),
+        ("PUT", "/api/v1/settings/modules", "/api/v1/settings/modules".into(), json!({"modules": [{"module": "", "requirements": []}]}), vec![(Customer, 403), (Manager, 403), (Admin, 422)]),
         ("PUT", "/api/v1/settings/business-hours", "/api/v1/settings/business-hours".into(), json!({"time_zone": "x", "week": {}, "multipliers": {"weekday_evening": 1.5, "weekend": 2.0, "holiday": 2.0}}), vec![(Customer, 403), (Manager, 403), (Admin, 422)]),
         ("GET", "/api/v1/notifications", "/api/v1/notifications".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
         ("GET", "/api/v1/notifications/unread-count", "/api/v1/notifications/unread-count".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Admin, 200)]),

@@ -117,10 +117,93 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     let (status, _) = advance(&sam, "installation").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "CyTrack moves the project");
 
-    for to in ["installation", "training"] {
-        let (status, body) = advance(&manager, to).await;
-        assert_eq!(status, StatusCode::OK, "{to}: {body}");
+    // Pre-install: the client acknowledges each requirement of the deployed modules and gives the
+    // site; CyTrack accepts it before installation starts.
+    let (status, body) = advance(&manager, "installation").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("Pre-install form"), "{body}");
+    let pre_install = format!("{path}/pre-install");
+    let (status, body) = app
+        .send("PUT", &format!("{path}/modules"), Some(&manager.token), Some(json!({"modules": ["Teleporter"]})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not in the catalogue: {body}");
+    assert!(body["error"]["fields"]["modules"].as_str().unwrap().contains("CyChat"), "{body}");
+    let (status, body) =
+        app.send("PUT", &format!("{path}/modules"), Some(&manager.token), Some(json!({"modules": ["cychat"]}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let required = body["project"]["pre_install"]["modules"][0].clone();
+    assert_eq!(required["module"], "CyChat");
+    let site = json!({"address": "1 George St, Sydney", "contact_name": "Ivy IT", "contact_phone": "+61 2 9000 0002"});
+    let first = required["requirements"][0]["text"].as_str().unwrap();
+    let partly = json!({"acknowledged": [{"module": "CyChat", "requirement": first}], "site": site});
+    let (status, body) = app.send("PUT", &pre_install, Some(&sam.token), Some(partly)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["acknowledged"].as_str().unwrap().contains("CyChat: "), "{body}");
+    let all: Vec<Value> = required["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!({"module": "CyChat", "requirement": r["text"]}))
+        .collect();
+    let no_site = json!({"acknowledged": all, "site": {"address": "", "contact_name": "", "contact_phone": "nope"}});
+    let (status, body) = app.send("PUT", &pre_install, Some(&sam.token), Some(no_site)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["site.address", "site.contact_name", "site.contact_phone"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
     }
+    let complete = json!({"acknowledged": all, "site": site});
+    let (status, _) = app.send("PUT", &pre_install, Some(&manager.token), Some(complete.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "the client fills it in");
+    let (status, body) = app.send("PUT", &pre_install, Some(&sam.token), Some(complete)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let form = &body["project"]["pre_install"];
+    assert_eq!(form["status"], "submitted");
+    assert!(form["modules"][0]["requirements"].as_array().unwrap().iter().all(|r| r["acknowledged"] == true));
+    assert_eq!(form["site"]["contact_phone"], "+61 2 9000 0002");
+    let (status, body) = app.post(&format!("{pre_install}/accept"), Some(&manager.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["project"]["pre_install"]["status"], "accepted");
+    let (status, _) =
+        app.send("PUT", &format!("{path}/modules"), Some(&manager.token), Some(json!({"modules": []}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the accepted form settles the modules");
+
+    // Installation: what was installed against the agreed inclusions; beyond them is a fee.
+    let (status, body) = advance(&manager, "installation").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = advance(&manager, "training").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("installed"), "{body}");
+    let installation = format!("{path}/installation");
+    let bad = json!({"items": [{"item": "robots", "agreed": 1, "installed": 1}, {"item": "queues", "agreed": -1, "installed": 2}]});
+    let (status, body) = app.send("PUT", &installation, Some(&manager.token), Some(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["items[0].item", "items[1].agreed"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+    let items = json!({"items": [
+        {"item": "queues", "agreed": 4, "installed": 6},
+        {"item": "reports", "agreed": 3, "installed": 2},
+    ]});
+    let (status, _) = app.send("PUT", &installation, Some(&sam.token), Some(items.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "CyTrack records the installation");
+    let (status, body) = app.send("PUT", &installation, Some(&manager.token), Some(items.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rows = body["project"]["installation"].as_array().unwrap().clone();
+    assert_eq!(rows[0]["item"], "queues");
+    assert_eq!(rows[0]["additional"], 2, "two queues beyond the four agreed");
+    assert_eq!(rows[1]["additional"], 0);
+    let (status, body) = advance(&manager, "training").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = app.send("PUT", &installation, Some(&manager.token), Some(items)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "settled once installation is done");
+    // The month's billing export lists the additional fee.
+    let month = app::domain::calendar::BusinessCalendar::sydney_default().date_of(chrono::Utc::now()).format("%Y-%m");
+    let (status, export) =
+        app.get(&format!("/api/v1/organizations/{org}/billing-export?month={month}"), &manager.token).await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    let fees = export["additional_fees"].as_array().unwrap();
+    assert_eq!(fees.len(), 1, "{export}");
+    assert_eq!((fees[0]["item"].as_str(), fees[0]["additional"].as_u64()), (Some("queues"), Some(2)));
     // Testing waits for the superuser's training ("train the trainer").
     let training = format!("{path}/training");
     let (status, body) = advance(&manager, "testing").await;
@@ -202,10 +285,12 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     let passed_waive = format!("/api/v1/uat-items/{}/waive", item(1));
     assert_eq!(app.post(&passed_waive, Some(&manager.token), json!({"reason": "x"})).await.0, StatusCode::CONFLICT);
 
-    for to in ["go_live", "warranty", "completed"] {
-        let (status, body) = advance(&manager, to).await;
-        assert_eq!(status, StatusCode::OK, "{to}: {body}");
-    }
+    let (status, body) = advance(&manager, "go_live").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["project"]["go_live"]["status"], "issued", "reaching go-live issues the Go-Live form");
+    let (status, body) = advance(&manager, "warranty").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("Go-Live form"), "{body}");
     assert_eq!(
         result(&sam, 1, json!({"result": "failed", "note": "late"})).await.0,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -217,16 +302,17 @@ async fn a_project_moves_through_its_stages_in_order_and_both_sides_follow_it() 
     let (status, _) = app.post(&training, Some(&manager.token), session(true)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "training is recorded at its stage");
     let (_, body) = app.get(&path, &sam.token).await;
-    assert!(stages(&body["project"]).iter().all(|(_, state)| state == "done"), "{body}");
-    assert!(body["project"]["timeline"].as_array().unwrap().iter().all(|s| s["entered_at"].is_string()));
-    let (status, body) = advance(&manager, "completed").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["error"]["message"].as_str().unwrap().contains("complete"), "{body}");
+    assert_eq!(stages(&body["project"])[5], ("go_live".to_string(), "current".to_string()));
+    assert!(body["project"]["timeline"].as_array().unwrap()[..6].iter().all(|s| s["entered_at"].is_string()));
 
-    // The superuser was told of each step and of the form's decisions; the other client of none.
+    // The superuser was told of each step and of the forms' decisions; the other client of none.
     let (_, told) = app.get("/api/v1/notifications?per_page=200", &sam.token).await;
     let steps = told["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "deployment_milestone").count();
-    assert_eq!(steps, 12, "opened, returned, accepted, two trainings, then seven stages: {told}");
+    assert_eq!(
+        steps, 12,
+        "opened, stakeholders returned and accepted, pre-install accepted, installation recorded, two \
+         trainings, then five stages: {told}"
+    );
     let (_, told) = app.get("/api/v1/notifications", &blair.token).await;
     assert!(!told.to_string().contains("deployment_milestone"), "{told}");
     let (_, list) = app.get(&format!("/api/v1/organizations/{org}/deployment-projects"), &sam.token).await;
@@ -270,4 +356,39 @@ async fn a_stakeholders_form_names_the_people_the_seed_asks_for() {
     }
     let (status, body) = app.send("PUT", &form, Some(&outsider.token), Some(json!({"contacts": []}))).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another organisation's form does not exist: {body}");
+}
+
+#[tokio::test]
+async fn admins_keep_the_module_catalogue_the_pre_install_form_lists() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let manager = app.staff("account_manager").await;
+    let (status, catalogue) = app.get("/api/v1/settings/modules", &manager.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(catalogue["modules"].as_array().unwrap().iter().any(|m| m["module"] == "CyChat"), "{catalogue}");
+    let mine = json!({"modules": [{"module": "Voice recording", "requirements": ["200 GB of storage per year", " "]}]});
+    let path = "/api/v1/settings/modules";
+    assert_eq!(app.send("PUT", path, Some(&manager.token), Some(mine.clone())).await.0, StatusCode::FORBIDDEN);
+    let twice = json!({"modules": [
+        {"module": "Voice recording", "requirements": ["x"]},
+        {"module": "voice recording", "requirements": ["y"]},
+    ]});
+    let (status, body) = app.send("PUT", path, Some(&admin.token), Some(twice)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["modules"].as_str().unwrap().contains("twice"), "{body}");
+    let (status, body) = app.send("PUT", path, Some(&admin.token), Some(mine)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["modules"][0]["requirements"], json!(["200 GB of storage per year"]), "blank lines dropped");
+
+    let org = app.organization("Acme", &[]).await;
+    let url = format!("/api/v1/organizations/{org}/deployment-projects");
+    let (status, body) = app.post(&url, Some(&manager.token), json!({"name": "Level 2", "modules": ["CyChat"]})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no longer in the catalogue: {body}");
+    let (status, body) =
+        app.post(&url, Some(&manager.token), json!({"name": "Level 2", "modules": ["Voice recording"]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let form = &body["project"]["pre_install"];
+    assert_eq!(form["status"], "not_submitted");
+    assert_eq!(form["modules"][0]["requirements"][0]["text"], "200 GB of storage per year");
+    assert_eq!(form["modules"][0]["requirements"][0]["acknowledged"], false);
 }

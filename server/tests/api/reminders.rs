@@ -3,8 +3,8 @@
 
 use crate::harness::*;
 use app::domain::billing::long_date;
+use app::domain::calendar::BusinessCalendar;
 use app::ssr::services::reminders::send_due;
-use app::ssr::services::tickets::support_date;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -28,7 +28,7 @@ fn day(offset: i64) -> String {
 }
 
 fn today(offset: i64) -> chrono::NaiveDate {
-    support_date(Utc::now()) + Duration::days(offset)
+    BusinessCalendar::sydney_default().date_of(Utc::now()) + Duration::days(offset)
 }
 
 #[tokio::test]

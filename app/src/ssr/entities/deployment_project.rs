@@ -8,6 +8,9 @@ pub struct Model {
     pub organization_id: String,
     pub name: String,
     pub stage: String,
+    /// The modules deployed, as a JSON list of names (the Pre-install form lists their requirements).
+    #[sea_orm(column_type = "Text")]
+    pub modules: String,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod deployment_project;
 pub mod deployment_stage;
 pub mod inbound_mail;
+pub mod installation_item;
 pub mod irs_contract;
 pub mod ledger_entry;
 pub mod login_failure;

@@ -16,6 +16,10 @@ pub struct Model {
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
     pub decision_note: Option<String>,
+    /// A signed form: the full name the signer typed, who they are, and when; never changed after.
+    pub signed_name: Option<String>,
+    pub signed_by: Option<String>,
+    pub signed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

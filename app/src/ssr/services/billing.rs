@@ -156,8 +156,25 @@ pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
     }
 
     let txn = db.begin().await?;
+    let ids: Vec<String> = outstanding.iter().map(|(id, _)| id.clone()).collect();
+    let saved = record_deployment(&txn, &actor.user_id, &org.id, &recorded, &ids, now).await?;
+    txn.commit().await?;
+    Ok(deployment_dto(&saved, outstanding))
+}
+
+/// Writes an organisation's deployment record and the issues listed as outstanding on its
+/// completion form, tells what changed, and re-evaluates its tickets' tags, in the caller's
+/// transaction. The account manager's record and the project's signed forms both come here.
+pub(crate) async fn record_deployment(
+    txn: &impl ConnectionTrait,
+    actor_id: &str,
+    organization_id: &str,
+    recorded: &Deployment,
+    outstanding: &[String],
+    now: DateTime<Utc>,
+) -> Result<deployment::Model, AppError> {
     let saved = deployment::Model {
-        organization_id: org.id.clone(),
+        organization_id: organization_id.to_string(),
         go_live_on: recorded.go_live_on,
         go_live_basis: recorded.go_live_basis.as_str().into(),
         go_live_held: recorded.go_live_held,
@@ -178,34 +195,33 @@ pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
         updated_at: Set(saved.updated_at),
     };
     // The first record is an insert; later ones update the same row.
-    let before = deployment::Entity::find_by_id(org.id.clone()).one(&txn).await?;
-    tell_deployment_changes(&txn, &org.id, before.as_ref().map(deployment_of).as_ref(), &recorded, now).await?;
+    let before = deployment::Entity::find_by_id(organization_id.to_string()).one(txn).await?;
+    tell_deployment_changes(txn, organization_id, before.as_ref().map(deployment_of).as_ref(), recorded, now).await?;
     match before {
         Some(_) => {
-            model.organization_id = sea_orm::ActiveValue::Unchanged(org.id.clone());
-            model.update(&txn).await?;
+            model.organization_id = sea_orm::ActiveValue::Unchanged(organization_id.to_string());
+            model.update(txn).await?;
         }
         None => {
             model.deemed_notice_sent = Set(false);
-            model.insert(&txn).await?;
+            model.insert(txn).await?;
         }
     }
     completion_outstanding::Entity::delete_many()
-        .filter(completion_outstanding::Column::OrganizationId.eq(org.id.as_str()))
-        .exec(&txn)
+        .filter(completion_outstanding::Column::OrganizationId.eq(organization_id))
+        .exec(txn)
         .await?;
-    for (ticket_id, _) in &outstanding {
+    for ticket_id in outstanding {
         completion_outstanding::ActiveModel {
-            organization_id: Set(org.id.clone()),
+            organization_id: Set(organization_id.to_string()),
             ticket_id: Set(ticket_id.clone()),
             created_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
-    reevaluate(&txn, &org.id, &actor.user_id, now).await?;
-    txn.commit().await?;
-    Ok(deployment_dto(&saved, outstanding))
+    reevaluate(txn, organization_id, actor_id, now).await?;
+    Ok(saved)
 }
 
 /// Tells the organisation's superusers and the account managers what a new deployment record
@@ -296,7 +312,7 @@ async fn reevaluate(
     actor_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let base = billing_facts(db, organization_id, TicketKind::Fault, support_date(now), false).await?;
+    let base = billing_facts(db, organization_id, TicketKind::Fault, support_date(db, now).await?, false).await?;
     let outstanding: HashSet<String> = completion_outstanding::Entity::find()
         .filter(completion_outstanding::Column::OrganizationId.eq(organization_id))
         .all(db)
@@ -326,6 +342,7 @@ async fn reevaluate(
         .all(db)
         .await?;
     let form_signed = base.deployment.as_ref().is_some_and(Deployment::completion_signed);
+    let calendar = super::settings::calendar(db).await?;
     for t in open {
         // Listed issues count only on a signed form (`Deployment::completion_signed`).
         let listed = form_signed && outstanding.contains(&t.id);
@@ -334,7 +351,7 @@ async fn reevaluate(
         }
         let facts = BillingFacts {
             kind: TicketKind::parse(&t.kind).unwrap_or(TicketKind::Question),
-            raised_on: support_date(t.created_at),
+            raised_on: calendar.date_of(t.created_at),
             listed_outstanding: listed,
             ..base.clone()
         };
@@ -378,7 +395,7 @@ pub async fn account(db: &impl ConnectionTrait, actor: &Actor, organization_id: 
     Ok(AccountDto {
         organization,
         deployment,
-        irs_status: irs_status(&periods, support_date(Utc::now())),
+        irs_status: irs_status(&periods, support_date(db, Utc::now()).await?),
         irs_contracts: contracts.into_iter().map(irs_dto).collect(),
     })
 }
@@ -394,7 +411,7 @@ pub async fn accounts(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Ac
     for c in irs_contract::Entity::find().order_by_asc(irs_contract::Column::StartsOn).all(db).await? {
         contracts.entry(c.organization_id.clone()).or_default().push(c);
     }
-    let today = support_date(Utc::now());
+    let today = support_date(db, Utc::now()).await?;
     Ok(orgs
         .into_iter()
         .map(|organization| {
@@ -474,7 +491,7 @@ pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait>(
         author_id: Set(actor.user_id.clone()),
         minutes: Set(minutes),
         note: Set(note),
-        worked_on: Set(support_date(now)),
+        worked_on: Set(support_date(db, now).await?),
         created_at: Set(now),
     }
     .insert(&txn)
@@ -593,12 +610,14 @@ pub async fn export(
         })
         .collect();
     rows.sort_by(|a, b| a.number.cmp(&b.number));
+    let additional_fees = super::projects::additional_fees(db, &org.id, first, last).await?;
     Ok(BillingExport {
         organization_id: org.id,
         organization_name: org.name,
         month: first.format("%Y-%m").to_string(),
         total_billable_minutes: rows.iter().map(|r| r.minutes).sum(),
         rows,
+        additional_fees,
     })
 }
 
@@ -606,7 +625,9 @@ pub async fn export(
 pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let internal = |_| AppError::internal();
-    writer.write_record(["organization", "month", "ticket", "subject", "minutes", "hours"]).map_err(internal)?;
+    writer
+        .write_record(["organization", "month", "ticket", "subject", "minutes", "hours", "additional_items"])
+        .map_err(internal)?;
     for row in &export.rows {
         writer
             .write_record([
@@ -616,6 +637,20 @@ pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
                 spreadsheet_safe(&row.subject),
                 row.minutes.to_string(),
                 format!("{:.2}", row.minutes as f64 / 60.0),
+                String::new(),
+            ])
+            .map_err(internal)?;
+    }
+    for fee in &export.additional_fees {
+        writer
+            .write_record([
+                spreadsheet_safe(&export.organization_name),
+                export.month.clone(),
+                "additional fee".to_string(),
+                spreadsheet_safe(&format!("{}: {} beyond the {} agreed", fee.project_name, fee.label, fee.agreed)),
+                String::new(),
+                String::new(),
+                fee.additional.to_string(),
             ])
             .map_err(internal)?;
     }
@@ -640,11 +675,22 @@ mod tests {
                 minutes: 90,
             }],
             total_billable_minutes: 90,
+            additional_fees: vec![crate::dto::AdditionalFeeRow {
+                project_id: "p".into(),
+                project_name: "Sydney".into(),
+                item: crate::domain::deployment::InclusionItem::Queues,
+                label: "Queues".into(),
+                agreed: 4,
+                installed: 6,
+                additional: 2,
+            }],
         };
         let csv = export_csv(&export).unwrap();
         assert_eq!(
             csv,
-            "organization,month,ticket,subject,minutes,hours\n\"Acme, Inc\",2026-03,CT-000001,'=cmd,90,1.50\n"
+            "organization,month,ticket,subject,minutes,hours,additional_items\n\
+             \"Acme, Inc\",2026-03,CT-000001,'=cmd,90,1.50,\n\
+             \"Acme, Inc\",2026-03,additional fee,Sydney: Queues beyond the 4 agreed,,,2\n"
         );
     }
 }

@@ -9,7 +9,7 @@
 //! own, so a client that hangs up cannot abandon a transaction that others are waiting on.
 
 use super::new_id;
-use super::tickets::{history_line, support_date};
+use super::tickets::history_line;
 use super::vouchers::{balance_dto, entry, lock_for, redemption_dto, states};
 use crate::domain::tickets::ticket_number;
 use crate::domain::vouchers::{balance, plan_draw, states_after, EntryKind};
@@ -164,13 +164,14 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Redemption]) -> Result<Ve
                 .collect()
         };
         let (_, mut current) = states(&txn, organization_id).await?;
+        let calendar = super::settings::calendar(&txn).await?;
         for (seq, &i) in (last - members.len() as i64 + 1..).zip(&members) {
             let r = &batch[i];
             if r.idempotency_key.as_ref().is_some_and(|key| spent.contains(key)) {
                 drawn[i] = Some(Drawn::Spent);
                 continue;
             }
-            let today = support_date(r.now);
+            let today = calendar.date_of(r.now);
             let plan = match plan_draw(&current, r.minutes.into(), today) {
                 Ok(plan) => plan,
                 Err(short) => {

@@ -5,6 +5,7 @@
 
 use super::billing::{deployment_of, to_period};
 use super::notifications::{self, Around, Notice};
+use super::projects;
 use super::tickets::support_date;
 use super::vouchers::balance_rows;
 use crate::domain::billing::{completion_milestone, irs_status, long_date, CompletionMilestone, IrsStatus};
@@ -20,6 +21,8 @@ use std::collections::HashMap;
 /// One reminder: what it is about (its key), whose organisation, and what it says.
 struct Reminder {
     key: String,
+    /// A deployment milestone also moves the organisation's project (`projects::milestone_reached`).
+    milestone: Option<CompletionMilestone>,
     organization_id: String,
     kind: NotificationKind,
     title: String,
@@ -29,7 +32,7 @@ struct Reminder {
 
 /// Tells every reminder due at `now` that was not told before; answers how many were told.
 pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let today = support_date(now);
+    let today = support_date(db, now).await?;
     let mut due = Vec::new();
 
     let mut contracts: HashMap<String, Vec<irs_contract::Model>> = HashMap::new();
@@ -50,6 +53,7 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
                 ),
                 link: format!("/accounts/{org}"),
                 organization_id: org,
+                milestone: None,
             });
         }
     }
@@ -74,6 +78,7 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
                 ),
                 link: "/vouchers".into(),
                 organization_id: org.clone(),
+                milestone: None,
             });
         }
         if let (true, Some(expires_on)) = (row.expiring_soon_minutes > 0, row.next_expiry_on) {
@@ -90,6 +95,7 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
                 ),
                 link: "/vouchers".into(),
                 organization_id: org,
+                milestone: None,
             });
         }
     }
@@ -121,6 +127,7 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
         };
         due.push(Reminder {
             key,
+            milestone: Some(milestone),
             kind: NotificationKind::DeploymentMilestone,
             title,
             body,
@@ -149,11 +156,17 @@ async fn tell_once<C: ConnectionTrait + TransactionTrait>(
     if !first_time(&txn, &reminder.key, now).await? {
         return Ok(false);
     }
+    let mut link = reminder.link;
+    if let Some(milestone) = reminder.milestone {
+        if let Some(project) = projects::milestone_reached(&txn, &reminder.organization_id, milestone, now).await? {
+            link = format!("/deployment-projects/{project}");
+        }
+    }
     let notice = Notice {
         event: Event::Account(reminder.kind),
         title: reminder.title,
         body: reminder.body,
-        link: Some(reminder.link),
+        link: Some(link),
         ticket_id: None,
         organization_id: Some(reminder.organization_id.clone()),
     };

@@ -1,12 +1,15 @@
-//! Settings kept in the database; for now the business calendar (admins edit it).
+//! Settings kept in the database, which admins edit: the business calendar (its time zone is the
+//! support time zone) and the catalogue of modules with their minimum requirements.
 
 use super::people::field_error;
 use crate::domain::calendar::{parse_time_zone, BusinessCalendar, Multipliers};
-use crate::dto::{BusinessHoursDto, MultipliersDto};
+use crate::domain::deployment::{check_catalogue, default_catalogue, ModuleRequirements};
+use crate::domain::text::single_line;
+use crate::dto::{BusinessHoursDto, ModuleCatalogueDto, MultipliersDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
 use crate::ssr::entities::setting;
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 const CALENDAR: &str = "business_calendar";
@@ -16,6 +19,12 @@ const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 pub async fn calendar(db: &impl ConnectionTrait) -> Result<BusinessCalendar, AppError> {
     let saved = setting::Entity::find_by_id(CALENDAR.to_string()).one(db).await?;
     Ok(saved.and_then(|s| serde_json::from_str(&s.value).ok()).unwrap_or_else(BusinessCalendar::sydney_default))
+}
+
+/// The support time zone's date at `at`: the calendar's time zone, which admins edit, is the one
+/// every "today" of the rules is read in (billing dates, voucher expiry, deployment milestones).
+pub async fn support_date(db: &impl ConnectionTrait, at: DateTime<Utc>) -> Result<NaiveDate, AppError> {
+    Ok(calendar(db).await?.date_of(at))
 }
 
 pub fn to_wire(cal: &BusinessCalendar) -> BusinessHoursDto {
@@ -82,11 +91,57 @@ pub async fn put_calendar(
 ) -> Result<BusinessHoursDto, AppError> {
     actor.admin()?;
     let cal = from_wire(&dto)?;
-    let value = serde_json::to_string(&cal).map_err(|_| AppError::internal())?;
-    let model = setting::ActiveModel { name: Set(CALENDAR.into()), value: Set(value), updated_at: Set(now) };
-    match setting::Entity::find_by_id(CALENDAR.to_string()).one(db).await? {
+    save(db, CALENDAR, &cal, now).await?;
+    Ok(to_wire(&cal))
+}
+
+async fn save(
+    db: &impl ConnectionTrait,
+    name: &str,
+    value: &impl serde::Serialize,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let value = serde_json::to_string(value).map_err(|_| AppError::internal())?;
+    let model = setting::ActiveModel { name: Set(name.into()), value: Set(value), updated_at: Set(now) };
+    match setting::Entity::find_by_id(name.to_string()).one(db).await? {
         Some(_) => model.update(db).await?,
         None => model.insert(db).await?,
     };
-    Ok(to_wire(&cal))
+    Ok(())
+}
+
+const MODULES: &str = "module_catalogue";
+
+/// The modules a client may buy and their minimum requirements: the saved catalogue, else the
+/// default one.
+pub async fn modules(db: &impl ConnectionTrait) -> Result<Vec<ModuleRequirements>, AppError> {
+    let saved = setting::Entity::find_by_id(MODULES.to_string()).one(db).await?;
+    Ok(saved.and_then(|s| serde_json::from_str(&s.value).ok()).unwrap_or_else(default_catalogue))
+}
+
+/// Admins replace the catalogue; projects deploy modules by these names, and a Pre-install form
+/// lists the requirements in force when it is filled in.
+pub async fn put_modules(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    dto: ModuleCatalogueDto,
+    now: DateTime<Utc>,
+) -> Result<ModuleCatalogueDto, AppError> {
+    actor.admin()?;
+    let mut catalogue = Vec::new();
+    for (i, m) in dto.modules.iter().enumerate() {
+        let module = single_line(&m.module, "the module's name", 100)
+            .map_err(|e| field_error(&format!("modules[{i}].module"), e))?;
+        let mut requirements = Vec::new();
+        for r in m.requirements.iter().filter(|r| !r.trim().is_empty()) {
+            requirements.push(
+                single_line(r, "a requirement", 300)
+                    .map_err(|e| field_error(&format!("modules[{i}].requirements"), e))?,
+            );
+        }
+        catalogue.push(ModuleRequirements { module, requirements });
+    }
+    check_catalogue(&catalogue).map_err(|m| field_error("modules", m))?;
+    save(db, MODULES, &catalogue, now).await?;
+    Ok(ModuleCatalogueDto { modules: catalogue })
 }

@@ -33,11 +33,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 /// Billing dates are calendar dates in the vendor's support time zone (DOMAIN.md).
-pub const SUPPORT_TIME_ZONE: chrono_tz::Tz = chrono_tz::Australia::Sydney;
-
-pub fn support_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&SUPPORT_TIME_ZONE).date_naive()
-}
+pub use super::settings::support_date;
 
 /// Narrows a ticket query to what the caller may see: staff everything, a superuser their
 /// organisation, a customer the tickets they raised.
@@ -155,7 +151,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
     let organization_id = organization_id.to_string();
-    let facts = billing_facts(db, &organization_id, new.kind, support_date(now), false).await?;
+    let facts = billing_facts(db, &organization_id, new.kind, support_date(db, now).await?, false).await?;
     let billing = classify(&facts);
     let rules = super::queues::rules(db).await?;
     let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
@@ -536,18 +532,6 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<T
         .collect();
     let ticket = to_dtos(db, vec![found]).await?.remove(0);
     Ok(TicketDetail { ticket, comments })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn support_dates_follow_sydney() {
-        // 14:00 UTC on 1 March is already 2 March in Sydney (UTC+11 in summer).
-        let at = DateTime::parse_from_rfc3339("2026-03-01T14:00:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(support_date(at), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
-    }
 }
 
 /// Resolves ticket numbers people typed (`CT-000042`, `42`) to ids within one organisation.

@@ -190,7 +190,7 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<VoucherDto, AppError> {
     actor.account_manager()?;
     let org = super::organizations::visible_to_staff(db, organization_id).await?;
-    let today = support_date(now);
+    let today = support_date(db, now).await?;
     let mut check = crate::error::FieldCheck::default();
     let minutes = check.take("minutes", parse_minutes(req.minutes));
     let expires_on = check.take(
@@ -258,7 +258,7 @@ pub async fn vouchers(
 ) -> Result<VouchersDto, AppError> {
     may_read(actor, organization_id)?;
     super::organizations::visible_to_staff(db, organization_id).await?;
-    let today = support_date(Utc::now());
+    let today = support_date(db, Utc::now()).await?;
     let (vouchers, states) = states(db, organization_id).await?;
     let by_id: HashMap<&str, &VoucherState> = states.iter().map(|s| (s.voucher_id.as_str(), s)).collect();
     Ok(VouchersDto {
@@ -382,7 +382,7 @@ pub async fn redeem(
             "Only billable tickets can be paid with voucher time; this one is not chargeable.",
         ));
     }
-    let today = support_date(now);
+    let today = support_date(db, now).await?;
     // A retried request is answered from the first one without queueing for the lock.
     if let Some(key) = &key {
         if let Some(earlier) = replay(db, &ticket, key, minutes, today).await? {
@@ -505,7 +505,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
     txn.commit().await?;
     Ok(RedemptionResult {
         redemption: redemption_dto(&refunded),
-        balance: balance_dto(balance(&after, support_date(now))),
+        balance: balance_dto(balance(&after, support_date(db, now).await?)),
     })
 }
 
@@ -520,7 +520,8 @@ pub async fn reserve(
 ) -> Result<(), AppError> {
     let seq = lock(txn, organization_id).await?;
     let (_, current) = states(txn, organization_id).await?;
-    let plan = plan_draw(&current, minutes, support_date(now)).map_err(|s| insufficient(s.available, minutes))?;
+    let plan =
+        plan_draw(&current, minutes, support_date(txn, now).await?).map_err(|s| insufficient(s.available, minutes))?;
     for (voucher_id, take) in plan {
         entry(
             organization_id,
@@ -595,7 +596,8 @@ pub async fn redeem_for_booking(
     }
     let seq = lock(txn, organization_id).await?;
     let (_, current) = states(txn, organization_id).await?;
-    let plan = plan_draw(&current, minutes, support_date(now)).map_err(|s| insufficient(s.available, minutes))?;
+    let plan =
+        plan_draw(&current, minutes, support_date(txn, now).await?).map_err(|s| insufficient(s.available, minutes))?;
     for (voucher_id, take) in plan {
         let links = (Some(ticket_id), Some(booking_id), None);
         entry(
@@ -617,7 +619,7 @@ pub async fn redeem_for_booking(
 
 /// Writes `expire` entries for what is left on expired vouchers. Returns the minutes expired.
 pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<i64, AppError> {
-    let today = support_date(now);
+    let today = support_date(db, now).await?;
     let orgs: Vec<String> = voucher::Entity::find()
         .select_only()
         .column(voucher::Column::OrganizationId)
@@ -651,7 +653,7 @@ pub async fn balances(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Ba
 
 /// Every organisation's balance row on `now`, for whoever may read them all.
 pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<BalanceRow>, AppError> {
-    let today = support_date(now);
+    let today = support_date(db, now).await?;
     let orgs = organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?;
     let vouchers = voucher::Entity::find().all(db).await?;
     let sums = sums_by_voucher(db, None).await?;
@@ -709,5 +711,5 @@ pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) 
 
 /// A day far enough ahead for demo and test vouchers.
 pub fn in_days(now: DateTime<Utc>, days: u64) -> NaiveDate {
-    support_date(now) + Days::new(days)
+    crate::domain::calendar::BusinessCalendar::sydney_default().date_of(now) + Days::new(days)
 }
