@@ -32,7 +32,10 @@ test('an admin adds a module to the catalogue and an account manager deploys it'
   const text = await catalogue.inputValue();
   await catalogue.fill(`${text}\n\n${module}\n- 200 GB of storage per year\n- Call recording licences`);
   await admin.getByRole('button', { name: 'Save the catalogue' }).click();
-  await expect(admin.getByLabel('Module catalogue')).toHaveValue(new RegExp(`${module}\\n- 200 GB of storage per year`));
+  await expect(async () => {
+    await admin.reload();
+    await expect(admin.getByLabel('Module catalogue')).toHaveValue(new RegExp(`${module}\\n- 200 GB of storage per year`), { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   // A module without a requirement is refused, and the catalogue stays as saved.
   await admin.getByLabel('Module catalogue').fill('Lonely module');
   await admin.getByRole('button', { name: 'Save the catalogue' }).click();

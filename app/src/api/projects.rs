@@ -4,17 +4,42 @@ use crate::dto::ProjectDto;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// An organisation's deployment projects; `None` means the caller's own organisation.
+/// An organisation's deployment projects (`None`: the caller's own organisation), with the
+/// catalogue's module names for staff, who open projects.
 #[server(prefix = "/rpc")]
 pub async fn organization_projects(
     organization_id: Option<String>,
-) -> Result<Option<(String, Vec<ProjectDto>)>, AppError> {
+) -> Result<Option<(String, Vec<ProjectDto>, Vec<String>)>, AppError> {
     use super::context::*;
     let state = state()?;
     let actor = actor().await?;
     let Some(id) = organization_id.or_else(|| actor.organization_id.clone()) else { return Ok(None) };
     let projects = crate::ssr::services::projects::list(&state.db, &actor, &id).await?;
-    Ok(Some((id, projects)))
+    Ok(Some((id, projects, staff_module_names(&state.db, &actor).await?)))
+}
+
+/// The catalogue's module names, for staff (who choose what a project deploys); none for clients.
+#[cfg(feature = "ssr")]
+async fn staff_module_names(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::ssr::auth::Actor,
+) -> Result<Vec<String>, AppError> {
+    match actor.access()? {
+        crate::ssr::auth::Access::Staff(_) => {
+            Ok(crate::ssr::services::settings::modules(db).await?.into_iter().map(|m| m.module).collect())
+        }
+        crate::ssr::auth::Access::Customer(_) => Ok(vec![]),
+    }
+}
+
+/// A project's page: the project, and for staff the catalogue's module names.
+#[server(prefix = "/rpc")]
+pub async fn project_page(id: String) -> Result<(ProjectDto, Vec<String>), AppError> {
+    use super::context::*;
+    let state = state()?;
+    let actor = actor().await?;
+    let project = crate::ssr::services::projects::get(&state.db, &actor, &id).await?;
+    Ok((project, staff_module_names(&state.db, &actor).await?))
 }
 
 #[server(prefix = "/rpc")]
@@ -378,15 +403,6 @@ pub async fn waive_uat_item(project_id: String, item_id: String, reason: String)
         Err(e) => Err(e),
     };
     finish_form(result, Some(format!("/deployment-projects/{project_id}")))
-}
-
-/// The names of the modules in the catalogue, for choosing what a project deploys.
-#[server(prefix = "/rpc")]
-pub async fn module_names() -> Result<Vec<String>, AppError> {
-    use super::context::*;
-    let state = state()?;
-    actor().await?.access()?;
-    Ok(crate::ssr::services::settings::modules(&state.db).await?.into_iter().map(|m| m.module).collect())
 }
 
 /// An account manager changes the modules a project deploys.

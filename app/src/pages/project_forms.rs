@@ -5,7 +5,7 @@
 //! `/deployment-projects/:id/forms/:form`.
 
 use super::projects::ProjectActions;
-use crate::api::projects::{deployment_project, module_names};
+use crate::api::projects::deployment_project;
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ErrorBanner};
@@ -20,39 +20,30 @@ use leptos_router::hooks::use_params_map;
 
 /// Checkboxes of the catalogue's modules (`modules[]`), those in `chosen` ticked.
 #[component]
-pub fn ModuleChoice(chosen: Vec<String>) -> impl IntoView {
-    let names = Resource::new(|| (), |_| module_names());
+pub fn ModuleChoice(names: Vec<String>, chosen: Vec<String>) -> impl IntoView {
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let chosen = chosen.clone();
-                once_loaded(async move {
-                    match names.await {
-                        Ok(names) => view! {
-                            <fieldset class="modules">
-                                <legend>"Modules deployed"</legend>
-                                {names.into_iter().map(|name| {
-                                    let checked = chosen.contains(&name);
-                                    view! {
-                                        <label class="check">
-                                            <input type="checkbox" name="modules[]" value=name.clone() checked=checked/>
-                                            " " {name.clone()}
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </fieldset>
-                        }
-                        .into_any(),
-                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <fieldset class="modules">
+            <legend>"Modules deployed"</legend>
+            {names.into_iter().map(|name| {
+                let checked = chosen.contains(&name);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="modules[]" value=name.clone() checked=checked/>
+                        " " {name.clone()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 
 fn print_link(id: &str, form: &str) -> impl IntoView {
-    view! { <a class="button small print-link" href=format!("/deployment-projects/{id}/forms/{form}")>"Printable form"</a> }
+    // A page load of its own (rel="external"): the document alone, as the printer gets it.
+    view! {
+        <a class="button small print-link" rel="external" href=format!("/deployment-projects/{id}/forms/{form}")>
+            "Printable form"
+        </a>
+    }
 }
 
 fn signature_line(signature: Option<SignatureDto>) -> impl IntoView {
@@ -74,6 +65,8 @@ pub fn PreInstallCard(
     id: String,
     form: PreInstallFormDto,
     modules: Vec<String>,
+    /// The catalogue's module names (for account managers choosing the modules).
+    catalogue: Vec<String>,
     manages: bool,
     fills: bool,
     actions: ProjectActions,
@@ -141,7 +134,7 @@ pub fn PreInstallCard(
             {(manages && status != FormStatus::Accepted).then(|| view! {
                 <ActionForm action=actions.modules attr:class="form compact">
                     <input type="hidden" name="id" value=modules_id.clone()/>
-                    <ModuleChoice chosen=modules.clone()/>
+                    <ModuleChoice names=catalogue.clone() chosen=modules.clone()/>
                     <button type="submit" class="button">"Save the modules"</button>
                 </ActionForm>
             })}
@@ -391,22 +384,27 @@ pub fn CompletionCard(id: String, form: CompletionFormDto, fills: bool, actions:
 /// One form of a project as a document to print or keep: the project, the form, who signed.
 #[component]
 pub fn ProjectFormPage() -> impl IntoView {
+    view! {
+        <Title text="Deployment form"/>
+        <Guard need=Need::Active children=|_user: UserDto| view! { <FormPrint/> }/>
+    }
+}
+
+#[component]
+fn FormPrint() -> impl IntoView {
     let params = use_params_map();
     let project = Resource::new(move || params.read().get("id").unwrap_or_default(), deployment_project);
     view! {
-        <Title text="Deployment form"/>
-        <Guard need=Need::Active children=move |_user: UserDto| view! {
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || once_loaded(async move {
-                    let form = params.read_untracked().get("form").unwrap_or_default();
-                    match project.await {
-                        Ok(p) => view! { <FormDocument project=p form/> }.into_any(),
-                        Err(e) if e.status() == 404 => view! { <crate::pages::not_found::NotFound/> }.into_any(),
-                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
-        }/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || once_loaded(async move {
+                let form = params.read_untracked().get("form").unwrap_or_default();
+                match project.await {
+                    Ok(p) => view! { <FormDocument project=p form/> }.into_any(),
+                    Err(e) if e.status() == 404 => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -417,7 +415,7 @@ fn FormDocument(project: ProjectDto, form: String) -> impl IntoView {
     let (title, body) = match form.as_str() {
         "pre-install" => (
             "Pre-install form",
-            view! { <PreInstallCard id=id.clone() form=project.pre_install.clone() modules=vec![] manages=false fills=false actions/> }.into_any(),
+            view! { <PreInstallCard id=id.clone() form=project.pre_install.clone() modules=vec![] catalogue=vec![] manages=false fills=false actions/> }.into_any(),
         ),
         "go-live" => (
             "Go-Live form",

@@ -3,7 +3,7 @@
 
 use super::project_forms::{CompletionCard, GoLiveCard, InstallationCard, ModuleChoice, PreInstallCard};
 use crate::api::projects::{
-    deployment_project, organization_projects, AddUatItem, AdvanceProject, AssessGoLive, ChangeGoLiveConditions,
+    organization_projects, project_page, AddUatItem, AdvanceProject, AssessGoLive, ChangeGoLiveConditions,
     ChangeOutstanding, DecideForm, OpenProject, RecordInstallation, RecordTrainingSession, RecordUatResult,
     SetProjectModules, SignForm, SubmitPreInstallForm, SubmitStakeholdersForm, WaiveUatItem,
 };
@@ -40,7 +40,7 @@ pub fn ProjectsPanel(organization_id: Option<String>, manage: bool) -> impl Into
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match projects.await {
-                    Ok(Some((org, list))) => view! {
+                    Ok(Some((org, list, catalogue))) => view! {
                         <section class="card" id="projects">
                             <h2>"Deployment projects"</h2>
                             {if list.is_empty() {
@@ -63,7 +63,7 @@ pub fn ProjectsPanel(organization_id: Option<String>, manage: bool) -> impl Into
                                 <ActionForm action=open attr:class="form compact">
                                     <input type="hidden" name="organization_id" value=org.clone()/>
                                     <label>"New project" <input name="name" required maxlength="200" placeholder="Sydney contact centre"/></label>
-                                    <ModuleChoice chosen=vec![]/>
+                                    <ModuleChoice names=catalogue.clone() chosen=vec![]/>
                                     <button type="submit" class="button">"Open the project"</button>
                                 </ActionForm>
                             })}
@@ -179,7 +179,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
     let advance = actions.advance;
     let project = Resource::new(
         move || (params.read().get("id").unwrap_or_default(), actions.version()),
-        |(id, _)| deployment_project(id),
+        |(id, _)| project_page(id),
     );
     view! {
         <QueryError/>
@@ -187,7 +187,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match project.await {
-                    Ok(p) => {
+                    Ok((p, catalogue)) => {
                         let form = p.stakeholders.clone();
                         let open = p.stage == Stage::Stakeholders;
                         let training = p.training.clone();
@@ -211,6 +211,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                                     id=pre_id
                                     form=pre_install
                                     modules
+                                    catalogue
                                     manages
                                     fills=fills && stage == Stage::PreInstall
                                     actions
@@ -357,10 +358,12 @@ fn StakeholdersCard(
                 <div class="row">
                     <ActionForm action=actions.decide attr:class="inline">
                         <input type="hidden" name="id" value=accept_id.clone()/>
+                        <input type="hidden" name="form" value="stakeholders"/>
                         <button type="submit" class="button primary">"Accept the form"</button>
                     </ActionForm>
                     <ActionForm action=actions.decide attr:class="form compact">
                         <input type="hidden" name="id" value=return_id.clone()/>
+                        <input type="hidden" name="form" value="stakeholders"/>
                         <label>"What to mend" <input name="reason" required maxlength="500"/></label>
                         <button type="submit" class="button">"Return it"</button>
                     </ActionForm>

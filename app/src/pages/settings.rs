@@ -5,7 +5,7 @@ use crate::api::afterhours::{load_business_hours, SaveBusinessHours};
 use crate::api::projects::{module_catalogue_text, SaveModuleCatalogue};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
-use crate::components::widgets::{ActionError, ErrorBanner};
+use crate::components::widgets::{ActionError, ErrorBanner, QueryError};
 use crate::domain::calendar::TIME_ZONES;
 use crate::dto::{BusinessHoursDto, MultipliersDto, UserDto};
 use leptos::prelude::*;
@@ -25,6 +25,7 @@ const DAYS: [(&str, &str); 7] = [
 pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
+        <QueryError/>
         <Guard need=Need::Admin children=|_user: UserDto| view! { <BusinessHoursForm/> <ModuleCatalogue/> }/>
     }
 }
