@@ -169,7 +169,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
     let txn = db.begin().await?;
     move_stage(&txn, &actor.user_id, &found, current, to, now).await?;
     if to == Stage::GoLive {
-        signing::issue_go_live(&txn, &found.id, now).await?;
+        signing::issue_go_live(&txn, &found.id).await?;
     }
     let body = match to {
         Stage::GoLive => format!(

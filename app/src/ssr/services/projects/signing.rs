@@ -67,11 +67,7 @@ async fn issue(
 }
 
 /// Issues the Go-Live form as the project reaches go-live, with no conditions yet.
-pub(super) async fn issue_go_live(
-    db: &impl ConnectionTrait,
-    project_id: &str,
-    _now: DateTime<Utc>,
-) -> Result<(), AppError> {
+pub(super) async fn issue_go_live(db: &impl ConnectionTrait, project_id: &str) -> Result<(), AppError> {
     issue(db, project_id, GO_LIVE, SignedFormStatus::Issued, to_json(&GoLiveContent::default())?).await
 }
 
@@ -205,19 +201,29 @@ async fn approvable_go_live(
     current.ok_or_else(AppError::internal)
 }
 
-/// Records go-live: the project moves to warranty, the form closes, and the organisation's
-/// deployment record takes the date (telling the client, and re-evaluating ticket tags).
+/// How go-live was approved: signed by the client (the name they typed) or assessed by CyTrack
+/// (with the reason).
+enum Approval {
+    Signed { typed_name: String },
+    Assessed { reason: String },
+}
+
+/// Records go-live on `on`: the project moves to warranty, the form closes, and the
+/// organisation's deployment record takes the date (telling the client, and re-evaluating ticket
+/// tags).
 async fn approve_go_live(
     db: &impl ConnectionTrait,
     actor: &Actor,
     project: &deployment_project::Model,
     form: project_form::Model,
     on: NaiveDate,
-    basis: GoLiveBasis,
-    reason: Option<String>,
-    signed_name: Option<String>,
+    approval: Approval,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let (basis, reason, signed_name) = match approval {
+        Approval::Signed { typed_name } => (GoLiveBasis::Signed, None, Some(typed_name)),
+        Approval::Assessed { reason } => (GoLiveBasis::Assessed, Some(reason), None),
+    };
     move_stage(db, &actor.user_id, project, Stage::GoLive, Stage::Warranty, now).await?;
     let before: GoLiveContent = content(Some(&form));
     let status = match basis {
@@ -258,7 +264,7 @@ pub async fn sign_go_live<C: ConnectionTrait + TransactionTrait>(
     let typed = check_signature(&req.full_name, &actor.name).map_err(|m| field_error("full_name", m))?;
     let today = support_date(db, now).await?;
     let txn = db.begin().await?;
-    approve_go_live(&txn, actor, &project, form, today, GoLiveBasis::Signed, None, Some(typed), now).await?;
+    approve_go_live(&txn, actor, &project, form, today, Approval::Signed { typed_name: typed }, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
 }
@@ -290,7 +296,7 @@ pub async fn assess_go_live<C: ConnectionTrait + TransactionTrait>(
         .ok_or_else(AppError::internal)?;
     check_assessed_go_live(on, testing_done, calendar.date_of(now)).map_err(|m| field_error("go_live_on", m))?;
     let txn = db.begin().await?;
-    approve_go_live(&txn, actor, &project, form, on, GoLiveBasis::Assessed, Some(reason), None, now).await?;
+    approve_go_live(&txn, actor, &project, form, on, Approval::Assessed { reason }, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
 }
