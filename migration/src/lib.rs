@@ -23,6 +23,7 @@ mod m20261129_000017_notices_sent;
 mod m20261129_000018_mail_in;
 mod m20261129_000019_deployment_projects;
 mod m20261129_000020_deployment_forms;
+mod m20261129_000021_attachments;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000018_mail_in::Migration),
             Box::new(m20261129_000019_deployment_projects::Migration),
             Box::new(m20261129_000020_deployment_forms::Migration),
+            Box::new(m20261129_000021_attachments::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Configuration from the environment (API.md, "Configuration of the server binary").
 
 use crate::mailer::MailConfig;
+use app::ssr::services::attachments::FileStore;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,11 @@ pub struct Config {
     pub cookie_secure: bool,
     pub leptos: LeptosOptions,
     pub mail: MailConfig,
+    /// Where attached files are kept (`PORTAL_FILE_STORE`: `directory`, the default, under the
+    /// data directory; or `database`, shared by several portal processes).
+    pub files: FileStore,
+    /// Where uploads wait while they are received and checked.
+    pub incoming_dir: PathBuf,
 }
 
 pub const DEFAULT_DATA_DIR: &str = "data";
@@ -42,7 +48,13 @@ impl Config {
         // Served over https (the public URL says so): Secure, `__Host-` cookies and HSTS.
         let cookie_secure = matches!(non_empty("PORTAL_COOKIE_SECURE").as_deref(), Some("1" | "true" | "yes"))
             || served_over_tls(&mail.public_url);
-        Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail })
+        let files = match non_empty("PORTAL_FILE_STORE").as_deref() {
+            None | Some("directory") => FileStore::Directory(data_dir.join("files")),
+            Some("database") => FileStore::Database,
+            Some(other) => return Err(format!("PORTAL_FILE_STORE is `directory` or `database`, not `{other}`")),
+        };
+        let incoming_dir = files.incoming_dir(&data_dir);
+        Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail, files, incoming_dir })
     }
 }
 

@@ -36,6 +36,7 @@ use utoipa::{Modify, OpenApi};
         rest::projects::put_go_live_conditions, rest::projects::sign_go_live, rest::projects::assess_go_live,
         rest::projects::add_outstanding, rest::projects::remove_outstanding, rest::projects::sign_completion,
         rest::afterhours::get_modules, rest::afterhours::put_modules,
+        rest::attachments::upload, rest::attachments::download, rest::attachments::delete,
     ),
     modifiers(&BearerAuth)
 )]

@@ -48,6 +48,8 @@ pub async fn build(config: Config) -> Result<Built, String> {
         redemptions,
         mailbox: Arc::new(mailbox),
         inbound_secret: config.mail.inbound_secret.as_deref().map(Arc::from),
+        files: config.files.clone(),
+        incoming_dir: Arc::new(config.incoming_dir.clone()),
     };
     Ok(Built { router: router(state.clone()), state })
 }
@@ -98,8 +100,15 @@ pub fn router(state: AppState) -> Router {
     // be other people's).
     let hsts = state.auth.cookie_secure.then(|| HeaderValue::from_static("max-age=31536000"));
 
+    // The ticket page's upload form, a plain multipart post (rest::attachments).
+    let page_uploads = Router::new().route(
+        "/tickets/{id}/files",
+        axum::routing::post(rest::attachments::upload_from_page)
+            .layer(DefaultBodyLimit::max(rest::attachments::UPLOAD_BODY_LIMIT)),
+    );
     Router::new()
         .nest("/api/v1", api)
+        .merge(page_uploads)
         .merge(site)
         .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(CompressionLayer::new())

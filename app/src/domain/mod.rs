@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod afterhours;
+pub mod attachments;
 pub mod billing;
 pub mod calendar;
 pub mod deployment;

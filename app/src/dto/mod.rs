@@ -245,6 +245,34 @@ pub struct CommentDto {
     pub body: String,
     pub internal: bool,
     pub created_at: DateTime<Utc>,
+    /// The files that came with it.
+    #[serde(default)]
+    pub attachments: Vec<AttachmentDto>,
+}
+
+/// A file on a ticket, downloaded from `GET /api/v1/attachments/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AttachmentDto {
+    pub id: String,
+    pub file_name: String,
+    /// What the file's bytes are (sniffed), not what the uploader said.
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub comment_id: Option<String>,
+    pub internal: bool,
+    pub uploaded_by_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AttachmentEnvelope {
+    /// The first (or only) file sent.
+    pub attachment: AttachmentDto,
+    /// Every file sent, in order.
+    pub attachments: Vec<AttachmentDto>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -252,6 +280,9 @@ pub struct CommentDto {
 pub struct TicketDetail {
     pub ticket: TicketDto,
     pub comments: Vec<CommentDto>,
+    /// Files attached to the ticket itself (not with a reply).
+    #[serde(default)]
+    pub attachments: Vec<AttachmentDto>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! queue redemptions are written through.
 
 use super::auth::AuthKeys;
+use super::services::attachments::FileStore;
 use super::services::mail_in::Mailbox;
 use super::services::redemptions::RedemptionQueue;
 use axum::extract::FromRef;
@@ -20,6 +21,9 @@ pub struct AppState {
     pub mailbox: Arc<Mailbox>,
     /// The bearer secret of `POST /api/v1/mail/inbound`; without one the endpoint does not exist.
     pub inbound_secret: Option<Arc<str>>,
+    /// Where attached files are kept, and where uploads wait while they are checked.
+    pub files: FileStore,
+    pub incoming_dir: Arc<std::path::PathBuf>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

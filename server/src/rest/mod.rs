@@ -2,6 +2,7 @@
 //! the answer; errors are mapped to the API's shape in exactly one place, `ApiError`.
 
 pub mod afterhours;
+pub mod attachments;
 pub mod auth;
 pub mod billing;
 pub mod mail;
@@ -82,6 +83,11 @@ pub fn router() -> Router<AppState> {
         .route("/tickets", post(tickets::create).get(tickets::list))
         .route("/tickets/bulk", post(tickets::bulk_update))
         .route("/tickets/{id}", get(tickets::get).patch(tickets::update))
+        .route(
+            "/tickets/{id}/attachments",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/attachments/{id}", get(attachments::download).delete(attachments::delete))
         .route("/tickets/{id}/comments", post(tickets::comment))
         .route("/queues", get(queues::list).post(queues::create))
         .route("/queues/{id}", put(queues::update))

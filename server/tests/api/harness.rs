@@ -19,6 +19,12 @@ pub struct TestApp {
     _stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
+/// Portals on one database share its directory of files too, as processes on one host would.
+fn files_dir_for(database_url: &str) -> std::path::PathBuf {
+    let tail: String = database_url.chars().rev().take(48).filter(|c| c.is_ascii_alphanumeric()).collect();
+    std::env::temp_dir().join(format!("cytrack-files-{tail}"))
+}
+
 /// A database nobody else uses: a new SQLite file, or a new PostgreSQL database.
 pub async fn fresh_database_url() -> String {
     let name = format!("cytrack_test_{}", uuid::Uuid::new_v4().simple());
@@ -70,6 +76,8 @@ async fn spawn(database_url: String, site_root: &str, over_tls: bool) -> TestApp
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let url = database_url.clone();
     let site_root = site_root.to_string();
+    let files_dir = files_dir_for(&database_url);
+    let database_url_is_postgres = database_url.starts_with("postgres");
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         runtime.block_on(async move {
@@ -89,6 +97,13 @@ async fn spawn(database_url: String, site_root: &str, over_tls: bool) -> TestApp
                     inbound_secret: Some(INBOUND_SECRET.into()),
                     imap_url: None,
                 },
+                // PostgreSQL runs keep files in the shared database, as several processes do;
+                // SQLite runs in a directory of the test's own.
+                files: match database_url_is_postgres {
+                    true => app::ssr::services::attachments::FileStore::Database,
+                    false => app::ssr::services::attachments::FileStore::Directory(files_dir.join("files")),
+                },
+                incoming_dir: files_dir.join("incoming"),
             };
             let built = server::startup::build(config).await.expect("the portal starts");
             let _ = started.send(addr);
@@ -120,6 +135,32 @@ pub struct Person {
 }
 
 impl TestApp {
+    /// Another portal process on this one's database (and file store).
+    pub async fn second_portal(&self) -> TestApp {
+        spawn_app_on(self.database_url.clone()).await
+    }
+
+    /// How many copies of `bytes` the file store keeps.
+    pub async fn kept_copies(&self, bytes: &[u8]) -> usize {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sha: String = <sha2::Sha256 as sha2::Digest>::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        if self.database_url.starts_with("postgres") {
+            let db = self.database().await;
+            let sql = format!("SELECT COUNT(*) AS n FROM file_chunks WHERE sha256 = '{sha}' AND seq = 0");
+            let row = db.query_one(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+            return row.try_get::<i64>("", "n").unwrap() as usize;
+        }
+        let dir = files_dir_for(&self.database_url).join("files").join(&sha[..2]);
+        std::fs::read_dir(dir)
+            .map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| e.file_name() == sha.as_str())).count())
+            .unwrap_or(0)
+    }
+
+    /// Uploads received but neither kept nor removed.
+    pub fn files_waiting(&self) -> usize {
+        std::fs::read_dir(files_dir_for(&self.database_url).join("incoming")).map(|d| d.count()).unwrap_or(0)
+    }
+
     /// A portal already running at `base` (a server process the test started).
     pub fn at(base: String, database_url: String) -> TestApp {
         TestApp { base, client: client(), database_url, _stop: None }

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod afterhours;
+mod attachments;
 mod auth;
 mod billing;
 mod durability;

@@ -1,12 +1,14 @@
 //! sea-orm entities, one per table; they never leave the `ssr` module (see `dto` for the wire).
 
 pub mod account_token;
+pub mod attachment;
 pub mod booking;
 pub mod completion_outstanding;
 pub mod counter;
 pub mod deployment;
 pub mod deployment_project;
 pub mod deployment_stage;
+pub mod file_chunk;
 pub mod inbound_mail;
 pub mod installation_item;
 pub mod irs_contract;

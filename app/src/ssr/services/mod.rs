@@ -2,6 +2,7 @@
 //! transactions, and return wire types. Both the JSON API and the server functions call these.
 
 pub mod accounts;
+pub mod attachments;
 pub mod billing;
 pub mod bookings;
 pub mod mail_in;

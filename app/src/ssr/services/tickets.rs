@@ -519,10 +519,13 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<T
     }
     let comments = comments.order_by_asc(ticket_comment::Column::CreatedAt).all(db).await?;
     let names = user_names(db, comments.iter().map(|c| c.author_id.clone()).collect()).await?;
+    let staff = matches!(access, Access::Staff(_));
+    let mut files = super::attachments::of_ticket(db, &found.id, staff).await?;
     let comments = comments
         .into_iter()
         .map(|c| CommentDto {
             author_name: names.get(&c.author_id).cloned().unwrap_or_default(),
+            attachments: files.remove(&Some(c.id.clone())).unwrap_or_default(),
             id: c.id,
             author_id: c.author_id,
             body: c.body,
@@ -531,7 +534,7 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<T
         })
         .collect();
     let ticket = to_dtos(db, vec![found]).await?.remove(0);
-    Ok(TicketDetail { ticket, comments })
+    Ok(TicketDetail { ticket, comments, attachments: files.remove(&None).unwrap_or_default() })
 }
 
 /// Resolves ticket numbers people typed (`CT-000042`, `42`) to ids within one organisation.
@@ -662,6 +665,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
         body: comment.body,
         internal: comment.internal,
         created_at: comment.created_at,
+        attachments: vec![],
     })
 }
 

@@ -1,0 +1,313 @@
+//! Files on tickets: who may attach and download them (the ticket's own scoping: another
+//! organisation's file is not found, an internal note's file is never a customer's), the limits,
+//! and the file store that keeps each content once, by its SHA-256. The store is a directory
+//! (the default: written to a temporary file and renamed, so a crash never leaves a half file
+//! under a name) or, for several portal processes, the shared database (`file_chunks`, 1 MiB
+//! rows). The HTTP side (streaming the multipart body to a temporary file, streaming the
+//! download) is the server's.
+
+use super::tickets::{history_line, user_names, visible};
+use super::{looks_like_id, new_id};
+use crate::domain::attachments::{
+    safe_file_name, MAX_DAILY_BYTES_PER_ORGANIZATION, MAX_FILES_PER_MESSAGE, MAX_FILE_BYTES,
+};
+use crate::dto::AttachmentDto;
+use crate::error::{AppError, ErrorKind};
+use crate::ssr::auth::{Access, Actor};
+use crate::ssr::entities::{attachment, file_chunk, ticket, ticket_comment, ticket_history};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Where the bytes are kept.
+#[derive(Debug, Clone)]
+pub enum FileStore {
+    /// A directory of its own (`data/files` by default): `ab/abcdef…` per content.
+    Directory(PathBuf),
+    /// The database every portal process shares (`PORTAL_FILE_STORE=database`).
+    Database,
+}
+
+/// The rows a file is kept in by the database store.
+pub const CHUNK_BYTES: usize = 1024 * 1024;
+
+impl FileStore {
+    fn path_of(dir: &Path, sha256: &str) -> PathBuf {
+        dir.join(&sha256[..2]).join(sha256)
+    }
+
+    /// Where a received file waits while it is checked (same file system as the store, so it
+    /// is renamed into place, never copied).
+    pub fn incoming_dir(&self, data_dir: &Path) -> PathBuf {
+        match self {
+            FileStore::Directory(dir) => dir.join("incoming"),
+            FileStore::Database => data_dir.join("incoming"),
+        }
+    }
+
+    /// Keeps the file at `received` (already hashed) under its content; a content kept before
+    /// is kept once. The received file is gone afterwards.
+    pub async fn keep(&self, db: &impl ConnectionTrait, received: &Path, sha256: &str) -> Result<(), AppError> {
+        let io = |e: std::io::Error| {
+            tracing::error!(error = %e, "file store");
+            AppError::internal()
+        };
+        match self {
+            FileStore::Directory(dir) => {
+                let target = Self::path_of(dir, sha256);
+                if tokio::fs::try_exists(&target).await.map_err(io)? {
+                    tokio::fs::remove_file(received).await.map_err(io)?;
+                    return Ok(());
+                }
+                tokio::fs::create_dir_all(target.parent().unwrap_or(dir)).await.map_err(io)?;
+                tokio::fs::rename(received, &target).await.map_err(io)
+            }
+            FileStore::Database => {
+                let kept = file_chunk::Entity::find()
+                    .filter(file_chunk::Column::Sha256.eq(sha256))
+                    .filter(file_chunk::Column::Seq.eq(0))
+                    .select_only()
+                    .column(file_chunk::Column::Seq)
+                    .into_tuple::<i32>()
+                    .one(db)
+                    .await?;
+                if kept.is_none() {
+                    use tokio::io::AsyncReadExt;
+                    let mut file = tokio::fs::File::open(received).await.map_err(io)?;
+                    let mut seq = 0;
+                    loop {
+                        let mut chunk = Vec::with_capacity(CHUNK_BYTES);
+                        let read = (&mut file).take(CHUNK_BYTES as u64).read_to_end(&mut chunk).await.map_err(io)?;
+                        if read == 0 && seq > 0 {
+                            break;
+                        }
+                        let row =
+                            file_chunk::ActiveModel { sha256: Set(sha256.into()), seq: Set(seq), data: Set(chunk) };
+                        file_chunk::Entity::insert(row)
+                            .on_conflict(
+                                OnConflict::columns([file_chunk::Column::Sha256, file_chunk::Column::Seq])
+                                    .do_nothing()
+                                    .to_owned(),
+                            )
+                            .exec_without_returning(db)
+                            .await?;
+                        seq += 1;
+                        if read < CHUNK_BYTES {
+                            break;
+                        }
+                    }
+                }
+                tokio::fs::remove_file(received).await.map_err(io)
+            }
+        }
+    }
+
+    /// The file of a content in the directory store.
+    pub fn file_path(&self, sha256: &str) -> Option<PathBuf> {
+        match self {
+            FileStore::Directory(dir) => Some(Self::path_of(dir, sha256)),
+            FileStore::Database => None,
+        }
+    }
+
+    /// Chunk `seq` of a content in the database store; none past its end.
+    pub async fn chunk(db: &impl ConnectionTrait, sha256: &str, seq: i32) -> Result<Option<Vec<u8>>, AppError> {
+        Ok(file_chunk::Entity::find_by_id((sha256.to_string(), seq)).one(db).await?.map(|c| c.data))
+    }
+}
+
+/// Where files are going: a ticket the caller may see, and the reply or note they come with.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub ticket: ticket::Model,
+    pub comment_id: Option<String>,
+    pub internal: bool,
+}
+
+/// Checks, before any byte is read, that the caller may attach files to the ticket (and to the
+/// comment, which must be on it and, for a customer, not an internal note).
+pub async fn target(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ticket_id: &str,
+    comment_id: Option<&str>,
+) -> Result<Target, AppError> {
+    let access = actor.access()?;
+    let ticket = visible(db, &access, ticket_id).await?;
+    let comment = match comment_id.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(id) if looks_like_id(id) => ticket_comment::Entity::find_by_id(id.to_string())
+            .filter(ticket_comment::Column::TicketId.eq(ticket.id.as_str()))
+            .one(db)
+            .await?
+            .filter(|c| !c.internal || matches!(access, Access::Staff(_)))
+            .map(Some)
+            .ok_or_else(|| AppError::not_found("comment"))?,
+        Some(_) => return Err(AppError::not_found("comment")),
+        None => None,
+    };
+    Ok(Target { internal: comment.as_ref().is_some_and(|c| c.internal), comment_id: comment.map(|c| c.id), ticket })
+}
+
+/// A file received whole and hashed, waiting in `path` to be kept.
+#[derive(Debug)]
+pub struct Received {
+    pub path: PathBuf,
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+    /// Its first bytes, to tell what it is.
+    pub head: Vec<u8>,
+}
+
+pub fn too_large(message: impl Into<String>, code: &str) -> AppError {
+    AppError::new(ErrorKind::TooLarge, code, message)
+}
+
+pub fn file_too_large() -> AppError {
+    too_large(format!("A file may be at most {} MB.", MAX_FILE_BYTES / (1024 * 1024)), "file_too_large")
+}
+
+pub fn too_many_files() -> AppError {
+    too_large(format!("Send at most {MAX_FILES_PER_MESSAGE} files with one message."), "too_many_files")
+}
+
+/// Keeps the received files and records them on the target, once the organisation's daily
+/// allowance is checked. An empty file is refused (422); the same content twice is kept once.
+pub async fn attach(
+    db: &impl ConnectionTrait,
+    store: &FileStore,
+    actor: &Actor,
+    target: &Target,
+    files: Vec<Received>,
+    now: DateTime<Utc>,
+) -> Result<Vec<AttachmentDto>, AppError> {
+    if files.is_empty() {
+        return Err(super::people::field_error("file", "Choose a file to attach.".into()));
+    }
+    if let Some(empty) = files.iter().find(|f| f.size == 0) {
+        let name = empty.file_name.clone();
+        discard(files).await;
+        return Err(super::people::field_error("file", format!("{name} is empty.")));
+    }
+    let since = now - chrono::Duration::hours(24);
+    let today: i64 = attachment::Entity::find()
+        .filter(attachment::Column::OrganizationId.eq(target.ticket.organization_id.as_str()))
+        .filter(attachment::Column::CreatedAt.gte(since))
+        .select_only()
+        .column(attachment::Column::Size)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .sum();
+    let adding: u64 = files.iter().map(|f| f.size).sum();
+    if today as u64 + adding > MAX_DAILY_BYTES_PER_ORGANIZATION {
+        discard(files).await;
+        return Err(too_large(
+            format!(
+                "Your organisation has sent {} MB of files in the last 24 hours, the most a day allows; try again later or send a link.",
+                today / (1024 * 1024)
+            ),
+            "daily_limit",
+        ));
+    }
+    let mut rows = Vec::new();
+    for file in files {
+        store.keep(db, &file.path, &file.sha256).await?;
+        let (content_type, _) = crate::domain::attachments::sniff(&file.head);
+        let row = attachment::ActiveModel {
+            id: Set(new_id()),
+            ticket_id: Set(target.ticket.id.clone()),
+            comment_id: Set(target.comment_id.clone()),
+            organization_id: Set(target.ticket.organization_id.clone()),
+            file_name: Set(safe_file_name(&file.file_name)),
+            content_type: Set(content_type.into()),
+            size: Set(file.size as i64),
+            sha256: Set(file.sha256),
+            internal: Set(target.internal),
+            uploaded_by: Set(actor.user_id.clone()),
+            created_at: Set(now),
+            deleted_at: Set(None),
+        }
+        .insert(db)
+        .await?;
+        rows.push(row);
+    }
+    let names = HashMap::from([(actor.user_id.clone(), actor.name.clone())]);
+    Ok(rows.into_iter().map(|r| dto(r, &names)).collect())
+}
+
+/// Removes received files that will not be kept.
+pub async fn discard(files: Vec<Received>) {
+    for f in files {
+        let _ = tokio::fs::remove_file(&f.path).await;
+    }
+}
+
+fn dto(a: attachment::Model, names: &HashMap<String, String>) -> AttachmentDto {
+    AttachmentDto {
+        uploaded_by_name: names.get(&a.uploaded_by).cloned().unwrap_or_default(),
+        id: a.id,
+        file_name: a.file_name,
+        content_type: a.content_type,
+        size: a.size,
+        sha256: a.sha256,
+        comment_id: a.comment_id,
+        internal: a.internal,
+        created_at: a.created_at,
+    }
+}
+
+/// A ticket's files by the comment they came with (`None`: the ticket's own), without internal
+/// ones unless `staff`.
+pub async fn of_ticket(
+    db: &impl ConnectionTrait,
+    ticket_id: &str,
+    staff: bool,
+) -> Result<HashMap<Option<String>, Vec<AttachmentDto>>, AppError> {
+    let mut query = attachment::Entity::find()
+        .filter(attachment::Column::TicketId.eq(ticket_id))
+        .filter(attachment::Column::DeletedAt.is_null());
+    if !staff {
+        query = query.filter(attachment::Column::Internal.eq(false));
+    }
+    let rows = query.order_by_asc(attachment::Column::CreatedAt).all(db).await?;
+    let names = user_names(db, rows.iter().map(|r| r.uploaded_by.clone()).collect()).await?;
+    let mut by_comment: HashMap<Option<String>, Vec<AttachmentDto>> = HashMap::new();
+    for row in rows {
+        by_comment.entry(row.comment_id.clone()).or_default().push(dto(row, &names));
+    }
+    Ok(by_comment)
+}
+
+/// A file the caller may download: on a ticket they may see, not deleted, and for a customer
+/// not an internal note's. Anything else is not found.
+pub async fn downloadable(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<attachment::Model, AppError> {
+    let access = actor.access()?;
+    let found = match looks_like_id(id) {
+        true => attachment::Entity::find_by_id(id.to_string()).one(db).await?,
+        false => None,
+    }
+    .filter(|a| a.deleted_at.is_none())
+    .filter(|a| !a.internal || matches!(access, Access::Staff(_)))
+    .ok_or_else(|| AppError::not_found("attachment"))?;
+    visible(db, &access, &found.ticket_id).await.map_err(|_| AppError::not_found("attachment"))?;
+    Ok(found)
+}
+
+/// Staff delete a file from a ticket; the history says who and which.
+pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
+    let found = downloadable(db, actor, id).await?;
+    actor.staff()?;
+    let name = found.file_name.clone();
+    let ticket_id = found.ticket_id.clone();
+    let mut model: attachment::ActiveModel = found.into();
+    model.deleted_at = Set(Some(now));
+    model.update(db).await?;
+    ticket_history::Entity::insert(history_line(&ticket_id, Some(&actor.user_id), "attachment", Some(name), None, now))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
