@@ -13,7 +13,7 @@ use crate::components::widgets::{
 };
 use crate::domain::billing::{classify, BillingTag};
 use crate::domain::tickets::{Priority, Product, TicketKind, TicketStatus, SUBJECT_MAX};
-use crate::dto::{TicketDetail, TicketDto, TicketFilter, UserDto};
+use crate::dto::{AttachmentDto, TicketDetail, TicketDto, TicketFilter, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -307,6 +307,29 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
     }
 }
 
+/// Files on a ticket or a reply, each a link to its download (a page load of its own: the file
+/// comes from the API, never through the page's router).
+#[component]
+fn Attachments(files: Vec<AttachmentDto>) -> impl IntoView {
+    view! {
+        <ul class="attachments">
+            {files.into_iter().map(|f| {
+                let size = if f.size >= 1024 * 1024 {
+                    format!("{:.1} MB", f.size as f64 / (1024.0 * 1024.0))
+                } else {
+                    format!("{} KB", (f.size + 1023) / 1024)
+                };
+                view! {
+                    <li data-file=f.file_name.clone()>
+                        <a rel="external" href=format!("/api/v1/attachments/{}", f.id)>{f.file_name.clone()}</a>
+                        <span class="muted small">" " {size} " · " {f.uploaded_by_name.clone()}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
 #[component]
 fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
     let t = detail.ticket;
@@ -331,6 +354,10 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
             <section class="card">
                 <h2>"Description"</h2>
                 <p class="prose">{t.description.clone()}</p>
+                {(!detail.attachments.is_empty()).then(|| view! {
+                    <h2>"Files"</h2>
+                    <Attachments files=detail.attachments.clone()/>
+                })}
                 <h2>"Conversation"</h2>
                 {if detail.comments.is_empty() {
                     view! { <p class="empty">"No replies yet. CyTrack will answer here."</p> }.into_any()
@@ -346,6 +373,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                                     <span class="muted small">{short_time(c.created_at)}</span>
                                 </header>
                                 <p class="prose">{c.body}</p>
+                                {(!c.attachments.is_empty()).then(|| view! { <Attachments files=c.attachments.clone()/> })}
                             </article>
                         })
                         .collect_view()
@@ -485,6 +513,20 @@ fn TicketActions(
             </ActionForm>
         }
     });
+    // Files go by a plain multipart form (rest::attachments::upload_from_page): it works before
+    // the page's WASM has loaded, and the page reloads with them.
+    let file_form = (staff || !closed).then(|| {
+        view! {
+            <form class="form files" method="post" enctype="multipart/form-data" action=format!("/tickets/{id}/files")>
+                <label>"Files (up to 20, 25 MB each)" <input type="file" name="file" multiple required/></label>
+                <label>"With a message (optional)" <textarea name="body" rows="2"></textarea></label>
+                <div class="row-inline">
+                    {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on"/> "Internal (staff only)"</label> })}
+                    <button type="submit" class="button">"Attach"</button>
+                </div>
+            </form>
+        }
+    });
     let controls = if staff {
         view! { <StaffControls ticket=ticket.clone() update/> }.into_any()
     } else {
@@ -505,6 +547,7 @@ fn TicketActions(
         <section class="card">
             <h2>"Respond"</h2>
             {reply_form}
+            {file_form}
             {controls}
         </section>
     }
