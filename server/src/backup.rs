@@ -1,7 +1,9 @@
 //! Backups of a portal on SQLite: `server backup FILE` takes a consistent copy while the portal
 //! runs (SQLite's `VACUUM INTO`, which reads one snapshot), and `server restore FILE` puts a copy
 //! back once the portal is stopped. A PostgreSQL portal is backed up with `pg_dump` and restored
-//! with `pg_restore` (docs/operations.md).
+//! with `pg_restore` (docs/operations.md). Attached files kept in a directory go with the
+//! database: into `FILE.files/` beside the backup, and back on restore (each file is named by
+//! its content, so copying the database first means every file it references is copied).
 
 use sea_orm::sqlx::sqlite::SqliteLockingMode;
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
@@ -60,8 +62,36 @@ pub async fn verify(file: &Path) -> Result<i64, String> {
     Ok(migrations)
 }
 
-/// Writes a consistent copy of the running portal's database to `to`, which must not exist yet.
-pub async fn backup(database_url: &str, to: &Path) -> Result<(), String> {
+/// Where a backup's files go: beside it, `FILE.files`.
+pub fn files_beside(backup: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.files", backup.display()))
+}
+
+/// Copies every kept file under `from` into `to` (uploads still arriving are not kept yet);
+/// files already there, being the same content, are left as they are.
+fn copy_files(from: &Path, to: &Path) -> Result<usize, String> {
+    let mut copied = 0;
+    let Ok(entries) = std::fs::read_dir(from) else { return Ok(0) };
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let (path, target) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_name() == "incoming" {
+            continue;
+        }
+        if path.is_dir() {
+            copied += copy_files(&path, &target)?;
+        } else if !target.exists() {
+            std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+            std::fs::copy(&path, &target).map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+            copied += 1;
+        }
+    }
+    Ok(copied)
+}
+
+/// Writes a consistent copy of the running portal's database to `to`, which must not exist yet,
+/// and the files of the directory store `files` (if any) beside it.
+pub async fn backup(database_url: &str, files: Option<&Path>, to: &Path) -> Result<(), String> {
     let file = sqlite_file(database_url)?;
     if !file.is_file() {
         return Err(format!("there is no database at {}", file.display()));
@@ -73,12 +103,17 @@ pub async fn backup(database_url: &str, to: &Path) -> Result<(), String> {
     let target = to.display().to_string().replace('\'', "''");
     db.execute_unprepared(&format!("VACUUM INTO '{target}'")).await.map_err(|e| format!("backup failed: {e}"))?;
     db.close().await.ok();
-    verify(to).await.map(|_| ())
+    verify(to).await?;
+    if let Some(files) = files {
+        copy_files(files, &files_beside(to))?;
+    }
+    Ok(())
 }
 
-/// Replaces the database with the backup `from`. The portal must be stopped: if anything holds
-/// the database open, nothing is changed.
-pub async fn restore(database_url: &str, from: &Path) -> Result<(), String> {
+/// Replaces the database with the backup `from`, and puts its files back into the directory
+/// store `files`. The portal must be stopped: if anything holds the database open, nothing is
+/// changed.
+pub async fn restore(database_url: &str, files: Option<&Path>, from: &Path) -> Result<(), String> {
     let file = sqlite_file(database_url)?;
     verify(from).await?;
     if file.is_file() {
@@ -102,5 +137,8 @@ pub async fn restore(database_url: &str, from: &Path) -> Result<(), String> {
         }
     }
     std::fs::rename(&staging, &file).map_err(|e| format!("cannot put the backup in place: {e}"))?;
+    if let Some(files) = files {
+        copy_files(&files_beside(from), files)?;
+    }
     Ok(())
 }

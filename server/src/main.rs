@@ -52,12 +52,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             return Ok(());
         }
         Some(Command::Backup { file }) => {
-            server::backup::backup(&config.database_url, &file).await?;
+            server::backup::backup(&config.database_url, config.files.file_dir(), &file).await?;
             println!("backed up to {}", file.display());
             return Ok(());
         }
         Some(Command::Restore { file }) => {
-            server::backup::restore(&config.database_url, &file).await?;
+            server::backup::restore(&config.database_url, config.files.file_dir(), &file).await?;
             println!("restored from {}; start the portal to use it", file.display());
             return Ok(());
         }

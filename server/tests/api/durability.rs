@@ -161,21 +161,46 @@ async fn a_backup_taken_while_running_restores_and_reads_back() {
     let org = app.organization("Backed Up Ltd", &[]).await;
     let customer = app.customer(&org, true).await;
     let kept = app.raise(&customer, "Kept by the backup").await;
+    // A file on it goes with the backup.
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(b"kept log".to_vec()).file_name("kept.log"));
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/tickets/{}/attachments", kept["id"].as_str().unwrap())))
+        .bearer_auth(&customer.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let attachment: serde_json::Value = res.json().await.unwrap();
+    let file_id = attachment["attachment"]["id"].as_str().unwrap().to_string();
 
     let copy = dir.join("copy.db");
-    backup(&url("live.db"), &copy).await.expect("a backup while the portal runs");
+    let files = app.files_dir();
+    backup(&url("live.db"), Some(&files), &copy).await.expect("a backup while the portal runs");
     assert!(verify(&copy).await.unwrap() >= 9, "the copy holds every migration");
     let later = app.raise(&customer, "Raised after the backup").await;
-    assert!(backup(&url("live.db"), &copy).await.unwrap_err().contains("exists already"));
-    let refused = restore(&url("live.db"), &copy).await.unwrap_err();
+    assert!(backup(&url("live.db"), None, &copy).await.unwrap_err().contains("exists already"));
+    let refused = restore(&url("live.db"), None, &copy).await.unwrap_err();
     assert!(refused.contains("stop the portal"), "{refused}");
     let not_a_backup = dir.join("notes.txt");
     std::fs::write(&not_a_backup, "hello").unwrap();
-    assert!(restore(&url("elsewhere.db"), &not_a_backup).await.is_err());
-    assert!(backup("postgres://localhost/cytrack", &dir.join("pg.db")).await.unwrap_err().contains("pg_dump"));
+    assert!(restore(&url("elsewhere.db"), None, &not_a_backup).await.is_err());
+    assert!(backup("postgres://localhost/cytrack", None, &dir.join("pg.db")).await.unwrap_err().contains("pg_dump"));
 
-    restore(&url("restored.db"), &copy).await.expect("a restore into a stopped portal's place");
+    let restored_files = TestApp::at(String::new(), url("restored.db")).files_dir();
+    restore(&url("restored.db"), Some(&restored_files), &copy).await.expect("a restore into a stopped portal's place");
     let restored = spawn_app_on(url("restored.db")).await;
+    let res = restored
+        .client
+        .get(restored.url(&format!("/api/v1/attachments/{file_id}")))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "the file came back with the database");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"kept log");
     let (status, body) = restored.get("/api/v1/tickets", &customer.token).await;
     assert_eq!(status, StatusCode::OK);
     let subjects: Vec<&str> =

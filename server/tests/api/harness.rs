@@ -156,6 +156,11 @@ impl TestApp {
             .unwrap_or(0)
     }
 
+    /// The directory store of this portal's files (SQLite runs).
+    pub fn files_dir(&self) -> std::path::PathBuf {
+        files_dir_for(&self.database_url).join("files")
+    }
+
     /// Uploads received but neither kept nor removed.
     pub fn files_waiting(&self) -> usize {
         std::fs::read_dir(files_dir_for(&self.database_url).join("incoming")).map(|d| d.count()).unwrap_or(0)

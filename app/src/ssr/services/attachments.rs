@@ -104,6 +104,14 @@ impl FileStore {
         }
     }
 
+    /// The directory of the directory store.
+    pub fn file_dir(&self) -> Option<&Path> {
+        match self {
+            FileStore::Directory(dir) => Some(dir),
+            FileStore::Database => None,
+        }
+    }
+
     /// The file of a content in the directory store.
     pub fn file_path(&self, sha256: &str) -> Option<PathBuf> {
         match self {
