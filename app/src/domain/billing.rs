@@ -457,9 +457,39 @@ pub fn deployment_stage(
     }
 }
 
+/// How a ticket's billable time in one month is paid (issue 21, finding 1). Voucher minutes
+/// redeemed on the ticket (and not refunded) pay its billable time in the order it was worked,
+/// earliest month first; what they do not cover is invoiced. So for every month,
+/// `vouchers + invoice = billable_in`, and across months no minute is paid twice. Minutes
+/// redeemed beyond all the billable time pay nothing more (they are a refund to ask for).
+/// Answers (paid by vouchers, to invoice).
+pub fn split_billable(billable_before: i64, billable_in: i64, redeemed: i64) -> (i64, i64) {
+    let paid = (redeemed - billable_before.max(0)).clamp(0, billable_in.max(0));
+    (paid, billable_in.max(0) - paid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vouchers_pay_billable_time_in_the_order_it_was_worked() {
+        // (worked before the month, worked in it, redeemed) -> (vouchers, invoice)
+        let cases = [
+            ((0, 90, 0), (0, 90)),
+            ((0, 90, 60), (60, 30)),
+            ((0, 90, 90), (90, 0)),
+            ((0, 90, 200), (90, 0)),
+            ((60, 90, 60), (0, 90)),
+            ((60, 90, 100), (40, 50)),
+            ((0, 0, 30), (0, 0)),
+        ];
+        for ((before, during, redeemed), expected) in cases {
+            let split = split_billable(before, during, redeemed);
+            assert_eq!(split, expected, "{before} before, {during} in the month, {redeemed} redeemed");
+            assert_eq!(split.0 + split.1, during, "invoice + vouchers = billable time");
+        }
+    }
 
     #[test]
     fn completion_milestones_come_on_their_day_once_and_not_for_old_projects() {

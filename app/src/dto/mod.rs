@@ -529,6 +529,10 @@ pub struct BillingExport {
     pub month: String,
     pub rows: Vec<BillingExportRow>,
     pub total_billable_minutes: i64,
+    /// Of the billable time, what vouchers redeemed on the tickets paid, and what is invoiced:
+    /// the two add up to `total_billable_minutes`.
+    pub total_paid_by_vouchers_minutes: i64,
+    pub total_to_invoice_minutes: i64,
     /// Installation beyond the agreed inclusions, billed in the month the installation was done
     /// (its project moved on to training).
     pub additional_fees: Vec<AdditionalFeeRow>,
@@ -554,7 +558,13 @@ pub struct BillingExportRow {
     pub ticket_id: String,
     pub number: String,
     pub subject: String,
+    /// Billable time worked on the ticket in the month.
     pub minutes: i64,
+    /// Of it, paid by vouchers (`domain::billing::split_billable`) and to invoice.
+    pub paid_by_vouchers_minutes: i64,
+    pub to_invoice_minutes: i64,
+    /// The redemptions on the ticket (not refunded) that pay its time.
+    pub redemption_ids: Vec<String>,
 }
 
 /// The API's error body: `{"error": {code, message, fields?}}`.

@@ -239,22 +239,41 @@ fn Export(organization_id: Signal<String>) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || once_loaded(async move {
                     match export.await {
-                        Ok(e) if e.rows.is_empty() => view! { <p class="empty">"No billable time in " {e.month.clone()} "."</p> }.into_any(),
+                        Ok(e) if e.rows.is_empty() && e.additional_fees.is_empty() => view! { <p class="empty">"No billable time in " {e.month.clone()} "."</p> }.into_any(),
                         Ok(e) => view! {
                             <table class="tickets">
-                                <thead><tr><th>"Ticket"</th><th>"Subject"</th><th>"Minutes"</th><th>"Hours"</th></tr></thead>
+                                <thead><tr><th>"Ticket"</th><th>"Subject"</th><th>"Minutes"</th><th>"Paid by vouchers"</th><th>"To invoice"</th><th>"Hours to invoice"</th></tr></thead>
                                 <tbody>
                                     {e.rows.iter().map(|r| view! {
                                         <tr>
                                             <td class="mono"><a href=format!("/tickets/{}", r.ticket_id)>{r.number.clone()}</a></td>
                                             <td>{r.subject.clone()}</td>
                                             <td>{r.minutes}</td>
-                                            <td>{format!("{:.2}", r.minutes as f64 / 60.0)}</td>
+                                            <td>{r.paid_by_vouchers_minutes}</td>
+                                            <td>{r.to_invoice_minutes}</td>
+                                            <td>{format!("{:.2}", r.to_invoice_minutes as f64 / 60.0)}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                                <tfoot><tr><th colspan="2">"Total"</th><th data-testid="export-total">{e.total_billable_minutes}</th><th>{format!("{:.2}", e.total_billable_minutes as f64 / 60.0)}</th></tr></tfoot>
+                                <tfoot><tr>
+                                    <th colspan="2">"Total"</th>
+                                    <th data-testid="export-total">{e.total_billable_minutes}</th>
+                                    <th>{e.total_paid_by_vouchers_minutes}</th>
+                                    <th data-testid="export-invoice">{e.total_to_invoice_minutes}</th>
+                                    <th>{format!("{:.2}", e.total_to_invoice_minutes as f64 / 60.0)}</th>
+                                </tr></tfoot>
                             </table>
+                            {(!e.additional_fees.is_empty()).then(|| view! {
+                                <h3>"Additional fees (installation beyond the agreed inclusions)"</h3>
+                                <table class="tickets" data-testid="additional-fees">
+                                    <thead><tr><th>"Project"</th><th>"Item"</th><th>"Agreed"</th><th>"Installed"</th><th>"To invoice"</th></tr></thead>
+                                    <tbody>
+                                        {e.additional_fees.iter().map(|f| view! {
+                                            <tr><td>{f.project_name.clone()}</td><td>{f.label.clone()}</td><td>{f.agreed}</td><td>{f.installed}</td><td>{f.additional}</td></tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            })}
                         }.into_any(),
                         Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     }

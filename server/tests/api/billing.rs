@@ -358,7 +358,10 @@ async fn time_on_billable_tickets_adds_up_in_the_monthly_export() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let csv = res.text().await.unwrap();
-    assert!(csv.starts_with("organization,month,ticket,subject,minutes,hours,additional_items\n"), "{csv}");
+    assert!(
+        csv.starts_with("organization,month,ticket,subject,minutes,hours,paid_by_vouchers_minutes,to_invoice_minutes,additional_items\n"),
+        "{csv}"
+    );
 
     let (status, body) =
         app.get(&format!("/api/v1/organizations/{org}/billing-export?month=13-2026"), &manager.token).await;
@@ -414,4 +417,61 @@ async fn an_issue_listed_on_a_completion_form_is_warranty_only_once_the_form_is_
     assert_eq!(put_deployment(&app, &manager, &org, signed).await.0, StatusCode::OK);
     let (_, detail) = app.get(&format!("/api/v1/tickets/{id}"), &customer.token).await;
     assert_eq!(detail["ticket"]["billing"]["tag"], "warranty", "listed on the signed form: {detail}");
+}
+
+#[tokio::test]
+async fn the_export_bills_only_what_vouchers_did_not_pay() {
+    // Issue 21, finding 1: the export summed all billable time, whatever vouchers had paid.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let manager = app.staff("account_manager").await;
+    put_deployment(&app, &manager, &org, json!({"go_live_on": days_ago(60), "go_live_basis": "signed"})).await;
+    let expires = (Utc::now().date_naive() + chrono::Days::new(200)).to_string();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/organizations/{org}/vouchers"),
+            Some(&manager.token),
+            json!({"minutes": 600, "expires_on": expires}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let customer = app.customer(&org, false).await;
+    let agent = app.staff("agent").await;
+    let ticket = raise_kind(&app, &customer, "macs").await;
+    let t = ticket["id"].as_str().unwrap();
+    app.post(&format!("/api/v1/tickets/{t}/time-entries"), Some(&agent.token), json!({"minutes": 120})).await;
+    let mut redemptions = Vec::new();
+    for minutes in [45, 30] {
+        let (status, body) = app
+            .post(&format!("/api/v1/tickets/{t}/redemptions"), Some(&agent.token), json!({"minutes": minutes}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        redemptions.push(body["redemption"]["id"].as_str().unwrap().to_string());
+    }
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/redemptions/{}/refund", redemptions[1]),
+            Some(&agent.token),
+            json!({"reason": "Wrong ticket."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let month = app::domain::calendar::BusinessCalendar::sydney_default().date_of(Utc::now()).format("%Y-%m");
+    let (status, export) =
+        app.get(&format!("/api/v1/organizations/{org}/billing-export?month={month}"), &manager.token).await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    let row = &export["rows"][0];
+    assert_eq!(row["minutes"], 120);
+    assert_eq!(row["paid_by_vouchers_minutes"], 45, "the refunded redemption pays nothing: {export}");
+    assert_eq!(row["to_invoice_minutes"], 75);
+    assert_eq!(row["redemption_ids"], json!([redemptions[0]]));
+    assert_eq!(export["total_paid_by_vouchers_minutes"], 45);
+    assert_eq!(export["total_to_invoice_minutes"], 75);
+    assert_eq!(
+        export["total_paid_by_vouchers_minutes"].as_i64().unwrap()
+            + export["total_to_invoice_minutes"].as_i64().unwrap(),
+        export["total_billable_minutes"].as_i64().unwrap(),
+        "invoice + vouchers = billable time"
+    );
 }

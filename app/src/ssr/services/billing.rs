@@ -7,7 +7,7 @@ use super::tickets::{billing_facts, billing_text, history_line, support_date, to
 use super::{looks_like_id, new_id};
 use crate::domain::billing::{
     classify, deployment_changes, follows_reevaluation, irs_status, long_date, parse_date, parse_month,
-    parse_work_minutes, BillingFacts, BillingTag, Deployment, DeploymentChange, GoLiveBasis, IrsPeriod,
+    parse_work_minutes, split_billable, BillingFacts, BillingTag, Deployment, DeploymentChange, GoLiveBasis, IrsPeriod,
 };
 use crate::domain::notifications::{Event, NotificationKind};
 use crate::domain::text::{multi_line, spreadsheet_safe};
@@ -18,7 +18,9 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::entities::{completion_outstanding, deployment, irs_contract, ticket, ticket_history, time_entry};
+use crate::ssr::entities::{
+    completion_outstanding, deployment, irs_contract, redemption, ticket, ticket_history, time_entry,
+};
 use crate::ssr::services::organizations;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -598,14 +600,41 @@ pub async fn export(
         .into_iter()
         .map(|t| (t.id.clone(), t))
         .collect();
+    // What was worked on these tickets before the month, and redeemed on them (not refunded).
+    let mut before: HashMap<String, i64> = HashMap::new();
+    for e in time_entry::Entity::find()
+        .filter(time_entry::Column::TicketId.is_in(minutes.keys().cloned()))
+        .filter(time_entry::Column::WorkedOn.lt(first))
+        .all(db)
+        .await?
+    {
+        *before.entry(e.ticket_id).or_default() += i64::from(e.minutes);
+    }
+    let mut redeemed: HashMap<String, (i64, Vec<String>)> = HashMap::new();
+    for r in redemption::Entity::find()
+        .filter(redemption::Column::TicketId.is_in(minutes.keys().cloned()))
+        .filter(redemption::Column::RefundedAt.is_null())
+        .order_by_asc(redemption::Column::CreatedAt)
+        .all(db)
+        .await?
+    {
+        let entry = redeemed.entry(r.ticket_id).or_default();
+        entry.0 += i64::from(r.minutes);
+        entry.1.push(r.id);
+    }
     let mut rows: Vec<BillingExportRow> = minutes
         .into_iter()
         .filter_map(|(id, minutes)| {
+            let (redeemed_minutes, redemption_ids) = redeemed.remove(&id).unwrap_or_default();
+            let (paid, invoice) = split_billable(before.get(&id).copied().unwrap_or(0), minutes, redeemed_minutes);
             tickets.get(&id).map(|t| BillingExportRow {
                 ticket_id: id,
                 number: ticket_number(t.number),
                 subject: t.subject.clone(),
                 minutes,
+                paid_by_vouchers_minutes: paid,
+                to_invoice_minutes: invoice,
+                redemption_ids,
             })
         })
         .collect();
@@ -616,6 +645,8 @@ pub async fn export(
         organization_name: org.name,
         month: first.format("%Y-%m").to_string(),
         total_billable_minutes: rows.iter().map(|r| r.minutes).sum(),
+        total_paid_by_vouchers_minutes: rows.iter().map(|r| r.paid_by_vouchers_minutes).sum(),
+        total_to_invoice_minutes: rows.iter().map(|r| r.to_invoice_minutes).sum(),
         rows,
         additional_fees,
     })
@@ -626,7 +657,17 @@ pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let internal = |_| AppError::internal();
     writer
-        .write_record(["organization", "month", "ticket", "subject", "minutes", "hours", "additional_items"])
+        .write_record([
+            "organization",
+            "month",
+            "ticket",
+            "subject",
+            "minutes",
+            "hours",
+            "paid_by_vouchers_minutes",
+            "to_invoice_minutes",
+            "additional_items",
+        ])
         .map_err(internal)?;
     for row in &export.rows {
         writer
@@ -637,6 +678,8 @@ pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
                 spreadsheet_safe(&row.subject),
                 row.minutes.to_string(),
                 format!("{:.2}", row.minutes as f64 / 60.0),
+                row.paid_by_vouchers_minutes.to_string(),
+                row.to_invoice_minutes.to_string(),
                 String::new(),
             ])
             .map_err(internal)?;
@@ -648,6 +691,8 @@ pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
                 export.month.clone(),
                 "additional fee".to_string(),
                 spreadsheet_safe(&format!("{}: {} beyond the {} agreed", fee.project_name, fee.label, fee.agreed)),
+                String::new(),
+                String::new(),
                 String::new(),
                 String::new(),
                 fee.additional.to_string(),
@@ -673,8 +718,13 @@ mod tests {
                 number: "CT-000001".into(),
                 subject: "=cmd".into(),
                 minutes: 90,
+                paid_by_vouchers_minutes: 60,
+                to_invoice_minutes: 30,
+                redemption_ids: vec![],
             }],
             total_billable_minutes: 90,
+            total_paid_by_vouchers_minutes: 60,
+            total_to_invoice_minutes: 30,
             additional_fees: vec![crate::dto::AdditionalFeeRow {
                 project_id: "p".into(),
                 project_name: "Sydney".into(),
@@ -688,9 +738,9 @@ mod tests {
         let csv = export_csv(&export).unwrap();
         assert_eq!(
             csv,
-            "organization,month,ticket,subject,minutes,hours,additional_items\n\
-             \"Acme, Inc\",2026-03,CT-000001,'=cmd,90,1.50,\n\
-             \"Acme, Inc\",2026-03,additional fee,Sydney: Queues beyond the 4 agreed,,,2\n"
+            "organization,month,ticket,subject,minutes,hours,paid_by_vouchers_minutes,to_invoice_minutes,additional_items\n\
+             \"Acme, Inc\",2026-03,CT-000001,'=cmd,90,1.50,60,30,\n\
+             \"Acme, Inc\",2026-03,additional fee,Sydney: Queues beyond the 4 agreed,,,,,2\n"
         );
     }
 }
