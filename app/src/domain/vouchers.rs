@@ -165,6 +165,15 @@ pub fn plan_draw(states: &[VoucherState], minutes: i64, today: NaiveDate) -> Res
     Ok(plan)
 }
 
+/// How completed after-hours work is paid (issue 21, finding 3): the vouchers pay what they
+/// hold (the booking's reservation was released into that balance first); the rest is
+/// invoiced as billable time rather than leaving the booking impossible to complete.
+/// Answers (redeemed from vouchers, to invoice).
+pub fn pay_completed_work(charge: i64, available: i64) -> (i64, i64) {
+    let redeemed = charge.max(0).min(available.max(0));
+    (redeemed, charge.max(0) - redeemed)
+}
+
 /// Returns `minutes` of a reservation to the vouchers it came from (given as (voucher, reserved)).
 pub fn plan_release(reserved: &[(String, i64)], minutes: i64) -> Vec<(String, i64)> {
     let mut left = minutes;
@@ -203,6 +212,20 @@ pub fn runs_out_on(available: i64, redeemed_last_90_days: i64, today: NaiveDate)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completed_work_takes_what_vouchers_hold_and_invoices_the_rest() {
+        let cases = [
+            ((120, 300), (120, 0)),
+            ((120, 120), (120, 0)),
+            ((180, 120), (120, 60)),
+            ((60, 0), (0, 60)),
+            ((0, 50), (0, 0)),
+        ];
+        for ((charge, available), expected) in cases {
+            assert_eq!(pay_completed_work(charge, available), expected, "{charge} charged, {available} available");
+        }
+    }
     use proptest::prelude::*;
 
     fn day(s: &str) -> NaiveDate {

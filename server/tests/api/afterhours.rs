@@ -283,3 +283,75 @@ async fn racing_steps_on_one_booking_move_it_once_and_charge_once() {
     let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &manager.token).await;
     assert_eq!(vouchers["balance"]["available_minutes"], 3000 - 240);
 }
+
+#[tokio::test]
+async fn an_overrun_is_completed_what_vouchers_hold_is_redeemed_and_the_rest_invoiced_and_refundable() {
+    // Issue 21, findings 2 and 3: an overrun with too little left answered 409 for good, and an
+    // after-hours charge wrote no redemption, so it could not be refunded.
+    let app = spawn_app().await;
+    let (org, manager, superuser, agent) = world(&app, 400).await;
+    let d = saturday();
+    let (_, body) = book(&app, &superuser, window(sydney(d, 9, 0), sydney(d, 10, 0))).await;
+    let id = body["booking"]["id"].as_str().unwrap().to_string();
+    let ticket = body["booking"]["ticket_id"].as_str().unwrap().to_string();
+    let step = |s: &str| format!("/api/v1/after-hours/{id}/{s}");
+    assert_eq!(app.post(&step("approve"), Some(&superuser.token), json!({})).await.0, StatusCode::OK);
+    let (status, _) = app.post(&step("schedule"), Some(&manager.token), json!({"engineer_id": agent.id})).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Three hours at x2 cost 360 minutes; the reservation was 120 and 400 are held in all.
+    let (status, body) = app.post(&step("complete"), Some(&agent.token), json!({"actual_minutes": 180})).await;
+    assert_eq!((status, body["booking"]["status"].as_str()), (StatusCode::OK, Some("completed")), "{body}");
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
+    assert_eq!(vouchers["balance"]["available_minutes"], 40, "{vouchers}");
+
+    // A second booking overruns what is left: 40 redeemed, the rest invoiced, the superuser told.
+    let (_, body) = book(&app, &superuser, window(sydney(d, 13, 0), sydney(d, 13, 15))).await;
+    let second = body["booking"]["id"].as_str().unwrap().to_string();
+    let second_ticket = body["booking"]["ticket_id"].as_str().unwrap().to_string();
+    let step2 = |s: &str| format!("/api/v1/after-hours/{second}/{s}");
+    let (status, body) = app.post(&step2("approve"), Some(&superuser.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.post(&step2("schedule"), Some(&manager.token), json!({"engineer_id": agent.id})).await;
+    let (status, body) = app.post(&step2("complete"), Some(&agent.token), json!({"actual_minutes": 60})).await;
+    assert_eq!((status, body["booking"]["status"].as_str()), (StatusCode::OK, Some("completed")), "{body}");
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
+    assert_eq!(
+        (vouchers["balance"]["available_minutes"].as_i64(), vouchers["balance"]["reserved_minutes"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let (_, told) = app.get("/api/v1/notifications?per_page=50", &superuser.token).await;
+    assert!(told.to_string().contains("80 min more than your vouchers held will be invoiced"), "{told}");
+    let month = app::domain::calendar::BusinessCalendar::sydney_default().date_of(chrono::Utc::now()).format("%Y-%m");
+    let (_, export) =
+        app.get(&format!("/api/v1/organizations/{org}/billing-export?month={month}"), &manager.token).await;
+    let row = |t: &str| export["rows"].as_array().unwrap().iter().find(|r| r["ticket_id"] == t).cloned().unwrap();
+    assert_eq!(
+        (row(&second_ticket)["minutes"].as_i64(), row(&second_ticket)["paid_by_vouchers_minutes"].as_i64()),
+        (Some(120), Some(40)),
+        "{export}"
+    );
+    assert_eq!(row(&second_ticket)["to_invoice_minutes"], 80);
+    assert_eq!(row(&ticket)["to_invoice_minutes"], 0, "the first was paid in full");
+
+    // The first charge is a redemption like any other: found in the ledger, refunded.
+    let (_, ledger) = app.get(&format!("/api/v1/organizations/{org}/ledger"), &manager.token).await;
+    let charge = ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "redeem" && e["booking_id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    let redemption = charge["redemption_id"].as_str().expect("an after-hours charge is a redemption");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/redemptions/{redemption}/refund"),
+            Some(&manager.token),
+            json!({"reason": "Engineer's error."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
+    assert_eq!(vouchers["balance"]["available_minutes"], 360);
+}

@@ -17,7 +17,7 @@ use crate::dto::{BookingDto, BookingRequest, Page, SegmentDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::db::write_gate;
-use crate::ssr::entities::{booking, organization, ticket};
+use crate::ssr::entities::{booking, organization, ticket, time_entry};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -335,7 +335,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
             let segments: Vec<Segment> = serde_json::from_str(&found.segments).unwrap_or_default();
             let charge = charge_for_actual(&segments, actual.unwrap_or(0));
             let released = vouchers::release(&txn, &found.organization_id, &found.id, &actor.user_id, now).await?;
-            vouchers::redeem_for_booking(
+            let redeemed = vouchers::redeem_for_booking(
                 &txn,
                 &found.organization_id,
                 &found.id,
@@ -345,10 +345,31 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
                 now,
             )
             .await?;
+            // The cost is the ticket's billable time: what vouchers did not pay, the export
+            // invoices (`split_billable`).
+            time_entry::ActiveModel {
+                id: Set(new_id()),
+                ticket_id: Set(found.ticket_id.clone()),
+                author_id: Set(actor.user_id.clone()),
+                minutes: Set(charge as i32),
+                note: Set(format!(
+                    "After-hours work: {} min worked, {charge} voucher minutes at the after-hours rates",
+                    actual.unwrap_or(0)
+                )),
+                worked_on: Set(settings::support_date(&txn, now).await?),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+            let invoiced = charge - redeemed;
             event = format!(
-                "completed: {} min worked, {charge} min redeemed, {released} min reservation released",
+                "completed: {} min worked, {redeemed} min redeemed, {released} min reservation released",
                 actual.unwrap_or(0)
             );
+            if invoiced > 0 {
+                event =
+                    format!("{event}; {invoiced} min more than your vouchers held will be invoiced as billable time");
+            }
         }
         BookingStatus::Cancelled if matches!(from, BookingStatus::Approved | BookingStatus::Scheduled) => {
             let released = vouchers::release(&txn, &found.organization_id, &found.id, &actor.user_id, now).await?;

@@ -15,8 +15,8 @@ use super::{looks_like_id, new_id};
 use crate::domain::billing::{parse_date, BillingTag};
 use crate::domain::text::{single_line, spreadsheet_safe};
 use crate::domain::vouchers::{
-    balance, parse_minutes, plan_draw, plan_expiry, plan_release, runs_out_on, voucher_code, voucher_states, Balance,
-    Entry, EntryKind, VoucherState, CODE_LENGTH,
+    balance, parse_minutes, pay_completed_work, plan_draw, plan_expiry, plan_release, runs_out_on, voucher_code,
+    voucher_states, Balance, Entry, EntryKind, VoucherState, CODE_LENGTH,
 };
 use crate::dto::{
     page_window, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
@@ -581,7 +581,10 @@ pub async fn release(
     Ok(total)
 }
 
-/// Redeems the cost of completed after-hours work inside the caller's transaction.
+/// Redeems the cost of completed after-hours work inside the caller's transaction, as a
+/// redemption like any other (so it is listed, refunded and reconciled the same way): what the
+/// vouchers hold, at most the cost. Answers the minutes redeemed; the rest is the caller's to
+/// invoice (`pay_completed_work`).
 pub async fn redeem_for_booking(
     txn: &impl ConnectionTrait,
     organization_id: &str,
@@ -590,16 +593,36 @@ pub async fn redeem_for_booking(
     minutes: i64,
     actor_id: &str,
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     if minutes <= 0 {
-        return Ok(());
+        return Ok(0);
     }
     let seq = lock(txn, organization_id).await?;
     let (_, current) = states(txn, organization_id).await?;
-    let plan =
-        plan_draw(&current, minutes, support_date(txn, now).await?).map_err(|s| insufficient(s.available, minutes))?;
+    let today = support_date(txn, now).await?;
+    let available = match plan_draw(&current, minutes, today) {
+        Ok(_) => minutes,
+        Err(short) => short.available,
+    };
+    let (redeemed, _) = pay_completed_work(minutes, available);
+    if redeemed == 0 {
+        return Ok(0);
+    }
+    let plan = plan_draw(&current, redeemed, today).map_err(|s| insufficient(s.available, redeemed))?;
+    let redemption = redemption::ActiveModel {
+        id: Set(new_id()),
+        organization_id: Set(organization_id.into()),
+        ticket_id: Set(ticket_id.into()),
+        minutes: Set(redeemed as i32),
+        idempotency_key: Set(None),
+        actor_id: Set(actor_id.into()),
+        created_at: Set(now),
+        refunded_at: Set(None),
+    }
+    .insert(txn)
+    .await?;
     for (voucher_id, take) in plan {
-        let links = (Some(ticket_id), Some(booking_id), None);
+        let links = (Some(ticket_id), Some(booking_id), Some(redemption.id.as_str()));
         entry(
             organization_id,
             seq,
@@ -614,7 +637,7 @@ pub async fn redeem_for_booking(
         .insert(txn)
         .await?;
     }
-    Ok(())
+    Ok(redeemed)
 }
 
 /// Writes `expire` entries for what is left on expired vouchers. Returns the minutes expired.
