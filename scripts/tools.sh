@@ -8,6 +8,7 @@ export PATH="$HOME/.cargo/bin:$CYTRACK_CACHE/npm/node_modules/.bin:$PATH"
 cytrack_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
+CARGO_AUDIT_VERSION="0.21.2"
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$cytrack_root/Cargo.toml")"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -38,4 +39,9 @@ fi
 if [ ! -x /usr/sbin/dovecot ]; then
   say "installing dovecot-imapd (the IMAP server the e-mail-in tests poll)"
   apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null
+fi
+# The advisory check (scripts/audit) reads the RustSec snapshot with cargo-audit.
+if ! cargo audit --version 2>/dev/null | grep -q "$CARGO_AUDIT_VERSION"; then
+  say "installing cargo-audit $CARGO_AUDIT_VERSION (a few minutes, once)"
+  cargo install cargo-audit --locked --version "$CARGO_AUDIT_VERSION"
 fi

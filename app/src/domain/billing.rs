@@ -472,6 +472,37 @@ pub fn split_billable(billable_before: i64, billable_in: i64, redeemed: i64) -> 
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Issue 21, finding 6: whatever the months worked and the redemptions and refunds, the
+        /// export reconciles: each month's vouchers + invoice is its billable time, no minute is
+        /// paid twice, and vouchers pay exactly what was redeemed, up to the billable time.
+        #[test]
+        fn the_export_always_reconciles(
+            months in proptest::collection::vec(0i64..600, 1..12),
+            redemptions in proptest::collection::vec((1i64..300, proptest::bool::ANY), 0..20),
+        ) {
+            let redeemed: i64 = redemptions.iter().filter(|(_, refunded)| !refunded).map(|(m, _)| m).sum();
+            let (mut before, mut paid_total) = (0, 0);
+            for &worked in &months {
+                let (paid, invoice) = split_billable(before, worked, redeemed);
+                proptest::prop_assert!(paid >= 0 && invoice >= 0);
+                proptest::prop_assert_eq!(paid + invoice, worked);
+                paid_total += paid;
+                before += worked;
+            }
+            proptest::prop_assert_eq!(paid_total, redeemed.min(before));
+        }
+
+        /// Completed after-hours work: vouchers pay what they hold, never more; nothing is lost.
+        #[test]
+        fn completed_work_is_paid_or_invoiced_never_both_or_neither(charge in 0i64..2000, available in 0i64..2000) {
+            let (redeemed, invoiced) = crate::domain::vouchers::pay_completed_work(charge, available);
+            proptest::prop_assert!(redeemed <= available && redeemed >= 0 && invoiced >= 0);
+            proptest::prop_assert_eq!(redeemed + invoiced, charge);
+            proptest::prop_assert!(invoiced == 0 || redeemed == available);
+        }
+    }
+
     #[test]
     fn vouchers_pay_billable_time_in_the_order_it_was_worked() {
         // (worked before the month, worked in it, redeemed) -> (vouchers, invoice)
