@@ -37,6 +37,27 @@ pub fn ModuleChoice(names: Vec<String>, chosen: Vec<String>) -> impl IntoView {
     }
 }
 
+/// An account manager's decision on a submitted form: accept it, or return it with what to mend.
+#[component]
+pub fn ReviewDecision(id: String, form: &'static str, accept: &'static str, actions: ProjectActions) -> impl IntoView {
+    let return_id = id.clone();
+    view! {
+        <div class="row">
+            <ActionForm action=actions.decide attr:class="inline">
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="form" value=form/>
+                <button type="submit" class="button primary">{accept}</button>
+            </ActionForm>
+            <ActionForm action=actions.decide attr:class="form compact">
+                <input type="hidden" name="id" value=return_id/>
+                <input type="hidden" name="form" value=form/>
+                <label>"What to mend" <input name="reason" required maxlength="500"/></label>
+                <button type="submit" class="button">"Return it"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
 fn print_link(id: &str, form: &str) -> impl IntoView {
     // A page load of its own (rel="external"): the document alone, as the printer gets it.
     view! {
@@ -72,7 +93,7 @@ pub fn PreInstallCard(
     actions: ProjectActions,
 ) -> impl IntoView {
     let status = form.status;
-    let (fill_id, accept_id, return_id, modules_id) = (id.clone(), id.clone(), id.clone(), id.clone());
+    let (fill_id, accept_id, modules_id) = (id.clone(), id.clone(), id.clone());
     let site = form.site.clone();
     let editing = fills && status != FormStatus::Accepted;
     view! {
@@ -139,19 +160,7 @@ pub fn PreInstallCard(
                 </ActionForm>
             })}
             {(manages && status == FormStatus::Submitted).then(|| view! {
-                <div class="row">
-                    <ActionForm action=actions.decide attr:class="inline">
-                        <input type="hidden" name="id" value=accept_id.clone()/>
-                        <input type="hidden" name="form" value="pre_install"/>
-                        <button type="submit" class="button primary">"Accept the Pre-install form"</button>
-                    </ActionForm>
-                    <ActionForm action=actions.decide attr:class="form compact">
-                        <input type="hidden" name="id" value=return_id.clone()/>
-                        <input type="hidden" name="form" value="pre_install"/>
-                        <label>"What to mend" <input name="reason" required maxlength="500"/></label>
-                        <button type="submit" class="button">"Return it"</button>
-                    </ActionForm>
-                </div>
+                <ReviewDecision id=accept_id.clone() form="pre_install" accept="Accept the Pre-install form" actions/>
             })}
             {print_link(&id, "pre-install")}
         </section>

@@ -1,7 +1,9 @@
 //! Deployment projects: an organisation's list (account managers on the account page, the
 //! client's superuser on their own page) and one project's timeline, which account managers move.
 
-use super::project_forms::{CompletionCard, GoLiveCard, InstallationCard, ModuleChoice, PreInstallCard};
+use super::project_forms::{
+    CompletionCard, GoLiveCard, InstallationCard, ModuleChoice, PreInstallCard, ReviewDecision,
+};
 use crate::api::projects::{
     organization_projects, project_page, AddUatItem, AdvanceProject, AssessGoLive, ChangeGoLiveConditions,
     ChangeOutstanding, DecideForm, OpenProject, RecordInstallation, RecordTrainingSession, RecordUatResult,
@@ -318,7 +320,7 @@ fn StakeholdersCard(
             })
             .unwrap_or_default()
     };
-    let (fill_id, accept_id, return_id) = (id.clone(), id.clone(), id);
+    let (fill_id, accept_id) = (id.clone(), id);
     let rows: Vec<(StakeholderRole, String, String, String)> =
         StakeholderRole::ALL.iter().map(|&r| (r, value(r, "name"), value(r, "email"), value(r, "phone"))).collect();
     view! {
@@ -355,19 +357,7 @@ fn StakeholdersCard(
                 </ActionForm>
             })}
             {(manages && status == FormStatus::Submitted).then(|| view! {
-                <div class="row">
-                    <ActionForm action=actions.decide attr:class="inline">
-                        <input type="hidden" name="id" value=accept_id.clone()/>
-                        <input type="hidden" name="form" value="stakeholders"/>
-                        <button type="submit" class="button primary">"Accept the form"</button>
-                    </ActionForm>
-                    <ActionForm action=actions.decide attr:class="form compact">
-                        <input type="hidden" name="id" value=return_id.clone()/>
-                        <input type="hidden" name="form" value="stakeholders"/>
-                        <label>"What to mend" <input name="reason" required maxlength="500"/></label>
-                        <button type="submit" class="button">"Return it"</button>
-                    </ActionForm>
-                </div>
+                <ReviewDecision id=accept_id.clone() form="stakeholders" accept="Accept the form" actions/>
             })}
         </section>
     }

@@ -388,13 +388,22 @@ pub(super) async fn save_submitted(
 ) -> Result<(), AppError> {
     let content = serde_json::to_string(content).map_err(|_| AppError::internal())?;
     project_form::Entity::delete_by_id((project_id.to_string(), kind.to_string())).exec(db).await?;
+    let mut row = new_form(project_id, kind, FormStatus::Submitted.as_str(), content);
+    row.submitted_by = Set(Some(actor.user_id.clone()));
+    row.submitted_at = Set(Some(now));
+    row.insert(db).await?;
+    Ok(())
+}
+
+/// A form row of `kind` at `status`, nobody's yet: nothing submitted, decided or signed.
+pub(super) fn new_form(project_id: &str, kind: &str, status: &str, content: String) -> project_form::ActiveModel {
     project_form::ActiveModel {
         project_id: Set(project_id.to_string()),
         kind: Set(kind.into()),
-        status: Set(FormStatus::Submitted.as_str().into()),
+        status: Set(status.into()),
         content: Set(content),
-        submitted_by: Set(Some(actor.user_id.clone())),
-        submitted_at: Set(Some(now)),
+        submitted_by: Set(None),
+        submitted_at: Set(None),
         decided_by: Set(None),
         decided_at: Set(None),
         decision_note: Set(None),
@@ -402,7 +411,4 @@ pub(super) async fn save_submitted(
         signed_by: Set(None),
         signed_at: Set(None),
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }

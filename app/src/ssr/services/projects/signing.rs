@@ -47,22 +47,7 @@ async fn issue(
     status: SignedFormStatus,
     content: String,
 ) -> Result<(), AppError> {
-    project_form::ActiveModel {
-        project_id: Set(project_id.to_string()),
-        kind: Set(kind.into()),
-        status: Set(status.as_str().into()),
-        content: Set(content),
-        submitted_by: Set(None),
-        submitted_at: Set(None),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        decision_note: Set(None),
-        signed_name: Set(None),
-        signed_by: Set(None),
-        signed_at: Set(None),
-    }
-    .insert(db)
-    .await?;
+    new_form(project_id, kind, status.as_str(), content).insert(db).await?;
     Ok(())
 }
 
