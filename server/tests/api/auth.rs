@@ -229,3 +229,31 @@ async fn over_https_the_session_cookie_is_secure_and_host_only_and_browsers_are_
     let res = plain.client.get(plain.url("/login")).send().await.unwrap();
     assert!(res.headers().get("strict-transport-security").is_none(), "plain http (localhost) keeps working");
 }
+
+#[tokio::test]
+async fn sign_ins_racing_each_other_are_counted_and_oversized_ones_are_not_read() {
+    // Issue 20, finding 2: parallel attempts all passed the count before any failure was written,
+    // and an e-mail of megabytes was stored with every failure.
+    let app = spawn_app().await;
+    let attempt = |password: &'static str| {
+        let (client, url) = (app.client.clone(), app.url("/api/v1/auth/login"));
+        async move {
+            let body = json!({"email": ADMIN_EMAIL, "password": password});
+            client.post(url).json(&body).send().await.unwrap().status()
+        }
+    };
+    let statuses = futures::future::join_all((0..12).map(|_| attempt("wrong password!"))).await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let throttled = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(checked + throttled, 12, "{statuses:?}");
+    assert!(checked <= 5, "at most five passwords checked in the window: {statuses:?}");
+
+    let huge = "a".repeat(1024 * 1024) + "@cytrack.test";
+    let (status, body) = app.post("/api/v1/auth/login", None, json!({"email": huge, "password": "x"})).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = app.database().await;
+    let sql = "SELECT COUNT(*) AS n FROM login_failures WHERE LENGTH(email) > 320";
+    let row = db.query_one(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+    assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0, "nothing oversized is stored");
+}

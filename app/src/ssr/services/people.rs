@@ -19,6 +19,9 @@ use sea_orm::{
 /// Failed sign-ins for one e-mail within `THROTTLE_WINDOW` before further attempts get 429.
 pub const THROTTLE_LIMIT: u64 = 5;
 pub const THROTTLE_MINUTES: i64 = 15;
+/// The longest address and password a sign-in reads (RFC 5321's 320; a passphrase of 1,024).
+pub const MAX_SIGN_IN_EMAIL: usize = 320;
+pub const MAX_SIGN_IN_PASSWORD: usize = 1024;
 
 pub fn to_dto(model: user::Model) -> UserDto {
     UserDto {
@@ -168,12 +171,25 @@ pub async fn login(
 ) -> Result<(String, UserDto), AppError> {
     // A malformed address cannot match an account; answer exactly as for a wrong password.
     let email = req.email.trim().to_ascii_lowercase();
-    let recent_failures = login_failure::Entity::find()
+    // Bounded input (issue 20, finding 2): nothing longer than an address or a password can be
+    // is stored, looked up or hashed.
+    if email.len() > MAX_SIGN_IN_EMAIL || req.password.len() > MAX_SIGN_IN_PASSWORD {
+        return Err(invalid_credentials());
+    }
+    // The attempt is counted before the password is checked, in one statement each: of many
+    // attempts racing each other, the one that makes the count pass the limit and every later
+    // one see it, so at most `THROTTLE_LIMIT` passwords are checked per window (issue 20,
+    // finding 2: all of them used to pass the count before any failure was written). A
+    // successful sign-in clears the address's count.
+    login_failure::ActiveModel { email: Set(email.clone()), created_at: Set(now), ..Default::default() }
+        .insert(db)
+        .await?;
+    let attempts = login_failure::Entity::find()
         .filter(login_failure::Column::Email.eq(email.as_str()))
         .filter(login_failure::Column::CreatedAt.gt(now - Duration::minutes(THROTTLE_MINUTES)))
         .count(db)
         .await?;
-    if recent_failures >= THROTTLE_LIMIT {
+    if attempts > THROTTLE_LIMIT {
         return Err(AppError::new(
             ErrorKind::TooManyAttempts,
             "too_many_attempts",
@@ -184,7 +200,6 @@ pub async fn login(
     let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
     if !passwords::verify(req.password, stored).await {
-        login_failure::ActiveModel { email: Set(email), created_at: Set(now), ..Default::default() }.insert(db).await?;
         return Err(invalid_credentials());
     }
     let Some(found) = found else { return Err(invalid_credentials()) };
