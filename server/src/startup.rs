@@ -40,7 +40,10 @@ pub async fn build(config: Config) -> Result<Built, String> {
     }
     let auth = AuthKeys::new(&config.jwt_secret, config.cookie_secure)?;
     let redemptions = RedemptionQueue::new(db.clone());
-    let mailbox = app::ssr::services::mail_in::Mailbox { own_address: crate::mailer::address_of(&config.mail.from)? };
+    let mailbox = app::ssr::services::mail_in::Mailbox {
+        own_address: crate::mailer::address_of(&config.mail.from)?,
+        files: Some((config.files.clone(), config.incoming_dir.clone())),
+    };
     let state = AppState {
         leptos_options: config.leptos.clone(),
         db,

@@ -215,7 +215,7 @@ async fn a_polled_imap_mailbox_raises_tickets_once_and_marks_what_it_took_seen()
     assert_eq!(imap.unseen().await, 2);
 
     let mailbox = server::imap::ImapMailbox::parse(&imap.url()).unwrap();
-    let own = app::ssr::services::mail_in::Mailbox { own_address: "support@cytrack.test".into() };
+    let own = app::ssr::services::mail_in::Mailbox { own_address: "support@cytrack.test".into(), files: None };
     let db = app.database().await;
     assert_eq!(mailbox.poll(&db, &own).await.unwrap(), 2);
     assert_eq!(imap.unseen().await, 0, "what was taken is marked seen");
@@ -238,4 +238,57 @@ async fn a_polled_imap_mailbox_raises_tickets_once_and_marks_what_it_took_seen()
 
     let wrong = server::imap::ImapMailbox::parse(&imap.url().replace(IMAP_PASSWORD, "wrong")).unwrap();
     assert!(wrong.poll(&db, &own).await.is_err(), "a refused sign-in is an error to log, not a panic");
+}
+
+#[tokio::test]
+async fn a_mailed_screenshot_comes_with_the_ticket_and_a_mailed_log_with_the_reply() {
+    // Issue 24: attachments from e-mail in.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let casey = app.customer(&org, false).await;
+    let agent = app.staff("agent").await;
+    let email = email_of(&app, &casey).await;
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let with_file = |id: &str, to: &str, subject: &str, name: &str, kind: &str, encoded: &str| {
+        format!(
+            "From: Casey <{email}>\nTo: {to}\nSubject: {subject}\nMessage-ID: <{id}@client.test>\n\
+             Date: Mon, 30 Nov 2026 09:00:00 +1100\nMIME-Version: 1.0\n\
+             Content-Type: multipart/mixed; boundary=\"b1\"\n\n\
+             --b1\nContent-Type: text/plain; charset=utf-8\n\nSee the file.\n\
+             --b1\nContent-Type: {kind}; name=\"{name}\"\nContent-Disposition: attachment; filename=\"{name}\"\n\
+             Content-Transfer-Encoding: base64\n\n{encoded}\n--b1--\n"
+        )
+    };
+    let (status, body) =
+        app.deliver(&with_file("f1", "support@cytrack.test", "Wallboard red", "screen.png", "image/png", png)).await;
+    assert_eq!(outcome(status, &body), ("ticket_created", None));
+    let ticket = body["ticket_id"].as_str().unwrap().to_string();
+    let (_, detail) = app.get(&format!("/api/v1/tickets/{ticket}"), &casey.token).await;
+    let files = detail["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{detail}");
+    assert_eq!(
+        (files[0]["file_name"].as_str(), files[0]["content_type"].as_str()),
+        (Some("screen.png"), Some("image/png"))
+    );
+
+    // The agent answers; Casey's reply by mail brings a log, which lands on that reply.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/tickets/{ticket}/comments"),
+            Some(&agent.token),
+            json!({"body": "Send the log?", "internal": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let to = reply_address(&app, &email).await;
+    let log = "MDk6MDAgcXVldWUgMyBvdmVyZmxvdwo="; // "09:00 queue 3 overflow\n"
+    let (status, body) = app.deliver(&with_file("f2", &to, "Re: Wallboard red", "portal.log", "text/plain", log)).await;
+    assert_eq!(outcome(status, &body), ("comment_added", None));
+    let (_, detail) = app.get(&format!("/api/v1/tickets/{ticket}"), &agent.token).await;
+    let reply = detail["comments"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(reply["attachments"][0]["file_name"], "portal.log", "{detail}");
+    let id = reply["attachments"][0]["id"].as_str().unwrap();
+    let res =
+        app.client.get(app.url(&format!("/api/v1/attachments/{id}"))).bearer_auth(&agent.token).send().await.unwrap();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"09:00 queue 3 overflow\n");
 }

@@ -2,10 +2,12 @@
 //! (found by the reply token in the address it was sent to, never by its subject), a new ticket
 //! from a known customer, or a refusal. Every message is recorded with what became of it.
 
+use super::attachments::{self, FileStore, Received};
 use super::notifications;
 use super::people::actor_of;
 use super::reminders::first_time;
 use super::{new_id, tickets};
+use crate::domain::attachments::MAX_FILES_PER_MESSAGE;
 use crate::domain::mail::{machine_sent, reply_text, reply_token, InboundOutcome, Origin, MAX_MESSAGE_BYTES};
 use crate::domain::people::{Role, UserStatus};
 use crate::domain::text::one_line;
@@ -44,6 +46,9 @@ pub struct Mailbox {
     /// The portal's sender address (`support@…`); mail from it, or from its `+token` forms,
     /// came back to us.
     pub own_address: String,
+    /// Where a message's attachments go (with the ticket or reply it became), and where they
+    /// wait while they are kept; none: attachments are not kept.
+    pub files: Option<(FileStore, std::path::PathBuf)>,
 }
 
 impl Mailbox {
@@ -60,11 +65,13 @@ struct Decision {
     outcome: InboundOutcome,
     ticket_id: Option<String>,
     reason: Option<String>,
+    /// Who the message was taken as, and the reply it became: its attachments go there.
+    by: Option<(Actor, Option<String>)>,
 }
 
 impl Decision {
     fn rejected(reason: impl Into<String>) -> Decision {
-        Decision { outcome: InboundOutcome::Rejected, ticket_id: None, reason: Some(reason.into()) }
+        Decision { outcome: InboundOutcome::Rejected, ticket_id: None, reason: Some(reason.into()), by: None }
     }
 }
 
@@ -127,7 +134,61 @@ pub async fn receive<C: ConnectionTrait + TransactionTrait>(
     if decision.outcome == InboundOutcome::Rejected {
         tracing::info!(%from, reason = decision.reason.as_deref().unwrap_or(""), "inbound mail refused");
     }
+    if let (Some((actor, comment_id)), Some(ticket_id), Some((store, incoming))) =
+        (&decision.by, &decision.ticket_id, &mailbox.files)
+    {
+        keep_attachments(db, store, incoming, actor, ticket_id, comment_id.as_deref(), &message, now).await?;
+    }
     record(db, message_id, &from, &subject, &decision, source, now).await
+}
+
+/// The message's attachments, kept with the ticket or reply it became, under the same limits as
+/// uploads. A file refused (too many, the organisation's day used up) does not refuse the
+/// message: its text is in, and the refusal is logged.
+#[allow(clippy::too_many_arguments)]
+async fn keep_attachments(
+    db: &impl ConnectionTrait,
+    store: &FileStore,
+    incoming: &std::path::Path,
+    actor: &Actor,
+    ticket_id: &str,
+    comment_id: Option<&str>,
+    message: &mail_parser::Message<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use sha2::Digest;
+    let parts: Vec<_> =
+        message.attachments().filter(|a| !a.contents().is_empty()).take(MAX_FILES_PER_MESSAGE).collect();
+    if parts.is_empty() {
+        return Ok(());
+    }
+    let io = |e: std::io::Error| {
+        tracing::error!(error = %e, "keeping a mailed attachment");
+        AppError::internal()
+    };
+    tokio::fs::create_dir_all(incoming).await.map_err(io)?;
+    let mut files = Vec::new();
+    for part in parts {
+        let bytes = part.contents();
+        let path = incoming.join(new_id());
+        tokio::fs::write(&path, bytes).await.map_err(io)?;
+        files.push(Received {
+            path,
+            file_name: part.attachment_name().unwrap_or("attachment").to_string(),
+            sha256: sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect(),
+            size: bytes.len() as u64,
+            head: bytes.iter().take(16).copied().collect(),
+        });
+    }
+    let target = attachments::target(db, actor, ticket_id, comment_id).await?;
+    match attachments::attach(db, store, actor, &target, files, now).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.status() < 500 => {
+            tracing::warn!(reason = %e.message, "a mailed attachment was not kept");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Records a message refused before it was read (larger than `MAX_MESSAGE_BYTES`).
@@ -166,8 +227,14 @@ async fn reply<C: ConnectionTrait + TransactionTrait>(
         return Ok(Decision::rejected("the reply holds no text of its own"));
     }
     let req = CommentRequest { body, internal: false };
-    match tickets::comment(db, &actor_of(&person), &found.ticket_id, req, now).await {
-        Ok(_) => Ok(Decision { outcome: InboundOutcome::CommentAdded, ticket_id: Some(found.ticket_id), reason: None }),
+    let actor = actor_of(&person);
+    match tickets::comment(db, &actor, &found.ticket_id, req, now).await {
+        Ok(comment) => Ok(Decision {
+            outcome: InboundOutcome::CommentAdded,
+            ticket_id: Some(found.ticket_id),
+            reason: None,
+            by: Some((actor, Some(comment.id))),
+        }),
         Err(e) if e.status() < 500 => {
             answer_once(db, from, "Your reply could not be added to the ticket", &e.message, now).await?;
             Ok(Decision::rejected(e.message))
@@ -216,8 +283,14 @@ async fn new_ticket<C: ConnectionTrait + TransactionTrait>(
         product: None,
         organization_id: None,
     };
-    match tickets::create(db, &actor_of(&sender), req, now).await {
-        Ok(t) => Ok(Decision { outcome: InboundOutcome::TicketCreated, ticket_id: Some(t.id), reason: None }),
+    let actor = actor_of(&sender);
+    match tickets::create(db, &actor, req, now).await {
+        Ok(t) => Ok(Decision {
+            outcome: InboundOutcome::TicketCreated,
+            ticket_id: Some(t.id),
+            reason: None,
+            by: Some((actor, None)),
+        }),
         Err(e) if e.status() < 500 => Ok(Decision::rejected(e.message)),
         Err(e) => Err(e),
     }
