@@ -9,6 +9,7 @@ cytrack_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
 CARGO_AUDIT_VERSION="0.21.2"
+MOTO_VERSION="5.2.5"
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$cytrack_root/Cargo.toml")"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -44,4 +45,11 @@ fi
 if ! cargo audit --version 2>/dev/null | grep -q "$CARGO_AUDIT_VERSION"; then
   say "installing cargo-audit $CARGO_AUDIT_VERSION (a few minutes, once)"
   cargo install cargo-audit --locked --version "$CARGO_AUDIT_VERSION"
+fi
+# The attachment tests keep files in a real S3-compatible server too: moto, from PyPI, in a
+# virtual environment of its own (started per test, like the mail servers).
+if ! "$CYTRACK_CACHE/moto/bin/pip" show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"; then
+  say "installing moto $MOTO_VERSION (the S3-compatible server the attachment tests use)"
+  python3 -m venv "$CYTRACK_CACHE/moto"
+  "$CYTRACK_CACHE/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi

@@ -51,7 +51,10 @@ impl Config {
         let files = match non_empty("PORTAL_FILE_STORE").as_deref() {
             None | Some("directory") => FileStore::Directory(data_dir.join("files")),
             Some("database") => FileStore::Database,
-            Some(other) => return Err(format!("PORTAL_FILE_STORE is `directory` or `database`, not `{other}`")),
+            Some(url) if url.starts_with("s3://") => FileStore::s3(url)?,
+            Some(other) => {
+                return Err(format!("PORTAL_FILE_STORE is `directory`, `database` or `s3://bucket`, not `{other}`"))
+            }
         };
         let incoming_dir = files.incoming_dir(&data_dir);
         Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail, files, incoming_dir })

@@ -233,6 +233,9 @@ pub async fn download(
             });
             Body::from_stream(chunks)
         }
+        FileStore::S3(_) => {
+            Body::from_stream(state.files.s3_stream(&found.sha256).await?.ok_or_else(AppError::internal)?)
+        }
     };
     let inline = found.content_type.starts_with("image/");
     let disposition = format!(

@@ -175,3 +175,33 @@ async fn a_file_sent_through_one_portal_process_is_downloaded_through_another() 
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.bytes().await.unwrap().as_ref(), log.as_slice());
 }
+
+#[tokio::test]
+async fn an_s3_compatible_store_is_shared_by_two_portal_processes() {
+    // Issue 24: the store for several portal processes, against a real S3-compatible server.
+    let s3 = S3Server::start().await;
+    let database = fresh_database_url().await;
+    let one = spawn_app_with_files(database.clone(), s3.store()).await;
+    let two = spawn_app_with_files(database, s3.store()).await;
+    let org = one.organization("Acme", &[]).await;
+    let casey = one.customer(&org, false).await;
+    let agent = one.staff("agent").await;
+    let ticket = one.raise(&casey, "Logs").await;
+    let t = ticket["id"].as_str().unwrap();
+    // A log larger than one S3 part, the screenshot, and the screenshot again.
+    let log: Vec<u8> = (0..(6 * 1024 * 1024 + 777)).map(|i| b"0123456789abcdef\n"[i % 17]).collect();
+    let form = Form::new()
+        .part("file", file("portal.log", &log))
+        .part("file", file("screen.png", PNG))
+        .part("file", file("again.png", PNG));
+    let (status, body) = upload(&one, &casey, t, form).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(s3.keys().await.len(), 2, "each content kept once");
+    for (i, expected) in [(0, log.as_slice()), (2, PNG)] {
+        let id = body["attachments"][i]["id"].as_str().unwrap();
+        let res = download(&two, &agent, id).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.bytes().await.unwrap().as_ref(), expected, "through the other process");
+    }
+    assert_eq!(one.files_waiting(), 0);
+}

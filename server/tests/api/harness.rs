@@ -65,7 +65,21 @@ pub async fn spawn_app_over_tls() -> TestApp {
     spawn(fresh_database_url().await, "target/site", true).await
 }
 
+/// A portal on `database_url` keeping its files in `files` (an S3-compatible store, say).
+pub async fn spawn_app_with_files(database_url: String, files: app::ssr::services::attachments::FileStore) -> TestApp {
+    spawn_with(database_url, "target/site", false, Some(files)).await
+}
+
 async fn spawn(database_url: String, site_root: &str, over_tls: bool) -> TestApp {
+    spawn_with(database_url, site_root, over_tls, None).await
+}
+
+async fn spawn_with(
+    database_url: String,
+    site_root: &str,
+    over_tls: bool,
+    files: Option<app::ssr::services::attachments::FileStore>,
+) -> TestApp {
     // Logs appear with a failing test's output only.
     let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
     // The portal runs on a multi-threaded runtime of its own, as the server binary does, not on
@@ -99,9 +113,10 @@ async fn spawn(database_url: String, site_root: &str, over_tls: bool) -> TestApp
                 },
                 // PostgreSQL runs keep files in the shared database, as several processes do;
                 // SQLite runs in a directory of the test's own.
-                files: match database_url_is_postgres {
-                    true => app::ssr::services::attachments::FileStore::Database,
-                    false => app::ssr::services::attachments::FileStore::Directory(files_dir.join("files")),
+                files: match (files, database_url_is_postgres) {
+                    (Some(files), _) => files,
+                    (None, true) => app::ssr::services::attachments::FileStore::Database,
+                    (None, false) => app::ssr::services::attachments::FileStore::Directory(files_dir.join("files")),
                 },
                 incoming_dir: files_dir.join("incoming"),
             };
@@ -570,5 +585,59 @@ impl Drop for ImapServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A real S3-compatible server (moto, from PyPI, installed by scripts/tools.sh) on a free port,
+/// with one empty bucket; stopped when dropped.
+pub struct S3Server {
+    pub endpoint: String,
+    pub bucket: String,
+    child: std::process::Child,
+}
+
+impl S3Server {
+    pub async fn start() -> S3Server {
+        let moto = std::env::var("CYTRACK_MOTO").unwrap_or_else(|_| {
+            let cache = std::env::var("CYTRACK_CACHE")
+                .unwrap_or_else(|_| format!("{}/.cache/cytrack", std::env::var("HOME").unwrap_or_default()));
+            format!("{cache}/moto/bin/moto_server")
+        });
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(&moto)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("the S3 server starts ({moto}, scripts/tools.sh installs it): {e}"));
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        for _ in 0..100 {
+            if client.get(&endpoint).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let bucket = format!("cytrack-{}", short_id().to_lowercase());
+        let made = client.put(format!("{endpoint}/{bucket}")).send().await.expect("the S3 server answers");
+        assert!(made.status().is_success(), "bucket made: {}", made.status());
+        S3Server { endpoint, bucket, child }
+    }
+
+    pub fn store(&self) -> app::ssr::services::attachments::FileStore {
+        app::ssr::services::attachments::FileStore::s3_at(&self.endpoint, &self.bucket, "testing", "testing").unwrap()
+    }
+
+    /// The keys in the bucket.
+    pub async fn keys(&self) -> Vec<String> {
+        let listing = reqwest::get(format!("{}/{}", self.endpoint, self.bucket)).await.unwrap().text().await.unwrap();
+        listing.split("<Key>").skip(1).filter_map(|k| k.split("</Key>").next()).map(str::to_string).collect()
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

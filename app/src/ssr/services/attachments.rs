@@ -28,6 +28,81 @@ pub enum FileStore {
     Directory(PathBuf),
     /// The database every portal process shares (`PORTAL_FILE_STORE=database`).
     Database,
+    /// An S3-compatible bucket every portal process shares (`PORTAL_FILE_STORE=s3://bucket`;
+    /// endpoint and keys from the usual `AWS_*` variables).
+    S3(std::sync::Arc<object_store::aws::AmazonS3>),
+}
+
+/// Uploads to S3 go in parts of this size (S3's smallest but the last): at most one part is held.
+const S3_PART_BYTES: usize = 5 * 1024 * 1024;
+
+impl FileStore {
+    /// The S3-compatible store at `url` (`s3://bucket`), configured by the `AWS_*` variables
+    /// (`AWS_ENDPOINT`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+    /// `AWS_ALLOW_HTTP`).
+    pub fn s3(url: &str) -> Result<FileStore, String> {
+        object_store::aws::AmazonS3Builder::from_env()
+            .with_url(url)
+            .build()
+            .map(|s| FileStore::S3(std::sync::Arc::new(s)))
+            .map_err(|e| format!("PORTAL_FILE_STORE {url}: {e}"))
+    }
+
+    /// An S3-compatible store at `endpoint` (tests, and setups without `AWS_*` variables).
+    pub fn s3_at(endpoint: &str, bucket: &str, key_id: &str, secret: &str) -> Result<FileStore, String> {
+        object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(endpoint)
+            .with_allow_http(endpoint.starts_with("http://"))
+            .with_bucket_name(bucket)
+            .with_region("us-east-1")
+            .with_access_key_id(key_id)
+            .with_secret_access_key(secret)
+            .build()
+            .map(|s| FileStore::S3(std::sync::Arc::new(s)))
+            .map_err(|e| e.to_string())
+    }
+
+    fn object_path(sha256: &str) -> object_store::path::Path {
+        object_store::path::Path::from(format!("{}/{sha256}", &sha256[..2]))
+    }
+
+    /// The bytes of a content in the S3 store, as a stream.
+    pub async fn s3_stream(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<futures::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>>, AppError> {
+        use futures::StreamExt;
+        use object_store::ObjectStore;
+        let FileStore::S3(store) = self else { return Ok(None) };
+        let found = store.get(&Self::object_path(sha256)).await.map_err(|e| {
+            tracing::error!(error = %e, "a kept file is missing from the object store");
+            AppError::internal()
+        })?;
+        Ok(Some(found.into_stream().map(|r| r.map_err(std::io::Error::other)).boxed()))
+    }
+
+    async fn keep_in_s3(store: &object_store::aws::AmazonS3, received: &Path, sha256: &str) -> Result<(), String> {
+        use object_store::ObjectStore;
+        use tokio::io::AsyncReadExt;
+        let path = Self::object_path(sha256);
+        if store.head(&path).await.is_ok() {
+            return Ok(());
+        }
+        let upload = store.put_multipart(&path).await.map_err(|e| e.to_string())?;
+        let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, S3_PART_BYTES);
+        let mut file = tokio::fs::File::open(received).await.map_err(|e| e.to_string())?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let read = file.read(&mut buf).await.map_err(|e| e.to_string())?;
+            if read == 0 {
+                break;
+            }
+            writer.wait_for_capacity(2).await.map_err(|e| e.to_string())?;
+            writer.write(&buf[..read]);
+        }
+        writer.finish().await.map_err(|e| e.to_string())?;
+        Ok(())
+    }
 }
 
 /// The rows a file is kept in by the database store.
@@ -43,7 +118,7 @@ impl FileStore {
     pub fn incoming_dir(&self, data_dir: &Path) -> PathBuf {
         match self {
             FileStore::Directory(dir) => dir.join("incoming"),
-            FileStore::Database => data_dir.join("incoming"),
+            FileStore::Database | FileStore::S3(_) => data_dir.join("incoming"),
         }
     }
 
@@ -101,6 +176,13 @@ impl FileStore {
                 }
                 tokio::fs::remove_file(received).await.map_err(io)
             }
+            FileStore::S3(store) => {
+                Self::keep_in_s3(store, received, sha256).await.map_err(|e| {
+                    tracing::error!(error = %e, "keeping a file in the object store");
+                    AppError::internal()
+                })?;
+                tokio::fs::remove_file(received).await.map_err(io)
+            }
         }
     }
 
@@ -108,7 +190,7 @@ impl FileStore {
     pub fn file_dir(&self) -> Option<&Path> {
         match self {
             FileStore::Directory(dir) => Some(dir),
-            FileStore::Database => None,
+            FileStore::Database | FileStore::S3(_) => None,
         }
     }
 
@@ -116,7 +198,7 @@ impl FileStore {
     pub fn file_path(&self, sha256: &str) -> Option<PathBuf> {
         match self {
             FileStore::Directory(dir) => Some(Self::path_of(dir, sha256)),
-            FileStore::Database => None,
+            FileStore::Database | FileStore::S3(_) => None,
         }
     }
 
