@@ -72,7 +72,7 @@ impl FileStore {
         sha256: &str,
     ) -> Result<Option<futures::stream::BoxStream<'static, Result<bytes::Bytes, std::io::Error>>>, AppError> {
         use futures::StreamExt;
-        use object_store::ObjectStore;
+        use object_store::ObjectStoreExt;
         let FileStore::S3(store) = self else { return Ok(None) };
         let found = store.get(&Self::object_path(sha256)).await.map_err(|e| {
             tracing::error!(error = %e, "a kept file is missing from the object store");
@@ -82,7 +82,7 @@ impl FileStore {
     }
 
     async fn keep_in_s3(store: &object_store::aws::AmazonS3, received: &Path, sha256: &str) -> Result<(), String> {
-        use object_store::ObjectStore;
+        use object_store::ObjectStoreExt;
         use tokio::io::AsyncReadExt;
         let path = Self::object_path(sha256);
         if store.head(&path).await.is_ok() {
