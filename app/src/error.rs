@@ -24,6 +24,8 @@ pub enum ErrorKind {
     Rule,
     /// Too many attempts in a short time.
     TooManyAttempts,
+    /// Too busy to take this now; try again shortly.
+    Unavailable,
     /// Our fault; the detail went to the log, never to the client.
     Internal,
 }
@@ -40,6 +42,7 @@ impl ErrorKind {
             ErrorKind::Rule => 422,
             ErrorKind::TooManyAttempts => 429,
             ErrorKind::Internal => 500,
+            ErrorKind::Unavailable => 503,
         }
     }
 }
@@ -53,11 +56,14 @@ pub struct AppError {
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: FieldErrors,
+    /// When to try again, in seconds (sent as `Retry-After` with a 429 or a 503).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
 }
 
 impl AppError {
     pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { kind, code: code.into(), message: message.into(), fields: FieldErrors::new() }
+        Self { kind, code: code.into(), message: message.into(), fields: FieldErrors::new(), retry_after: None }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -102,7 +108,18 @@ impl AppError {
             1 => fields.values().next().cloned().unwrap_or_default(),
             _ => "Some fields need attention; see the messages next to them.".to_string(),
         };
-        Self { kind: ErrorKind::Rule, code: "invalid_fields".into(), message, fields }
+        Self { kind: ErrorKind::Rule, code: "invalid_fields".into(), message, fields, retry_after: None }
+    }
+
+    /// The same error, telling the caller when to try again.
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// The server is too busy for this now (503 with `Retry-After`).
+    pub fn unavailable(message: impl Into<String>, seconds: u32) -> Self {
+        Self::new(ErrorKind::Unavailable, "unavailable", message).retry_after(seconds)
     }
 
     /// The same error under a more precise code.

@@ -20,7 +20,8 @@ pub async fn register(State(state): State<AppState>, Json(req): Json<RegisterReq
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
 pub async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> ApiResult<impl IntoResponse> {
     let (token, user) = people::login(&state.db, &state.auth, req, Utc::now()).await?;
     let cookie = state.auth.session_cookie(&token);

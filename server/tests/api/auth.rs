@@ -247,6 +247,15 @@ async fn sign_ins_racing_each_other_are_counted_and_oversized_ones_are_not_read(
     let throttled = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!(checked + throttled, 12, "{statuses:?}");
     assert!(checked <= 5, "at most five passwords checked in the window: {statuses:?}");
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(res.headers()["retry-after"], "900", "when to come back, in seconds");
 
     let huge = "a".repeat(1024 * 1024) + "@cytrack.test";
     let (status, body) = app.post("/api/v1/auth/login", None, json!({"email": huge, "password": "x"})).await;

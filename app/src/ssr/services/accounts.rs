@@ -271,7 +271,7 @@ pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
     if let Err(m) = check_password(&req.new_password, Email::parse(&found.email).ok().as_ref()) {
         check.add("new_password", m);
     }
-    if !passwords::verify(req.current_password, Some(found.password_hash.clone())).await {
+    if !passwords::verify(req.current_password, Some(found.password_hash.clone())).await? {
         check.add("current_password", "That is not your current password.");
     }
     check.finish()?;

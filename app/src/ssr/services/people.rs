@@ -194,12 +194,13 @@ pub async fn login(
             ErrorKind::TooManyAttempts,
             "too_many_attempts",
             format!("Too many failed sign-ins for this address; wait {THROTTLE_MINUTES} minutes and try again."),
-        ));
+        )
+        .retry_after(THROTTLE_MINUTES as u32 * 60));
     }
 
     let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
-    if !passwords::verify(req.password, stored).await {
+    if !passwords::verify(req.password, stored).await? {
         return Err(invalid_credentials());
     }
     let Some(found) = found else { return Err(invalid_credentials()) };
