@@ -66,6 +66,8 @@ async fn receive(
             continue;
         }
         if files.len() == MAX_FILES_PER_MESSAGE {
+            let used = drain_field(field).await;
+            drain_rest(&mut multipart, used).await;
             return failed(files, too_many_files()).await;
         }
         let io = |e: std::io::Error| {
@@ -99,12 +101,40 @@ async fn receive(
         drop(out);
         if let Err(e) = outcome {
             let _ = tokio::fs::remove_file(&path).await;
+            if e.code == "file_too_large" {
+                let used = drain_field(field).await;
+                drain_rest(&mut multipart, used).await;
+            }
             return failed(files, e).await;
         }
         let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
         files.push(Received { path, file_name, sha256, size, head });
     }
     Ok((files, fields))
+}
+
+/// What is left of a refused upload is read and dropped (up to `DRAIN_LIMIT` in all), so the
+/// client, still sending, reads the refusal instead of a connection closed under it.
+const DRAIN_LIMIT: usize = 2 * MAX_FILE_BYTES as usize;
+
+async fn drain_field(mut field: axum::extract::multipart::Field<'_>) -> usize {
+    let mut drained = 0usize;
+    while let Ok(Some(chunk)) = field.chunk().await {
+        drained += chunk.len();
+        if drained > DRAIN_LIMIT {
+            break;
+        }
+    }
+    drained
+}
+
+async fn drain_rest(multipart: &mut Multipart, mut drained: usize) {
+    while drained <= DRAIN_LIMIT {
+        match multipart.next_field().await {
+            Ok(Some(field)) => drained += drain_field(field).await,
+            _ => return,
+        }
+    }
 }
 
 /// Receives the files and attaches them to the ticket (and to `comment_id`, or to a new reply
