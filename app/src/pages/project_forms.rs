@@ -58,6 +58,26 @@ pub fn ReviewDecision(id: String, form: &'static str, accept: &'static str, acti
     }
 }
 
+/// The client's signature on a form: what signing means, and the full name typed.
+#[component]
+fn SignatureForm(
+    id: String,
+    form: &'static str,
+    consent: &'static str,
+    button: &'static str,
+    actions: ProjectActions,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=actions.sign attr:class="form compact sign">
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="form" value=form/>
+            <p class="muted">{consent}</p>
+            <label>"Type your full name to sign" <input name="full_name" required maxlength="100" autocomplete="name"/></label>
+            <button type="submit" class="button primary">{button}</button>
+        </ActionForm>
+    }
+}
+
 fn print_link(id: &str, form: &str) -> impl IntoView {
     // A page load of its own (rel="external"): the document alone, as the printer gets it.
     view! {
@@ -287,13 +307,13 @@ pub fn GoLiveCard(
                 <p class="muted">"You can sign once CyTrack has marked every condition fulfilled."</p>
             })}
             {(fills && open && !unfulfilled).then(|| view! {
-                <ActionForm action=actions.sign attr:class="form compact sign">
-                    <input type="hidden" name="id" value=sign_id.clone()/>
-                    <input type="hidden" name="form" value="go_live"/>
-                    <p class="muted">"By signing you approve the system going live today."</p>
-                    <label>"Type your full name to sign" <input name="full_name" required maxlength="100" autocomplete="name"/></label>
-                    <button type="submit" class="button primary">"Sign the Go-Live form"</button>
-                </ActionForm>
+                <SignatureForm
+                    id=sign_id.clone()
+                    form="go_live"
+                    consent="By signing you approve the system going live today."
+                    button="Sign the Go-Live form"
+                    actions
+                />
             })}
             {(manages && open).then(|| view! {
                 <ActionForm action=actions.assess attr:class="form compact">
@@ -377,13 +397,13 @@ pub fn CompletionCard(id: String, form: CompletionFormDto, fills: bool, actions:
                         <button type="submit" class="button">"Raise and list it"</button>
                     </ActionForm>
                 </div>
-                <ActionForm action=actions.sign attr:class="form compact sign">
-                    <input type="hidden" name="id" value=sign_id.clone()/>
-                    <input type="hidden" name="form" value="completion"/>
-                    <p class="muted">"By signing you accept the deployment as complete; the issues listed stay under warranty whenever they are worked."</p>
-                    <label>"Type your full name to sign" <input name="full_name" required maxlength="100" autocomplete="name"/></label>
-                    <button type="submit" class="button primary">"Sign the Completion form"</button>
-                </ActionForm>
+                <SignatureForm
+                    id=sign_id.clone()
+                    form="completion"
+                    consent="By signing you accept the deployment as complete; the issues listed stay under warranty whenever they are worked."
+                    button="Sign the Completion form"
+                    actions
+                />
             })}
             {print_link(&id, "completion")}
         </section>
