@@ -140,14 +140,10 @@ pub async fn decide_form(id: String, form: String, reason: Option<String>) -> Re
     use crate::dto::ReasonRequest;
     use crate::ssr::services::projects::{decide, Reviewed};
     let state = state()?;
-    let which = match form.as_str() {
-        "pre_install" => Reviewed::PreInstall,
-        _ => Reviewed::Stakeholders,
-    };
     let returned = reason.map(|reason| ReasonRequest { reason });
-    let result = match actor().await {
-        Ok(actor) => decide(&state.db, &actor, &id, which, returned, chrono::Utc::now()).await,
-        Err(e) => Err(e),
+    let result = match (actor().await, Reviewed::parse(&form)) {
+        (Ok(actor), Ok(which)) => decide(&state.db, &actor, &id, which, returned, chrono::Utc::now()).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }
@@ -266,12 +262,13 @@ pub async fn sign_form(id: String, form: String, full_name: String) -> Result<Pr
     use crate::ssr::services::projects;
     let state = state()?;
     let req = SignRequest { full_name };
-    let result = match actor().await {
-        Ok(actor) if form == "completion" => {
-            projects::sign_completion(&state.db, &actor, &id, req, chrono::Utc::now()).await
-        }
-        Ok(actor) => projects::sign_go_live(&state.db, &actor, &id, req, chrono::Utc::now()).await,
-        Err(e) => Err(e),
+    let now = chrono::Utc::now();
+    let result = match (actor().await, form.as_str()) {
+        (Err(e), _) => Err(e),
+        (Ok(actor), "go_live") => projects::sign_go_live(&state.db, &actor, &id, req, now).await,
+        (Ok(actor), "completion") => projects::sign_completion(&state.db, &actor, &id, req, now).await,
+        // A form name the page never sends signs nothing rather than some other form.
+        (Ok(_), _) => Err(AppError::bad_request("Name the form to sign: go_live or completion.")),
     };
     finish_form(result, Some(format!("/deployment-projects/{id}")))
 }

@@ -392,3 +392,38 @@ async fn admins_keep_the_module_catalogue_the_pre_install_form_lists() {
     assert_eq!(form["modules"][0]["requirements"][0]["text"], "200 GB of storage per year");
     assert_eq!(form["modules"][0]["requirements"][0]["acknowledged"], false);
 }
+
+#[tokio::test]
+async fn a_page_post_naming_no_known_form_decides_nothing() {
+    // Review: an unknown form name fell back to the Stakeholders form and accepted it.
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app().await;
+    let manager = app.staff("account_manager").await;
+    let org = app.organization("Acme", &[]).await;
+    let sam = app.customer(&org, true).await;
+    let (_, body) = app
+        .post(&format!("/api/v1/organizations/{org}/deployment-projects"), Some(&manager.token), json!({"name": "L2"}))
+        .await;
+    let id = body["project"]["id"].as_str().unwrap().to_string();
+    let sam_email = email_of(&app, &sam).await;
+    let contacts = json!({"contacts": [
+        {"role": "project_sponsor", "name": "P", "email": "p@acme.test"},
+        {"role": "it_contact", "name": "I", "email": "i@acme.test"},
+        {"role": "trainer", "name": "Jo Client", "email": sam_email},
+    ]});
+    let path = format!("/api/v1/deployment-projects/{id}");
+    let (status, _) = app.send("PUT", &format!("{path}/stakeholders"), Some(&sam.token), Some(contacts)).await;
+    assert_eq!(status, StatusCode::OK);
+    let res = app
+        .client
+        .post(app.url(<app::api::projects::DecideForm as ServerFn>::PATH))
+        .bearer_auth(&manager.token)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("id={id}&form=contract"))
+        .send()
+        .await
+        .unwrap();
+    assert!(!res.status().is_success(), "{}", res.status());
+    let (_, body) = app.get(&path, &manager.token).await;
+    assert_eq!(body["project"]["stakeholders"]["status"], "submitted", "nothing was accepted");
+}

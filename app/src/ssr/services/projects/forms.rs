@@ -86,6 +86,15 @@ pub enum Reviewed {
 }
 
 impl Reviewed {
+    /// The form a page names (`stakeholders`, `pre_install`); any other name decides nothing.
+    pub fn parse(name: &str) -> Result<Reviewed, AppError> {
+        match name {
+            STAKEHOLDERS => Ok(Reviewed::Stakeholders),
+            PRE_INSTALL => Ok(Reviewed::PreInstall),
+            _ => Err(AppError::bad_request("Name the form to decide on: stakeholders or pre_install.")),
+        }
+    }
+
     fn kind(self) -> &'static str {
         match self {
             Reviewed::Stakeholders => STAKEHOLDERS,

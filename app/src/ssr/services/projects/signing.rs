@@ -302,6 +302,20 @@ async fn open_completion<C: ConnectionTrait>(
     current.ok_or_else(AppError::internal)
 }
 
+/// The completion form a client's superuser may still list issues on, with its list.
+async fn open_outstanding<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    project_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(deployment_project::Model, project_form::Model, CompletionContent), AppError> {
+    let project = find(db, actor, project_id).await?;
+    client_only(actor, "lists the outstanding issues")?;
+    let form = open_completion(db, &project, now).await?;
+    let listed = content(Some(&form));
+    Ok((project, form, listed))
+}
+
 async fn save_outstanding(
     db: &impl ConnectionTrait,
     form: project_form::Model,
@@ -322,10 +336,7 @@ pub async fn add_outstanding<C: ConnectionTrait + TransactionTrait>(
     req: OutstandingRequest,
     now: DateTime<Utc>,
 ) -> Result<ProjectDto, AppError> {
-    let project = find(db, actor, project_id).await?;
-    client_only(actor, "lists the outstanding issues")?;
-    let form = open_completion(db, &project, now).await?;
-    let mut listed: CompletionContent = content(Some(&form));
+    let (project, form, mut listed) = open_outstanding(db, actor, project_id, now).await?;
     let ticket_id = match req.ticket_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(id) => {
             let found = match looks_like_id(id) {
@@ -371,10 +382,7 @@ pub async fn remove_outstanding<C: ConnectionTrait + TransactionTrait>(
     ticket_id: &str,
     now: DateTime<Utc>,
 ) -> Result<ProjectDto, AppError> {
-    let project = find(db, actor, project_id).await?;
-    client_only(actor, "lists the outstanding issues")?;
-    let form = open_completion(db, &project, now).await?;
-    let mut listed: CompletionContent = content(Some(&form));
+    let (_, form, mut listed) = open_outstanding(db, actor, project_id, now).await?;
     if !listed.outstanding.iter().any(|t| t == ticket_id) {
         return Err(AppError::not_found("outstanding issue"));
     }
