@@ -60,6 +60,8 @@ lazy_page! {
     ProjectsRoute => pages::projects::ProjectsPage,
     ProjectRoute => pages::projects::ProjectPage,
     ProjectFormRoute => pages::project_forms::ProjectFormPage,
+    PeopleRoute => pages::people::PeoplePage,
+    AuditRoute => pages::audit::AuditPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -119,6 +121,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deployment-projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/deployment-projects/:id") view={Lazy::<ProjectRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/deployment-projects/:id/forms/:form") view={Lazy::<ProjectFormRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -24,6 +24,8 @@ mod m20261129_000018_mail_in;
 mod m20261129_000019_deployment_projects;
 mod m20261129_000020_deployment_forms;
 mod m20261129_000021_attachments;
+mod m20261129_000022_form_files;
+mod m20261129_000023_audit_log;
 
 pub struct Migrator;
 
@@ -52,6 +54,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_deployment_projects::Migration),
             Box::new(m20261129_000020_deployment_forms::Migration),
             Box::new(m20261129_000021_attachments::Migration),
+            Box::new(m20261129_000022_form_files::Migration),
+            Box::new(m20261129_000023_audit_log::Migration),
         ]
     }
 }

@@ -14,8 +14,8 @@ pub struct Config {
     pub cookie_secure: bool,
     pub leptos: LeptosOptions,
     pub mail: MailConfig,
-    /// Where attached files are kept (`PORTAL_FILE_STORE`: `directory`, the default, under the
-    /// data directory; or `database`, shared by several portal processes).
+    /// Where attached files are kept (`PORTAL_STORAGE_URL`: a directory under the data directory
+    /// by default; an S3-compatible bucket or the database, shared by several portal processes).
     pub files: FileStore,
     /// Where uploads wait while they are received and checked.
     pub incoming_dir: PathBuf,
@@ -48,14 +48,7 @@ impl Config {
         // Served over https (the public URL says so): Secure, `__Host-` cookies and HSTS.
         let cookie_secure = matches!(non_empty("PORTAL_COOKIE_SECURE").as_deref(), Some("1" | "true" | "yes"))
             || served_over_tls(&mail.public_url);
-        let files = match non_empty("PORTAL_FILE_STORE").as_deref() {
-            None | Some("directory") => FileStore::Directory(data_dir.join("files")),
-            Some("database") => FileStore::Database,
-            Some(url) if url.starts_with("s3://") => FileStore::s3(url)?,
-            Some(other) => {
-                return Err(format!("PORTAL_FILE_STORE is `directory`, `database` or `s3://bucket`, not `{other}`"))
-            }
-        };
+        let files = FileStore::from_url(non_empty("PORTAL_STORAGE_URL").as_deref(), &data_dir)?;
         let incoming_dir = files.incoming_dir(&data_dir);
         Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail, files, incoming_dir })
     }

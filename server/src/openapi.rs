@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
         rest::auth::verify_email, rest::auth::resend_verification, rest::auth::forgot_password,
         rest::auth::reset_password, rest::auth::change_password, rest::auth::logout_everywhere,
         rest::users::list, rest::users::approve, rest::users::reject, rest::users::disable, rest::users::create_staff,
+        rest::users::enable, rest::users::set_role, rest::users::set_superuser, rest::audit::list, rest::audit::export_csv,
         rest::organizations::create, rest::organizations::list, rest::organizations::get,
         rest::tickets::create, rest::tickets::list, rest::tickets::get, rest::tickets::update,
         rest::tickets::bulk_update, rest::tickets::comment,
@@ -36,7 +37,8 @@ use utoipa::{Modify, OpenApi};
         rest::projects::put_go_live_conditions, rest::projects::sign_go_live, rest::projects::assess_go_live,
         rest::projects::add_outstanding, rest::projects::remove_outstanding, rest::projects::sign_completion,
         rest::afterhours::get_modules, rest::afterhours::put_modules,
-        rest::attachments::upload, rest::attachments::download, rest::attachments::delete,
+        rest::attachments::upload, rest::attachments::upload_to_form, rest::attachments::download,
+        rest::attachments::delete,
     ),
     modifiers(&BearerAuth)
 )]

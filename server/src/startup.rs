@@ -103,12 +103,12 @@ pub fn router(state: AppState) -> Router {
     // be other people's).
     let hsts = state.auth.cookie_secure.then(|| HeaderValue::from_static("max-age=31536000"));
 
-    // The ticket page's upload form, a plain multipart post (rest::attachments).
-    let page_uploads = Router::new().route(
-        "/tickets/{id}/files",
-        axum::routing::post(rest::attachments::upload_from_page)
-            .layer(DefaultBodyLimit::max(rest::attachments::UPLOAD_BODY_LIMIT)),
-    );
+    // The ticket page's and the project page's upload forms, plain multipart posts
+    // (rest::attachments).
+    let page_uploads = Router::new()
+        .route("/tickets/{id}/files", axum::routing::post(rest::attachments::upload_from_page))
+        .route("/deployment-projects/{id}/files", axum::routing::post(rest::attachments::form_upload_from_page))
+        .layer(DefaultBodyLimit::max(rest::attachments::UPLOAD_BODY_LIMIT));
     Router::new()
         .nest("/api/v1", api)
         .merge(page_uploads)

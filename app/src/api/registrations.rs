@@ -13,7 +13,8 @@ pub async fn pending_registrations() -> Result<(Vec<UserDto>, Vec<OrganizationDt
     let state = state()?;
     let actor = actor().await?;
     actor.account_manager()?;
-    let filter = UserFilter { status: Some("pending".into()), page: Some(1), per_page: Some(200) };
+    let filter =
+        UserFilter { status: Some("pending".into()), page: Some(1), per_page: Some(200), ..Default::default() };
     let mut pending = people::list(&state.db, &actor, filter).await?.items;
     pending.reverse();
     Ok((pending, organizations::list(&state.db, &actor).await?))

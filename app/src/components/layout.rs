@@ -109,6 +109,12 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 <A href="/accounts">"Accounts"</A>
                 <A href="/staff/registrations">"Registrations"</A>
             </Show>
+            <Show when=move || active && (manages || superuser)>
+                <A href="/people">"People"</A>
+            </Show>
+            <Show when=move || manages>
+                <A href="/audit">"Audit log"</A>
+            </Show>
             <Show when=move || admin>
                 <A href="/settings">"Settings"</A>
             </Show>

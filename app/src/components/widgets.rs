@@ -72,3 +72,26 @@ pub fn PriorityChip(priority: Priority) -> impl IntoView {
 pub fn short_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()
 }
+
+/// Links to the pages before and after this one, keeping the rest of the address's query (the
+/// filters), so a view can be bookmarked and shared page by page.
+#[component]
+pub fn Pager(path: &'static str, page: u64, has_next: bool) -> impl IntoView {
+    let query = use_query_map();
+    let link = move |to: u64| {
+        let mut q = query.get_untracked();
+        q.remove("error");
+        q.replace("page", to.to_string());
+        format!("{path}{}", q.to_query_string())
+    };
+    let (previous, next) = ((page > 1).then(|| link(page - 1)), has_next.then(|| link(page + 1)));
+    (previous.is_some() || next.is_some()).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {previous.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+                <span class="muted small">{format!("Page {page}")}</span>
+                {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+            </nav>
+        }
+    })
+}

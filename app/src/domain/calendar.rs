@@ -110,6 +110,12 @@ impl BusinessCalendar {
         at.with_timezone(&self.time_zone).date_naive()
     }
 
+    /// When `date` begins in the support time zone (the first instant of it, across a clock
+    /// change too): a range of days as people type it becomes instants.
+    pub fn day_starts(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.resolve(date.and_time(NaiveTime::MIN))
+    }
+
     /// Mon-Fri 08:30-17:30 Australia/Sydney, x1.5 / x2 / x2, no holidays.
     pub fn sydney_default() -> BusinessCalendar {
         let weekday = NaiveTime::from_hms_opt(8, 30, 0).zip(NaiveTime::from_hms_opt(17, 30, 0));
@@ -423,6 +429,22 @@ mod tests {
     fn with_holiday_rate(mut calendar: BusinessCalendar, holiday: u32) -> BusinessCalendar {
         calendar.multipliers.holiday = holiday;
         calendar
+    }
+
+    #[test]
+    fn a_day_starts_at_local_midnight_in_the_support_time_zone() {
+        let cal = BusinessCalendar::sydney_default();
+        let cases = [
+            // Winter (UTC+10), summer (UTC+11), and the days the clocks change (midnight exists both times).
+            ("2026-06-15", "2026-06-14 14:00"),
+            ("2026-12-01", "2026-11-30 13:00"),
+            ("2026-04-05", "2026-04-04 13:00"),
+            ("2026-10-04", "2026-10-03 14:00"),
+        ];
+        for (day, starts) in cases {
+            assert_eq!(cal.day_starts(date(day)), utc(starts), "{day}");
+            assert_eq!(cal.date_of(cal.day_starts(date(day))), date(day), "{day} begins on itself");
+        }
     }
 
     #[test]

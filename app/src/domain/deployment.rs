@@ -18,6 +18,17 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// The forms of a project (seed: Stakeholders Form, Pre-Install Form, Go-Live Form, Deployment
+    /// Project Completion form); each can carry files, such as a scanned signed copy.
+    ProjectForm, "form" {
+        Stakeholders = "stakeholders", "Stakeholders form";
+        PreInstall = "pre_install", "Pre-install form";
+        GoLive = "go_live", "Go-Live form";
+        Completion = "completion", "Completion form";
+    }
+);
+
 impl Stage {
     /// The stage after this one; none after completion.
     pub fn next(self) -> Option<Stage> {

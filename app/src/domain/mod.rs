@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod afterhours;
 pub mod attachments;
+pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod deployment;

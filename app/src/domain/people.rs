@@ -209,9 +209,44 @@ impl UserStatus {
     }
 }
 
+/// Someone who holds a duty the portal cannot run without: an active administrator (of the
+/// portal), an active superuser (of an organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    Admin,
+    Superuser,
+}
+
+/// Whether a change may take `Duty` from someone (demoting, disabling): only while another
+/// active holder remains. `holders` counts the active holders now, the person changed included.
+pub fn keeps_one(duty: Duty, holders: u64) -> Result<(), String> {
+    match (duty, holders) {
+        (_, 2..) => Ok(()),
+        (Duty::Admin, _) => Err("The portal keeps at least one active administrator; make another one first.".into()),
+        (Duty::Superuser, _) => {
+            Err("The organisation keeps at least one active superuser; make another one first.".into())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duty_is_never_left_without_a_holder() {
+        let cases = [
+            (Duty::Admin, 0, false),
+            (Duty::Admin, 1, false),
+            (Duty::Admin, 2, true),
+            (Duty::Superuser, 1, false),
+            (Duty::Superuser, 2, true),
+            (Duty::Superuser, 40, true),
+        ];
+        for (duty, holders, allowed) in cases {
+            assert_eq!(keeps_one(duty, holders).is_ok(), allowed, "{duty:?} with {holders}");
+        }
+    }
 
     #[test]
     fn email_parsing() {

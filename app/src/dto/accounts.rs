@@ -1,4 +1,5 @@
-//! Wire types of proving an address and of passwords (API.md, "Auth and people").
+//! Wire types of proving an address, of passwords, and of changing who holds which duty (API.md,
+//! "Auth and people").
 
 use serde::{Deserialize, Serialize};
 
@@ -31,4 +32,18 @@ pub struct ResetPasswordRequest {
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
+}
+
+/// A staff account's new role: `agent`, `account_manager` or `admin`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct RoleRequest {
+    pub role: String,
+}
+
+/// Whether a client's person is a superuser of their organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SuperuserRequest {
+    pub superuser: bool,
 }

@@ -68,6 +68,8 @@ pub struct ProjectDto {
     pub installation: Vec<InclusionDto>,
     pub go_live: GoLiveFormDto,
     pub completion: CompletionFormDto,
+    /// Files on the forms (each names its `form`), oldest first.
+    pub files: Vec<crate::dto::AttachmentDto>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -250,7 +250,7 @@ pub struct CommentDto {
     pub attachments: Vec<AttachmentDto>,
 }
 
-/// A file on a ticket, downloaded from `GET /api/v1/attachments/{id}`.
+/// A file on a ticket or a deployment form, downloaded from `GET /api/v1/attachments/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct AttachmentDto {
@@ -261,6 +261,9 @@ pub struct AttachmentDto {
     pub size: i64,
     pub sha256: String,
     pub comment_id: Option<String>,
+    /// The deployment form the file is on; none for a ticket's file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::domain::deployment::ProjectForm>,
     pub internal: bool,
     pub uploaded_by_name: String,
     pub created_at: DateTime<Utc>,
@@ -327,6 +330,8 @@ pub struct TicketFilter {
 pub struct UserFilter {
     /// `pending`, `active`, `rejected` or `disabled`.
     pub status: Option<String>,
+    /// One organisation's people (staff; a client's superuser always sees their own).
+    pub organization_id: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -846,8 +851,10 @@ pub struct CompleteRequest {
 }
 
 mod accounts;
+mod audit;
 mod deployment;
 mod notifications;
 pub use accounts::*;
+pub use audit::*;
 pub use deployment::*;
 pub use notifications::*;

@@ -2,10 +2,12 @@
 
 pub mod accounts;
 pub mod afterhours;
+pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod not_found;
 pub mod notifications;
+pub mod people;
 pub mod profile;
 pub mod project_forms;
 pub mod projects;

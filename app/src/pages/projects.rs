@@ -9,14 +9,15 @@ use crate::api::projects::{
     ChangeOutstanding, DecideForm, OpenProject, RecordInstallation, RecordTrainingSession, RecordUatResult,
     SetProjectModules, SignForm, SubmitPreInstallForm, SubmitStakeholdersForm, WaiveUatItem,
 };
+use crate::components::files::{FileDrop, FileList};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
 use crate::domain::billing::long_date;
 use crate::domain::deployment::{
-    test_items_open, FormStatus, SignedFormStatus, Stage, StageState, StakeholderRole, UatStatus,
+    test_items_open, FormStatus, ProjectForm, SignedFormStatus, Stage, StageState, StakeholderRole, UatStatus,
 };
-use crate::dto::{ProjectDto, StakeholdersFormDto, TrainingDto, UatItemDto, UserDto};
+use crate::dto::{AttachmentDto, ProjectDto, StakeholdersFormDto, TrainingDto, UatItemDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -204,6 +205,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                         let installation = p.installation.clone();
                         let go_live = p.go_live.clone();
                         let completion = p.completion.clone();
+                        let (files, files_id) = (p.files.clone(), p.id.clone());
                         let shows_installation = stage >= Stage::Installation || !installation.is_empty();
                         view! {
                             <ProjectTimeline project=p manages advance/>
@@ -242,6 +244,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                             {completion.issued_on.is_some().then(|| view! {
                                 <CompletionCard id=completion_id form=completion fills actions/>
                             })}
+                            <DocumentsCard id=files_id files/>
                         }
                         .into_any()
                     }
@@ -403,6 +406,32 @@ fn TrainingCard(id: String, sessions: Vec<TrainingDto>, records: bool, actions: 
             })}
         </section>
     })
+}
+
+/// The files on the project's forms (a scanned signed copy, a site plan), by form, and the form
+/// that adds more to the one chosen.
+#[component]
+fn DocumentsCard(id: String, files: Vec<AttachmentDto>) -> impl IntoView {
+    view! {
+        <section class="card" id="documents">
+            <h2>"Documents"</h2>
+            {files.is_empty().then(|| view! { <p class="empty">"No documents on the forms yet."</p> })}
+            {ProjectForm::ALL.iter().map(|&form| {
+                let on_form: Vec<AttachmentDto> = files.iter().filter(|f| f.form == Some(form)).cloned().collect();
+                (!on_form.is_empty()).then(|| view! {
+                    <h3 class="small">{form.label()}</h3>
+                    <FileList files=on_form/>
+                })
+            }).collect_view()}
+            <FileDrop action=format!("/deployment-projects/{id}/files") label="Files (up to 20, 25 MB each)">
+                <label>"For the"
+                    <select name="form">
+                        {ProjectForm::ALL.iter().map(|f| view! { <option value=f.as_str()>{f.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </FileDrop>
+        </section>
+    }
 }
 
 /// User acceptance testing: CyTrack lists what to test, the client's superuser records each

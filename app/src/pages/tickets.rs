@@ -6,6 +6,7 @@ use crate::api::tickets::{
     UpdateTicket,
 };
 use crate::api::vouchers::{payment_key, PayWithVouchers};
+use crate::components::files::{FileDrop, FileList};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{
@@ -13,7 +14,7 @@ use crate::components::widgets::{
 };
 use crate::domain::billing::{classify, BillingTag};
 use crate::domain::tickets::{Priority, Product, TicketKind, TicketStatus, SUBJECT_MAX};
-use crate::dto::{AttachmentDto, TicketDetail, TicketDto, TicketFilter, UserDto};
+use crate::dto::{TicketDetail, TicketDto, TicketFilter, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -310,27 +311,6 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
 /// Files on a ticket or a reply, each a link to its download (a page load of its own: the file
 /// comes from the API, never through the page's router).
 #[component]
-fn Attachments(files: Vec<AttachmentDto>) -> impl IntoView {
-    view! {
-        <ul class="attachments">
-            {files.into_iter().map(|f| {
-                let size = if f.size >= 1024 * 1024 {
-                    format!("{:.1} MB", f.size as f64 / (1024.0 * 1024.0))
-                } else {
-                    format!("{} KB", (f.size + 1023) / 1024)
-                };
-                view! {
-                    <li data-file=f.file_name.clone()>
-                        <a rel="external" href=format!("/api/v1/attachments/{}", f.id)>{f.file_name.clone()}</a>
-                        <span class="muted small">" " {size} " · " {f.uploaded_by_name.clone()}</span>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-}
-
-#[component]
 fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
     let t = detail.ticket;
     view! {
@@ -356,7 +336,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                 <p class="prose">{t.description.clone()}</p>
                 {(!detail.attachments.is_empty()).then(|| view! {
                     <h2>"Files"</h2>
-                    <Attachments files=detail.attachments.clone()/>
+                    <FileList files=detail.attachments.clone()/>
                 })}
                 <h2>"Conversation"</h2>
                 {if detail.comments.is_empty() {
@@ -373,7 +353,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                                     <span class="muted small">{short_time(c.created_at)}</span>
                                 </header>
                                 <p class="prose">{c.body}</p>
-                                {(!c.attachments.is_empty()).then(|| view! { <Attachments files=c.attachments.clone()/> })}
+                                {(!c.attachments.is_empty()).then(|| view! { <FileList files=c.attachments.clone()/> })}
                             </article>
                         })
                         .collect_view()
@@ -513,18 +493,17 @@ fn TicketActions(
             </ActionForm>
         }
     });
-    // Files go by a plain multipart form (rest::attachments::upload_from_page): it works before
-    // the page's WASM has loaded, and the page reloads with them.
+    // Files go by the page's own multipart door, with a bar per file once hydrated
+    // (components::files); the page reloads with them.
     let file_form = (staff || !closed).then(|| {
         view! {
-            <form class="form files" method="post" enctype="multipart/form-data" action=format!("/tickets/{id}/files")>
-                <label>"Files (up to 20, 25 MB each)" <input type="file" name="file" multiple required/></label>
+            <FileDrop
+                action=format!("/tickets/{id}/files")
+                label="Files (up to 20, 25 MB each)"
+            >
                 <label>"With a message (optional)" <textarea name="body" rows="2"></textarea></label>
-                <div class="row-inline">
-                    {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on"/> "Internal (staff only)"</label> })}
-                    <button type="submit" class="button">"Attach"</button>
-                </div>
-            </form>
+                {staff.then(|| view! { <label class="check"><input type="checkbox" name="internal" value="on"/> "Internal (staff only)"</label> })}
+            </FileDrop>
         }
     });
     let controls = if staff {

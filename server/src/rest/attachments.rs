@@ -194,29 +194,101 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(AttachmentEnvelope { attachment, attachments })))
 }
 
-/// The ticket page's form: files (and a reply to go with them); back to the ticket, with the
-/// refusal's sentence when there is one.
+#[utoipa::path(post, path = "/api/v1/deployment-projects/{id}/forms/{form}/attachments", tag = "deployment",
+    params(("id" = String, Path, description = "The project's id"),
+        ("form" = String, Path, description = "`stakeholders`, `pre_install`, `go_live` or `completion`")),
+    request_body(content_type = "multipart/form-data", description = "`file` (one or more, 25 MB each, 20 at most)"),
+    responses((status = 201, body = AttachmentEnvelope), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn upload_to_form(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path((id, form)): Path<(String, String)>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<AttachmentEnvelope>)> {
+    let attachments = form_files(&state, &actor, &id, &form, multipart).await?;
+    let attachment = attachments.first().cloned().ok_or_else(AppError::internal)?;
+    Ok((StatusCode::CREATED, Json(AttachmentEnvelope { attachment, attachments })))
+}
+
+/// Receives files for a project's form (a scanned signed copy, a site plan).
+async fn form_files(
+    state: &AppState,
+    actor: &Actor,
+    project_id: &str,
+    form: &str,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Vec<app::dto::AttachmentDto>, AppError> {
+    // Nothing is read before the caller is known to follow the project.
+    let target = attachments::form_target(&state.db, actor, project_id, form).await?;
+    let (files, _) = receive(&state.incoming_dir, multipart.map_err(|_| cut_off())?).await?;
+    attachments::attach(&state.db, &state.files, actor, &target, files, Utc::now()).await
+}
+
+/// The ticket page's form: files (and a reply to go with them).
 pub async fn upload_from_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let back = format!("/tickets/{id}");
-    let actor = match token_from_headers(&headers) {
-        Some(token) => app::ssr::services::people::authenticate(&state.db, &state.auth, &token, Utc::now()).await,
-        None => Err(AppError::unauthenticated()),
+    let outcome = match page_actor(&state, &headers).await {
+        Ok(actor) => upload_files(&state, &actor, &id, multipart).await,
+        Err(e) => Err(e),
     };
-    let outcome = match actor {
-        Ok(actor) => upload_files(&state, &actor, &id, multipart).await.map(|_| ()),
-        Err(_) => return Redirect::to("/login").into_response(),
-    };
-    match outcome {
-        Ok(()) => Redirect::to(&back).into_response(),
-        Err(e) => {
-            let message: String = url_encode(&e.message);
-            Redirect::to(&format!("{back}?error={message}")).into_response()
+    page_answer(&headers, &format!("/tickets/{id}"), outcome)
+}
+
+/// The project page's Documents card: files for the form its `form` field names.
+pub async fn form_upload_from_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let outcome = async {
+        let actor = page_actor(&state, &headers).await?;
+        attachments::may_attach_to_project(&state.db, &actor, &id).await?;
+        let (files, fields) = receive(&state.incoming_dir, multipart.map_err(|_| cut_off())?).await?;
+        let form = fields.get("form").map(String::as_str).unwrap_or_default();
+        match attachments::form_target(&state.db, &actor, &id, form).await {
+            Ok(target) => attachments::attach(&state.db, &state.files, &actor, &target, files, Utc::now()).await,
+            Err(e) => {
+                attachments::discard(files).await;
+                Err(e)
+            }
         }
+    }
+    .await;
+    page_answer(&headers, &format!("/deployment-projects/{id}"), outcome)
+}
+
+/// Who is signed in on a page's form post (its session cookie).
+async fn page_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppError> {
+    let token = token_from_headers(headers).ok_or_else(AppError::unauthenticated)?;
+    app::ssr::services::people::authenticate(&state.db, &state.auth, &token, Utc::now()).await
+}
+
+/// A page's form post is answered as it was sent: the hydrated page, which sends it itself
+/// (with a progress bar), asks for JSON and gets the API's answer; a plain form post goes back
+/// to the page, with the refusal's sentence when there is one, or to sign in.
+fn page_answer(headers: &HeaderMap, back: &str, outcome: Result<Vec<app::dto::AttachmentDto>, AppError>) -> Response {
+    let wants_json =
+        headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("application/json"));
+    match (outcome, wants_json) {
+        (Ok(attachments), true) => match attachments.first().cloned() {
+            Some(attachment) => {
+                (StatusCode::CREATED, Json(AttachmentEnvelope { attachment, attachments })).into_response()
+            }
+            // A reply with no file: nothing to describe.
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+        (Err(e), true) => ApiError(e).into_response(),
+        (Ok(_), false) => Redirect::to(back).into_response(),
+        (Err(e), false) if e.status() == 401 => Redirect::to("/login").into_response(),
+        (Err(e), false) => Redirect::to(&format!("{back}?error={}", url_encode(&e.message))).into_response(),
     }
 }
 

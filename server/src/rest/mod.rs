@@ -3,6 +3,7 @@
 
 pub mod afterhours;
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod mail;
@@ -41,6 +42,11 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}/approve", post(users::approve))
         .route("/users/{id}/reject", post(users::reject))
         .route("/users/{id}/disable", post(users::disable))
+        .route("/users/{id}/enable", post(users::enable))
+        .route("/users/{id}/role", put(users::set_role))
+        .route("/users/{id}/superuser", put(users::set_superuser))
+        .route("/audit-log", get(audit::list))
+        .route("/audit-log.csv", get(audit::export_csv))
         .route("/staff", post(users::create_staff))
         .route("/organizations", post(organizations::create).get(organizations::list))
         .route("/organizations/{id}", get(organizations::get))
@@ -88,6 +94,11 @@ pub fn router() -> Router<AppState> {
             post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/attachments/{id}", get(attachments::download).delete(attachments::delete))
+        .route(
+            "/deployment-projects/{id}/forms/{form}/attachments",
+            post(attachments::upload_to_form)
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
+        )
         .route("/tickets/{id}/comments", post(tickets::comment))
         .route("/queues", get(queues::list).post(queues::create))
         .route("/queues/{id}", put(queues::update))

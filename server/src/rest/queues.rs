@@ -7,6 +7,7 @@ use app::ssr::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use chrono::Utc;
 
 #[utoipa::path(get, path = "/api/v1/queues", tag = "queues",
     responses((status = 200, body = Page<QueueDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
@@ -26,7 +27,7 @@ pub async fn create(
     Authenticated(actor): Authenticated,
     Json(req): Json<QueueRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let queue = queues::create(&state.db, &actor, req).await?;
+    let queue = queues::create(&state.db, &actor, req, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(QueueEnvelope { queue })))
 }
 
@@ -40,5 +41,5 @@ pub async fn update(
     Path(id): Path<String>,
     Json(req): Json<QueueRequest>,
 ) -> ApiResult<Json<QueueEnvelope>> {
-    Ok(Json(QueueEnvelope { queue: queues::update(&state.db, &actor, &id, req).await? }))
+    Ok(Json(QueueEnvelope { queue: queues::update(&state.db, &actor, &id, req, Utc::now()).await? }))
 }

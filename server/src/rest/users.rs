@@ -1,7 +1,10 @@
 //! `/users` and `/staff`: registrations and staff accounts.
 
 use super::{ApiResult, Authenticated, Json, Query};
-use app::dto::{ApproveRequest, CreateStaffRequest, ErrorBody, Page, RejectRequest, UserDto, UserEnvelope, UserFilter};
+use app::dto::{
+    ApproveRequest, CreateStaffRequest, ErrorBody, Page, RejectRequest, RoleRequest, SuperuserRequest, UserDto,
+    UserEnvelope, UserFilter,
+};
 use app::ssr::services::people;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -69,4 +72,45 @@ pub async fn create_staff(
 ) -> ApiResult<impl IntoResponse> {
     let user = people::create_staff(&state.db, &actor, req, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(UserEnvelope { user })))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "people",
+    params(("id" = String, Path, description = "The user's id")),
+    responses((status = 200, body = UserEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn enable(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UserEnvelope>> {
+    Ok(Json(UserEnvelope { user: people::enable(&state.db, &actor, &id, Utc::now()).await? }))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}/role", tag = "people", request_body = RoleRequest,
+    params(("id" = String, Path, description = "The user's id")),
+    responses((status = 200, body = UserEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_role(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<RoleRequest>,
+) -> ApiResult<Json<UserEnvelope>> {
+    Ok(Json(UserEnvelope { user: people::set_role(&state.db, &actor, &id, &req.role, Utc::now()).await? }))
+}
+
+#[utoipa::path(put, path = "/api/v1/users/{id}/superuser", tag = "people", request_body = SuperuserRequest,
+    params(("id" = String, Path, description = "The user's id")),
+    responses((status = 200, body = UserEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn set_superuser(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<SuperuserRequest>,
+) -> ApiResult<Json<UserEnvelope>> {
+    Ok(Json(UserEnvelope { user: people::set_superuser(&state.db, &actor, &id, req.superuser, Utc::now()).await? }))
 }

@@ -205,3 +205,135 @@ async fn an_s3_compatible_store_is_shared_by_two_portal_processes() {
     }
     assert_eq!(one.files_waiting(), 0);
 }
+
+#[tokio::test]
+async fn a_deployment_form_carries_scanned_documents_for_who_follows_the_project() {
+    // Issue 24: a signed form can carry a scanned document, through both doors.
+    let app = spawn_app().await;
+    let manager = app.staff("account_manager").await;
+    let org = app.organization("Acme", &[]).await;
+    let other = app.organization("Borealis", &[]).await;
+    let sam = app.customer(&org, true).await;
+    let casey = app.customer(&org, false).await;
+    let blair = app.customer(&other, true).await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/organizations/{org}/deployment-projects"),
+            Some(&manager.token),
+            json!({"name": "Sydney contact centre"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let id = body["project"]["id"].as_str().unwrap().to_string();
+    let scan = b"%PDF-1.7 signed go-live form, scanned";
+    let send = |who: &Person, form: &str, part: Part| {
+        let url = app.url(&format!("/api/v1/deployment-projects/{id}/forms/{form}/attachments"));
+        let request = app.client.post(url).bearer_auth(&who.token).multipart(Form::new().part("file", part));
+        async move {
+            let res = request.send().await.unwrap();
+            (res.status(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+
+    let (status, body) = send(&sam, "go_live", file("go-live signed.pdf", scan)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["attachment"]["form"], "go_live");
+    assert_eq!(body["attachment"]["content_type"], "application/pdf");
+    let scan_id = body["attachment"]["id"].as_str().unwrap().to_string();
+    let (_, project) = app.get(&format!("/api/v1/deployment-projects/{id}"), &manager.token).await;
+    assert_eq!(project["project"]["files"][0]["id"], scan_id.as_str(), "{project}");
+    assert_eq!(project["project"]["files"][0]["file_name"], "go-live signed.pdf");
+    let res = download(&app, &manager, &scan_id).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), scan);
+
+    // A plain customer of the organisation is told who follows the project, and gets no file;
+    // another organisation finds neither.
+    assert_eq!(send(&casey, "go_live", file("x.pdf", scan)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(download(&app, &casey, &scan_id).await.status(), StatusCode::NOT_FOUND);
+    let (status, body) = send(&blair, "go_live", file("x.pdf", scan)).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::NOT_FOUND, "not_found"), "{body}");
+    assert_eq!(download(&app, &blair, &scan_id).await.status(), StatusCode::NOT_FOUND);
+    // A form the project has not: 422 naming the forms it has; nothing kept.
+    let (status, body) = send(&sam, "invoice", file("x.pdf", scan)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["form"].as_str().unwrap().contains("go_live"), "{body}");
+    assert_eq!(app.files_waiting(), 0);
+
+    // The page's door: a plain multipart post naming the form, answered with a redirect.
+    let page = |fields: Form| {
+        let url = app.url(&format!("/deployment-projects/{id}/files"));
+        let request = app.client.post(url).bearer_auth(&sam.token).multipart(fields);
+        async move {
+            let res = request.send().await.unwrap();
+            (res.status(), res.headers().get("location").map(|l| l.to_str().unwrap().to_string()))
+        }
+    };
+    let plan = Form::new().text("form", "pre_install").part("file", file("site plan.png", PNG));
+    let (status, location) = page(plan).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(format!("/deployment-projects/{id}").as_str()));
+    let refused = Form::new().text("form", "minutes").part("file", file("x.png", PNG));
+    let (_, location) = page(refused).await;
+    assert!(location.unwrap().contains("?error="), "the refusal goes back to the page");
+    // The hydrated page sends the same form itself and asks for JSON: the API's answers.
+    let asked = |fields: Form| {
+        let url = app.url(&format!("/deployment-projects/{id}/files"));
+        let request =
+            app.client.post(url).bearer_auth(&sam.token).header("accept", "application/json").multipart(fields);
+        async move {
+            let res = request.send().await.unwrap();
+            (res.status(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, body) = asked(Form::new().text("form", "completion").part("file", file("", b""))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["file"].is_string(), "{body}");
+    let (status, body) =
+        asked(Form::new().text("form", "completion").part("file", file("minutes.txt", b"agreed"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["attachment"]["form"], "completion");
+    let (_, project) = app.get(&format!("/api/v1/deployment-projects/{id}"), &sam.token).await;
+    let files = project["project"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3, "{project}");
+    assert_eq!(files[1]["form"], "pre_install");
+    assert_eq!(files[1]["content_type"], "image/png");
+
+    // Staff remove a file; it is gone for everyone.
+    let url = format!("/api/v1/attachments/{scan_id}");
+    assert_eq!(app.send("DELETE", &url, Some(&sam.token), None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.send("DELETE", &url, Some(&manager.token), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(download(&app, &sam, &scan_id).await.status(), StatusCode::NOT_FOUND);
+    let (_, project) = app.get(&format!("/api/v1/deployment-projects/{id}"), &sam.token).await;
+    assert_eq!(project["project"]["files"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn files_attached_before_forms_had_files_are_kept_by_the_upgrade() {
+    // Migration 22 makes the attachments table anew (a ticket's file may now be a form's): the
+    // rows already there come through it whole.
+    use migration::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+    let database_url = fresh_database_url().await;
+    let db = sea_orm::Database::connect(&database_url).await.unwrap();
+    let upto =
+        migration::Migrator::migrations().iter().position(|m| m.name() == "m20261129_000021_attachments").unwrap();
+    migration::Migrator::up(&db, Some(upto as u32 + 1)).await.unwrap();
+    let applied = migration::Migrator::get_applied_migrations(&db).await.unwrap();
+    assert_eq!(applied.last().unwrap().name(), "m20261129_000021_attachments");
+    db.execute_unprepared(
+        "INSERT INTO attachments (id, ticket_id, comment_id, organization_id, file_name, content_type, size, sha256, \
+         internal, uploaded_by, created_at, deleted_at) VALUES ('a1', 't1', NULL, 'o1', 'screen.png', 'image/png', 42, \
+         'abc', false, 'u1', '2026-11-01T10:00:00Z', NULL)",
+    )
+    .await
+    .unwrap();
+    migration::Migrator::up(&db, None).await.unwrap();
+    use app::ssr::entities::attachment;
+    use sea_orm::EntityTrait;
+    let kept = attachment::Entity::find_by_id("a1".to_string()).one(&db).await.unwrap().expect("the row is kept");
+    assert_eq!(kept.ticket_id.as_deref(), Some("t1"));
+    assert_eq!((kept.file_name.as_str(), kept.size, kept.internal), ("screen.png", 42, false));
+    assert_eq!((kept.project_id, kept.form, kept.deleted_by), (None, None, None));
+}

@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod afterhours;
 mod attachments;
+mod audit;
 mod auth;
 mod billing;
 mod durability;

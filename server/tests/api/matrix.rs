@@ -44,10 +44,16 @@ async fn every_role_against_every_endpoint() {
     #[rustfmt::skip]
     let rows: Vec<(&str, &str, String, serde_json::Value, Vec<(Who, u16)>)> = vec![
         ("GET", "/api/v1/me", "/api/v1/me".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
-        ("GET", "/api/v1/users", "/api/v1/users".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 200), (Manager, 200)]),
+        // A client's superuser lists their own organisation's people (issue 19).
+        ("GET", "/api/v1/users", "/api/v1/users".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200), (Manager, 200)]),
         ("POST", "/api/v1/users/{id}/reject", format!("/api/v1/users/{p}/reject"), json!({"reason": ""}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
         ("POST", "/api/v1/users/{id}/approve", format!("/api/v1/users/{p}/approve"), json!({"organization_id": "x"}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
-        ("POST", "/api/v1/users/{id}/disable", format!("/api/v1/users/{}/disable", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 403), (Agent, 403), (Manager, 404)]),
+        ("POST", "/api/v1/users/{id}/disable", format!("/api/v1/users/{}/disable", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 404), (Agent, 403), (Manager, 404)]),
+        ("POST", "/api/v1/users/{id}/enable", format!("/api/v1/users/{}/enable", uuid::Uuid::new_v4()), json!({}), vec![(Anonymous, 401), (Customer, 404), (Agent, 403), (Manager, 404)]),
+        ("PUT", "/api/v1/users/{id}/role", format!("/api/v1/users/{}/role", uuid::Uuid::new_v4()), json!({"role": "agent"}), vec![(Customer, 403), (Manager, 403), (Admin, 404)]),
+        ("PUT", "/api/v1/users/{id}/superuser", format!("/api/v1/users/{}/superuser", uuid::Uuid::new_v4()), json!({"superuser": true}), vec![(Customer, 404), (Agent, 403), (Manager, 404)]),
+        ("GET", "/api/v1/audit-log", "/api/v1/audit-log".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 422), (Admin, 200)]),
+        ("GET", "/api/v1/audit-log.csv", format!("/api/v1/audit-log.csv?organization_id={o}"), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 200)]),
         ("POST", "/api/v1/staff", "/api/v1/staff".into(), json!({}), vec![(Anonymous, 401), (Customer, 422), (Admin, 422)]),
         ("GET", "/api/v1/organizations", "/api/v1/organizations".into(), json!(null), vec![(Customer, 403), (Agent, 200)]),
         ("POST", "/api/v1/organizations", "/api/v1/organizations".into(), json!({"name": ""}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
@@ -110,6 +116,7 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/after-hours/{id}/complete", format!("/api/v1/after-hours/{}/complete", uuid::Uuid::new_v4()), json!({"actual_minutes": 1}), vec![(Customer, 404), (Agent, 404)]),
         ("POST", "/api/v1/after-hours/{id}/cancel", format!("/api/v1/after-hours/{}/cancel", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 404), (Manager, 404)]),
         ("GET", "/api/v1/settings/business-hours", "/api/v1/settings/business-hours".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("POST", "/api/v1/deployment-projects/{id}/forms/{form}/attachments", format!("{pp}/forms/go_live/attachments"), json!({}), vec![(Anonymous, 401), (Customer, 400), (Stranger, 404), (Agent, 400)]),
         ("POST", "/api/v1/tickets/{id}/attachments", format!("/api/v1/tickets/{t}/attachments"), json!({}), vec![(Anonymous, 401), (Customer, 400), (Stranger, 404), (Agent, 400)]),
         ("GET", "/api/v1/attachments/{id}", format!("/api/v1/attachments/{}", uuid::Uuid::new_v4()), json!(null), vec![(Anonymous, 401), (Customer, 404), (Admin, 404)]),
         ("DELETE", "/api/v1/attachments/{id}", format!("/api/v1/attachments/{}", uuid::Uuid::new_v4()), json!(null), vec![(Anonymous, 401), (Customer, 404), (Agent, 404)]),

@@ -50,7 +50,14 @@ async fn agents_and_customers_cannot_approve() {
         assert_eq!(status, StatusCode::FORBIDDEN);
         error_code(&body);
     }
-    assert_eq!(app.get("/api/v1/users", &customer.token).await.0, StatusCode::FORBIDDEN);
+    // A superuser lists their own organisation's people, never a pending registration.
+    let (status, listed) = app.get("/api/v1/users?status=pending", &customer.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["total"], 0, "{listed}");
+    let (_, everyone) = app.get("/api/v1/users", &customer.token).await;
+    assert!(everyone["items"].as_array().unwrap().iter().all(|u| u["organization_id"] == org.as_str()), "{everyone}");
+    let plain = app.customer(&org, false).await;
+    assert_eq!(app.get("/api/v1/users", &plain.token).await.0, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

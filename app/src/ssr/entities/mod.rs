@@ -2,6 +2,7 @@
 
 pub mod account_token;
 pub mod attachment;
+pub mod audit_entry;
 pub mod booking;
 pub mod completion_outstanding;
 pub mod counter;

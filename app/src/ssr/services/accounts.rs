@@ -1,10 +1,12 @@
 //! Proving an e-mail address, resetting a forgotten password, changing one's password. Tokens
 //! travel only in mail; the database keeps their SHA-256 (a copy of the table opens nothing).
 
+use super::audit::{self, Entry};
 use super::notifications::{self, Around, Notice};
 use super::people::{field_error, revoke_sessions, to_dto};
 use super::{new_id, passwords};
 use crate::domain::accounts::{after_proof, usable, AfterProof, TokenPurpose, RESEND_AFTER, TOKEN_UNUSABLE};
+use crate::domain::audit::AuditKind;
 use crate::domain::notifications::Event;
 use crate::domain::people::{check_password, Email, Role, UserStatus};
 use crate::dto::{ChangePasswordRequest, ResetPasswordRequest, UserDto, VerifyEmailRequest};
@@ -250,13 +252,27 @@ pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
     let found = spend(&txn, &req.token, TokenPurpose::ResetPassword, now).await?;
     let user_id = found.id.clone();
     let found = address_proven(&txn, found, now).await?;
+    let reset = password_changed(&found, "by the link mailed to the address; every session ended");
+    let name = found.name.clone();
     let mut model: user::ActiveModel = found.into();
     model.password_hash = Set(password_hash);
     model.updated_at = Set(now);
     model.update(&txn).await?;
     revoke_sessions(&txn, &user_id, None, now).await?;
+    audit::record_by(&txn, Some(&user_id), &name, reset, now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A password change as the audit log keeps it (never the password, nor its hash).
+fn password_changed(account: &user::Model, how: &str) -> Entry {
+    Entry::new(
+        AuditKind::PasswordChanged,
+        "user",
+        Some(&account.id),
+        format!("{} <{}> changed their password {how}.", account.name, account.email),
+    )
+    .of_organization(account.organization_id.as_deref())
 }
 
 /// A signed-in person changes their password, giving the current one; their other sessions end.
@@ -277,11 +293,13 @@ pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
     check.finish()?;
     let password_hash = passwords::hash(req.new_password).await?;
     let txn = db.begin().await?;
+    let changed = password_changed(&found, "in the portal, giving the current one; other sessions ended");
     let mut model: user::ActiveModel = found.into();
     model.password_hash = Set(password_hash);
     model.updated_at = Set(now);
     model.update(&txn).await?;
     revoke_sessions(&txn, &actor.user_id, Some(&actor.session_id), now).await?;
+    audit::record(&txn, actor, changed, now).await?;
     txn.commit().await?;
     Ok(())
 }

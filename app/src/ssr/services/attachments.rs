@@ -11,10 +11,11 @@ use super::{looks_like_id, new_id};
 use crate::domain::attachments::{
     safe_file_name, MAX_DAILY_BYTES_PER_ORGANIZATION, MAX_FILES_PER_MESSAGE, MAX_FILE_BYTES,
 };
+use crate::domain::deployment::ProjectForm;
 use crate::dto::AttachmentDto;
 use crate::error::{AppError, ErrorKind};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::entities::{attachment, file_chunk, ticket, ticket_comment, ticket_history};
+use crate::ssr::entities::{attachment, file_chunk, ticket_comment, ticket_history};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
@@ -26,10 +27,10 @@ use std::path::{Path, PathBuf};
 pub enum FileStore {
     /// A directory of its own (`data/files` by default): `ab/abcdef…` per content.
     Directory(PathBuf),
-    /// The database every portal process shares (`PORTAL_FILE_STORE=database`).
+    /// The database every portal process shares (`PORTAL_STORAGE_URL=database`).
     Database,
-    /// An S3-compatible bucket every portal process shares (`PORTAL_FILE_STORE=s3://bucket`;
-    /// endpoint and keys from the usual `AWS_*` variables).
+    /// An S3-compatible bucket every portal process shares
+    /// (`PORTAL_STORAGE_URL=s3://bucket?endpoint=URL`; keys from the usual `AWS_*` variables).
     S3(std::sync::Arc<object_store::aws::AmazonS3>),
 }
 
@@ -37,15 +38,48 @@ pub enum FileStore {
 const S3_PART_BYTES: usize = 5 * 1024 * 1024;
 
 impl FileStore {
-    /// The S3-compatible store at `url` (`s3://bucket`), configured by the `AWS_*` variables
-    /// (`AWS_ENDPOINT`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
-    /// `AWS_ALLOW_HTTP`).
-    pub fn s3(url: &str) -> Result<FileStore, String> {
-        object_store::aws::AmazonS3Builder::from_env()
-            .with_url(url)
+    /// The store `PORTAL_STORAGE_URL` names (API.md): none is a directory in the data
+    /// directory; `file:///path` a directory of its own; `s3://bucket?endpoint=URL` an
+    /// S3-compatible bucket (also `region=` and `allow_http=`; keys and anything not given from
+    /// the usual `AWS_*` variables); `database` the shared database's `file_chunks`.
+    pub fn from_url(url: Option<&str>, data_dir: &Path) -> Result<FileStore, String> {
+        let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+            return Ok(FileStore::Directory(data_dir.join("files")));
+        };
+        if url == "database" {
+            return Ok(FileStore::Database);
+        }
+        if let Some(path) = url.strip_prefix("file://") {
+            return match path {
+                "" => Err("PORTAL_STORAGE_URL file:// names no directory: file:///path".into()),
+                path => Ok(FileStore::Directory(PathBuf::from(path))),
+            };
+        }
+        let Some(rest) = url.strip_prefix("s3://") else {
+            return Err(format!(
+                "PORTAL_STORAGE_URL is file:///path, s3://bucket?endpoint=URL or database, not `{url}`"
+            ));
+        };
+        let (bucket, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let bucket = bucket.trim_end_matches('/');
+        if bucket.is_empty() || bucket.contains('/') {
+            return Err(format!("PORTAL_STORAGE_URL names no bucket: `{url}`"));
+        }
+        let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+        for (key, value) in query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))) {
+            builder = match key {
+                "endpoint" => builder.with_endpoint(value).with_allow_http(value.starts_with("http://")),
+                "region" => builder.with_region(value),
+                "allow_http" => builder.with_allow_http(value == "true"),
+                other => {
+                    return Err(format!("PORTAL_STORAGE_URL: unknown setting `{other}` (endpoint, region, allow_http)"))
+                }
+            };
+        }
+        builder
             .build()
             .map(|s| FileStore::S3(std::sync::Arc::new(s)))
-            .map_err(|e| format!("PORTAL_FILE_STORE {url}: {e}"))
+            .map_err(|e| format!("PORTAL_STORAGE_URL {url}: {e}"))
     }
 
     /// An S3-compatible store at `endpoint` (tests, and setups without `AWS_*` variables).
@@ -208,12 +242,19 @@ impl FileStore {
     }
 }
 
-/// Where files are going: a ticket the caller may see, and the reply or note they come with.
+/// Where files are going: a ticket the caller may see (and the reply or note they come with),
+/// or a deployment form of a project they follow.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub ticket: ticket::Model,
-    pub comment_id: Option<String>,
+    pub organization_id: String,
+    pub on: On,
     pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum On {
+    Ticket { ticket_id: String, comment_id: Option<String> },
+    Form { project_id: String, form: ProjectForm },
 }
 
 /// Checks, before any byte is read, that the caller may attach files to the ticket (and to the
@@ -237,7 +278,33 @@ pub async fn target(
         Some(_) => return Err(AppError::not_found("comment")),
         None => None,
     };
-    Ok(Target { internal: comment.as_ref().is_some_and(|c| c.internal), comment_id: comment.map(|c| c.id), ticket })
+    Ok(Target {
+        organization_id: ticket.organization_id,
+        internal: comment.as_ref().is_some_and(|c| c.internal),
+        on: On::Ticket { ticket_id: ticket.id, comment_id: comment.map(|c| c.id) },
+    })
+}
+
+/// Checks, before any byte is read, that the caller follows the project (staff, the client's
+/// superusers) and names one of its forms.
+pub async fn form_target(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    project_id: &str,
+    form: &str,
+) -> Result<Target, AppError> {
+    let project = super::projects::find(db, actor, project_id).await?;
+    let form = ProjectForm::parse(form.trim()).map_err(|m| super::people::field_error("form", m))?;
+    Ok(Target {
+        organization_id: project.organization_id,
+        internal: false,
+        on: On::Form { project_id: project.id, form },
+    })
+}
+
+/// Checks that the caller follows the project, before a page's upload names its form.
+pub async fn may_attach_to_project(db: &impl ConnectionTrait, actor: &Actor, project_id: &str) -> Result<(), AppError> {
+    super::projects::find(db, actor, project_id).await.map(|_| ())
 }
 
 /// A file received whole and hashed, waiting in `path` to be kept.
@@ -283,7 +350,7 @@ pub async fn attach(
     }
     let since = now - chrono::Duration::hours(24);
     let today: i64 = attachment::Entity::find()
-        .filter(attachment::Column::OrganizationId.eq(target.ticket.organization_id.as_str()))
+        .filter(attachment::Column::OrganizationId.eq(target.organization_id.as_str()))
         .filter(attachment::Column::CreatedAt.gte(since))
         .select_only()
         .column(attachment::Column::Size)
@@ -303,15 +370,21 @@ pub async fn attach(
             "daily_limit",
         ));
     }
+    let (ticket_id, comment_id, project_id, form) = match &target.on {
+        On::Ticket { ticket_id, comment_id } => (Some(ticket_id.clone()), comment_id.clone(), None, None),
+        On::Form { project_id, form } => (None, None, Some(project_id.clone()), Some(form.as_str().to_string())),
+    };
     let mut rows = Vec::new();
     for file in files {
         store.keep(db, &file.path, &file.sha256).await?;
         let (content_type, _) = crate::domain::attachments::sniff(&file.head);
         let row = attachment::ActiveModel {
             id: Set(new_id()),
-            ticket_id: Set(target.ticket.id.clone()),
-            comment_id: Set(target.comment_id.clone()),
-            organization_id: Set(target.ticket.organization_id.clone()),
+            ticket_id: Set(ticket_id.clone()),
+            comment_id: Set(comment_id.clone()),
+            project_id: Set(project_id.clone()),
+            form: Set(form.clone()),
+            organization_id: Set(target.organization_id.clone()),
             file_name: Set(safe_file_name(&file.file_name)),
             content_type: Set(content_type.into()),
             size: Set(file.size as i64),
@@ -320,6 +393,7 @@ pub async fn attach(
             uploaded_by: Set(actor.user_id.clone()),
             created_at: Set(now),
             deleted_at: Set(None),
+            deleted_by: Set(None),
         }
         .insert(db)
         .await?;
@@ -345,6 +419,7 @@ fn dto(a: attachment::Model, names: &HashMap<String, String>) -> AttachmentDto {
         size: a.size,
         sha256: a.sha256,
         comment_id: a.comment_id,
+        form: a.form.as_deref().and_then(|f| ProjectForm::parse(f).ok()),
         internal: a.internal,
         created_at: a.created_at,
     }
@@ -372,6 +447,18 @@ pub async fn of_ticket(
     Ok(by_comment)
 }
 
+/// The files on a project's forms, oldest first.
+pub async fn of_project(db: &impl ConnectionTrait, project_id: &str) -> Result<Vec<AttachmentDto>, AppError> {
+    let rows = attachment::Entity::find()
+        .filter(attachment::Column::ProjectId.eq(project_id))
+        .filter(attachment::Column::DeletedAt.is_null())
+        .order_by_asc(attachment::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let names = user_names(db, rows.iter().map(|r| r.uploaded_by.clone()).collect()).await?;
+    Ok(rows.into_iter().map(|r| dto(r, &names)).collect())
+}
+
 /// A file the caller may download: on a ticket they may see, not deleted, and for a customer
 /// not an internal note's. Anything else is not found.
 pub async fn downloadable(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<attachment::Model, AppError> {
@@ -383,11 +470,19 @@ pub async fn downloadable(db: &impl ConnectionTrait, actor: &Actor, id: &str) ->
     .filter(|a| a.deleted_at.is_none())
     .filter(|a| !a.internal || matches!(access, Access::Staff(_)))
     .ok_or_else(|| AppError::not_found("attachment"))?;
-    visible(db, &access, &found.ticket_id).await.map_err(|_| AppError::not_found("attachment"))?;
-    Ok(found)
+    let seen = match (&found.ticket_id, &found.project_id) {
+        (Some(ticket_id), _) => visible(db, &access, ticket_id).await.is_ok(),
+        (None, Some(project_id)) => super::projects::find(db, actor, project_id).await.is_ok(),
+        (None, None) => false,
+    };
+    match seen {
+        true => Ok(found),
+        false => Err(AppError::not_found("attachment")),
+    }
 }
 
-/// Staff delete a file from a ticket; the history says who and which.
+/// Staff delete a file from a ticket or a form; who and when are kept on the file, and a
+/// ticket's history says which.
 pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
     let found = downloadable(db, actor, id).await?;
     actor.staff()?;
@@ -395,9 +490,50 @@ pub async fn delete(db: &impl ConnectionTrait, actor: &Actor, id: &str, now: Dat
     let ticket_id = found.ticket_id.clone();
     let mut model: attachment::ActiveModel = found.into();
     model.deleted_at = Set(Some(now));
+    model.deleted_by = Set(Some(actor.user_id.clone()));
     model.update(db).await?;
-    ticket_history::Entity::insert(history_line(&ticket_id, Some(&actor.user_id), "attachment", Some(name), None, now))
+    if let Some(ticket_id) = ticket_id {
+        ticket_history::Entity::insert(history_line(
+            &ticket_id,
+            Some(&actor.user_id),
+            "attachment",
+            Some(name),
+            None,
+            now,
+        ))
         .exec_without_returning(db)
         .await?;
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileStore;
+    use std::path::Path;
+
+    #[test]
+    fn the_storage_url_names_one_store() {
+        let data = Path::new("/srv/portal");
+        let kind = |url: Option<&str>| match FileStore::from_url(url, data) {
+            Ok(FileStore::Directory(dir)) => format!("directory {}", dir.display()),
+            Ok(FileStore::Database) => "database".to_string(),
+            Ok(FileStore::S3(_)) => "s3".to_string(),
+            Err(e) => format!("error: {e}"),
+        };
+        let cases = [
+            (None, "directory /srv/portal/files"),
+            (Some(""), "directory /srv/portal/files"),
+            (Some("file:///var/lib/cytrack/files"), "directory /var/lib/cytrack/files"),
+            (Some("database"), "database"),
+            (Some("s3://portal-files?endpoint=http://127.0.0.1:9000&region=us-east-1"), "s3"),
+            (Some("s3://portal-files"), "s3"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(kind(url), expected, "{url:?}");
+        }
+        for bad in ["file://", "s3://", "s3://bucket/sub", "s3://b?colour=blue", "ftp://files", "directory"] {
+            assert!(kind(Some(bad)).starts_with("error: PORTAL_STORAGE_URL"), "{bad}: {}", kind(Some(bad)));
+        }
+    }
 }

@@ -1,10 +1,12 @@
 //! Deployments and IRS contracts per organisation, the re-evaluation of ticket tags when they
 //! change, reclassification by agents, time entries, and the monthly billing export.
 
+use super::audit::{self, Entry as AuditEntry};
 use super::notifications::{self, Around, Notice};
 use super::people::field_error;
 use super::tickets::{billing_facts, billing_text, history_line, support_date, to_dtos, user_names, visible};
 use super::{looks_like_id, new_id};
+use crate::domain::audit::AuditKind;
 use crate::domain::billing::{
     classify, deployment_changes, follows_reevaluation, irs_status, long_date, parse_date, parse_month,
     parse_work_minutes, split_billable, BillingFacts, BillingTag, Deployment, DeploymentChange, GoLiveBasis, IrsPeriod,
@@ -159,9 +161,29 @@ pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
 
     let txn = db.begin().await?;
     let ids: Vec<String> = outstanding.iter().map(|(id, _)| id.clone()).collect();
+    let before = deployment::Entity::find_by_id(org.id.clone()).one(&txn).await?.map(|d| deployment_audit(&d));
     let saved = record_deployment(&txn, &actor.user_id, &org.id, &recorded, &ids, now).await?;
+    let entry = AuditEntry::new(
+        AuditKind::DeploymentRecorded,
+        "organization",
+        Some(&org.id),
+        format!("The deployment record of {} was written.", org.name),
+    )
+    .of_organization(Some(&org.id))
+    .change(before.unwrap_or(serde_json::Value::Null), deployment_audit(&saved));
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(deployment_dto(&saved, outstanding))
+}
+
+/// A deployment record as the audit log keeps it.
+fn deployment_audit(d: &deployment::Model) -> serde_json::Value {
+    serde_json::json!({
+        "go_live_on": d.go_live_on,
+        "go_live_basis": d.go_live_basis,
+        "go_live_held": d.go_live_held,
+        "completion_signed_on": d.completion_signed_on,
+    })
 }
 
 /// Writes an organisation's deployment record and the issues listed as outstanding on its
@@ -302,6 +324,15 @@ pub async fn add_irs_contract<C: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?;
     reevaluate(&txn, &org.id, &actor.user_id, now).await?;
+    let entry = AuditEntry::new(
+        AuditKind::IrsContractAdded,
+        "organization",
+        Some(&org.id),
+        format!("An IRS contract for {} from {starts_on} to {ends_on}.", org.name),
+    )
+    .of_organization(Some(&org.id))
+    .change(serde_json::Value::Null, serde_json::json!({"starts_on": starts_on, "ends_on": ends_on}));
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(irs_dto(created))
 }
@@ -455,6 +486,17 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
         billing_text(BillingTag::parse(&found.billing_tag).unwrap_or(BillingTag::Billable), &found.billing_reason);
     let txn = db.begin().await?;
     let id = found.id.clone();
+    let entry = AuditEntry::new(
+        AuditKind::TicketReclassified,
+        "ticket",
+        Some(&found.id),
+        format!("{} is now {}: {reason}", ticket_number(found.number), tag.label()),
+    )
+    .of_organization(Some(&found.organization_id))
+    .change(
+        serde_json::json!({"tag": found.billing_tag, "reason": found.billing_reason}),
+        serde_json::json!({"tag": tag.as_str(), "reason": customer_reason}),
+    );
     let mut model: ticket::ActiveModel = found.into();
     model.billing_tag = Set(tag.as_str().into());
     model.billing_reason = Set(customer_reason.clone());
@@ -464,6 +506,7 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     history_line(&id, Some(&actor.user_id), "billing", Some(old), Some(billing_text(tag, &customer_reason)), now)
         .insert(&txn)
         .await?;
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(to_dtos(db, vec![updated]).await?.remove(0))
 }

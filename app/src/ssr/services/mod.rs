@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod audit;
 pub mod billing;
 pub mod bookings;
 pub mod mail_in;

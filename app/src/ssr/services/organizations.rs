@@ -1,7 +1,9 @@
 //! Client organisations and their verified e-mail domains.
 
+use super::audit::{self, Entry};
 use super::people::field_error;
 use super::{looks_like_id, new_id};
+use crate::domain::audit::AuditKind;
 use crate::domain::people::parse_email_domain;
 use crate::domain::text::single_line;
 use crate::dto::{CreateOrganizationRequest, OrganizationDto};
@@ -63,6 +65,15 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             Err(e) => return Err(e.into()),
         }
     }
+    let entry = Entry::new(
+        AuditKind::OrganizationCreated,
+        "organization",
+        Some(&org.id),
+        format!("{} became a client.", org.name),
+    )
+    .of_organization(Some(&org.id))
+    .change(serde_json::Value::Null, serde_json::json!({"name": org.name, "email_domains": domains}));
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(OrganizationDto { id: org.id, name: org.name, email_domains: domains, created_at: org.created_at })
 }

@@ -1,13 +1,15 @@
 //! Registration, sign-in and sessions, approval of registrations, staff accounts.
 
+use super::audit::{self, Entry};
 use super::notifications::{self, Around, Notice};
 use super::{looks_like_id, new_id, passwords};
+use crate::domain::audit::AuditKind;
 use crate::domain::notifications::Event;
-use crate::domain::people::{check_password, parse_phone, Email, Role, UserStatus};
+use crate::domain::people::{check_password, keeps_one, parse_phone, Duty, Email, Role, UserStatus};
 use crate::domain::text::single_line;
 use crate::dto::{page_window, CreateStaffRequest, LoginRequest, Page, RegisterRequest, UserDto, UserFilter};
 use crate::error::{AppError, ErrorKind, FieldCheck};
-use crate::ssr::auth::{invalid_session, Actor, AuthKeys};
+use crate::ssr::auth::{invalid_session, Access, Actor, AuthKeys};
 use crate::ssr::db::is_unique_violation;
 use crate::ssr::entities::{login_failure, organization, session, user};
 use chrono::{DateTime, Duration, Utc};
@@ -15,6 +17,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set, TransactionTrait,
 };
+use serde_json::json;
 
 /// Failed sign-ins for one e-mail within `THROTTLE_WINDOW` before further attempts get 429.
 pub const THROTTLE_LIMIT: u64 = 5;
@@ -190,6 +193,14 @@ pub async fn login(
         .count(db)
         .await?;
     if attempts > THROTTLE_LIMIT {
+        // The lockout is recorded once, by the attempt that reached it; what follows is counted
+        // in `login_failures`, not written to the log an attacker could flood.
+        if attempts == THROTTLE_LIMIT + 1 {
+            let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
+            let account = found.as_ref().map(|u| (u.id.as_str(), u.organization_id.as_deref()));
+            let summary = format!("{THROTTLE_LIMIT} failed sign-ins in {THROTTLE_MINUTES} minutes; further ones wait.");
+            audit::record_sign_in(db, &email, account, AuditKind::SignInThrottled, &summary, now).await?;
+        }
         return Err(AppError::new(
             ErrorKind::TooManyAttempts,
             "too_many_attempts",
@@ -201,6 +212,12 @@ pub async fn login(
     let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
     if !passwords::verify(req.password, stored).await? {
+        let account = found.as_ref().map(|u| (u.id.as_str(), u.organization_id.as_deref()));
+        let summary = match account {
+            Some(_) => "Wrong password.",
+            None => "No account has this address.",
+        };
+        audit::record_sign_in(db, &email, account, AuditKind::SignInFailed, summary, now).await?;
         return Err(invalid_credentials());
     }
     let Some(found) = found else { return Err(invalid_credentials()) };
@@ -297,10 +314,18 @@ pub async fn me(db: &impl ConnectionTrait, actor: &Actor) -> Result<UserDto, App
     user::Entity::find_by_id(actor.user_id.clone()).one(db).await?.map(to_dto).ok_or_else(invalid_session)
 }
 
-/// Staff list accounts, newest first, optionally by status.
+/// Lists accounts, newest first, optionally by status: staff anyone's (or one organisation's),
+/// a client's superuser their own organisation's people; a plain customer nobody's.
 pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) -> Result<Page<UserDto>, AppError> {
-    actor.staff()?;
     let mut query = user::Entity::find();
+    let organization = match actor.access()? {
+        Access::Staff(_) => filter.organization_id.clone().filter(|o| !o.trim().is_empty()),
+        Access::Customer(c) if c.superuser => Some(c.organization_id),
+        Access::Customer(_) => return Err(AppError::forbidden("Your organisation's superusers manage its people.")),
+    };
+    if let Some(organization) = organization {
+        query = query.filter(user::Column::OrganizationId.eq(organization));
+    }
     if let Some(status) = filter.status.as_deref().filter(|s| !s.is_empty()) {
         let status = UserStatus::parse(status).map_err(|m| field_error("status", m))?;
         query = query.filter(user::Column::Status.eq(status.as_str()));
@@ -362,6 +387,23 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     let Some(org) = org else {
         return Err(field_error("organization_id", "Choose an existing organisation.".into()));
     };
+    let entry = Entry::new(
+        AuditKind::RegistrationApproved,
+        "user",
+        Some(&pending.id),
+        format!(
+            "{} <{}> joined {}{}.",
+            pending.name,
+            pending.email,
+            org.name,
+            if superuser { " as a superuser" } else { "" }
+        ),
+    )
+    .of_organization(Some(&org.id))
+    .change(
+        json!({"status": pending.status}),
+        json!({"status": UserStatus::Active.as_str(), "organization_id": org.id, "superuser": superuser}),
+    );
     let mut model: user::ActiveModel = pending.into();
     model.status = Set(UserStatus::Active.as_str().into());
     model.organization_id = Set(Some(org.id));
@@ -374,6 +416,7 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
         org.name
     );
     tell_decision(&txn, actor, &approved, "Your CyTrack Support registration is approved", body, now).await?;
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(to_dto(approved))
 }
@@ -388,6 +431,13 @@ pub async fn reject<C: ConnectionTrait + TransactionTrait>(
     actor.account_manager()?;
     let reason = single_line(reason, "a reason", 500).map_err(|m| field_error("reason", m))?;
     let pending = pending_user(db, user_id).await?;
+    let entry = Entry::new(
+        AuditKind::RegistrationRejected,
+        "user",
+        Some(&pending.id),
+        format!("{} <{}> was not approved: {reason}", pending.name, pending.email),
+    )
+    .change(json!({"status": pending.status}), json!({"status": UserStatus::Rejected.as_str(), "reason": reason}));
     let mut model: user::ActiveModel = pending.into();
     model.status = Set(UserStatus::Rejected.as_str().into());
     model.decision_note = Set(Some(reason.clone()));
@@ -398,13 +448,14 @@ pub async fn reject<C: ConnectionTrait + TransactionTrait>(
     revoke_sessions(&txn, &rejected.id, None, now).await?;
     let body = format!("Your registration for the CyTrack support portal was not approved: {reason}");
     tell_decision(&txn, actor, &rejected, "Your CyTrack Support registration was not approved", body, now).await?;
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(to_dto(rejected))
 }
 
 /// Admins create CyTrack staff accounts, active at once.
-pub async fn create_staff(
-    db: &impl ConnectionTrait,
+pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     req: CreateStaffRequest,
     now: DateTime<Utc>,
@@ -428,7 +479,14 @@ pub async fn create_staff(
     }
     check.finish()?;
     let (Some(name), Some(email), Some(role)) = (name, email, role) else { return Err(AppError::internal()) };
-    insert_staff(db, name, email, role, req.password, now).await
+    let txn = db.begin().await?;
+    let created = insert_staff(&txn, name, email, role, req.password, now).await?;
+    let summary = format!("{} <{}> joined CyTrack as {}.", created.name, created.email, role.label());
+    let entry = Entry::new(AuditKind::StaffCreated, "user", Some(&created.id), summary)
+        .change(serde_json::Value::Null, json!({"role": role.as_str(), "status": UserStatus::Active.as_str()}));
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 async fn insert_staff(
@@ -514,29 +572,222 @@ pub async fn seed_user(
     Ok(to_dto(model.insert(db).await?))
 }
 
-/// Disables an account; its sessions stop working on their next request.
-pub async fn disable(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    user_id: &str,
-    now: DateTime<Utc>,
-) -> Result<UserDto, AppError> {
-    actor.account_manager()?;
+/// The person an account change is about, as the caller may reach them: account managers and
+/// admins anyone; a client's superuser the people of their own organisation (anyone else is
+/// not found); nobody else.
+async fn managed_person(db: &impl ConnectionTrait, actor: &Actor, user_id: &str) -> Result<user::Model, AppError> {
+    let reach = match actor.access()? {
+        Access::Staff(s) if s.role.manages_accounts() => None,
+        Access::Customer(c) if c.superuser => Some(c.organization_id),
+        Access::Customer(_) => {
+            return Err(AppError::forbidden("Your organisation's superusers manage its people."));
+        }
+        Access::Staff(_) => return Err(AppError::forbidden("Only account managers and administrators can do this.")),
+    };
     let found = match looks_like_id(user_id) {
         true => user::Entity::find_by_id(user_id.to_string()).one(db).await?,
         false => None,
     };
-    let found = found.ok_or_else(|| AppError::not_found("user"))?;
+    found
+        .filter(|u| match &reach {
+            None => true,
+            Some(org) => u.role == Role::Customer.as_str() && u.organization_id.as_deref() == Some(org.as_str()),
+        })
+        .ok_or_else(|| AppError::not_found("user"))
+}
+
+/// How many active people hold `duty` where `person` holds it (the portal's admins, or the
+/// person's organisation's superusers).
+async fn holders(db: &impl ConnectionTrait, duty: Duty, person: &user::Model) -> Result<u64, AppError> {
+    let active = user::Entity::find().filter(user::Column::Status.eq(UserStatus::Active.as_str()));
+    Ok(match duty {
+        Duty::Admin => active.filter(user::Column::Role.eq(Role::Admin.as_str())).count(db).await?,
+        Duty::Superuser => {
+            active
+                .filter(user::Column::OrganizationId.eq(person.organization_id.clone()))
+                .filter(user::Column::Superuser.eq(true))
+                .count(db)
+                .await?
+        }
+    })
+}
+
+/// The duties an active person holds that the portal must never be left without.
+fn duties(person: &user::Model) -> Vec<Duty> {
+    let mut held = Vec::new();
+    if person.status == UserStatus::Active.as_str() {
+        if person.role == Role::Admin.as_str() {
+            held.push(Duty::Admin);
+        }
+        if person.superuser {
+            held.push(Duty::Superuser);
+        }
+    }
+    held
+}
+
+/// Refuses a change that would leave the portal without an admin or an organisation without a
+/// superuser (422 `last_admin` / `last_superuser`).
+async fn check_duties(db: &impl ConnectionTrait, person: &user::Model, taken: &[Duty]) -> Result<(), AppError> {
+    for &duty in taken {
+        if let Err(message) = keeps_one(duty, holders(db, duty, person).await?) {
+            let code = match duty {
+                Duty::Admin => "last_admin",
+                Duty::Superuser => "last_superuser",
+            };
+            return Err(AppError::rule(code, message));
+        }
+    }
+    Ok(())
+}
+
+/// Disables an account; its sessions end at once. Account managers any (admins only by an
+/// admin), a client's superuser their organisation's people; never oneself, never the last
+/// admin or superuser.
+pub async fn disable<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    let found = managed_person(db, actor, user_id).await?;
     if found.id == actor.user_id {
         return Err(AppError::rule("cannot_disable_self", "You cannot disable your own account."));
     }
     if found.role == Role::Admin.as_str() && actor.role != Role::Admin {
         return Err(AppError::forbidden("Only administrators can disable an administrator."));
     }
+    if found.status == UserStatus::Disabled.as_str() {
+        return Ok(to_dto(found));
+    }
+    let txn = db.begin().await?;
+    check_duties(&txn, &found, &duties(&found)).await?;
+    let entry = Entry::new(
+        AuditKind::AccountDisabled,
+        "user",
+        Some(&found.id),
+        format!("{} <{}> was disabled.", found.name, found.email),
+    )
+    .of_organization(found.organization_id.as_deref())
+    .change(json!({"status": found.status}), json!({"status": UserStatus::Disabled.as_str()}));
     let mut model: user::ActiveModel = found.into();
     model.status = Set(UserStatus::Disabled.as_str().into());
     model.updated_at = Set(now);
-    let disabled = model.update(db).await?;
-    revoke_sessions(db, &disabled.id, None, now).await?;
+    let disabled = model.update(&txn).await?;
+    revoke_sessions(&txn, &disabled.id, None, now).await?;
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
     Ok(to_dto(disabled))
+}
+
+/// Re-enables a disabled account (who may disable it may re-enable it); it signs in again with
+/// its own password.
+pub async fn enable<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    let found = managed_person(db, actor, user_id).await?;
+    if found.role == Role::Admin.as_str() && actor.role != Role::Admin {
+        return Err(AppError::forbidden("Only administrators can re-enable an administrator."));
+    }
+    if found.status != UserStatus::Disabled.as_str() {
+        return Err(AppError::conflict("not_disabled", format!("{} is not disabled.", found.name)));
+    }
+    let entry = Entry::new(
+        AuditKind::AccountEnabled,
+        "user",
+        Some(&found.id),
+        format!("{} <{}> was re-enabled.", found.name, found.email),
+    )
+    .of_organization(found.organization_id.as_deref())
+    .change(json!({"status": found.status}), json!({"status": UserStatus::Active.as_str()}));
+    let txn = db.begin().await?;
+    let mut model: user::ActiveModel = found.into();
+    model.status = Set(UserStatus::Active.as_str().into());
+    model.updated_at = Set(now);
+    let enabled = model.update(&txn).await?;
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(enabled))
+}
+
+/// Admins change a staff account's role (agent, account manager, admin); the last active admin
+/// keeps theirs.
+pub async fn set_role<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: &str,
+    role: &str,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    actor.admin()?;
+    let role = Role::parse(role.trim())
+        .ok()
+        .filter(|r| r.is_staff())
+        .ok_or_else(|| field_error("role", "Choose a staff role: agent, account_manager or admin.".into()))?;
+    let found = managed_person(db, actor, user_id).await?;
+    if found.role == Role::Customer.as_str() {
+        return Err(AppError::rule("not_staff", "Customers have no staff role; their superusers are chosen instead."));
+    }
+    if found.role == role.as_str() {
+        return Ok(to_dto(found));
+    }
+    let txn = db.begin().await?;
+    if role != Role::Admin {
+        check_duties(&txn, &found, &duties(&found).into_iter().filter(|d| *d == Duty::Admin).collect::<Vec<_>>())
+            .await?;
+    }
+    let entry = Entry::new(
+        AuditKind::RoleChanged,
+        "user",
+        Some(&found.id),
+        format!("{} <{}> is now {}.", found.name, found.email, role.label()),
+    )
+    .change(json!({"role": found.role}), json!({"role": role.as_str()}));
+    let mut model: user::ActiveModel = found.into();
+    model.role = Set(role.as_str().into());
+    model.updated_at = Set(now);
+    let changed = model.update(&txn).await?;
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(changed))
+}
+
+/// Makes a client's person a superuser of their organisation, or takes it away (account
+/// managers, or the organisation's own superusers); an organisation keeps one active superuser.
+pub async fn set_superuser<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    user_id: &str,
+    superuser: bool,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    let found = managed_person(db, actor, user_id).await?;
+    if found.role != Role::Customer.as_str() || found.organization_id.is_none() {
+        return Err(AppError::rule("not_a_client", "Only a client organisation's people can be its superusers."));
+    }
+    if found.superuser == superuser {
+        return Ok(to_dto(found));
+    }
+    let txn = db.begin().await?;
+    if !superuser {
+        check_duties(&txn, &found, &duties(&found).into_iter().filter(|d| *d == Duty::Superuser).collect::<Vec<_>>())
+            .await?;
+    }
+    let summary = match superuser {
+        true => format!("{} <{}> is now a superuser of the organisation.", found.name, found.email),
+        false => format!("{} <{}> is no longer a superuser of the organisation.", found.name, found.email),
+    };
+    let entry = Entry::new(AuditKind::SuperuserChanged, "user", Some(&found.id), summary)
+        .of_organization(found.organization_id.as_deref())
+        .change(json!({"superuser": found.superuser}), json!({"superuser": superuser}));
+    let mut model: user::ActiveModel = found.into();
+    model.superuser = Set(superuser);
+    model.updated_at = Set(now);
+    let changed = model.update(&txn).await?;
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(changed))
 }

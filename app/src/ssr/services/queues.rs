@@ -1,7 +1,9 @@
 //! Queues: their routing rules (editable by admins) and how many open tickets each holds.
 
+use super::audit::{self, Entry};
 use super::people::field_error;
 use super::{looks_like_id, new_id};
+use crate::domain::audit::AuditKind;
 use crate::domain::billing::BillingTag;
 use crate::domain::text::single_line;
 use crate::domain::tickets::{Product, QueueRule, TicketKind, TicketStatus};
@@ -10,11 +12,13 @@ use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
 use crate::ssr::db::is_unique_violation;
 use crate::ssr::entities::{queue, ticket, ticket_tally};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
+use serde_json::json;
 use std::collections::HashMap;
 
 fn list_of(csv: &str) -> Vec<String> {
@@ -102,7 +106,17 @@ fn name_taken() -> AppError {
     AppError::conflict("queue_exists", "A queue with that name exists already.")
 }
 
-pub async fn create(db: &impl ConnectionTrait, actor: &Actor, req: QueueRequest) -> Result<QueueDto, AppError> {
+/// A queue's rule as the audit log keeps it.
+fn snapshot(q: &queue::Model) -> serde_json::Value {
+    json!({"name": q.name, "position": q.position, "kinds": q.match_kinds, "products": q.match_products, "tags": q.match_tags})
+}
+
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: QueueRequest,
+    now: DateTime<Utc>,
+) -> Result<QueueDto, AppError> {
     actor.admin()?;
     let (name, kinds, products, tags) = parse_rule(&req)?;
     let model = queue::ActiveModel {
@@ -113,11 +127,17 @@ pub async fn create(db: &impl ConnectionTrait, actor: &Actor, req: QueueRequest)
         match_products: Set(products),
         match_tags: Set(tags),
     };
-    match model.insert(db).await {
-        Ok(q) => Ok(queue_dto(q, 0)),
-        Err(e) if is_unique_violation(&e) => Err(name_taken()),
-        Err(e) => Err(e.into()),
-    }
+    let txn = db.begin().await?;
+    let q = match model.insert(&txn).await {
+        Ok(q) => q,
+        Err(e) if is_unique_violation(&e) => return Err(name_taken()),
+        Err(e) => return Err(e.into()),
+    };
+    let entry = Entry::new(AuditKind::QueueCreated, "queue", Some(&q.id), format!("Queue {} was created.", q.name))
+        .change(serde_json::Value::Null, snapshot(&q));
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(queue_dto(q, 0))
 }
 
 /// Changes a queue; a rename carries its tickets along.
@@ -126,6 +146,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     actor: &Actor,
     id: &str,
     req: QueueRequest,
+    now: DateTime<Utc>,
 ) -> Result<QueueDto, AppError> {
     actor.admin()?;
     let (name, kinds, products, tags) = parse_rule(&req)?;
@@ -139,6 +160,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     {
         return Err(name_taken());
     }
+    let before = snapshot(&found);
     let txn = db.begin().await?;
     ticket::Entity::update_many()
         .col_expr(ticket::Column::Queue, Expr::value(name.clone()))
@@ -152,6 +174,9 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     model.match_products = Set(products);
     model.match_tags = Set(tags);
     let q = model.update(&txn).await?;
+    let entry = Entry::new(AuditKind::QueueChanged, "queue", Some(&q.id), format!("Queue {} was changed.", q.name))
+        .change(before, snapshot(&q));
+    audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     let mut all = list(db, actor).await?;
     all.retain(|d| d.id == q.id);

@@ -1,7 +1,9 @@
 //! Settings kept in the database, which admins edit: the business calendar (its time zone is the
 //! support time zone) and the catalogue of modules with their minimum requirements.
 
+use super::audit::{self, Entry};
 use super::people::field_error;
+use crate::domain::audit::AuditKind;
 use crate::domain::calendar::{parse_time_zone, BusinessCalendar, Multipliers};
 use crate::domain::deployment::{check_catalogue, default_catalogue, ModuleRequirements};
 use crate::domain::text::single_line;
@@ -10,7 +12,7 @@ use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
 use crate::ssr::entities::setting;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 
 const CALENDAR: &str = "business_calendar";
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -83,30 +85,43 @@ fn from_wire(dto: &BusinessHoursDto) -> Result<BusinessCalendar, AppError> {
 }
 
 /// Admins replace the calendar; every SLA clock and quote uses it from then on.
-pub async fn put_calendar(
-    db: &impl ConnectionTrait,
+pub async fn put_calendar<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     dto: BusinessHoursDto,
     now: DateTime<Utc>,
 ) -> Result<BusinessHoursDto, AppError> {
     actor.admin()?;
     let cal = from_wire(&dto)?;
-    save(db, CALENDAR, &cal, now).await?;
+    save(db, actor, CALENDAR, &calendar(db).await?, &cal, now).await?;
     Ok(to_wire(&cal))
 }
 
-async fn save(
-    db: &impl ConnectionTrait,
+/// Saves a setting, and records in the audit log, in one transaction, what was in force before
+/// (the default, when it was never saved) and what is now.
+async fn save<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
     name: &str,
+    before: &impl serde::Serialize,
     value: &impl serde::Serialize,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let value = serde_json::to_string(value).map_err(|_| AppError::internal())?;
-    let model = setting::ActiveModel { name: Set(name.into()), value: Set(value), updated_at: Set(now) };
-    match setting::Entity::find_by_id(name.to_string()).one(db).await? {
-        Some(_) => model.update(db).await?,
-        None => model.insert(db).await?,
+    let before = serde_json::to_value(before).map_err(|_| AppError::internal())?;
+    let value = serde_json::to_value(value).map_err(|_| AppError::internal())?;
+    let model = setting::ActiveModel { name: Set(name.into()), value: Set(value.to_string()), updated_at: Set(now) };
+    let txn = db.begin().await?;
+    match setting::Entity::find_by_id(name.to_string()).one(&txn).await? {
+        Some(_) => model.update(&txn).await?,
+        None => model.insert(&txn).await?,
     };
+    let label = match name {
+        CALENDAR => "The business calendar and rates were changed.",
+        _ => "The module catalogue was changed.",
+    };
+    let entry = Entry::new(AuditKind::SettingsChanged, "settings", Some(name), label).change(before, value);
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -121,8 +136,8 @@ pub async fn modules(db: &impl ConnectionTrait) -> Result<Vec<ModuleRequirements
 
 /// Admins replace the catalogue; projects deploy modules by these names, and a Pre-install form
 /// lists the requirements in force when it is filled in.
-pub async fn put_modules(
-    db: &impl ConnectionTrait,
+pub async fn put_modules<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &Actor,
     dto: ModuleCatalogueDto,
     now: DateTime<Utc>,
@@ -142,6 +157,6 @@ pub async fn put_modules(
         catalogue.push(ModuleRequirements { module, requirements });
     }
     check_catalogue(&catalogue).map_err(|m| field_error("modules", m))?;
-    save(db, MODULES, &catalogue, now).await?;
+    save(db, actor, MODULES, &modules(db).await?, &catalogue, now).await?;
     Ok(ModuleCatalogueDto { modules: catalogue })
 }

@@ -8,10 +8,12 @@
 //! are then read and entries written under that lock, so two redemptions can never spend the
 //! same minutes.
 
+use super::audit::{self, Entry as AuditEntry};
 use super::people::field_error;
 use super::redemptions::{Drawn, Redemption, RedemptionQueue};
 use super::tickets::{history_line, support_date, visible};
 use super::{looks_like_id, new_id};
+use crate::domain::audit::AuditKind;
 use crate::domain::billing::{parse_date, BillingTag};
 use crate::domain::text::{single_line, spreadsheet_safe};
 use crate::domain::vouchers::{
@@ -238,6 +240,14 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
                 )
                 .insert(&txn)
                 .await?;
+                let summary = format!("Voucher {} of {minutes} min for {}, expiring {expires_on}.", v.code, org.name);
+                let issued = AuditEntry::new(AuditKind::VoucherIssued, "voucher", Some(&v.id), summary)
+                    .of_organization(Some(&org.id))
+                    .change(
+                        serde_json::Value::Null,
+                        serde_json::json!({"code": v.code, "minutes": minutes, "expires_on": expires_on}),
+                    );
+                audit::record(&txn, actor, issued, now).await?;
                 txn.commit().await?;
                 let state =
                     VoucherState { voucher_id: v.id.clone(), expires_on, available: minutes.into(), reserved: 0 };
@@ -502,6 +512,14 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
     .insert(&txn)
     .await?;
     let (_, after) = states(&txn, &refunded.organization_id).await?;
+    let summary = format!("{} min refunded on a ticket: {reason}", refunded.minutes);
+    let refund = AuditEntry::new(AuditKind::RedemptionRefunded, "redemption", Some(&refunded.id), summary)
+        .of_organization(Some(&refunded.organization_id))
+        .change(
+            serde_json::json!({"refunded": false, "minutes": refunded.minutes, "ticket_id": refunded.ticket_id}),
+            serde_json::json!({"refunded": true, "reason": reason}),
+        );
+    audit::record(&txn, actor, refund, now).await?;
     txn.commit().await?;
     Ok(RedemptionResult {
         redemption: redemption_dto(&refunded),

@@ -130,7 +130,7 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<P
     one(db, find(db, actor, id).await?).await
 }
 
-pub(super) async fn find(
+pub(crate) async fn find(
     db: &impl ConnectionTrait,
     actor: &Actor,
     id: &str,
@@ -340,6 +340,7 @@ async fn one(db: &impl ConnectionTrait, project: deployment_project::Model) -> R
         installation: installation::dtos(installation::items(db, &project.id).await?),
         go_live,
         completion,
+        files: super::attachments::of_project(db, &project.id).await?,
         modules: modules_of(&project),
         id: project.id,
         organization_id: project.organization_id,

@@ -7,12 +7,15 @@
 //! classification rule sees them; a signed form never changes again.
 
 use super::*;
+use crate::domain::audit::AuditKind;
 use crate::domain::billing::{
     CompletionMilestone, Deployment, GoLiveBasis, COMPLETION_FORM_AFTER_DAYS, DEEMED_COMPLETION_AFTER_DAYS,
 };
 use crate::domain::tickets::{parse_description, parse_subject};
+use crate::ssr::services::audit::{self, Entry as AuditEntry};
 use crate::ssr::services::billing::{deployment_of, record_deployment};
 use chrono::{Days, NaiveDate};
+use serde_json::json;
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct GoLiveContent {
@@ -249,7 +252,17 @@ pub async fn sign_go_live<C: ConnectionTrait + TransactionTrait>(
     let typed = check_signature(&req.full_name, &actor.name).map_err(|m| field_error("full_name", m))?;
     let today = support_date(db, now).await?;
     let txn = db.begin().await?;
+    let summary =
+        format!("{} signed the Go-Live form of {} as \"{typed}\"; go-live {today}.", actor.name, project.name);
+    let signed = signature_entry(
+        AuditKind::FormSigned,
+        &project,
+        summary,
+        "go_live",
+        json!({"signed_name": typed, "go_live_on": today}),
+    );
     approve_go_live(&txn, actor, &project, form, today, Approval::Signed { typed_name: typed }, now).await?;
+    audit::record(&txn, actor, signed, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
 }
@@ -281,7 +294,16 @@ pub async fn assess_go_live<C: ConnectionTrait + TransactionTrait>(
         .ok_or_else(AppError::internal)?;
     check_assessed_go_live(on, testing_done, calendar.date_of(now)).map_err(|m| field_error("go_live_on", m))?;
     let txn = db.begin().await?;
+    let summary = format!("Go-live of {} assessed as {on}: {reason}", project.name);
+    let assessed = signature_entry(
+        AuditKind::GoLiveAssessed,
+        &project,
+        summary,
+        "go_live",
+        json!({"go_live_on": on, "reason": reason}),
+    );
     approve_go_live(&txn, actor, &project, form, on, Approval::Assessed { reason }, now).await?;
+    audit::record(&txn, actor, assessed, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
 }
@@ -408,6 +430,14 @@ pub async fn sign_completion<C: ConnectionTrait + TransactionTrait>(
     let today = support_date(db, now).await?;
     let txn = db.begin().await?;
     move_stage(&txn, &actor.user_id, &project, Stage::Warranty, Stage::Completed, now).await?;
+    let summary = format!("{} signed the Completion form of {} as \"{typed}\".", actor.name, project.name);
+    let signed = signature_entry(
+        AuditKind::FormSigned,
+        &project,
+        summary,
+        "completion",
+        json!({"signed_name": typed, "signed_on": today, "outstanding": listed.outstanding}),
+    );
     let mut model: project_form::ActiveModel = form.into();
     model.status = Set(SignedFormStatus::Signed.as_str().into());
     model.signed_name = Set(Some(typed));
@@ -427,8 +457,22 @@ pub async fn sign_completion<C: ConnectionTrait + TransactionTrait>(
     };
     recorded.completion_signed_on = Some(today);
     record_deployment(&txn, &actor.user_id, &project.organization_id, &recorded, &listed.outstanding, now).await?;
+    audit::record(&txn, actor, signed, now).await?;
     txn.commit().await?;
     get(db, actor, project_id).await
+}
+
+/// A signature (or an assessed go-live) as the audit log keeps it: on the project's form.
+fn signature_entry(
+    kind: AuditKind,
+    project: &deployment_project::Model,
+    summary: String,
+    form: &str,
+    after: serde_json::Value,
+) -> AuditEntry {
+    AuditEntry::new(kind, "deployment_project", Some(&project.id), summary)
+        .of_organization(Some(&project.organization_id))
+        .change(json!({"form": form, "status": "approvable"}), after)
 }
 
 /// What the hourly job does when an organisation's completion milestone comes (in the
