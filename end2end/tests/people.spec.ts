@@ -49,7 +49,7 @@ test('an admin adds, promotes, disables and re-enables a staff member, and reads
   await signIn(manager, 'manager@cytrack.test');
   await manager.getByRole('link', { name: 'Audit log' }).click();
   await expect(manager.getByRole('alert')).toContainText('Choose an organisation');
-  await manager.getByLabel('Organisation').selectOption({ label: 'Acme Contact Centres' });
+  await manager.locator('select[name="organization_id"]').selectOption({ label: 'Acme Contact Centres' });
   await manager.getByRole('button', { name: 'Search' }).click();
   await expect(manager.locator('tr[data-kind="organization_created"]', { hasText: 'Acme Contact Centres' })).toBeVisible();
 });

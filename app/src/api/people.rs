@@ -5,13 +5,14 @@
 use crate::dto::{AuditEntryDto, AuditFilter, OrganizationDto, Page, UserDto, UserFilter};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 /// Where a plain form post returns after success.
 #[cfg(feature = "ssr")]
 const PEOPLE: &str = "/people";
 
 /// A page of people, with the organisations to name them by (staff only).
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = Json)]
 pub async fn people_page(filter: UserFilter) -> Result<(Page<UserDto>, Vec<OrganizationDto>), AppError> {
     use super::context::*;
     use crate::ssr::services::{organizations, people};
@@ -93,7 +94,7 @@ pub async fn add_staff(name: String, email: String, role: String, password: Stri
 /// A search of the audit log, with the organisations to choose from: the search's own refusal
 /// (a bad date, an account manager who named no organisation) comes with them, so the page can
 /// show the search form beside it.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = Json)]
 pub async fn audit_page(
     filter: AuditFilter,
 ) -> Result<(Result<Page<AuditEntryDto>, AppError>, Vec<OrganizationDto>), AppError> {

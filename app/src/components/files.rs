@@ -3,6 +3,7 @@
 //! answered with a redirect; once hydrated, files can be dropped on it, and the page sends it
 //! itself, asking for JSON, with a progress bar per file.
 
+use crate::api::files::RemoveFile;
 use crate::dto::AttachmentDto;
 use leptos::prelude::*;
 
@@ -15,16 +16,30 @@ pub fn file_size(bytes: i64) -> String {
     }
 }
 
-/// Files, each a download link (the route decides inline or attachment, and who may have it).
+/// Files, each a download link (the route decides inline or attachment, and who may have it);
+/// with `remove` (staff), each with a button that removes it and comes `back` to the page.
 #[component]
-pub fn FileList(files: Vec<AttachmentDto>) -> impl IntoView {
+pub fn FileList(
+    files: Vec<AttachmentDto>,
+    #[prop(default = None)] remove: Option<ServerAction<RemoveFile>>,
+    #[prop(optional, into)] back: String,
+) -> impl IntoView {
     view! {
         <ul class="attachments">
             {files.into_iter().map(|f| {
+                let (id, label, back) = (f.id.clone(), format!("Remove {}", f.file_name), back.clone());
+                let removal = remove.map(move |remove| view! {
+                    <ActionForm action=remove attr:class="inline">
+                        <input type="hidden" name="attachment_id" value=id/>
+                        <input type="hidden" name="back" value=back/>
+                        <button type="submit" class="link small" aria-label=label>"Remove"</button>
+                    </ActionForm>
+                });
                 view! {
                     <li data-file=f.file_name.clone()>
                         <a rel="external" href=format!("/api/v1/attachments/{}", f.id)>{f.file_name.clone()}</a>
                         <span class="muted small">" " {file_size(f.size)} " · " {f.uploaded_by_name.clone()}</span>
+                        {removal}
                     </li>
                 }
             }).collect_view()}

@@ -4,6 +4,7 @@
 use super::project_forms::{
     CompletionCard, GoLiveCard, InstallationCard, ModuleChoice, PreInstallCard, ReviewDecision,
 };
+use crate::api::files::RemoveFile;
 use crate::api::projects::{
     organization_projects, project_page, AddUatItem, AdvanceProject, AssessGoLive, ChangeGoLiveConditions,
     ChangeOutstanding, DecideForm, OpenProject, RecordInstallation, RecordTrainingSession, RecordUatResult,
@@ -109,6 +110,7 @@ pub struct ProjectActions {
     pub sign: ServerAction<SignForm>,
     pub assess: ServerAction<AssessGoLive>,
     pub outstanding: ServerAction<ChangeOutstanding>,
+    pub remove_file: ServerAction<RemoveFile>,
 }
 
 impl Default for ProjectActions {
@@ -134,6 +136,7 @@ impl ProjectActions {
             sign: ServerAction::new(),
             assess: ServerAction::new(),
             outstanding: ServerAction::new(),
+            remove_file: ServerAction::new(),
         }
     }
 
@@ -153,6 +156,7 @@ impl ProjectActions {
             + self.sign.version().get()
             + self.assess.version().get()
             + self.outstanding.version().get()
+            + self.remove_file.version().get()
     }
 
     fn errors(&self) -> impl IntoView {
@@ -171,6 +175,7 @@ impl ProjectActions {
             <ActionError value=self.sign.value()/>
             <ActionError value=self.assess.value()/>
             <ActionError value=self.outstanding.value()/>
+            <ActionError value=self.remove_file.value()/>
         }
     }
 }
@@ -244,7 +249,7 @@ fn Project(manages: bool, fills: bool) -> impl IntoView {
                             {completion.issued_on.is_some().then(|| view! {
                                 <CompletionCard id=completion_id form=completion fills actions/>
                             })}
-                            <DocumentsCard id=files_id files/>
+                            <DocumentsCard id=files_id files staff=manages remove=actions.remove_file/>
                         }
                         .into_any()
                     }
@@ -411,7 +416,13 @@ fn TrainingCard(id: String, sessions: Vec<TrainingDto>, records: bool, actions: 
 /// The files on the project's forms (a scanned signed copy, a site plan), by form, and the form
 /// that adds more to the one chosen.
 #[component]
-fn DocumentsCard(id: String, files: Vec<AttachmentDto>) -> impl IntoView {
+fn DocumentsCard(
+    id: String,
+    files: Vec<AttachmentDto>,
+    staff: bool,
+    remove: ServerAction<RemoveFile>,
+) -> impl IntoView {
+    let (back, remove) = (format!("/deployment-projects/{id}"), staff.then_some(remove));
     view! {
         <section class="card" id="documents">
             <h2>"Documents"</h2>
@@ -420,7 +431,7 @@ fn DocumentsCard(id: String, files: Vec<AttachmentDto>) -> impl IntoView {
                 let on_form: Vec<AttachmentDto> = files.iter().filter(|f| f.form == Some(form)).cloned().collect();
                 (!on_form.is_empty()).then(|| view! {
                     <h3 class="small">{form.label()}</h3>
-                    <FileList files=on_form/>
+                    <FileList files=on_form remove=remove back=back.clone()/>
                 })
             }).collect_view()}
             <FileDrop action=format!("/deployment-projects/{id}/files") label="Files (up to 20, 25 MB each)">

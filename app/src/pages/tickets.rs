@@ -1,6 +1,7 @@
 //! The ticket list, the new-ticket form with its billing preview, and the ticket page.
 
 use crate::api::billing::{ticket_history, ticket_time, LogTime, ReclassifyTicket};
+use crate::api::files::RemoveFile;
 use crate::api::tickets::{
     get_ticket, list_tickets, load_queue_board, new_ticket_setup, PreviewContext, RaiseTicket, Reply, TicketFormSetup,
     UpdateTicket,
@@ -259,8 +260,10 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
     let reply = ServerAction::<Reply>::new();
     let update = ServerAction::<UpdateTicket>::new();
     let pay = ServerAction::<PayWithVouchers>::new();
+    let remove = ServerAction::<RemoveFile>::new();
     let changes = move || {
-        reclassify.version().get()
+        remove.version().get()
+            + reclassify.version().get()
             + log_time.version().get()
             + reply.version().get()
             + update.version().get()
@@ -281,6 +284,7 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
         <ActionError value=reply.value()/>
         <ActionError value=update.value()/>
         <ActionError value=pay.value()/>
+        <ActionError value=remove.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match detail.await {
@@ -288,7 +292,7 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
                         let id = detail.ticket.id.clone();
                         let ticket = detail.ticket.clone();
                         view! {
-                            <TicketDetailView detail/>
+                            <TicketDetailView detail remove=staff.then_some(remove)/>
                             {(ticket.billing.tag == BillingTag::Billable && (staff || superuser)).then(|| view! { <PayForm ticket_id=ticket.id.clone() pay/> })}
                             <TicketActions ticket staff reply update draft/>
                             <div class="ticket-grid">
@@ -311,8 +315,9 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
 /// Files on a ticket or a reply, each a link to its download (a page load of its own: the file
 /// comes from the API, never through the page's router).
 #[component]
-fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
+fn TicketDetailView(detail: TicketDetail, remove: Option<ServerAction<RemoveFile>>) -> impl IntoView {
     let t = detail.ticket;
+    let back = format!("/tickets/{}", t.id);
     view! {
         // Only our own text in <title>: leptos_meta writes it unescaped during SSR.
         <Title text=t.number.clone()/>
@@ -336,7 +341,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                 <p class="prose">{t.description.clone()}</p>
                 {(!detail.attachments.is_empty()).then(|| view! {
                     <h2>"Files"</h2>
-                    <FileList files=detail.attachments.clone()/>
+                    <FileList files=detail.attachments.clone() remove=remove back=back.clone()/>
                 })}
                 <h2>"Conversation"</h2>
                 {if detail.comments.is_empty() {
@@ -353,7 +358,7 @@ fn TicketDetailView(detail: TicketDetail) -> impl IntoView {
                                     <span class="muted small">{short_time(c.created_at)}</span>
                                 </header>
                                 <p class="prose">{c.body}</p>
-                                {(!c.attachments.is_empty()).then(|| view! { <FileList files=c.attachments.clone()/> })}
+                                {(!c.attachments.is_empty()).then(|| view! { <FileList files=c.attachments.clone() remove=remove back=back.clone()/> })}
                             </article>
                         })
                         .collect_view()

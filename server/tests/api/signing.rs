@@ -195,6 +195,19 @@ async fn the_client_signs_go_live_then_completion_with_its_outstanding_issues() 
     let (_, after) = app.post("/api/v1/tickets", Some(&sam.token), fault).await;
     assert_eq!(after["ticket"]["billing"]["tag"], "billable", "{after}");
     assert_eq!(send_due(&db, Utc::now() + Duration::days(21)).await.unwrap(), 0, "a signed form is never deemed");
+
+    // Both signatures are in the audit log, as the signer typed them, on the organisation.
+    let (status, log) =
+        app.get(&format!("/api/v1/audit-log?kind=form_signed&organization_id={org}"), &manager.token).await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let signed: Vec<(&str, &str)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["before"]["form"].as_str().unwrap(), e["after"]["signed_name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(signed, [("completion", "Jo Client"), ("go_live", "jo client")], "as typed: {log}");
+    assert!(log["items"].as_array().unwrap().iter().all(|e| e["actor_id"] == sam.id.as_str()));
 }
 
 #[tokio::test]
@@ -223,6 +236,10 @@ async fn an_assessed_go_live_is_deemed_complete_once_across_two_processes() {
     assert_eq!(body["project"]["go_live"]["status"], "assessed");
     assert_eq!(body["project"]["go_live"]["assessed_by_name"], "A account_manager");
     assert_eq!(body["project"]["go_live"]["assessed_reason"], "The client did not return the form.");
+    let (_, log) =
+        app.get(&format!("/api/v1/audit-log?kind=go_live_assessed&organization_id={org}"), &manager.token).await;
+    assert_eq!(log["total"], 1, "{log}");
+    assert!(log["items"][0]["summary"].as_str().unwrap().contains("The client did not return the form."));
 
     // Two portal processes run the hourly job at the same moments: each step happens once.
     let (one, two) = (app.database().await, app.database().await);
