@@ -62,6 +62,7 @@ lazy_page! {
     ProjectFormRoute => pages::project_forms::ProjectFormPage,
     PeopleRoute => pages::people::PeoplePage,
     AuditRoute => pages::audit::AuditPage,
+    AcceptInvitationRoute => pages::auth::AcceptInvitationPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -123,6 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deployment-projects/:id/forms/:form") view={Lazy::<ProjectFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/accept-invitation") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

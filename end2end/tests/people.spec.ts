@@ -1,4 +1,4 @@
-import { expect, signIn, test } from './helpers';
+import { expect, mailedLink, signIn, test } from './helpers';
 
 test('an admin adds, promotes, disables and re-enables a staff member, and reads it back in the audit log', async ({ browser }) => {
   const admin = await browser.newPage();
@@ -74,4 +74,23 @@ test("a client's superuser manages the organisation's people; a plain customer m
   await expect(row.locator('.chip')).toHaveText('disabled');
   await row.getByRole('button', { name: 'Re-enable' }).click();
   await expect(row.locator('.chip')).toHaveText('active');
+
+  // Sam invites a colleague, who chooses a password from the mailed link and signs in.
+  const email = `robin.${Date.now()}@acme.test`;
+  const invite = sam.locator('#invite');
+  await invite.getByLabel('Name').fill('Robin Newhire');
+  await invite.getByLabel('E-mail').fill(email);
+  await invite.getByRole('button', { name: 'Send the invitation' }).click();
+  await expect(sam.locator(`tr[data-email="${email}"] .chip`)).toHaveText('invited');
+  const robin = await browser.newPage();
+  await robin.goto(await mailedLink(email, '/accept-invitation'));
+  await expect(robin.getByRole('heading', { name: 'Welcome to CyTrack Support' })).toBeVisible();
+  await robin.getByLabel('Your password').fill('robin chose this passphrase');
+  await robin.getByRole('button', { name: 'Set my password' }).click();
+  await expect(robin).toHaveURL(/\/login\?welcome=1$/);
+  await signIn(robin, email, 'robin chose this passphrase');
+  await robin.goto('/tickets');
+  await expect(robin.getByRole('heading', { name: 'My tickets' })).toBeVisible();
+  await sam.reload();
+  await expect(sam.locator(`tr[data-email="${email}"] .chip`)).toHaveText('active');
 });

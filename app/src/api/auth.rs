@@ -124,6 +124,17 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     finish_form(result, Some("/login?reset=1".into()))
 }
 
+/// The invitation's link, with the password the invitee chooses; then they sign in.
+#[server(prefix = "/rpc")]
+pub async fn accept_invitation(token: String, password: String) -> Result<(), AppError> {
+    use super::context::*;
+    use crate::dto::AcceptInvitationRequest;
+    let state = state()?;
+    let req = AcceptInvitationRequest { token, password };
+    let result = crate::ssr::services::accounts::accept_invitation(&state.db, req, chrono::Utc::now()).await;
+    finish_form(result, Some("/login?welcome=1".into()))
+}
+
 #[server(prefix = "/rpc")]
 pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
     use super::context::*;

@@ -91,6 +91,22 @@ pub async fn add_staff(name: String, email: String, role: String, password: Stri
     finish_form(result, Some(PEOPLE.into()))
 }
 
+/// Invites someone into an organisation; they are mailed a link to choose their password.
+#[server(prefix = "/rpc")]
+pub async fn invite_person(organization_id: String, name: String, email: String) -> Result<UserDto, AppError> {
+    use super::context::*;
+    use crate::dto::InviteRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = InviteRequest { name, email };
+            crate::ssr::services::accounts::invite(&state.db, &actor, &organization_id, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("{PEOPLE}?invited=1")))
+}
+
 /// A search of the audit log, with the organisations to choose from: the search's own refusal
 /// (a bad date, an account manager who named no organisation) comes with them, so the page can
 /// show the search form beside it.

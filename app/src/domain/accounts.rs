@@ -1,4 +1,4 @@
-//! Proving an e-mail address and resetting a password: what each token is for, how long it
+//! Proving an e-mail address, resetting a password, accepting an invitation: what each token is for, how long it
 //! lasts, whether it may still be used, and what proving an address does to a registration.
 
 use crate::domain::people::UserStatus;
@@ -9,6 +9,9 @@ use chrono::{DateTime, Duration, Utc};
 pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
+    /// An account made for someone (a colleague a superuser invites, a new staff member): they
+    /// choose their password from the link, which proves the address too.
+    Invitation,
 }
 
 impl TokenPurpose {
@@ -16,6 +19,7 @@ impl TokenPurpose {
         match self {
             TokenPurpose::VerifyEmail => "verify_email",
             TokenPurpose::ResetPassword => "reset_password",
+            TokenPurpose::Invitation => "invitation",
         }
     }
 
@@ -25,6 +29,8 @@ impl TokenPurpose {
         match self {
             TokenPurpose::VerifyEmail => Duration::hours(48),
             TokenPurpose::ResetPassword => Duration::hours(1),
+            // An invitation waits for someone who may be away for the week.
+            TokenPurpose::Invitation => Duration::days(7),
         }
     }
 }
@@ -84,6 +90,7 @@ mod tests {
     #[test]
     fn a_reset_link_lasts_an_hour_and_a_confirmation_two_days() {
         assert_eq!(TokenPurpose::ResetPassword.lifetime(), Duration::hours(1));
+        assert_eq!(TokenPurpose::Invitation.lifetime(), Duration::days(7));
         assert_eq!(TokenPurpose::VerifyEmail.lifetime(), Duration::hours(48));
     }
 

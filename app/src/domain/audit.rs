@@ -16,6 +16,7 @@ vocabulary!(
         RegistrationApproved = "registration_approved", "Registration approved";
         RegistrationRejected = "registration_rejected", "Registration rejected";
         StaffCreated = "staff_created", "Staff account created";
+        PersonInvited = "person_invited", "Person invited";
         AccountDisabled = "account_disabled", "Account disabled";
         AccountEnabled = "account_enabled", "Account re-enabled";
         RoleChanged = "role_changed", "Role changed";

@@ -47,3 +47,19 @@ pub struct RoleRequest {
 pub struct SuperuserRequest {
     pub superuser: bool,
 }
+
+/// Someone to invite into an organisation: they choose their password from the mailed link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct InviteRequest {
+    pub name: String,
+    pub email: String,
+}
+
+/// The token from an invitation's link, with the password the invitee chooses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct AcceptInvitationRequest {
+    pub token: String,
+    pub password: String,
+}

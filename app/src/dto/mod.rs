@@ -88,6 +88,8 @@ pub struct RejectRequest {
 pub struct CreateStaffRequest {
     pub name: String,
     pub email: String,
+    /// A first password; left out or empty, the new staff member is mailed a link to choose one.
+    #[serde(default)]
     pub password: String,
     /// `agent`, `account_manager` or `admin`.
     pub role: String,

@@ -1,6 +1,6 @@
 //! Sign-in, registration and the page a pending account sees.
 
-use crate::api::auth::{ForgotPassword, ResendVerification, ResetPassword};
+use crate::api::auth::{AcceptInvitation, ForgotPassword, ResendVerification, ResetPassword};
 use crate::components::layout::AuthActions;
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, QueryError, QueryNote};
@@ -19,6 +19,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Sign in"</h1>
             <p class="muted">"Raise and follow your support tickets with CyTrack."</p>
             <QueryNote key="reset" text="Your password was changed, and every device signed out. Sign in with the new one."/>
+            <QueryNote key="welcome" text="Welcome: your password is set. Sign in with your address and it."/>
             <QueryError/>
             <ActionError value/>
             <ActionForm action=auth.login attr:class="form">
@@ -173,6 +174,31 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <button type="submit" class="button primary">"Set the new password"</button>
             </ActionForm>
             <p class="muted"><A href="/forgot-password">"Ask for a new link"</A></p>
+        </section>
+    }
+}
+
+/// The link of an invitation: the invitee chooses their password.
+#[component]
+pub fn AcceptInvitationPage() -> impl IntoView {
+    let accept = ServerAction::<AcceptInvitation>::new();
+    let value = accept.value();
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    view! {
+        <Title text="Welcome to CyTrack Support"/>
+        <section class="card narrow">
+            <h1>"Welcome to CyTrack Support"</h1>
+            <p class="muted">"Choose the password you will sign in with."</p>
+            <QueryError/>
+            <ActionError value/>
+            <ActionForm action=accept attr:class="form">
+                <input type="hidden" name="token" value=token/>
+                <label>"Your password" <input type="password" name="password" autocomplete="new-password" required minlength="10"/></label>
+                <small class="muted">"At least 10 characters; a short sentence works well."</small>
+                {field_message(value, "password")}
+                <button type="submit" class="button primary">"Set my password"</button>
+            </ActionForm>
         </section>
     }
 }

@@ -3,10 +3,12 @@
 //! manages their own organisation's people the same way. Filters and the page live in the
 //! address, so a view can be bookmarked.
 
-use crate::api::people::{people_page, AddStaff, ChangeRole, ChangeSuperuser, DisablePerson, EnablePerson};
+use crate::api::people::{
+    people_page, AddStaff, ChangeRole, ChangeSuperuser, DisablePerson, EnablePerson, InvitePerson,
+};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
-use crate::components::widgets::{field_message, ActionError, ErrorBanner, Pager, QueryError};
+use crate::components::widgets::{field_message, ActionError, ErrorBanner, Pager, QueryError, QueryNote};
 use crate::domain::people::{Role, UserStatus};
 use crate::dto::{OrganizationDto, UserDto, UserFilter, PER_PAGE_DEFAULT};
 use leptos::prelude::*;
@@ -40,6 +42,7 @@ fn People(user: UserDto) -> impl IntoView {
         superuser: ServerAction::new(),
     };
     let add = ServerAction::<AddStaff>::new();
+    let invite = ServerAction::<InvitePerson>::new();
     let filter = move || {
         let q = query.read();
         UserFilter {
@@ -55,24 +58,31 @@ fn People(user: UserDto) -> impl IntoView {
             + actions.role.version().get()
             + actions.superuser.version().get()
             + add.version().get()
+            + invite.version().get()
     };
     let listed = Resource::new(move || (filter(), changes()), |(f, _)| people_page(f));
     let (staff, admin, me) = (user.is_staff(), user.role == Role::Admin, user.id.clone());
+    let (superuser, own) = (user.superuser, user.organization_id.clone().unwrap_or_default());
     view! {
         <section class="hero"><h1>{if staff { "People" } else { "Your organisation's people" }}</h1></section>
         <QueryError/>
+        <QueryNote key="invited" text="Invitation sent: they choose their password from the link in it."/>
         <ActionError value=actions.disable.value()/>
         <ActionError value=actions.enable.value()/>
         <ActionError value=actions.role.value()/>
         <ActionError value=actions.superuser.value()/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let me = me.clone();
+                let (me, own) = (me.clone(), own.clone());
                 once_loaded(async move {
                     match listed.await {
                         Ok((page, orgs)) => {
                             let at = filter().page.unwrap_or(1);
                             let has_next = page.has_next(at, PER_PAGE_DEFAULT);
+                            let invite_into = match staff {
+                                true => orgs.clone(),
+                                false => vec![],
+                            };
                             view! {
                                 <Filters orgs=orgs.clone() staff/>
                                 <section class="card">
@@ -80,6 +90,7 @@ fn People(user: UserDto) -> impl IntoView {
                                     <PeopleTable people=page.items orgs me admin actions/>
                                     <Pager path="/people" page=at has_next/>
                                 </section>
+                                {(staff || superuser).then(|| view! { <InviteCard invite orgs=invite_into own=own.clone()/> })}
                             }
                             .into_any()
                         }
@@ -147,13 +158,18 @@ fn PeopleTable(
                         (role, _) => role.label().to_string(),
                     };
                     let is_me = p.id == me;
+                    // Made for someone who has not chosen a password yet.
+                    let status = match (p.status, p.email_verified) {
+                        (UserStatus::Active, false) => "invited",
+                        (status, _) => status.as_str(),
+                    };
                     view! {
                         <tr data-email=p.email.clone()>
                             <td>{p.name.clone()}</td>
                             <td>{p.email.clone()}</td>
                             <td>{role}</td>
                             <td>{organisation}</td>
-                            <td><span class=format!("chip account-{}", p.status.as_str())>{p.status.as_str()}</span></td>
+                            <td><span class=format!("chip account-{status}")>{status}</span></td>
                             <td class="actions">{(!is_me).then(|| view! { <PersonButtons person=p.clone() admin actions/> })}</td>
                         </tr>
                     }
@@ -212,6 +228,39 @@ fn PersonButtons(person: UserDto, admin: bool, actions: PersonActions) -> impl I
     view! { {status} {duty} }
 }
 
+/// Invites someone: a client's superuser into their own organisation, staff into the one they
+/// choose.
+#[component]
+fn InviteCard(invite: ServerAction<InvitePerson>, orgs: Vec<OrganizationDto>, own: String) -> impl IntoView {
+    let value = invite.value();
+    let choose = !orgs.is_empty();
+    view! {
+        <section class="card narrow" id="invite">
+            <h2>"Invite someone"</h2>
+            <p class="muted">"They are mailed a link to choose their password, and join as a customer of the organisation."</p>
+            <ActionForm action=invite attr:class="form">
+                {if choose {
+                    view! {
+                        <label>"Organisation"
+                            <select name="organization_id" required>
+                                {orgs.into_iter().map(|o| view! { <option value=o.id>{o.name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    }
+                    .into_any()
+                } else {
+                    view! { <input type="hidden" name="organization_id" value=own/> }.into_any()
+                }}
+                <label>"Name" <input name="name" required maxlength="100"/></label>
+                {field_message(value, "name")}
+                <label>"E-mail" <input type="email" name="email" required/></label>
+                {field_message(value, "email")}
+                <button type="submit" class="button primary">"Send the invitation"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
 #[component]
 fn AddStaffCard(add: ServerAction<AddStaff>) -> impl IntoView {
     let value = add.value();
@@ -230,7 +279,7 @@ fn AddStaffCard(add: ServerAction<AddStaff>) -> impl IntoView {
                         <option value="admin">"Administrator"</option>
                     </select>
                 </label>
-                <label>"First password (they change it on their profile)" <input type="password" name="password" required minlength="10" autocomplete="new-password"/></label>
+                <label>"First password (leave empty to mail them a link to choose one)" <input type="password" name="password" minlength="10" autocomplete="new-password"/></label>
                 {field_message(value, "password")}
                 <button type="submit" class="button primary">"Add staff member"</button>
             </ActionForm>

@@ -2,8 +2,8 @@
 
 use super::{ApiResult, Authenticated, Json};
 use app::dto::{
-    ChangePasswordRequest, ErrorBody, ForgotPasswordRequest, LoginRequest, LoginResponse, RegisterRequest,
-    ResetPasswordRequest, UserEnvelope, VerifyEmailRequest,
+    AcceptInvitationRequest, ChangePasswordRequest, ErrorBody, ForgotPasswordRequest, LoginRequest, LoginResponse,
+    RegisterRequest, ResetPasswordRequest, UserEnvelope, VerifyEmailRequest,
 };
 use app::ssr::services::{accounts, people};
 use app::ssr::state::AppState;
@@ -80,6 +80,16 @@ pub async fn reset_password(
     Json(req): Json<ResetPasswordRequest>,
 ) -> ApiResult<StatusCode> {
     accounts::reset_password(&state.db, req, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/accept-invitation", tag = "auth", request_body = AcceptInvitationRequest,
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Json(req): Json<AcceptInvitationRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::accept_invitation(&state.db, req, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

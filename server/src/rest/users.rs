@@ -2,8 +2,8 @@
 
 use super::{ApiResult, Authenticated, Json, Query};
 use app::dto::{
-    ApproveRequest, CreateStaffRequest, ErrorBody, Page, RejectRequest, RoleRequest, SuperuserRequest, UserDto,
-    UserEnvelope, UserFilter,
+    ApproveRequest, CreateStaffRequest, ErrorBody, InviteRequest, Page, RejectRequest, RoleRequest, SuperuserRequest,
+    UserDto, UserEnvelope, UserFilter,
 };
 use app::ssr::services::people;
 use app::ssr::state::AppState;
@@ -113,4 +113,19 @@ pub async fn set_superuser(
     Json(req): Json<SuperuserRequest>,
 ) -> ApiResult<Json<UserEnvelope>> {
     Ok(Json(UserEnvelope { user: people::set_superuser(&state.db, &actor, &id, req.superuser, Utc::now()).await? }))
+}
+
+#[utoipa::path(post, path = "/api/v1/organizations/{id}/invitations", tag = "people", request_body = InviteRequest,
+    params(("id" = String, Path, description = "The organisation's id")),
+    responses((status = 201, body = UserEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn invite(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<InviteRequest>,
+) -> ApiResult<(StatusCode, Json<UserEnvelope>)> {
+    let user = app::ssr::services::accounts::invite(&state.db, &actor, &id, req, Utc::now()).await?;
+    Ok((StatusCode::CREATED, Json(UserEnvelope { user })))
 }

@@ -227,3 +227,89 @@ async fn signing_out_everywhere_ends_every_session_and_ended_sessions_are_pruned
     assert_eq!(app.get("/api/v1/me", &fresh.token).await.0, StatusCode::OK);
     assert_eq!(app::ssr::services::people::prune(&db, chrono::Utc::now()).await.unwrap(), 0, "nothing twice");
 }
+
+#[tokio::test]
+async fn a_superuser_invites_a_colleague_who_chooses_a_password_from_the_link() {
+    // Issue 19: onboarding from the organisation's side.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let other = app.organization("Borealis", &[]).await;
+    let sam = app.customer(&org, true).await;
+    let casey = app.customer(&org, false).await;
+    let manager = app.staff("account_manager").await;
+    let invite = |who: &Person, org: &str, email: &str| {
+        let (app, token, path) = (&app, who.token.clone(), format!("/api/v1/organizations/{org}/invitations"));
+        let body = json!({"name": "Robin Newhire", "email": email});
+        async move { app.post(&path, Some(&token), body).await }
+    };
+
+    let (status, body) = invite(&sam, &org, "Robin@Acme.test").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["user"]["status"], "active");
+    assert_eq!(body["user"]["organization_id"], org.as_str());
+    assert_eq!(body["user"]["superuser"], false);
+    assert_eq!(body["user"]["email_verified"], false, "not until the link is used");
+    // Nobody signs in as Robin before Robin chooses the password.
+    let (status, _) =
+        app.post("/api/v1/auth/login", None, json!({"email": "robin@acme.test", "password": PASSWORD})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Refusals: a taken address, a plain customer, another organisation, bad fields.
+    let (status, body) = invite(&sam, &org, "robin@acme.test").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "email_taken"), "{body}");
+    assert_eq!(invite(&casey, &org, "x@acme.test").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(invite(&sam, &other, "x@borealis.test").await.0, StatusCode::NOT_FOUND);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/organizations/{org}/invitations"),
+            Some(&sam.token),
+            json!({"name": " ", "email": "nope"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["name"].is_string() && body["error"]["fields"]["email"].is_string(), "{body}");
+    // An account manager invites into any organisation.
+    assert_eq!(invite(&manager, &other, "kim@borealis.test").await.0, StatusCode::CREATED);
+
+    // The link: a weak password is refused (and the link still works), then accepted once.
+    let token = app.mailed_token("robin@acme.test", "invitation").await;
+    let accept = |password: &str| {
+        let body = json!({"token": token, "password": password});
+        let app = &app;
+        async move { app.post("/api/v1/auth/accept-invitation", None, body).await }
+    };
+    let (status, body) = accept("short").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["password"].is_string());
+    assert_eq!(accept("robin's own passphrase").await.0, StatusCode::NO_CONTENT);
+    let (status, body) = accept("another passphrase here").await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_token"), "used twice: {body}");
+    let robin = app.login("robin@acme.test", "robin's own passphrase").await;
+    let (_, me) = app.get("/api/v1/me", &robin.token).await;
+    assert_eq!(me["user"]["email_verified"], true);
+    assert_eq!(me["user"]["organization_id"], org.as_str());
+    let (status, _) = app
+        .post("/api/v1/auth/accept-invitation", None, json!({"token": "made-up", "password": "whatever you like"}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Staff created without a first password are invited the same way.
+    let admin = app.admin().await;
+    let (status, body) = app
+        .post(
+            "/api/v1/staff",
+            Some(&admin.token),
+            json!({"name": "Ari Agent", "email": "ari@cytrack.test", "role": "agent"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let token = app.mailed_token("ari@cytrack.test", "invitation").await;
+    let (status, _) = app
+        .post("/api/v1/auth/accept-invitation", None, json!({"token": token, "password": "ari chose this one"}))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    app.login("ari@cytrack.test", "ari chose this one").await;
+    // Each invitation is in the audit log.
+    let (_, log) = app.get("/api/v1/audit-log?kind=person_invited", &admin.token).await;
+    assert_eq!(log["total"], 2, "{log}");
+}

@@ -51,6 +51,8 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/users/{id}/disable", format!("/api/v1/users/{}/disable", uuid::Uuid::new_v4()), json!({}), vec![(Customer, 404), (Agent, 403), (Manager, 404)]),
         ("POST", "/api/v1/users/{id}/enable", format!("/api/v1/users/{}/enable", uuid::Uuid::new_v4()), json!({}), vec![(Anonymous, 401), (Customer, 404), (Agent, 403), (Manager, 404)]),
         ("PUT", "/api/v1/users/{id}/role", format!("/api/v1/users/{}/role", uuid::Uuid::new_v4()), json!({"role": "agent"}), vec![(Customer, 403), (Manager, 403), (Admin, 404)]),
+        ("POST", "/api/v1/organizations/{id}/invitations", format!("/api/v1/organizations/{o}/invitations"), json!({"name": "", "email": ""}), vec![(Anonymous, 401), (Customer, 422), (Stranger, 404), (Agent, 403), (Manager, 422)]),
+        ("POST", "/api/v1/auth/accept-invitation", "/api/v1/auth/accept-invitation".into(), json!({"token": "x", "password": "long enough password"}), vec![(Anonymous, 422), (Customer, 422)]),
         ("PUT", "/api/v1/users/{id}/superuser", format!("/api/v1/users/{}/superuser", uuid::Uuid::new_v4()), json!({"superuser": true}), vec![(Customer, 404), (Agent, 403), (Manager, 404)]),
         ("GET", "/api/v1/audit-log", "/api/v1/audit-log".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 422), (Admin, 200)]),
         ("GET", "/api/v1/audit-log.csv", format!("/api/v1/audit-log.csv?organization_id={o}"), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 200)]),

@@ -3,15 +3,20 @@
 
 use super::audit::{self, Entry};
 use super::notifications::{self, Around, Notice};
-use super::people::{field_error, revoke_sessions, to_dto};
+use super::organizations;
+use super::people::{email_taken, field_error, revoke_sessions, to_dto};
 use super::{new_id, passwords};
 use crate::domain::accounts::{after_proof, usable, AfterProof, TokenPurpose, RESEND_AFTER, TOKEN_UNUSABLE};
 use crate::domain::audit::AuditKind;
 use crate::domain::notifications::Event;
 use crate::domain::people::{check_password, Email, Role, UserStatus};
-use crate::dto::{ChangePasswordRequest, ResetPasswordRequest, UserDto, VerifyEmailRequest};
+use crate::domain::text::single_line;
+use crate::dto::{
+    AcceptInvitationRequest, ChangePasswordRequest, InviteRequest, ResetPasswordRequest, UserDto, VerifyEmailRequest,
+};
 use crate::error::{AppError, FieldCheck};
-use crate::ssr::auth::Actor;
+use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::is_unique_violation;
 use crate::ssr::entities::{account_token, organization_domain, user};
 use crate::ssr::secrets::{digest as hash, new_token};
 use chrono::{DateTime, Utc};
@@ -200,6 +205,123 @@ pub async fn address_proven(
         notifications::notify(db, notice, around, now).await?;
     }
     Ok(proven)
+}
+
+/// Mails someone an account was made for the link to choose their password.
+pub async fn send_invitation(
+    db: &impl ConnectionTrait,
+    invited: &user::Model,
+    inviter: &str,
+    joining: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let token = issue(db, invited, TokenPurpose::Invitation, now).await?;
+    let body = format!(
+        "{inviter} invited you to the CyTrack support portal, to join {joining}. Open the link within seven days \
+         to choose your password; then sign in with this address.\n\nIf you did not expect this, ignore this \
+         mail: nobody can use the account without the link."
+    );
+    notifications::mail_only(
+        db,
+        invited,
+        TokenPurpose::Invitation.as_str(),
+        "You are invited to CyTrack Support",
+        &body,
+        format!("/accept-invitation?token={token}"),
+        now,
+    )
+    .await
+}
+
+/// Invites someone into an organisation (DOMAIN.md: the superuser manages its contacts): an
+/// active plain customer whose password nobody knows until they choose it from the mailed link.
+/// Account managers invite into any organisation, a client's superuser into their own (another
+/// is not found); a plain customer is refused.
+pub async fn invite<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    organization_id: &str,
+    req: InviteRequest,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    match actor.access()? {
+        Access::Staff(s) if s.role.manages_accounts() => {}
+        Access::Customer(c) if c.organization_id != organization_id => return Err(AppError::not_found("organisation")),
+        Access::Customer(c) if c.superuser => {}
+        Access::Customer(_) => return Err(AppError::forbidden("Your organisation's superusers invite its people.")),
+        Access::Staff(_) => return Err(AppError::forbidden("Only account managers and administrators can do this.")),
+    }
+    let org = organizations::existing(db, "organization_id", organization_id)
+        .await
+        .map_err(|_| AppError::not_found("organisation"))?;
+    let mut check = FieldCheck::default();
+    let name = check.take("name", single_line(&req.name, "a name", 100));
+    let email = check.take("email", Email::parse(&req.email));
+    check.finish()?;
+    let (Some(name), Some(email)) = (name, email) else { return Err(AppError::internal()) };
+    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?.is_some() {
+        return Err(email_taken());
+    }
+    let password_hash = passwords::hash(new_token()).await?;
+    let txn = db.begin().await?;
+    let invited = user::ActiveModel {
+        id: Set(new_id()),
+        name: Set(name),
+        email: Set(email.as_str().into()),
+        phone: Set(None),
+        company: Set(Some(org.name.clone())),
+        password_hash: Set(password_hash),
+        role: Set(Role::Customer.as_str().into()),
+        status: Set(UserStatus::Active.as_str().into()),
+        organization_id: Set(Some(org.id.clone())),
+        superuser: Set(false),
+        decision_note: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        email_verified_at: Set(None),
+    };
+    let invited = match invited.insert(&txn).await {
+        Ok(invited) => invited,
+        Err(e) if is_unique_violation(&e) => return Err(email_taken()),
+        Err(e) => return Err(e.into()),
+    };
+    send_invitation(&txn, &invited, &actor.name, &org.name, now).await?;
+    let entry = Entry::new(
+        AuditKind::PersonInvited,
+        "user",
+        Some(&invited.id),
+        format!("{} <{}> was invited to {}.", invited.name, invited.email, org.name),
+    )
+    .of_organization(Some(&org.id))
+    .change(serde_json::Value::Null, serde_json::json!({"status": invited.status, "organization_id": org.id}));
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(invited))
+}
+
+/// The link from an invitation, with the password the invitee chooses: single use, and it proves
+/// the address.
+pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    req: AcceptInvitationRequest,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (_, holder) = holder(db, &req.token, TokenPurpose::Invitation, now).await?;
+    let email = Email::parse(&holder.email).ok();
+    check_password(&req.password, email.as_ref()).map_err(|m| field_error("password", m))?;
+    let password_hash = passwords::hash(req.password).await?;
+    let txn = db.begin().await?;
+    let found = spend(&txn, &req.token, TokenPurpose::Invitation, now).await?;
+    let found = address_proven(&txn, found, now).await?;
+    let accepted = password_changed(&found, "by accepting the invitation");
+    let (user_id, name) = (found.id.clone(), found.name.clone());
+    let mut model: user::ActiveModel = found.into();
+    model.password_hash = Set(password_hash);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    audit::record_by(&txn, Some(&user_id), &name, accepted, now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// "Forgot password": mails a reset link when an account uses the address, and answers the same

@@ -75,7 +75,7 @@ pub async fn revoke_sessions(
     Ok(())
 }
 
-fn email_taken() -> AppError {
+pub(crate) fn email_taken() -> AppError {
     let mut e =
         AppError::conflict("email_taken", "An account with that e-mail address already exists; sign in instead.");
     e.fields.insert("email".into(), "This e-mail address is already registered.".into());
@@ -474,14 +474,27 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
             }
         }),
     );
-    if let Err(message) = check_password(&req.password, email.as_ref()) {
+    // No first password: the new staff member chooses one from an invitation's link.
+    let password = Some(req.password).filter(|p| !p.is_empty());
+    if let Some(Err(message)) = password.as_deref().map(|p| check_password(p, email.as_ref())) {
         check.add("password", message);
     }
     check.finish()?;
     let (Some(name), Some(email), Some(role)) = (name, email, role) else { return Err(AppError::internal()) };
+    let invited = password.is_none();
     let txn = db.begin().await?;
-    let created = insert_staff(&txn, name, email, role, req.password, now).await?;
-    let summary = format!("{} <{}> joined CyTrack as {}.", created.name, created.email, role.label());
+    let created = insert_staff(&txn, name, email, role, password, now).await?;
+    if invited {
+        super::accounts::send_invitation(&txn, &created, &actor.name, "CyTrack's support team", now).await?;
+    }
+    let created = to_dto(created);
+    let summary = format!(
+        "{} <{}> joined CyTrack as {}{}.",
+        created.name,
+        created.email,
+        role.label(),
+        if invited { ", invited to choose a password" } else { "" }
+    );
     let entry = Entry::new(AuditKind::StaffCreated, "user", Some(&created.id), summary)
         .change(serde_json::Value::Null, json!({"role": role.as_str(), "status": UserStatus::Active.as_str()}));
     audit::record(&txn, actor, entry, now).await?;
@@ -489,14 +502,18 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
     Ok(created)
 }
 
+/// A staff account; without a password, one nobody knows until the invitation's link is used
+/// (and the address is proven then).
 async fn insert_staff(
     db: &impl ConnectionTrait,
     name: String,
     email: Email,
     role: Role,
-    password: String,
+    password: Option<String>,
     now: DateTime<Utc>,
-) -> Result<UserDto, AppError> {
+) -> Result<user::Model, AppError> {
+    let proven = password.as_ref().map(|_| now);
+    let password = password.unwrap_or_else(crate::ssr::secrets::new_token);
     if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?.is_some() {
         return Err(email_taken());
     }
@@ -514,11 +531,11 @@ async fn insert_staff(
         decision_note: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-        // Staff accounts are made by an admin, who vouches for the address.
-        email_verified_at: Set(Some(now)),
+        // Given a password, the admin vouches for the address; invited, the link proves it.
+        email_verified_at: Set(proven),
     };
     match model.insert(db).await {
-        Ok(created) => Ok(to_dto(created)),
+        Ok(created) => Ok(created),
         Err(e) if is_unique_violation(&e) => Err(email_taken()),
         Err(e) => Err(e.into()),
     }
@@ -537,7 +554,7 @@ pub async fn ensure_admin(
     }
     let email = Email::parse(email).map_err(|m| field_error("PORTAL_ADMIN_EMAIL", m))?;
     check_password(password, Some(&email)).map_err(|m| field_error("PORTAL_ADMIN_PASSWORD", m))?;
-    insert_staff(db, "Administrator".into(), email, Role::Admin, password.into(), now).await?;
+    insert_staff(db, "Administrator".into(), email, Role::Admin, Some(password.into()), now).await?;
     Ok(true)
 }
 
