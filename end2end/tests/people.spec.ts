@@ -52,6 +52,16 @@ test('an admin adds, promotes, disables and re-enables a staff member, and reads
   await manager.locator('select[name="organization_id"]').selectOption({ label: 'Acme Contact Centres' });
   await manager.getByRole('button', { name: 'Search' }).click();
   await expect(manager.locator('tr[data-kind="organization_created"]', { hasText: 'Acme Contact Centres' })).toBeVisible();
+
+  // The manager gives Borealis an e-mail domain from its account page; the log shows the edit.
+  await manager.getByRole('link', { name: 'Accounts' }).click();
+  await manager.getByRole('link', { name: 'Borealis Telecom' }).click();
+  const organisation = manager.locator('#organisation');
+  await organisation.getByLabel('E-mail domains').fill('borealis-telecom.test');
+  await organisation.getByRole('button', { name: 'Save the organisation' }).click();
+  await expect(manager.locator('.hero')).toContainText('borealis-telecom.test');
+  await organisation.getByRole('link', { name: 'Its audit log' }).click();
+  await expect(manager.locator('tr[data-kind="organization_changed"]')).toContainText('borealis-telecom.test');
 });
 
 test("a client's superuser manages the organisation's people; a plain customer may not", async ({ browser }) => {

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
         rest::auth::verify_email, rest::auth::resend_verification, rest::auth::forgot_password,
         rest::auth::reset_password, rest::auth::change_password, rest::auth::logout_everywhere,
         rest::users::list, rest::users::approve, rest::users::reject, rest::users::disable, rest::users::create_staff,
-        rest::users::enable, rest::users::set_role, rest::users::set_superuser, rest::users::invite,
+        rest::users::enable, rest::users::set_role, rest::users::set_superuser, rest::users::invite, rest::organizations::update,
         rest::auth::accept_invitation, rest::audit::list, rest::audit::export_csv,
         rest::organizations::create, rest::organizations::list, rest::organizations::get,
         rest::tickets::create, rest::tickets::list, rest::tickets::get, rest::tickets::update,

@@ -107,6 +107,28 @@ pub async fn invite_person(organization_id: String, name: String, email: String)
     finish_form(result, Some(format!("{PEOPLE}?invited=1")))
 }
 
+/// Renames an organisation and sets its e-mail domains (typed comma-separated).
+#[server(prefix = "/rpc")]
+pub async fn edit_organization(
+    organization_id: String,
+    name: String,
+    email_domains: String,
+) -> Result<OrganizationDto, AppError> {
+    use super::context::*;
+    use crate::dto::CreateOrganizationRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let email_domains = email_domains.split([',', ' ', '\n']).map(str::to_string).collect();
+            let req = CreateOrganizationRequest { name, email_domains };
+            crate::ssr::services::organizations::update(&state.db, &actor, &organization_id, req, chrono::Utc::now())
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some(format!("/accounts/{organization_id}")))
+}
+
 /// A search of the audit log, with the organisations to choose from: the search's own refusal
 /// (a bad date, an account manager who named no organisation) comes with them, so the page can
 /// show the search form beside it.

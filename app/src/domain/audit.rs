@@ -22,6 +22,7 @@ vocabulary!(
         RoleChanged = "role_changed", "Role changed";
         SuperuserChanged = "superuser_changed", "Superuser changed";
         OrganizationCreated = "organization_created", "Organisation created";
+        OrganizationChanged = "organization_changed", "Organisation edited";
         SettingsChanged = "settings_changed", "Settings changed";
         QueueCreated = "queue_created", "Queue created";
         QueueChanged = "queue_changed", "Queue changed";

@@ -2,6 +2,7 @@
 //! and the monthly billing export.
 
 use crate::api::billing::{get_account, list_accounts, monthly_billing, AddIrsContract, SaveDeployment};
+use crate::api::people::EditOrganization;
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
@@ -89,18 +90,20 @@ fn AccountView() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let save = ServerAction::<SaveDeployment>::new();
     let add_irs = ServerAction::<AddIrsContract>::new();
+    let edit = ServerAction::<EditOrganization>::new();
     let account = Resource::new(
-        move || (id(), save.version().get(), add_irs.version().get()),
-        |(id, _, _)| get_account(Some(id)),
+        move || (id(), save.version().get() + add_irs.version().get() + edit.version().get()),
+        |(id, _)| get_account(Some(id)),
     );
     view! {
         <QueryError/>
         <ActionError value=save.value()/>
         <ActionError value=add_irs.value()/>
+        <ActionError value=edit.value()/>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match account.await {
-                    Ok(Some(a)) => view! { <AccountDetail account=a save add_irs/> }.into_any(),
+                    Ok(Some(a)) => view! { <AccountDetail account=a save add_irs edit/> }.into_any(),
                     Ok(None) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                     Err(e) if e.status() == 404 => view! { <crate::pages::not_found::NotFound/> }.into_any(),
                     Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
@@ -160,8 +163,10 @@ fn AccountDetail(
     account: AccountDto,
     save: ServerAction<SaveDeployment>,
     add_irs: ServerAction<AddIrsContract>,
+    edit: ServerAction<EditOrganization>,
 ) -> impl IntoView {
     let (deployment_org, irs_org) = (account.organization.id.clone(), account.organization.id.clone());
+    let org = account.organization.clone();
     let d = account.deployment.clone();
     let basis = d.as_ref().map(|d| d.go_live_basis).unwrap_or(GoLiveBasis::Signed);
     let value = save.value();
@@ -172,6 +177,21 @@ fn AccountDetail(
                 <p class="muted">{account.organization.email_domains.join(", ")}</p>
             </div>
             <IrsBadge status=account.irs_status/>
+        </section>
+        <section class="card" id="organisation">
+            <h2>"Organisation"</h2>
+            <p><a href=format!("/people?organization_id={}", org.id)>"Its people"</a> " · "
+               <a href=format!("/audit?organization_id={}", org.id)>"Its audit log"</a></p>
+            <ActionForm action=edit attr:class="form">
+                <input type="hidden" name="organization_id" value=org.id.clone()/>
+                <label>"Name" <input name="name" required maxlength="200" value=org.name.clone()/></label>
+                {field_message(edit.value(), "name")}
+                <label>"E-mail domains " <small class="muted">"(a registration from one of these joins the organisation once its address is proven)"</small>
+                    <input name="email_domains" value=org.email_domains.join(", ") placeholder="acme.com.au, acme.com"/>
+                </label>
+                {field_message(edit.value(), "email_domains")}
+                <button type="submit" class="button">"Save the organisation"</button>
+            </ActionForm>
         </section>
         <section class="card">
             <h2>"Deployment"</h2>

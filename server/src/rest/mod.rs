@@ -51,7 +51,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit-log.csv", get(audit::export_csv))
         .route("/staff", post(users::create_staff))
         .route("/organizations", post(organizations::create).get(organizations::list))
-        .route("/organizations/{id}", get(organizations::get))
+        .route("/organizations/{id}", get(organizations::get).put(organizations::update))
         .route("/organizations/{id}/deployment", put(billing::put_deployment))
         .route("/organizations/{id}/deployment-projects", post(projects::create).get(projects::list))
         .route("/deployment-projects/{id}", get(projects::get))

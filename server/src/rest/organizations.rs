@@ -41,3 +41,19 @@ pub async fn get(
 ) -> ApiResult<Json<OrganizationEnvelope>> {
     Ok(Json(OrganizationEnvelope { organization: organizations::get(&state.db, &actor, &id).await? }))
 }
+
+#[utoipa::path(put, path = "/api/v1/organizations/{id}", tag = "organizations", request_body = CreateOrganizationRequest,
+    params(("id" = String, Path, description = "The organisation's id")),
+    responses((status = 200, body = OrganizationEnvelope), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Json(req): Json<CreateOrganizationRequest>,
+) -> ApiResult<Json<OrganizationEnvelope>> {
+    Ok(Json(OrganizationEnvelope {
+        organization: organizations::update(&state.db, &actor, &id, req, Utc::now()).await?,
+    }))
+}

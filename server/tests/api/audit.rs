@@ -329,3 +329,64 @@ async fn nobody_is_left_without_an_admin_or_an_organisation_without_a_superuser(
     let (status, body) = app.post(&path(&sam.id, "enable"), Some(&casey.token), json!({})).await;
     assert_eq!((status, error_code(&body)), (StatusCode::CONFLICT, "not_disabled"), "{body}");
 }
+
+#[tokio::test]
+async fn an_account_manager_renames_an_organisation_and_changes_its_domains() {
+    let app = spawn_app().await;
+    let manager = app.staff("account_manager").await;
+    let org = app.organization("Acme", &["acme.test"]).await;
+    let other = app.organization("Borealis", &["borealis.test"]).await;
+    let sam = app.customer(&org, true).await;
+    let path = format!("/api/v1/organizations/{org}");
+    let body = json!({"name": "Acme Contact Centres", "email_domains": ["acme.test", "Acme.Com.AU", "acme.com.au"]});
+    let (status, saved) = app.send("PUT", &path, Some(&manager.token), Some(body.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["organization"]["name"], "Acme Contact Centres");
+    assert_eq!(saved["organization"]["email_domains"], json!(["acme.com.au", "acme.test"]));
+    // A domain another organisation holds: 409, nothing changed.
+    let (status, refused) = app
+        .send("PUT", &path, Some(&manager.token), Some(json!({"name": "Acme", "email_domains": ["borealis.test"]})))
+        .await;
+    assert_eq!((status, error_code(&refused)), (StatusCode::CONFLICT, "domain_taken"), "{refused}");
+    let (_, kept) = app.get(&path, &manager.token).await;
+    assert_eq!(kept["organization"], saved["organization"]);
+    // A domain dropped is free for another organisation.
+    let (status, _) = app
+        .send(
+            "PUT",
+            &path,
+            Some(&manager.token),
+            Some(json!({"name": "Acme Contact Centres", "email_domains": ["acme.test"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .send(
+            "PUT",
+            &format!("/api/v1/organizations/{other}"),
+            Some(&manager.token),
+            Some(json!({"name": "Borealis", "email_domains": ["borealis.test", "acme.com.au"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Nobody else edits; a bad name names the field; the log says what changed.
+    let hijack = json!({"name": "Hijacked", "email_domains": []});
+    assert_eq!(app.send("PUT", &path, Some(&sam.token), Some(hijack)).await.0, StatusCode::FORBIDDEN);
+    let (status, body) =
+        app.send("PUT", &path, Some(&manager.token), Some(json!({"name": "", "email_domains": []}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["name"].is_string());
+    let (status, _) = app
+        .send(
+            "PUT",
+            &format!("/api/v1/organizations/{}", uuid::Uuid::new_v4()),
+            Some(&manager.token),
+            Some(json!({"name": "X", "email_domains": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let edits = entries(&app, &manager, &format!("organization_id={org}&kind=organization_changed")).await;
+    assert_eq!(edits.len(), 2);
+    assert_eq!(edits[1]["before"]["name"], "Acme");
+    assert_eq!(edits[1]["after"]["email_domains"], json!(["acme.test", "acme.com.au"]));
+}

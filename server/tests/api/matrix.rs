@@ -60,6 +60,7 @@ async fn every_role_against_every_endpoint() {
         ("GET", "/api/v1/organizations", "/api/v1/organizations".into(), json!(null), vec![(Customer, 403), (Agent, 200)]),
         ("POST", "/api/v1/organizations", "/api/v1/organizations".into(), json!({"name": ""}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
         ("GET", "/api/v1/organizations/{id}", format!("/api/v1/organizations/{o}"), json!(null), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("PUT", "/api/v1/organizations/{id}", format!("/api/v1/organizations/{o}"), json!({"name": "", "email_domains": []}), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 422)]),
         ("PUT", "/api/v1/organizations/{id}/deployment", format!("/api/v1/organizations/{o}/deployment"), json!({"go_live_basis": "nope"}), vec![(Customer, 403), (Stranger, 403), (Agent, 403), (Manager, 422)]),
         ("POST", "/api/v1/organizations/{id}/deployment-projects", format!("/api/v1/organizations/{o}/deployment-projects"), json!({"name": ""}), vec![(Customer, 403), (Stranger, 403), (Agent, 403), (Manager, 422)]),
         ("GET", "/api/v1/organizations/{id}/deployment-projects", format!("/api/v1/organizations/{o}/deployment-projects"), json!(null), vec![(Anonymous, 401), (Customer, 200), (Stranger, 404), (Agent, 200)]),

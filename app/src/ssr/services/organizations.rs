@@ -24,13 +24,8 @@ fn domain_taken(domain: &str) -> AppError {
     e
 }
 
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
-    actor: &Actor,
-    req: CreateOrganizationRequest,
-    now: DateTime<Utc>,
-) -> Result<OrganizationDto, AppError> {
-    actor.account_manager()?;
+/// An organisation's name and e-mail domains as typed: each domain once, in the order given.
+fn parse(req: &CreateOrganizationRequest) -> Result<(String, Vec<String>), AppError> {
     let mut check = FieldCheck::default();
     let name = check.take("name", single_line(&req.name, "the organisation's name", 200));
     let mut domains = Vec::new();
@@ -42,7 +37,17 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         }
     }
     check.finish()?;
-    let Some(name) = name else { return Err(AppError::internal()) };
+    name.map(|name| (name, domains)).ok_or_else(AppError::internal)
+}
+
+pub async fn create<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    req: CreateOrganizationRequest,
+    now: DateTime<Utc>,
+) -> Result<OrganizationDto, AppError> {
+    actor.account_manager()?;
+    let (name, domains) = parse(&req)?;
 
     for domain in &domains {
         if organization_domain::Entity::find_by_id(domain.clone()).one(db).await?.is_some() {
@@ -76,6 +81,59 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(OrganizationDto { id: org.id, name: org.name, email_domains: domains, created_at: org.created_at })
+}
+
+/// Account managers rename an organisation and change its e-mail domains (each domain belongs
+/// to one organisation: another's is 409 `domain_taken`). Registrations from a domain join the
+/// organisation that holds it when their address is proven; people already in stay.
+pub async fn update<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: &str,
+    req: CreateOrganizationRequest,
+    now: DateTime<Utc>,
+) -> Result<OrganizationDto, AppError> {
+    actor.account_manager()?;
+    let before = get(db, actor, id).await?;
+    let (name, domains) = parse(&req)?;
+    for domain in &domains {
+        match organization_domain::Entity::find_by_id(domain.clone()).one(db).await? {
+            Some(held) if held.organization_id != before.id => return Err(domain_taken(domain)),
+            _ => {}
+        }
+    }
+    let txn = db.begin().await?;
+    organization::Entity::update_many()
+        .col_expr(organization::Column::Name, sea_orm::sea_query::Expr::value(name.clone()))
+        .filter(organization::Column::Id.eq(before.id.as_str()))
+        .exec(&txn)
+        .await?;
+    organization_domain::Entity::delete_many()
+        .filter(organization_domain::Column::OrganizationId.eq(before.id.as_str()))
+        .filter(organization_domain::Column::Domain.is_not_in(domains.clone()))
+        .exec(&txn)
+        .await?;
+    for domain in domains.iter().filter(|d| !before.email_domains.contains(d)) {
+        let inserted =
+            organization_domain::ActiveModel { domain: Set(domain.clone()), organization_id: Set(before.id.clone()) }
+                .insert(&txn)
+                .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(domain_taken(domain)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let entry =
+        Entry::new(AuditKind::OrganizationChanged, "organization", Some(&before.id), format!("{name} was edited."))
+            .of_organization(Some(&before.id))
+            .change(
+                serde_json::json!({"name": before.name, "email_domains": before.email_domains}),
+                serde_json::json!({"name": name, "email_domains": domains}),
+            );
+    audit::record(&txn, actor, entry, now).await?;
+    txn.commit().await?;
+    get(db, actor, id).await
 }
 
 /// One organisation: staff see any; a customer sees only their own, and any other id is 404.
