@@ -50,3 +50,43 @@ test('an admin adds a module to the catalogue and an account manager deploys it'
   await manager.getByRole('button', { name: 'Open the project' }).click();
   await expect(manager.locator('#pre-install')).toContainText('200 GB of storage per year');
 });
+
+test('an admin adds a queue for chat faults, reads where tickets will land, and moves it last', async ({ browser }) => {
+  const admin = await browser.newPage();
+  await signIn(admin, 'admin@cytrack.test');
+  await admin.goto('/settings');
+  const queues = admin.locator('#queues');
+  const routing = admin.getByTestId('routing');
+  const cell = (kind: string, tag: string) => routing.locator(`tr[data-kind="${kind}"] td[data-tag="${tag}"]`);
+  await expect(cell('fault', 'billable')).toHaveText('Service Desk');
+  await expect(cell('macs', 'billable')).toHaveText('MACS and Changes');
+
+  const name = `Chat faults ${Date.now()}`;
+  const added = queues.locator('form.queue-rule').last();
+  await added.getByLabel('Name').fill(name);
+  await added.getByLabel('Position').fill('3');
+  await added.getByLabel('Kinds').selectOption(['fault']);
+  await added.getByLabel('Products').selectOption(['cychat']);
+  await added.getByRole('button', { name: 'Add queue' }).click();
+  const saved = queues.locator(`form.queue-rule[data-queue="${name}"]`);
+  await expect(saved).toBeVisible();
+
+  // For a CyChat ticket a fault now lands in the new queue; without a product, as before.
+  await expect(async () => {
+    await admin.getByLabel('Product', { exact: true }).selectOption('cychat');
+    await expect(cell('fault', 'billable')).toHaveText(name, { timeout: 1000 });
+  }).toPass();
+  await expect(cell('question', 'billable')).toHaveText('Service Desk');
+  await admin.getByLabel('Product', { exact: true }).selectOption('');
+  await expect(cell('fault', 'billable')).toHaveText('Service Desk');
+
+  // Moved after the catch-all, it takes nothing; the audit log has both changes.
+  await saved.getByLabel('Position').fill('9');
+  await saved.getByRole('button', { name: 'Save queue' }).click();
+  await expect(async () => {
+    await admin.getByLabel('Product', { exact: true }).selectOption('cychat');
+    await expect(cell('fault', 'billable')).toHaveText('Service Desk', { timeout: 1000 });
+  }).toPass();
+  await admin.goto('/audit?kind=queue_changed');
+  await expect(admin.locator('tr[data-kind="queue_changed"]', { hasText: name })).toBeVisible();
+});

@@ -157,6 +157,56 @@ pub struct QueueBoard {
     pub me: String,
 }
 
+/// The queues and their routing rules, in routing order (the settings page; admins edit them).
+#[server(prefix = "/rpc")]
+pub async fn queue_rules() -> Result<Vec<crate::dto::QueueDto>, AppError> {
+    use super::context::*;
+    let state = state()?;
+    let actor = actor().await?;
+    actor.admin()?;
+    crate::ssr::services::queues::list(&state.db, &actor).await
+}
+
+/// Creates a queue (no `queue_id`) or changes one: its name, routing position and what it takes
+/// (kinds, products, billing tags; none of a kind means any).
+#[server(prefix = "/rpc")]
+pub async fn save_queue(
+    queue_id: Option<String>,
+    name: String,
+    position: String,
+    kinds: Option<Vec<String>>,
+    products: Option<Vec<String>>,
+    tags: Option<Vec<String>>,
+) -> Result<crate::dto::QueueDto, AppError> {
+    use super::context::*;
+    use crate::dto::QueueRequest;
+    use crate::ssr::services::queues;
+    let state = state()?;
+    let now = chrono::Utc::now();
+    let result = async {
+        let actor = actor().await?;
+        let position = position.trim().parse::<i32>().map_err(|_| {
+            crate::ssr::services::people::field_error(
+                "position",
+                "Enter the routing position as a whole number.".into(),
+            )
+        })?;
+        let req = QueueRequest {
+            name,
+            position,
+            kinds: kinds.unwrap_or_default(),
+            products: products.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+        };
+        match queue_id.filter(|id| !id.is_empty()) {
+            Some(id) => queues::update(&state.db, &actor, &id, req, now).await,
+            None => queues::create(&state.db, &actor, req, now).await,
+        }
+    }
+    .await;
+    finish_form(result, Some("/settings#queues".into()))
+}
+
 #[server(prefix = "/rpc")]
 pub async fn load_queue_board() -> Result<QueueBoard, AppError> {
     use super::context::*;

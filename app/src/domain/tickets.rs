@@ -206,6 +206,25 @@ pub fn route<'a>(
     rules.iter().find(|r| r.matches(kind, product, tag)).or(rules.last()).map(|r| r.name.as_str())
 }
 
+/// Where tickets naming `product` (or none) land, for every kind and billing tag: the routing
+/// table an admin reads before saving a change. Rows are kinds, columns billing tags, in their
+/// declared orders; a cell is the queue (none only when there are no queues at all).
+pub fn routing_preview(
+    rules: &[QueueRule],
+    product: Option<Product>,
+) -> Vec<(TicketKind, Vec<(super::billing::BillingTag, Option<String>)>)> {
+    TicketKind::ALL
+        .iter()
+        .map(|&kind| {
+            let row = super::billing::BillingTag::ALL
+                .iter()
+                .map(|&tag| (tag, route(rules, kind, product, tag).map(str::to_string)))
+                .collect();
+            (kind, row)
+        })
+        .collect()
+}
+
 /// First-response and resolution targets, in business minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaTarget {
@@ -269,6 +288,43 @@ mod tests {
             );
         }
         assert!(check_transition(Closed, Open, Customer, Some(30)).unwrap_err().contains("14 days"));
+    }
+
+    #[test]
+    fn the_routing_preview_shows_where_each_kind_and_tag_lands() {
+        use crate::domain::billing::BillingTag as Tag;
+        let rule = |name: &str, kinds: &[TicketKind], products: &[Product], tags: &[Tag]| QueueRule {
+            name: name.into(),
+            kinds: kinds.to_vec(),
+            products: products.to_vec(),
+            tags: tags.to_vec(),
+        };
+        let rules = [
+            rule("Faults", &[TicketKind::Fault], &[], &[]),
+            rule("Chat", &[], &[Product::Cychat], &[]),
+            rule("Billable", &[], &[], &[Tag::Billable]),
+            rule("General", &[], &[], &[]),
+        ];
+        let cell = |product: Option<Product>, kind: TicketKind, tag: Tag| {
+            let preview = routing_preview(&rules, product);
+            let (_, row) = preview.iter().find(|(k, _)| *k == kind).unwrap();
+            row.iter().find(|(t, _)| *t == tag).unwrap().1.clone().unwrap()
+        };
+        let cases = [
+            (None, TicketKind::Fault, Tag::Billable, "Faults"),
+            (None, TicketKind::Question, Tag::Billable, "Billable"),
+            (None, TicketKind::Question, Tag::Warranty, "General"),
+            (Some(Product::Cychat), TicketKind::Question, Tag::Warranty, "Chat"),
+            (Some(Product::Cychat), TicketKind::Fault, Tag::Warranty, "Faults"),
+            (Some(Product::Reports), TicketKind::Macs, Tag::Irs, "General"),
+        ];
+        for (product, kind, tag, queue) in cases {
+            assert_eq!(cell(product, kind, tag), queue, "{kind} {product:?} {tag}");
+        }
+        let preview = routing_preview(&rules, None);
+        assert_eq!(preview.len(), TicketKind::ALL.len());
+        assert!(preview.iter().all(|(_, row)| row.len() == Tag::ALL.len()));
+        assert!(routing_preview(&[], None).iter().all(|(_, row)| row.iter().all(|(_, q)| q.is_none())));
     }
 
     #[test]

@@ -155,7 +155,7 @@ pub struct TicketDto {
 /// SLA clocks travel as the domain computes them.
 pub use crate::domain::sla::Clocks as SlaDto;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct QueueDto {
     pub id: String,

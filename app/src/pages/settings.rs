@@ -1,13 +1,17 @@
 //! Admins' settings: the business calendar that SLA clocks and after-hours quotes use (its time
-//! zone is the support time zone), and the module catalogue the Pre-install form lists.
+//! zone is the support time zone), the queues and the rules that route tickets to them, and the
+//! module catalogue the Pre-install form lists.
 
 use crate::api::afterhours::{load_business_hours, SaveBusinessHours};
 use crate::api::projects::{module_catalogue_text, SaveModuleCatalogue};
+use crate::api::tickets::{queue_rules, SaveQueue};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{ActionError, ErrorBanner, QueryError};
+use crate::domain::billing::BillingTag;
 use crate::domain::calendar::TIME_ZONES;
-use crate::dto::{BusinessHoursDto, MultipliersDto, UserDto};
+use crate::domain::tickets::{routing_preview, Product, QueueRule, TicketKind};
+use crate::dto::{BusinessHoursDto, MultipliersDto, QueueDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,7 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings"/>
         <QueryError/>
-        <Guard need=Need::Admin children=|_user: UserDto| view! { <BusinessHoursForm/> <ModuleCatalogue/> }/>
+        <Guard need=Need::Admin children=|_user: UserDto| view! { <BusinessHoursForm/> <QueueRules/> <ModuleCatalogue/> }/>
     }
 }
 
@@ -159,5 +163,112 @@ fn ModuleCatalogue() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// The queues in routing order, each editable, a new one, and the routing table they make.
+#[component]
+fn QueueRules() -> impl IntoView {
+    let save = ServerAction::<SaveQueue>::new();
+    let queues = Resource::new(move || save.version().get(), |_| queue_rules());
+    view! {
+        <section class="card" id="queues">
+            <h2>"Queues and routing"</h2>
+            <p class="muted">"A new ticket goes to the first queue, in routing order, whose rule takes it; a rule with nothing chosen in a list takes any. The last queue takes what no rule does."</p>
+            <ActionError value=save.value()/>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || once_loaded(async move {
+                    match queues.await {
+                        Ok(queues) => view! {
+                            {queues.iter().cloned().map(|q| view! { <QueueForm queue=Some(q) save/> }).collect_view()}
+                            <h3>"New queue"</h3>
+                            <QueueForm queue=None save/>
+                            <RoutingPreview queues/>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One queue's rule as a form (a plain post works before hydration).
+#[component]
+fn QueueForm(queue: Option<QueueDto>, save: ServerAction<SaveQueue>) -> impl IntoView {
+    let q = queue.clone().unwrap_or_default();
+    let has = |list: &[String], value: &str| list.iter().any(|v| v == value);
+    let (kinds, products, tags) = (q.kinds.clone(), q.products.clone(), q.tags.clone());
+    let label = if queue.is_some() { "Save queue" } else { "Add queue" };
+    let (marker, name, id) = (q.name.clone(), q.name.clone(), q.id.clone());
+    view! {
+        <ActionForm action=save attr:class="form queue-rule" attr:data-queue=marker>
+            <input type="hidden" name="queue_id" value=id/>
+            <div class="row">
+                <label>"Name" <input name="name" required maxlength="100" value=name/></label>
+                <label>"Position" <input type="number" name="position" required value=q.position.to_string()/></label>
+                {queue.as_ref().map(|q| view! { <span class="muted small">{format!("{} open", q.open_count)}</span> })}
+            </div>
+            <div class="row">
+                <label>"Kinds"
+                    <select name="kinds[]" multiple size="4">
+                        {TicketKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=has(&kinds, k.as_str())>{k.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Products"
+                    <select name="products[]" multiple size="4">
+                        {Product::ALL.iter().map(|p| view! { <option value=p.as_str() selected=has(&products, p.as_str())>{p.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Billing tags"
+                    <select name="tags[]" multiple size="4">
+                        {BillingTag::ALL.iter().map(|t| view! { <option value=t.as_str() selected=has(&tags, t.as_str())>{t.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <button type="submit" class="button">{label}</button>
+        </ActionForm>
+    }
+}
+
+/// Where every kind and billing tag lands with the rules as saved, for a product or none
+/// (`domain::tickets::routing_preview`, computed in the browser as the product changes).
+#[component]
+fn RoutingPreview(queues: Vec<QueueDto>) -> impl IntoView {
+    let rules: Vec<QueueRule> = queues
+        .iter()
+        .map(|q| QueueRule {
+            name: q.name.clone(),
+            kinds: q.kinds.iter().filter_map(|k| TicketKind::parse(k).ok()).collect(),
+            products: q.products.iter().filter_map(|p| Product::parse(p).ok()).collect(),
+            tags: q.tags.iter().filter_map(|t| BillingTag::parse(t).ok()).collect(),
+        })
+        .collect();
+    let product = RwSignal::new(String::new());
+    view! {
+        <h3>"Where tickets land"</h3>
+        <label>"For tickets about "
+            <select on:change=move |ev| product.set(event_target_value(&ev)) aria-label="Product">
+                <option value="">"no product"</option>
+                {Product::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+            </select>
+        </label>
+        <table class="tickets routing" data-testid="routing">
+            <thead><tr><th>"Kind"</th>{BillingTag::ALL.iter().map(|t| view! { <th>{t.label()}</th> }).collect_view()}</tr></thead>
+            <tbody>
+                {move || {
+                    let chosen = Product::parse(&product.get()).ok();
+                    routing_preview(&rules, chosen).into_iter().map(|(kind, row)| view! {
+                        <tr data-kind=kind.as_str()>
+                            <td>{kind.label()}</td>
+                            {row.into_iter().map(|(tag, queue)| view! {
+                                <td data-tag=tag.as_str()>{queue.unwrap_or_else(|| "—".into())}</td>
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()
+                }}
+            </tbody>
+        </table>
     }
 }
