@@ -89,6 +89,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::components::widgets::DisplayZone::provide();
     let auth = AuthActions::provide();
 
     view! {

@@ -66,3 +66,38 @@ test('a signed-in person changes their password on the profile page', async ({ b
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await signIn(page, 'sam@acme.test');
 });
+
+test('a person edits their details, reads times in their own time zone, and signs out another device', async ({ browser }) => {
+  const laptop = await browser.newPage();
+  await signIn(laptop, 'blair@borealis.test');
+  const phone = await browser.newContext().then((c) => c.newPage());
+  await signIn(phone, 'blair@borealis.test');
+
+  await laptop.goto('/profile');
+  const details = laptop.locator('#details');
+  await details.getByLabel('Phone').fill('+61 8 9000 1234');
+  await details.getByLabel('Show times in').selectOption('Australia/Perth');
+  await details.getByRole('button', { name: 'Save my details' }).click();
+  await expect(laptop.getByRole('status')).toContainText('Saved.');
+  await laptop.reload();
+  await expect(laptop.locator('#details').getByLabel('Phone')).toHaveValue('+61 8 9000 1234');
+  // Times on the pages are Perth's now, named so.
+  await expect(laptop.locator('#devices')).toContainText('AWST');
+
+  // Two devices: this one, and the other, which is signed out from here.
+  const devices = laptop.locator('#devices li');
+  await expect(devices).toHaveCount(2);
+  await expect(laptop.locator('#devices li[data-current="true"]')).toContainText('this device');
+  await expect(async () => {
+    await laptop.locator('#devices li[data-current="false"]').first().getByRole('button', { name: 'Sign it out' }).click({ timeout: 1000 });
+    await expect(devices).toHaveCount(1, { timeout: 1000 });
+  }).toPass();
+  await phone.goto('/tickets');
+  await expect(phone).toHaveURL(/\/login$/);
+
+  // Back to the demo's defaults, so other journeys read what they expect.
+  await details.getByLabel('Phone').fill('');
+  await details.getByLabel('Show times in').selectOption('');
+  await details.getByRole('button', { name: 'Save my details' }).click();
+  await expect(laptop.getByRole('status')).toContainText('Saved.');
+});

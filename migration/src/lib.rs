@@ -26,6 +26,7 @@ mod m20261129_000020_deployment_forms;
 mod m20261129_000021_attachments;
 mod m20261129_000022_form_files;
 mod m20261129_000023_audit_log;
+mod m20261129_000024_profiles;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000021_attachments::Migration),
             Box::new(m20261129_000022_form_files::Migration),
             Box::new(m20261129_000023_audit_log::Migration),
+            Box::new(m20261129_000024_profiles::Migration),
         ]
     }
 }

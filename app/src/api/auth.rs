@@ -23,6 +23,7 @@ pub async fn login(email: String, password: String) -> Result<UserDto, AppError>
         &state.db,
         &state.auth,
         LoginRequest { email, password },
+        device().as_deref(),
         chrono::Utc::now(),
     )
     .await;
@@ -50,12 +51,12 @@ pub async fn register(
     let req = RegisterRequest { name, email: email.clone(), password: password.clone(), company, phone };
     let result = match people::register(&state.db, req, now).await {
         // Signed in straight away, so the person sees where their registration stands.
-        Ok(_) => {
-            people::login(&state.db, &state.auth, LoginRequest { email, password }, now).await.map(|(token, user)| {
+        Ok(_) => people::login(&state.db, &state.auth, LoginRequest { email, password }, device().as_deref(), now)
+            .await
+            .map(|(token, user)| {
                 set_cookie(&state.auth.session_cookie(&token));
                 user
-            })
-        }
+            }),
         Err(e) => Err(e),
     };
     let to = result.as_ref().ok().map(home_of);
@@ -122,6 +123,45 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let req = ResetPasswordRequest { token, password };
     let result = crate::ssr::services::accounts::reset_password(&state.db, req, chrono::Utc::now()).await;
     finish_form(result, Some("/login?reset=1".into()))
+}
+
+/// The signed-in person's name, phone and time zone.
+#[server(prefix = "/rpc")]
+pub async fn save_profile(name: String, phone: String, time_zone: String) -> Result<UserDto, AppError> {
+    use super::context::*;
+    use crate::dto::ProfileRequest;
+    let state = state()?;
+    let result = match actor().await {
+        Ok(actor) => {
+            let req = ProfileRequest { name, phone: Some(phone), time_zone: Some(time_zone) };
+            crate::ssr::services::people::update_profile(&state.db, &actor, req, chrono::Utc::now()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish_form(result, Some("/profile?saved=1".into()))
+}
+
+/// The devices signed in to the caller's account.
+#[server(prefix = "/rpc")]
+pub async fn my_sessions() -> Result<Vec<crate::dto::SessionDto>, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::people::sessions(&state.db, &actor().await?, chrono::Utc::now()).await
+}
+
+/// Signs one device out, or (no `session_id`) every device but this one.
+#[server(prefix = "/rpc")]
+pub async fn end_session(session_id: Option<String>) -> Result<(), AppError> {
+    use super::context::*;
+    use crate::ssr::services::people;
+    let state = state()?;
+    let now = chrono::Utc::now();
+    let result = match (actor().await, session_id.filter(|s| !s.is_empty())) {
+        (Ok(actor), Some(id)) => people::end_session(&state.db, &actor, &id, now).await,
+        (Ok(actor), None) => people::end_other_sessions(&state.db, &actor, now).await,
+        (Err(e), _) => Err(e),
+    };
+    finish_form(result, Some("/profile".into()))
 }
 
 /// The invitation's link, with the password the invitee chooses; then they sign in.

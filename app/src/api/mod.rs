@@ -41,6 +41,12 @@ pub(crate) mod context {
         }
     }
 
+    /// The browser the request came from, as it says (shown to the account's owner only).
+    pub fn device() -> Option<String> {
+        let parts = parts().ok()?;
+        parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
     pub async fn actor() -> Result<Actor, AppError> {
         optional_actor().await?.ok_or_else(AppError::unauthenticated)
     }

@@ -189,7 +189,10 @@ where
                             {
                                 view! { <crate::pages::not_found::NotFound/> }.into_any()
                             }
-                            Ok(Some(user)) => children(user).into_view().into_any(),
+                            Ok(Some(user)) => {
+                                crate::components::widgets::DisplayZone::set(user.time_zone.as_deref());
+                                children(user).into_view().into_any()
+                            }
                             Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
                             Err(e) => view! { <crate::components::widgets::ErrorBanner error=e/> }.into_any(),
                         }

@@ -68,9 +68,34 @@ pub fn PriorityChip(priority: Priority) -> impl IntoView {
     view! { <span class=format!("chip priority-{}", priority.as_str())>{priority.as_str().to_uppercase()}</span> }
 }
 
-/// A timestamp as a short, unambiguous date and time (UTC on the server, where it renders first).
+/// The time zone the signed-in person reads times in (their profile's choice), set by the page
+/// guard once it knows who they are; none: UTC.
+#[derive(Clone, Copy)]
+pub struct DisplayZone(pub RwSignal<Option<chrono_tz::Tz>>);
+
+impl DisplayZone {
+    pub fn provide() {
+        provide_context(DisplayZone(RwSignal::new(None)));
+    }
+
+    /// The person's zone from now on (their profile's, when it is one the portal knows).
+    pub fn set(zone: Option<&str>) {
+        if let Some(DisplayZone(current)) = use_context::<DisplayZone>() {
+            let zone = zone.and_then(|z| crate::domain::calendar::parse_time_zone(z).ok());
+            if current.get_untracked() != zone {
+                current.set(zone);
+            }
+        }
+    }
+}
+
+/// A timestamp as a short, unambiguous date and time, in the reader's time zone (named, so it
+/// is never mistaken), else UTC.
 pub fn short_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%-d %b %Y, %H:%M UTC").to_string()
+    match use_context::<DisplayZone>().and_then(|z| z.0.get_untracked()) {
+        Some(zone) => at.with_timezone(&zone).format("%-d %b %Y, %H:%M %Z").to_string(),
+        None => at.format("%-d %b %Y, %H:%M UTC").to_string(),
+    }
 }
 
 /// Links to the pages before and after this one, keeping the rest of the address's query (the

@@ -209,6 +209,46 @@ impl UserStatus {
     }
 }
 
+/// A device as its owner recognises it in their list of sessions, from the user agent its
+/// browser sent at sign-in: the browser and the system ("Firefox on Windows"). A program (a
+/// script, an integration) is "An API client"; nothing said is "An unknown device".
+pub fn device_name(user_agent: Option<&str>) -> String {
+    let Some(agent) = user_agent.map(str::trim).filter(|a| !a.is_empty()) else {
+        return "An unknown device".into();
+    };
+    let has = |needle: &str| agent.contains(needle);
+    // Order matters: Edge and Opera say Chrome too, Chrome says Safari too.
+    let browser = if has("Edg/") {
+        "Edge"
+    } else if has("OPR/") {
+        "Opera"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("Chromium/") || has("HeadlessChrome/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        return "An API client".into();
+    };
+    let system = if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Android") {
+        "Android"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("CrOS") {
+        "ChromeOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        return browser.to_string();
+    };
+    format!("{browser} on {system}")
+}
+
 /// Someone who holds a duty the portal cannot run without: an active administrator (of the
 /// portal), an active superuser (of an organisation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,6 +272,25 @@ pub fn keeps_one(duty: Duty, holders: u64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_named_by_its_browser_and_system() {
+        let cases = [
+            (None, "An unknown device"),
+            (Some("  "), "An unknown device"),
+            (Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"), "Firefox on Windows"),
+            (Some("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"), "Safari on macOS"),
+            (Some("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36"), "Chrome on Linux"),
+            (Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"), "Edge on Windows"),
+            (Some("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"), "Safari on iOS"),
+            (Some("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"), "Chrome on Android"),
+            (Some("curl/8.5.0"), "An API client"),
+            (Some("reqwest/0.12"), "An API client"),
+        ];
+        for (agent, expected) in cases {
+            assert_eq!(device_name(agent), expected, "{agent:?}");
+        }
+    }
 
     #[test]
     fn a_duty_is_never_left_without_a_holder() {

@@ -1,6 +1,7 @@
 //! Wire types of proving an address, of passwords, and of changing who holds which duty (API.md,
 //! "Auth and people").
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -62,4 +63,36 @@ pub struct InviteRequest {
 pub struct AcceptInvitationRequest {
     pub token: String,
     pub password: String,
+}
+
+/// What a person changes about themselves on their profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct ProfileRequest {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// One of the portal's time zones, or empty for the support time zone.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+/// A device signed in to one's account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SessionDto {
+    pub id: String,
+    pub signed_in_at: DateTime<Utc>,
+    /// When it was last used (to within five minutes).
+    pub last_seen_at: DateTime<Utc>,
+    /// The browser, as it said at sign-in.
+    pub device: String,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SessionsEnvelope {
+    pub sessions: Vec<SessionDto>,
 }

@@ -26,6 +26,9 @@ pub struct UserDto {
     pub created_at: DateTime<Utc>,
     /// Whether the person proved they own the address (by the link mailed at registration).
     pub email_verified: bool,
+    /// The time zone their pages show times in; none: the support time zone.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 impl UserDto {

@@ -1,8 +1,11 @@
-//! The signed-in person's own account: who they are, and changing their password.
+//! The signed-in person's own account: their details and the time zone they read times in,
+//! the devices signed in (one signed out, or every other), and changing their password.
 
-use crate::api::auth::ChangePassword;
+use crate::api::auth::{my_sessions, ChangePassword, EndSession, SaveProfile};
 use crate::components::layout::{AuthActions, Guard, Need};
-use crate::components::widgets::{field_message, ActionError, QueryError, QueryNote};
+use crate::components::suspend::once_loaded;
+use crate::components::widgets::{field_message, short_time, ActionError, ErrorBanner, QueryError, QueryNote};
+use crate::domain::calendar::TIME_ZONES;
 use crate::dto::UserDto;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,8 +35,9 @@ fn Profile(user: UserDto) -> impl IntoView {
             </dl>
             <p class="muted"><A href="/notifications#preferences">"Choose what we e-mail you"</A></p>
         </section>
+        <Details user=user.clone()/>
+        <Devices/>
         <section class="card narrow">
-            <h2>"Devices"</h2>
             <p class="muted">"Lost a laptop, or signed in on a shared PC? Sign out everywhere, this device included."</p>
             <ActionForm action=everywhere attr:class="inline">
                 <button type="submit" class="button">"Sign out everywhere"</button>
@@ -51,6 +55,86 @@ fn Profile(user: UserDto) -> impl IntoView {
                 {field_message(value, "new_password")}
                 <button type="submit" class="button primary">"Change password"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Name, phone, and the time zone the pages show times in.
+#[component]
+fn Details(user: UserDto) -> impl IntoView {
+    let save = ServerAction::<SaveProfile>::new();
+    let value = save.value();
+    let zone = user.time_zone.clone().unwrap_or_default();
+    view! {
+        <section class="card narrow" id="details">
+            <h2>"Your details"</h2>
+            <QueryNote key="saved" text="Saved."/>
+            <ActionForm action=save attr:class="form">
+                <label>"Name" <input name="name" required maxlength="100" value=user.name.clone()/></label>
+                {field_message(value, "name")}
+                <label>"Phone" <input type="tel" name="phone" value=user.phone.clone().unwrap_or_default()/></label>
+                {field_message(value, "phone")}
+                <label>"Show times in"
+                    <select name="time_zone">
+                        <option value="" selected=zone.is_empty()>"UTC"</option>
+                        {TIME_ZONES.iter().map(|z| view! { <option value=*z selected=zone == *z>{*z}</option> }).collect_view()}
+                    </select>
+                </label>
+                {field_message(value, "time_zone")}
+                <button type="submit" class="button primary">"Save my details"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The devices signed in to the account: sign one out, or every other.
+#[component]
+fn Devices() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    view! {
+        <section class="card narrow" id="devices">
+            <h2>"Devices"</h2>
+            <ActionError value=end.value()/>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || once_loaded(async move {
+                    match sessions.await {
+                        Ok(list) => {
+                            let others = list.iter().any(|s| !s.current);
+                            view! {
+                                <ul class="plain devices">
+                                    {list.into_iter().map(|s| view! {
+                                        <li data-current=s.current.to_string()>
+                                            <strong>{s.device.clone()}</strong>
+                                            <span class="muted small">
+                                                " signed in " {short_time(s.signed_in_at)} ", last used " {short_time(s.last_seen_at)}
+                                            </span>
+                                            {if s.current {
+                                                view! { <span class="chip">"this device"</span> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <ActionForm action=end attr:class="inline">
+                                                        <input type="hidden" name="session_id" value=s.id.clone()/>
+                                                        <button type="submit" class="link small">"Sign it out"</button>
+                                                    </ActionForm>
+                                                }
+                                                .into_any()
+                                            }}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                                {others.then(|| view! {
+                                    <ActionForm action=end attr:class="inline">
+                                        <button type="submit" class="button">"Sign out every other device"</button>
+                                    </ActionForm>
+                                })}
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
 }

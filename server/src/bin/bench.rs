@@ -320,6 +320,7 @@ async fn main() {
                     created_at: Set(now),
                     updated_at: Set(now),
                     email_verified_at: Set(Some(now)),
+                    time_zone: Set(None),
                 }
             })
             .collect();

@@ -3,7 +3,7 @@
 use super::{ApiResult, Authenticated, Json};
 use app::dto::{
     AcceptInvitationRequest, ChangePasswordRequest, ErrorBody, ForgotPasswordRequest, LoginRequest, LoginResponse,
-    RegisterRequest, ResetPasswordRequest, UserEnvelope, VerifyEmailRequest,
+    ProfileRequest, RegisterRequest, ResetPasswordRequest, SessionsEnvelope, UserEnvelope, VerifyEmailRequest,
 };
 use app::ssr::services::{accounts, people};
 use app::ssr::state::AppState;
@@ -22,8 +22,13 @@ pub async fn register(State(state): State<AppState>, Json(req): Json<RegisterReq
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody),
         (status = 503, body = ErrorBody)))]
-pub async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> ApiResult<impl IntoResponse> {
-    let (token, user) = people::login(&state.db, &state.auth, req, Utc::now()).await?;
+pub async fn login(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Json(req): Json<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let device = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let (token, user) = people::login(&state.db, &state.auth, req, device, Utc::now()).await?;
     let cookie = state.auth.session_cookie(&token);
     Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, user })))
 }
@@ -90,6 +95,48 @@ pub async fn accept_invitation(
     Json(req): Json<AcceptInvitationRequest>,
 ) -> ApiResult<StatusCode> {
     accounts::accept_invitation(&state.db, req, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/api/v1/me", tag = "auth", request_body = ProfileRequest,
+    responses((status = 200, body = UserEnvelope), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn update_profile(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Json(req): Json<ProfileRequest>,
+) -> ApiResult<Json<UserEnvelope>> {
+    Ok(Json(UserEnvelope { user: people::update_profile(&state.db, &actor, req, Utc::now()).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "auth",
+    responses((status = 200, body = SessionsEnvelope), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<Json<SessionsEnvelope>> {
+    Ok(Json(SessionsEnvelope { sessions: people::sessions(&state.db, &actor, Utc::now()).await? }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "auth",
+    params(("id" = String, Path, description = "The session's id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    people::end_session(&state.db, &actor, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/me/sessions/end-others", tag = "auth",
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn end_other_sessions(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+) -> ApiResult<StatusCode> {
+    people::end_other_sessions(&state.db, &actor, Utc::now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

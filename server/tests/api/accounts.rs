@@ -313,3 +313,90 @@ async fn a_superuser_invites_a_colleague_who_chooses_a_password_from_the_link() 
     let (_, log) = app.get("/api/v1/audit-log?kind=person_invited", &admin.token).await;
     assert_eq!(log["total"], 2, "{log}");
 }
+
+#[tokio::test]
+async fn a_person_edits_their_details_and_signs_out_a_device_of_theirs() {
+    // Issue 19: the profile.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let casey = app.customer(&org, false).await;
+    let email = {
+        let (_, me) = app.get("/api/v1/me", &casey.token).await;
+        me["user"]["email"].as_str().unwrap().to_string()
+    };
+    let (status, body) = app
+        .send(
+            "PUT",
+            "/api/v1/me",
+            Some(&casey.token),
+            Some(json!({"name": "Casey Jones", "phone": "+61 2 9000 1234", "time_zone": "Australia/Perth"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["user"]["name"].as_str(), body["user"]["time_zone"].as_str()),
+        (Some("Casey Jones"), Some("Australia/Perth"))
+    );
+    let (status, body) = app
+        .send(
+            "PUT",
+            "/api/v1/me",
+            Some(&casey.token),
+            Some(json!({"name": "", "phone": "call me", "time_zone": "Mars/Olympus"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["name", "phone", "time_zone"] {
+        assert!(body["error"]["fields"][field].is_string(), "{field}: {body}");
+    }
+
+    // Two more devices: the list names them, marks this one, and signs one out.
+    let laptop = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("user-agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0")
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let phone = app.login(&email, PASSWORD).await;
+    let (status, listed) = app.get("/api/v1/me/sessions", &laptop).await;
+    assert_eq!(status, StatusCode::OK);
+    let sessions = listed["sessions"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 3, "{listed}");
+    assert_eq!(sessions[0]["current"], true, "this device first");
+    assert_eq!(sessions[0]["device"], "Firefox on Windows");
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    let phone_session = sessions
+        .iter()
+        .filter(|s| s["current"] == false)
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    // Another person's session is not there for them.
+    let blair = app.customer(&org, false).await;
+    for id in &phone_session {
+        assert_eq!(
+            app.send("DELETE", &format!("/api/v1/me/sessions/{id}"), Some(&blair.token), None).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        app.send("DELETE", &format!("/api/v1/me/sessions/{}", phone_session[0]), Some(&laptop), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, listed) = app.get("/api/v1/me/sessions", &laptop).await;
+    assert_eq!(listed["sessions"].as_array().unwrap().len(), 2);
+    // Every other device: only this one stays signed in.
+    assert_eq!(app.post("/api/v1/me/sessions/end-others", Some(&laptop), json!({})).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(app.get("/api/v1/me", &phone.token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/me", &casey.token).await.0, StatusCode::UNAUTHORIZED);
+    let (status, listed) = app.get("/api/v1/me/sessions", &laptop).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["sessions"].as_array().unwrap().len(), 1);
+}

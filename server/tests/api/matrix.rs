@@ -44,6 +44,9 @@ async fn every_role_against_every_endpoint() {
     #[rustfmt::skip]
     let rows: Vec<(&str, &str, String, serde_json::Value, Vec<(Who, u16)>)> = vec![
         ("GET", "/api/v1/me", "/api/v1/me".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("PUT", "/api/v1/me", "/api/v1/me".into(), json!({"name": ""}), vec![(Anonymous, 401), (Customer, 422), (Agent, 422)]),
+        ("GET", "/api/v1/me/sessions", "/api/v1/me/sessions".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Admin, 200)]),
+        ("DELETE", "/api/v1/me/sessions/{id}", format!("/api/v1/me/sessions/{}", uuid::Uuid::new_v4()), json!(null), vec![(Anonymous, 401), (Customer, 404), (Agent, 404)]),
         // A client's superuser lists their own organisation's people (issue 19).
         ("GET", "/api/v1/users", "/api/v1/users".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200), (Manager, 200)]),
         ("POST", "/api/v1/users/{id}/reject", format!("/api/v1/users/{p}/reject"), json!({"reason": ""}), vec![(Customer, 403), (Agent, 403), (Manager, 422)]),
@@ -144,6 +147,7 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/auth/login", "/api/v1/auth/login".into(), json!({}), vec![(Anonymous, 422)]),
         ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout".into(), json!(null), vec![(Anonymous, 401)]),
         ("POST", "/api/v1/auth/logout-everywhere", "/api/v1/auth/logout-everywhere".into(), json!(null), vec![(Anonymous, 401)]),
+        ("POST", "/api/v1/me/sessions/end-others", "/api/v1/me/sessions/end-others".into(), json!(null), vec![(Anonymous, 401)]),
     ];
 
     let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();

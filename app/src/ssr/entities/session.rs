@@ -9,6 +9,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The device's browser, as it said at sign-in (shown to its owner only).
+    pub user_agent: Option<String>,
+    /// When the session was last used, to within `people::SEEN_EVERY`.
+    pub last_seen_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -279,6 +279,7 @@ pub async fn invite<C: ConnectionTrait + TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         email_verified_at: Set(None),
+        time_zone: Set(None),
     };
     let invited = match invited.insert(&txn).await {
         Ok(invited) => invited,

@@ -7,7 +7,10 @@ use crate::domain::audit::AuditKind;
 use crate::domain::notifications::Event;
 use crate::domain::people::{check_password, keeps_one, parse_phone, Duty, Email, Role, UserStatus};
 use crate::domain::text::single_line;
-use crate::dto::{page_window, CreateStaffRequest, LoginRequest, Page, RegisterRequest, UserDto, UserFilter};
+use crate::dto::{
+    page_window, CreateStaffRequest, LoginRequest, Page, ProfileRequest, RegisterRequest, SessionDto, UserDto,
+    UserFilter,
+};
 use crate::error::{AppError, ErrorKind, FieldCheck};
 use crate::ssr::auth::{invalid_session, Access, Actor, AuthKeys};
 use crate::ssr::db::is_unique_violation;
@@ -18,6 +21,9 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 use serde_json::json;
+
+/// How stale a session's "last used" may be: it is written at most this often.
+pub const SEEN_EVERY: Duration = Duration::minutes(5);
 
 /// Failed sign-ins for one e-mail within `THROTTLE_WINDOW` before further attempts get 429.
 pub const THROTTLE_LIMIT: u64 = 5;
@@ -39,6 +45,7 @@ pub fn to_dto(model: user::Model) -> UserDto {
         company: model.company,
         created_at: model.created_at,
         email_verified: model.email_verified_at.is_some(),
+        time_zone: model.time_zone,
     }
 }
 
@@ -122,6 +129,7 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         email_verified_at: Set(None),
+        time_zone: Set(None),
     };
     let txn = db.begin().await?;
     let created = match model.insert(&txn).await {
@@ -170,6 +178,7 @@ pub async fn login(
     db: &impl ConnectionTrait,
     keys: &AuthKeys,
     req: LoginRequest,
+    device: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(String, UserDto), AppError> {
     // A malformed address cannot match an account; answer exactly as for a wrong password.
@@ -238,6 +247,8 @@ pub async fn login(
         created_at: Set(now),
         expires_at: Set(now + keys.session_length),
         revoked_at: Set(None),
+        user_agent: Set(device.map(|d| d.chars().take(300).collect())),
+        last_seen_at: Set(Some(now)),
     }
     .insert(db)
     .await?;
@@ -258,6 +269,15 @@ pub async fn authenticate(
     };
     if live.user_id != claims.sub || live.revoked_at.is_some() || live.expires_at <= now {
         return Err(invalid_session());
+    }
+    // When it was last used, for its owner's list of devices: written at most every few minutes,
+    // not on every request.
+    if live.last_seen_at.is_none_or(|seen| now - seen >= SEEN_EVERY) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(session::Column::Id.eq(live.id.as_str()))
+            .exec(db)
+            .await?;
     }
     let Some(found) = user::Entity::find_by_id(live.user_id).one(db).await? else {
         return Err(invalid_session());
@@ -533,6 +553,7 @@ async fn insert_staff(
         updated_at: Set(now),
         // Given a password, the admin vouches for the address; invited, the link proves it.
         email_verified_at: Set(proven),
+        time_zone: Set(None),
     };
     match model.insert(db).await {
         Ok(created) => Ok(created),
@@ -585,6 +606,7 @@ pub async fn seed_user(
         created_at: Set(now),
         updated_at: Set(now),
         email_verified_at: Set(Some(now)),
+        time_zone: Set(None),
     };
     Ok(to_dto(model.insert(db).await?))
 }
@@ -807,4 +829,84 @@ pub async fn set_superuser<C: ConnectionTrait + TransactionTrait>(
     audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     Ok(to_dto(changed))
+}
+
+/// A person changes their own name, phone and the time zone their pages show times in.
+pub async fn update_profile(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    req: ProfileRequest,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
+    let mut check = FieldCheck::default();
+    let name = check.take("name", single_line(&req.name, "your name", 100));
+    let phone = check.take("phone", parse_phone(req.phone.as_deref().unwrap_or_default()));
+    let time_zone = match req.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+        None => Some(None),
+        Some(zone) if crate::domain::calendar::TIME_ZONES.contains(&zone) => Some(Some(zone.to_string())),
+        Some(_) => {
+            check.add("time_zone", "Choose one of the listed time zones.");
+            None
+        }
+    };
+    check.finish()?;
+    let (Some(name), Some(phone), Some(time_zone)) = (name, phone, time_zone) else { return Err(AppError::internal()) };
+    let found = user::Entity::find_by_id(actor.user_id.clone()).one(db).await?.ok_or_else(invalid_session)?;
+    let mut model: user::ActiveModel = found.into();
+    model.name = Set(name);
+    model.phone = Set(phone);
+    model.time_zone = Set(time_zone);
+    model.updated_at = Set(now);
+    Ok(to_dto(model.update(db).await?))
+}
+
+/// The devices signed in to the caller's account, most recently used first.
+pub async fn sessions(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionDto>, AppError> {
+    let live = session::Entity::find()
+        .filter(session::Column::UserId.eq(actor.user_id.as_str()))
+        .filter(session::Column::RevokedAt.is_null())
+        .filter(session::Column::ExpiresAt.gt(now))
+        .all(db)
+        .await?;
+    let mut listed: Vec<SessionDto> = live
+        .into_iter()
+        .map(|s| SessionDto {
+            current: s.id == actor.session_id,
+            last_seen_at: s.last_seen_at.unwrap_or(s.created_at),
+            signed_in_at: s.created_at,
+            device: crate::domain::people::device_name(s.user_agent.as_deref()),
+            id: s.id,
+        })
+        .collect();
+    listed.sort_by(|a, b| b.current.cmp(&a.current).then(b.last_seen_at.cmp(&a.last_seen_at)));
+    Ok(listed)
+}
+
+/// Signs one of the caller's own devices out (another's session is not found).
+pub async fn end_session(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let ended = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(session::Column::Id.eq(id))
+        .filter(session::Column::UserId.eq(actor.user_id.as_str()))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    match ended.rows_affected {
+        0 => Err(AppError::not_found("session")),
+        _ => Ok(()),
+    }
+}
+
+/// Signs out every device but this one.
+pub async fn end_other_sessions(db: &impl ConnectionTrait, actor: &Actor, now: DateTime<Utc>) -> Result<(), AppError> {
+    revoke_sessions(db, &actor.user_id, Some(&actor.session_id), now).await
 }
