@@ -41,7 +41,9 @@ test('register, get approved, raise a ticket and open it', async ({ browser }) =
   await manager.goto('/staff/registrations');
   const card = manager.locator(`article[data-email="${email}"]`);
   await expect(card).toBeVisible();
-  await expect(card.getByRole('combobox')).toHaveValue('new');
+  // The organisation is searched by name; the company typed, unknown yet, becomes a new one.
+  await expect(card.getByLabel('Organisation')).toHaveValue(company);
+  await expect(card).toContainText('New organisation');
   await card.getByLabel(/Superuser/).check();
   await card.getByRole('button', { name: 'Approve' }).click();
   await expect(card).toHaveCount(0);

@@ -54,14 +54,16 @@ pub async fn book_after_hours(
     finish_form(result, Some("/after-hours".into()))
 }
 
-/// Bookings the caller may see, and the engineers staff can schedule.
-#[server(prefix = "/rpc")]
-pub async fn list_bookings() -> Result<(Vec<BookingDto>, Vec<(String, String)>), AppError> {
+/// A page of the bookings the caller may see, and the engineers staff can schedule.
+#[server(prefix = "/rpc", input = leptos::server_fn::codec::Json)]
+pub async fn list_bookings(
+    filter: crate::dto::BookingFilter,
+) -> Result<(crate::dto::Page<BookingDto>, Vec<(String, String)>), AppError> {
     use super::context::*;
     use crate::ssr::auth::Access;
     let state = state()?;
     let actor = actor().await?;
-    let bookings = crate::ssr::services::bookings::list(&state.db, &actor).await?.items;
+    let bookings = crate::ssr::services::bookings::list(&state.db, &actor, filter).await?;
     let engineers = match actor.access()? {
         Access::Staff(_) => crate::ssr::services::tickets::staff_members(&state.db, &actor).await?,
         Access::Customer(_) => vec![],

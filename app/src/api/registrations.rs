@@ -20,13 +20,12 @@ pub async fn pending_registrations() -> Result<(Vec<UserDto>, Vec<OrganizationDt
     Ok((pending, organizations::list(&state.db, &actor).await?))
 }
 
-/// Approves into an existing organisation, or into a new one named `new_organization` when
-/// `organization_id` is "new".
+/// Approves into the organisation named `organization` (its name, found case-insensitively
+/// among the existing ones), or into a new organisation of that name.
 #[server(prefix = "/rpc")]
 pub async fn approve_registration(
     user_id: String,
-    organization_id: String,
-    new_organization: Option<String>,
+    organization: String,
     superuser: Option<String>,
 ) -> Result<UserDto, AppError> {
     use super::context::*;
@@ -36,11 +35,15 @@ pub async fn approve_registration(
     let now = chrono::Utc::now();
     let result = async {
         let actor = actor().await?;
-        let organization_id = if organization_id == "new" {
-            let req = CreateOrganizationRequest { name: new_organization.unwrap_or_default(), email_domains: vec![] };
-            organizations::create(&state.db, &actor, req, now).await?.id
-        } else {
-            organization_id
+        let wanted = organization.trim();
+        let existing =
+            organizations::list(&state.db, &actor).await?.into_iter().find(|o| o.name.eq_ignore_ascii_case(wanted));
+        let organization_id = match existing {
+            Some(org) => org.id,
+            None => {
+                let req = CreateOrganizationRequest { name: wanted.to_string(), email_domains: vec![] };
+                organizations::create(&state.db, &actor, req, now).await?.id
+            }
         };
         people::approve(&state.db, &actor, &user_id, &organization_id, superuser.is_some(), now).await
     }

@@ -133,6 +133,17 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
 /// The link to the notifications, with the unread count.
 #[component]
 fn Bell(unread: Resource<Result<u64, AppError>>) -> impl IntoView {
+    // Counted again on every move to another page (a ticket just raised, a reply just sent, is
+    // told at once), besides the minute's tick; not on the first page, which comes counted.
+    let bell = AuthActions::get().bell;
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |seen: Option<String>| {
+        let path = location.pathname.get();
+        if seen.is_some_and(|seen| seen != path) {
+            bell.update(|v| *v += 1);
+        }
+        path
+    });
     view! {
         <A href="/notifications" attr:class="bell" attr:title="Notifications">
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">

@@ -352,7 +352,24 @@ pub struct Page<T> {
     pub total_exact: bool,
 }
 
+/// The page of a list asked for (`page` from 1, `per_page` up to `PER_PAGE_MAX`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct Paging {
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
 impl<T> Page<T> {
+    /// The page `paging` asks for of a list read whole (a list bounded by the organisations or
+    /// by one ticket's entries), with the whole list's total.
+    pub fn window(items: Vec<T>, paging: Paging) -> Self {
+        let total = items.len() as u64;
+        let (skip, take) = page_window(paging.page, paging.per_page);
+        let items = items.into_iter().skip(usize::try_from(skip).unwrap_or(usize::MAX)).take(take as usize).collect();
+        Page { items, total, total_exact: true }
+    }
+
     /// A list given whole.
     pub fn whole(items: Vec<T>) -> Self {
         Page { total: items.len() as u64, items, total_exact: true }
@@ -610,6 +627,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_window_is_the_page_asked_for_with_the_whole_total() {
+        let numbers: Vec<u32> = (1..=120).collect();
+        let cases = [
+            (None, None, 1, 50, 120),
+            (Some(2), None, 51, 50, 120),
+            (Some(3), None, 101, 20, 120),
+            (Some(4), None, 0, 0, 120),
+            (Some(2), Some(7), 8, 7, 120),
+            (Some(1), Some(500), 1, 120, 120),
+            (Some(0), Some(0), 1, 1, 120),
+        ];
+        for (page, per_page, first, len, total) in cases {
+            let got = Page::window(numbers.clone(), Paging { page, per_page });
+            assert_eq!(
+                (got.items.first().copied().unwrap_or(0), got.items.len(), got.total),
+                (first, len, total),
+                "{page:?} {per_page:?}"
+            );
+        }
+    }
+
+    #[test]
     fn paging_is_clamped() {
         let cases = [
             ((None, None), (1, 50)),
@@ -809,6 +848,16 @@ pub struct SegmentDto {
     pub ends_at: DateTime<Utc>,
     /// 1.5 means x1.5.
     pub multiplier: f64,
+}
+
+/// A search of after-hours bookings: by status, a page at a time (soonest first).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct BookingFilter {
+    /// `requested`, `approved`, `scheduled`, `completed`, `declined` or `cancelled`.
+    pub status: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -4,15 +4,16 @@
 use crate::api::afterhours::{list_bookings, load_business_calendar, BookAfterHours, BookingStep};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
-use crate::components::widgets::{field_message, ActionError, ErrorBanner, QueryError};
+use crate::components::widgets::{field_message, ActionError, ErrorBanner, Pager, QueryError};
 use crate::domain::afterhours::{booking_steps, quote_window, BookingRole, BookingStatus};
 use crate::domain::calendar::{BusinessCalendar, Segment};
-use crate::dto::{BookingDto, UserDto};
+use crate::dto::{BookingDto, BookingFilter, UserDto, PER_PAGE_DEFAULT};
 use crate::error::AppError;
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AfterHoursPage() -> impl IntoView {
@@ -27,7 +28,19 @@ pub fn AfterHoursPage() -> impl IntoView {
 fn AfterHours(user: UserDto) -> impl IntoView {
     let book = ServerAction::<BookAfterHours>::new();
     let step = ServerAction::<BookingStep>::new();
-    let bookings = Resource::new(move || (book.version().get(), step.version().get()), |_| list_bookings());
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        BookingFilter {
+            status: q.get("status").filter(|s| !s.is_empty()),
+            page: q.get("page").and_then(|p| p.parse().ok()),
+            per_page: None,
+        }
+    };
+    let bookings = Resource::new(
+        move || (filter(), book.version().get() + step.version().get()),
+        |(filter, _)| list_bookings(filter),
+    );
     // Times are shown in the saved calendar's zone, as the booking form reads them.
     let calendar = Resource::new(|| (), |_| load_business_calendar());
     let customer = !user.is_staff();
@@ -38,6 +51,18 @@ fn AfterHours(user: UserDto) -> impl IntoView {
         <Show when=move || customer><BookingForm book calendar/></Show>
         <section class="card">
             <h2>{if customer { "Your bookings" } else { "Booked after-hours work" }}</h2>
+            <form class="filters" method="get" action="/after-hours">
+                <label>"Status"
+                    <select name="status">
+                        <option value="">"Any status"</option>
+                        {BookingStatus::ALL.iter().map(|s| {
+                            let selected = query.read_untracked().get("status").as_deref() == Some(s.as_str());
+                            view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="submit" class="button">"Filter"</button>
+            </form>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {
                     let user = user.clone();
@@ -49,13 +74,19 @@ fn AfterHours(user: UserDto) -> impl IntoView {
                                 Err(e) => return view! { <ErrorBanner error=e/> }.into_any(),
                             };
                             match bookings.await {
-                                Ok((list, _)) if list.is_empty() => view! { <p class="empty">"No after-hours work booked."</p> }.into_any(),
-                                Ok((list, engineers)) => view! {
-                                    <div class="bookings" data-testid="bookings">
-                                        {list.into_iter().map(|b| view! { <Booking booking=b zone user=user.clone() engineers=engineers.clone() step/> }).collect_view()}
-                                    </div>
+                                Ok((page, _)) if page.items.is_empty() => view! { <p class="empty">"No after-hours work booked."</p> }.into_any(),
+                                Ok((page, engineers)) => {
+                                    let at = filter().page.unwrap_or(1);
+                                    let has_next = page.has_next(at, PER_PAGE_DEFAULT);
+                                    view! {
+                                        <p class="muted small">{page.total_label("booking")}</p>
+                                        <div class="bookings" data-testid="bookings">
+                                            {page.items.into_iter().map(|b| view! { <Booking booking=b zone user=user.clone() engineers=engineers.clone() step/> }).collect_view()}
+                                        </div>
+                                        <Pager path="/after-hours" page=at has_next/>
+                                    }
+                                    .into_any()
                                 }
-                                .into_any(),
                                 Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                             }
                         })

@@ -53,9 +53,19 @@ fn Registration(
     reject: ServerAction<RejectRegistration>,
 ) -> impl IntoView {
     let company = user.company.clone().unwrap_or_default();
-    // Suggest the organisation whose name matches the company the person typed.
-    let suggested = orgs.iter().find(|o| o.name.eq_ignore_ascii_case(company.trim())).map(|o| o.id.clone());
-    let create_new = suggested.is_none();
+    // The organisation is found by name as it is typed (the company the person gave, to begin
+    // with); a name no organisation has creates one.
+    let typed = RwSignal::new(company.clone());
+    let names: Vec<String> = orgs.iter().map(|o| o.name.clone()).collect();
+    let known = names.clone();
+    let joins = move || {
+        let wanted = typed.get();
+        match known.iter().find(|n| n.eq_ignore_ascii_case(wanted.trim())) {
+            Some(name) => format!("Joins {name}"),
+            None => format!("New organisation: {}", wanted.trim()),
+        }
+    };
+    let list_id = format!("organisations-{}", user.id);
     let (approve_id, reject_id) = (user.id.clone(), user.id.clone());
     view! {
         <article class="card registration" data-email=user.email.clone()>
@@ -71,19 +81,13 @@ fn Registration(
             <div class="row">
                 <ActionForm action=approve attr:class="form compact">
                     <input type="hidden" name="user_id" value=approve_id/>
-                    <input type="hidden" name="new_organization" value=company.clone()/>
                     <label>"Organisation"
-                        <select name="organization_id">
-                            <option value="new" selected=create_new>{format!("New organisation: {company}")}</option>
-                            {orgs
-                                .into_iter()
-                                .map(|o| {
-                                    let selected = suggested.as_deref() == Some(o.id.as_str());
-                                    view! { <option value=o.id selected=selected>{o.name}</option> }
-                                })
-                                .collect_view()}
-                        </select>
+                        <input name="organization" required maxlength="200" list=list_id.clone() bind:value=typed autocomplete="off"/>
                     </label>
+                    <datalist id=list_id>
+                        {names.into_iter().map(|n| view! { <option value=n></option> }).collect_view()}
+                    </datalist>
+                    <small class="muted joins">{joins}</small>
                     <label class="check"><input type="checkbox" name="superuser" value="on"/> "Superuser (the client's nominated trainer)"</label>
                     <button type="submit" class="button primary">"Approve"</button>
                 </ActionForm>

@@ -11,11 +11,11 @@ use crate::components::files::{FileDrop, FileList};
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{
-    field_message, short_time, ActionError, BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip,
+    field_message, short_time, ActionError, BillingBadge, ErrorBanner, Pager, PriorityChip, QueryError, StatusChip,
 };
 use crate::domain::billing::{classify, BillingTag};
 use crate::domain::tickets::{Priority, Product, TicketKind, TicketStatus, SUBJECT_MAX};
-use crate::dto::{TicketDetail, TicketDto, TicketFilter, UserDto};
+use crate::dto::{TicketDetail, TicketDto, TicketFilter, UserDto, PER_PAGE_DEFAULT};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -66,14 +66,20 @@ fn TicketList(user: UserDto) -> impl IntoView {
     let query = use_query_map();
     let filter = move || {
         let q = query.read();
+        let given = |key: &str| q.get(key).filter(|v| !v.is_empty());
         TicketFilter {
-            q: q.get("q"),
-            status: q.get("status"),
+            q: given("q"),
+            status: given("status"),
+            kind: given("kind"),
+            priority: given("priority"),
+            billing: given("billing"),
+            sort: given("sort"),
             page: q.get("page").and_then(|p| p.parse().ok()),
             ..Default::default()
         }
     };
     let tickets = Resource::new(filter, list_tickets);
+    let chosen = move |key: &str, value: &str| query.read_untracked().get(key).unwrap_or_default() == value;
     let heading = if user.is_staff() {
         "All tickets"
     } else if user.superuser {
@@ -98,17 +104,40 @@ fn TicketList(user: UserDto) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            <select name="kind" aria-label="Kind">
+                <option value="">"Any kind"</option>
+                {TicketKind::ALL.iter().map(|k| view! { <option value=k.as_str() selected=chosen("kind", k.as_str())>{k.label()}</option> }).collect_view()}
+            </select>
+            <select name="priority" aria-label="Priority">
+                <option value="">"Any priority"</option>
+                {Priority::ALL.iter().map(|p| view! { <option value=p.as_str() selected=chosen("priority", p.as_str())>{p.as_str().to_uppercase()}</option> }).collect_view()}
+            </select>
+            <select name="billing" aria-label="Billing">
+                <option value="">"Any billing"</option>
+                {BillingTag::ALL.iter().map(|t| view! { <option value=t.as_str() selected=chosen("billing", t.as_str())>{t.label()}</option> }).collect_view()}
+            </select>
+            <select name="sort" aria-label="Sort">
+                {[("", "Newest first"), ("oldest", "Oldest first"), ("updated", "Recently updated"), ("priority", "Most urgent")]
+                    .into_iter()
+                    .map(|(v, label)| view! { <option value=v selected=chosen("sort", v)>{label}</option> })
+                    .collect_view()}
+            </select>
             <button type="submit" class="button">"Filter"</button>
         </form>
         <section class="card">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || once_loaded(async move {
                     match tickets.await {
-                        Ok(page) => view! {
-                            <p class="muted small">{page.total_label("ticket")}</p>
-                            <TicketTable tickets=page.items/>
+                        Ok(page) => {
+                            let at = filter().page.unwrap_or(1);
+                            let has_next = page.has_next(at, PER_PAGE_DEFAULT);
+                            view! {
+                                <p class="muted small">{page.total_label("ticket")}</p>
+                                <TicketTable tickets=page.items/>
+                                <Pager path="/tickets" page=at has_next/>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                         Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     }
                 })}

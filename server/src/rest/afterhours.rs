@@ -1,9 +1,9 @@
 //! `/after-hours` and `/settings/business-hours`.
 
-use super::{ApiResult, Authenticated, Json};
+use super::{ApiResult, Authenticated, Json, Query};
 use app::dto::{
-    BookingDto, BookingEnvelope, BookingRequest, BusinessHoursDto, CompleteRequest, ErrorBody, ModuleCatalogueDto,
-    Page, RejectRequest, ScheduleRequest,
+    BookingDto, BookingEnvelope, BookingFilter, BookingRequest, BusinessHoursDto, CompleteRequest, ErrorBody,
+    ModuleCatalogueDto, Page, RejectRequest, ScheduleRequest,
 };
 use app::ssr::services::bookings::{self, Step};
 use app::ssr::services::settings;
@@ -25,13 +25,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(BookingEnvelope { booking })))
 }
 
-#[utoipa::path(get, path = "/api/v1/after-hours", tag = "after-hours",
-    responses((status = 200, body = Page<BookingDto>)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/after-hours", tag = "after-hours", params(BookingFilter),
+    responses((status = 200, body = Page<BookingDto>), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
+    Query(filter): Query<BookingFilter>,
 ) -> ApiResult<Json<Page<BookingDto>>> {
-    Ok(Json(bookings::list(&state.db, &actor).await?))
+    Ok(Json(bookings::list(&state.db, &actor, filter).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/after-hours/{id}", tag = "after-hours",

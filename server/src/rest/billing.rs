@@ -3,7 +3,7 @@
 use super::{ApiError, ApiResult, Authenticated, Json, Query};
 use app::dto::{
     AccountDto, BillingExport, DeploymentEnvelope, DeploymentRequest, ErrorBody, HistoryDto, IrsContractDto,
-    IrsContractEnvelope, IrsContractRequest, MonthQuery, Page, ReclassifyRequest, TicketEnvelope, TimeEntryDto,
+    IrsContractEnvelope, IrsContractRequest, MonthQuery, Page, Paging, ReclassifyRequest, TicketEnvelope, TimeEntryDto,
     TimeEntryEnvelope, TimeEntryRequest,
 };
 use app::ssr::services::billing;
@@ -42,15 +42,16 @@ pub async fn add_irs_contract(
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/irs-contracts", tag = "billing",
-    params(("id" = String, Path, description = "The organisation's id")),
+    params(("id" = String, Path, description = "The organisation's id"), Paging),
     responses((status = 200, body = Page<IrsContractDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn irs_contracts(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<IrsContractDto>>> {
     let items = billing::account(&state.db, &actor, &id).await?.irs_contracts;
-    Ok(Json(Page::whole(items)))
+    Ok(Json(Page::window(items, paging)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/account", tag = "billing",
@@ -65,13 +66,15 @@ pub async fn account(
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "billing",
+    params(Paging),
     responses((status = 200, body = Page<AccountDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn accounts(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<AccountDto>>> {
     let items = billing::accounts(&state.db, &actor).await?;
-    Ok(Json(Page::whole(items)))
+    Ok(Json(Page::window(items, paging)))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/billing", tag = "billing", request_body = ReclassifyRequest,
@@ -110,21 +113,23 @@ pub async fn time_entries(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<TimeEntryDto>>> {
     let items = billing::time_entries(&state.db, &actor, &id).await?;
-    Ok(Json(Page::whole(items)))
+    Ok(Json(Page::window(items, paging)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/history", tag = "tickets",
-    params(("id" = String, Path, description = "The ticket's id")),
+    params(("id" = String, Path, description = "The ticket's id"), Paging),
     responses((status = 200, body = Page<HistoryDto>), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn history(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
     Path(id): Path<String>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<HistoryDto>>> {
     let items = billing::history(&state.db, &actor, &id).await?;
-    Ok(Json(Page::whole(items)))
+    Ok(Json(Page::window(items, paging)))
 }
 
 fn month_of(query: &MonthQuery) -> String {

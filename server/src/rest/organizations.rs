@@ -1,7 +1,7 @@
 //! `/organizations`.
 
-use super::{ApiResult, Authenticated, Json};
-use app::dto::{CreateOrganizationRequest, ErrorBody, OrganizationDto, OrganizationEnvelope, Page};
+use super::{ApiResult, Authenticated, Json, Query};
+use app::dto::{CreateOrganizationRequest, ErrorBody, OrganizationDto, OrganizationEnvelope, Page, Paging};
 use app::ssr::services::organizations;
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
@@ -22,13 +22,15 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations",
+    params(Paging),
     responses((status = 200, body = Page<OrganizationDto>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<OrganizationDto>>> {
     let items = organizations::list(&state.db, &actor).await?;
-    Ok(Json(Page::whole(items)))
+    Ok(Json(Page::window(items, paging)))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations",

@@ -2,8 +2,8 @@
 
 use super::{ApiError, ApiResult, Authenticated, Json, Query};
 use app::dto::{
-    BalanceRow, ErrorBody, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionResult, RefundRequest,
-    UserFilter, VoucherEnvelope, VouchersDto,
+    BalanceRow, ErrorBody, IssueVoucherRequest, LedgerEntryDto, Page, Paging, RedeemRequest, RedemptionResult,
+    RefundRequest, UserFilter, VoucherEnvelope, VouchersDto,
 };
 use app::ssr::services::vouchers;
 use app::ssr::state::AppState;
@@ -97,11 +97,13 @@ pub async fn refund(
 }
 
 #[utoipa::path(get, path = "/api/v1/vouchers/balances", tag = "vouchers",
+    params(Paging),
     responses((status = 200, body = Page<BalanceRow>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn balances(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<BalanceRow>>> {
     let items = vouchers::balances(&state.db, &actor).await?;
-    Ok(Json(Page::whole(items)))
+    Ok(Json(Page::window(items, paging)))
 }

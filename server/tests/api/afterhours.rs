@@ -355,3 +355,49 @@ async fn an_overrun_is_completed_what_vouchers_hold_is_redeemed_and_the_rest_inv
     let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
     assert_eq!(vouchers["balance"]["available_minutes"], 360);
 }
+
+#[tokio::test]
+async fn bookings_and_the_organisation_lists_come_a_page_at_a_time() {
+    // Issue 19: the lists that returned everything page like the others, with the total.
+    let app = spawn_app().await;
+    let (org, manager, superuser, _) = world(&app, 600).await;
+    let d = saturday();
+    let mut ids = Vec::new();
+    for hour in [8, 10, 12] {
+        let (status, body) = book(&app, &superuser, window(sydney(d, hour, 0), sydney(d, hour + 1, 0))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        ids.push(body["booking"]["id"].as_str().unwrap().to_string());
+    }
+    let (status, _) =
+        app.post(&format!("/api/v1/after-hours/{}/cancel", ids[1]), Some(&superuser.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, first) = app.get("/api/v1/after-hours?per_page=2", &superuser.token).await;
+    assert_eq!((first["total"].as_u64(), first["items"].as_array().unwrap().len()), (Some(3), 2), "{first}");
+    assert_eq!(first["items"][0]["id"], ids[0].as_str(), "soonest first");
+    let (_, second) = app.get("/api/v1/after-hours?per_page=2&page=2", &superuser.token).await;
+    assert_eq!(second["items"].as_array().unwrap().len(), 1);
+    assert_eq!(second["items"][0]["id"], ids[2].as_str());
+    let (_, cancelled) = app.get("/api/v1/after-hours?status=cancelled", &manager.token).await;
+    assert_eq!(cancelled["total"], 1, "{cancelled}");
+    assert_eq!(cancelled["items"][0]["id"], ids[1].as_str());
+    let (status, body) = app.get("/api/v1/after-hours?status=lost", &manager.token).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["status"].is_string(), "{body}");
+
+    for name in ["Borealis", "Cirrus", "Delta"] {
+        app.organization(name, &[]).await;
+    }
+    for path in ["/api/v1/organizations", "/api/v1/accounts", "/api/v1/vouchers/balances"] {
+        let (status, all) = app.get(path, &manager.token).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {all}");
+        let total = all["total"].as_u64().unwrap();
+        assert!(total >= 4, "{path}: {all}");
+        let (_, one) = app.get(&format!("{path}?per_page=1&page=2"), &manager.token).await;
+        assert_eq!(one["total"].as_u64(), Some(total), "{path}");
+        assert_eq!(one["items"].as_array().unwrap().len(), 1, "{path}");
+        assert_eq!(one["items"][0], all["items"][1], "{path}: the second of the whole list");
+    }
+    let (_, contracts) =
+        app.get(&format!("/api/v1/organizations/{org}/irs-contracts?per_page=1"), &manager.token).await;
+    assert_eq!(contracts["total"], 0);
+}

@@ -13,7 +13,7 @@ use crate::domain::notifications::Event;
 use crate::domain::people::parse_phone;
 use crate::domain::text::{multi_line, single_line};
 use crate::domain::tickets::{ticket_number, Priority, TicketKind};
-use crate::dto::{BookingDto, BookingRequest, Page, SegmentDto};
+use crate::dto::{BookingDto, BookingFilter, BookingRequest, Page, SegmentDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::db::write_gate;
@@ -21,7 +21,8 @@ use crate::ssr::entities::{booking, organization, ticket, time_entry};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -213,7 +214,11 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     one(db, model).await
 }
 
-pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Page<BookingDto>, AppError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: BookingFilter,
+) -> Result<Page<BookingDto>, AppError> {
     let access = actor.access()?;
     let mut query = booking::Entity::find();
     if let Access::Customer(c) = &access {
@@ -222,9 +227,20 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor) -> Result<Page<Booki
             query = query.filter(booking::Column::RequesterId.eq(c.user_id.as_str()));
         }
     }
-    let models = query.order_by_asc(booking::Column::StartsAt).all(db).await?;
-    let items = to_dtos(db, models).await?;
-    Ok(Page::whole(items))
+    if let Some(status) = filter.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let status = BookingStatus::parse(status).map_err(|m| field_error("status", m))?;
+        query = query.filter(booking::Column::Status.eq(status.as_str()));
+    }
+    let total = query.clone().count(db).await?;
+    let (skip, take) = crate::dto::page_window(filter.page, filter.per_page);
+    let models = query
+        .order_by_asc(booking::Column::StartsAt)
+        .order_by_asc(booking::Column::Id)
+        .offset(skip)
+        .limit(take)
+        .all(db)
+        .await?;
+    Ok(Page::of(to_dtos(db, models).await?, total))
 }
 
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<BookingDto, AppError> {
