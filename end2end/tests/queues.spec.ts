@@ -108,3 +108,29 @@ test('an agent ticks two tickets in the queue view and assigns and parks them in
     await expect(row.locator('.chip.status-on_hold')).toBeVisible();
   }
 });
+
+test('an agent works the queue from the keyboard: moves, opens, replies', async ({ browser }) => {
+  const agent = await browser.newPage();
+  await signIn(agent, 'agent@cytrack.test');
+  await agent.goto('/queues');
+  await expect(agent.getByTestId('shortcuts')).toContainText('assign to me');
+  const rows = agent.locator('table.queue tbody tr');
+  await expect(rows.first()).toBeVisible();
+  // Keys need the hydrated page: press until the current row moves.
+  await expect(async () => {
+    await agent.locator('body').press('j');
+    await expect(rows.nth(1)).toHaveClass(/current/, { timeout: 500 });
+  }).toPass();
+  await agent.locator('body').press('k');
+  await expect(rows.nth(0)).toHaveClass(/current/);
+  const href = await rows.nth(0).locator('a.mono').getAttribute('href');
+  await agent.locator('body').press('r');
+  await expect(agent).toHaveURL(new RegExp(`${href}#reply$`));
+  await expect(agent.locator('#reply')).toBeFocused();
+  await agent.goBack();
+  await expect(rows.first()).toBeVisible();
+  await expect(async () => {
+    await agent.locator('body').press('o');
+    await expect(agent).toHaveURL(new RegExp(`${href}$`), { timeout: 1000 });
+  }).toPass();
+});

@@ -229,13 +229,51 @@ fn QueueTable(
     if tickets.is_empty() {
         return view! { <p class="empty">"Nothing here. Well done."</p> }.into_any();
     }
+    // The keyboard: a row is "current"; keys move it and act on it (`queue_key`).
+    let cursor = RwSignal::new(0usize);
+    let rows: Vec<(String, bool)> = tickets.iter().map(|t| (t.id.clone(), t.assignee_name.is_none())).collect();
+    let navigate = leptos_router::hooks::use_navigate();
+    let (me_for_keys, count) = (me.clone(), rows.len());
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || typing(&ev) {
+            return;
+        }
+        let Some(action) = queue_key(&ev.key(), cursor.get_untracked(), count) else { return };
+        ev.prevent_default();
+        let (id, unassigned) = rows[cursor.get_untracked().min(count - 1)].clone();
+        match action {
+            QueueKey::Move(to) => cursor.set(to),
+            QueueKey::Open => navigate(&format!("/tickets/{id}"), Default::default()),
+            QueueKey::Reply => navigate(&format!("/tickets/{id}#reply"), Default::default()),
+            QueueKey::AssignToMe if unassigned => {
+                claim.dispatch(UpdateTicket {
+                    ticket_id: id,
+                    status: None,
+                    priority: None,
+                    assignee_id: Some(me_for_keys.clone()),
+                    queue: None,
+                });
+            }
+            QueueKey::AssignToMe => {}
+            QueueKey::Select => selected.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id);
+                }
+            }),
+        }
+    });
+    on_cleanup(move || handle.remove());
     view! {
+        <p class="muted small shortcuts" data-testid="shortcuts">
+            "Keyboard: " <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " next and previous · " <kbd>"o"</kbd> " open · "
+            <kbd>"r"</kbd> " reply · " <kbd>"a"</kbd> " assign to me · " <kbd>"x"</kbd> " select"
+        </p>
         <table class="tickets queue">
             <thead>
                 <tr><th></th><th>"Ticket"</th><th>"Status"</th><th>"Priority"</th><th>"Billing"</th><th>"Assignee"</th><th>"SLA"</th></tr>
             </thead>
             <tbody>
-                {tickets.into_iter().map(|t| {
+                {tickets.into_iter().enumerate().map(|(index, t)| {
                     let id = t.id.clone();
                     let toggle_id = t.id.clone();
                     let me = me.clone();
@@ -243,7 +281,7 @@ fn QueueTable(
                     let sla = t.sla.clone();
                     let breached = sla.as_ref().is_some_and(|s| s.resolution_breached || s.first_response_breached);
                     view! {
-                        <tr class:breached=breached>
+                        <tr class:breached=breached class:current=move || cursor.get() == index>
                             <td><input type="checkbox" aria-label=format!("Select {}", t.number) prop:checked=checked
                                 on:change=move |ev| {
                                     // Follow the box itself, so a tick made before hydration cannot invert.
@@ -280,4 +318,62 @@ fn QueueTable(
         </table>
     }
     .into_any()
+}
+
+/// What a key does in the queue view, given the current row and how many there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueueKey {
+    Move(usize),
+    Open,
+    Reply,
+    AssignToMe,
+    Select,
+}
+
+fn queue_key(key: &str, current: usize, rows: usize) -> Option<QueueKey> {
+    if rows == 0 {
+        return None;
+    }
+    match key {
+        "j" | "ArrowDown" => Some(QueueKey::Move((current + 1).min(rows - 1))),
+        "k" | "ArrowUp" => Some(QueueKey::Move(current.saturating_sub(1))),
+        "o" | "Enter" => Some(QueueKey::Open),
+        "r" => Some(QueueKey::Reply),
+        "a" => Some(QueueKey::AssignToMe),
+        "x" => Some(QueueKey::Select),
+        _ => None,
+    }
+}
+
+/// Whether a key goes to a field being typed in (never a shortcut then).
+fn typing(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{queue_key, QueueKey};
+
+    #[test]
+    fn keys_move_through_the_queue_and_act_on_the_current_ticket() {
+        let cases = [
+            ("j", 0, 3, Some(QueueKey::Move(1))),
+            ("ArrowDown", 2, 3, Some(QueueKey::Move(2))),
+            ("k", 0, 3, Some(QueueKey::Move(0))),
+            ("ArrowUp", 2, 3, Some(QueueKey::Move(1))),
+            ("o", 1, 3, Some(QueueKey::Open)),
+            ("Enter", 1, 3, Some(QueueKey::Open)),
+            ("r", 1, 3, Some(QueueKey::Reply)),
+            ("a", 1, 3, Some(QueueKey::AssignToMe)),
+            ("x", 1, 3, Some(QueueKey::Select)),
+            ("q", 1, 3, None),
+            ("j", 0, 0, None),
+        ];
+        for (key, current, rows, expected) in cases {
+            assert_eq!(queue_key(key, current, rows), expected, "{key} at {current} of {rows}");
+        }
+    }
 }

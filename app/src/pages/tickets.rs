@@ -513,11 +513,24 @@ fn TicketActions(
         // made as it loads) breaks hydration.
         let class = move || if draft.internal.get() { "form reply internal" } else { "form reply" };
         let placeholder = move || draft.internal.get().then_some("A note for CyTrack staff only");
+        // Arriving by the queue's "r" (`#reply`), the cursor waits in the reply box.
+        let reply_box: NodeRef<leptos::html::Textarea> = NodeRef::new();
+        let location = leptos_router::hooks::use_location();
+        Effect::new(move |_| {
+            if location.hash.get().trim_start_matches('#') == "reply" {
+                if let Some(el) = reply_box.get() {
+                    // Once it is in the page: an element not yet attached takes no focus.
+                    request_animation_frame(move || {
+                        let _ = el.focus();
+                    });
+                }
+            }
+        });
         view! {
             <ActionForm action=reply attr:class=class>
                 <input type="hidden" name="ticket_id" value=id/>
                 <label>{if staff { "Reply or note" } else { "Reply to CyTrack" }}
-                    <textarea name="body" rows="4" required bind:value=draft.body placeholder=placeholder></textarea>
+                    <textarea id="reply" node_ref=reply_box name="body" rows="4" required bind:value=draft.body placeholder=placeholder></textarea>
                 </label>
                 {field_message(reply.value(), "body")}
                 <div class="row-inline">
