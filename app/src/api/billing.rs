@@ -5,10 +5,12 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[server(prefix = "/rpc")]
-pub async fn list_accounts() -> Result<Vec<AccountDto>, AppError> {
+pub async fn list_accounts(page: Option<u64>) -> Result<crate::dto::Page<AccountDto>, AppError> {
     use super::context::*;
+    use crate::dto::{Page, Paging};
     let state = state()?;
-    crate::ssr::services::billing::accounts(&state.db, &actor().await?).await
+    let accounts = crate::ssr::services::billing::accounts(&state.db, &actor().await?).await?;
+    Ok(Page::window(accounts, Paging { page, per_page: None }))
 }
 
 /// An organisation's account; `None` asks for the caller's own organisation.

@@ -99,8 +99,10 @@ pub async fn pay_with_vouchers(
 }
 
 #[server(prefix = "/rpc")]
-pub async fn voucher_balances() -> Result<Vec<BalanceRow>, AppError> {
+pub async fn voucher_balances(page: Option<u64>) -> Result<crate::dto::Page<BalanceRow>, AppError> {
     use super::context::*;
+    use crate::dto::{Page, Paging};
     let state = state()?;
-    crate::ssr::services::vouchers::balances(&state.db, &actor().await?).await
+    let rows = crate::ssr::services::vouchers::balances(&state.db, &actor().await?).await?;
+    Ok(Page::window(rows, Paging { page, per_page: None }))
 }

@@ -46,6 +46,9 @@ pub struct AuditFilter {
     pub to: Option<String>,
     /// Required for account managers: they read one organisation's entries.
     pub organization_id: Option<String>,
+    /// `newest` (the default) or `oldest`.
+    #[serde(default)]
+    pub sort: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }

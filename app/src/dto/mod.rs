@@ -337,6 +337,9 @@ pub struct UserFilter {
     pub status: Option<String>,
     /// One organisation's people (staff; a client's superuser always sees their own).
     pub organization_id: Option<String>,
+    /// `newest` (the default), `oldest` or `name`.
+    #[serde(default)]
+    pub sort: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }
@@ -856,6 +859,9 @@ pub struct SegmentDto {
 pub struct BookingFilter {
     /// `requested`, `approved`, `scheduled`, `completed`, `declined` or `cancelled`.
     pub status: Option<String>,
+    /// `soonest` (the default) or `latest`.
+    #[serde(default)]
+    pub sort: Option<String>,
     pub page: Option<u64>,
     pub per_page: Option<u64>,
 }

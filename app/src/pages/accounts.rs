@@ -41,7 +41,9 @@ fn stage(deployment: &Option<DeploymentDto>, today: chrono::NaiveDate) -> &'stat
 
 #[component]
 fn AccountList() -> impl IntoView {
-    let accounts = Resource::new(|| (), |_| list_accounts());
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok());
+    let accounts = Resource::new(page, list_accounts);
     let today = chrono::Utc::now().date_naive();
     view! {
         <section class="hero"><h1>"Client accounts"</h1></section>
@@ -49,7 +51,13 @@ fn AccountList() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || once_loaded(async move {
                     match accounts.await {
-                        Ok(list) => view! {
+                        Ok(listed) => {
+                            let at = page().unwrap_or(1);
+                            let has_next = listed.has_next(at, crate::dto::PER_PAGE_DEFAULT);
+                            let total = listed.total_label("organisation");
+                            let list = listed.items;
+                            view! {
+                            <p class="muted small">{total}</p>
                             <table class="tickets">
                                 <thead><tr><th>"Organisation"</th><th>"Stage"</th><th>"Go-live"</th><th>"Completion"</th><th>"IRS"</th></tr></thead>
                                 <tbody>
@@ -67,7 +75,9 @@ fn AccountList() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
+                            <crate::components::widgets::Pager path="/accounts" page=at has_next/>
+                            }.into_any()
+                        }
                         Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     }
                 })}

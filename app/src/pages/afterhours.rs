@@ -33,6 +33,7 @@ fn AfterHours(user: UserDto) -> impl IntoView {
         let q = query.read();
         BookingFilter {
             status: q.get("status").filter(|s| !s.is_empty()),
+            sort: q.get("sort").filter(|s| !s.is_empty()),
             page: q.get("page").and_then(|p| p.parse().ok()),
             per_page: None,
         }
@@ -59,6 +60,12 @@ fn AfterHours(user: UserDto) -> impl IntoView {
                             let selected = query.read_untracked().get("status").as_deref() == Some(s.as_str());
                             view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
                         }).collect_view()}
+                    </select>
+                </label>
+                <label>"Order"
+                    <select name="sort">
+                        <option value="">"Soonest first"</option>
+                        <option value="latest" selected=query.read_untracked().get("sort").as_deref() == Some("latest")>"Latest first"</option>
                     </select>
                 </label>
                 <button type="submit" class="button">"Filter"</button>

@@ -31,6 +31,7 @@ fn AuditLog() -> impl IntoView {
             from: given("from"),
             to: given("to"),
             organization_id: given("organization_id"),
+            sort: given("sort"),
             page: q.get("page").and_then(|p| p.parse().ok()),
             per_page: None,
         }
@@ -100,6 +101,12 @@ fn Search(orgs: Vec<OrganizationDto>) -> impl IntoView {
                         let selected = chosen("organization_id", &o.id);
                         view! { <option value=o.id selected=selected>{o.name}</option> }
                     }).collect_view()}
+                </select>
+            </label>
+            <label>"Order"
+                <select name="sort">
+                    <option value="">"Newest first"</option>
+                    <option value="oldest" selected=chosen("sort", "oldest")>"Oldest first"</option>
                 </select>
             </label>
             <button type="submit" class="button">"Search"</button>

@@ -48,6 +48,7 @@ fn People(user: UserDto) -> impl IntoView {
         UserFilter {
             status: q.get("status").filter(|s| !s.is_empty()),
             organization_id: q.get("organization_id").filter(|s| !s.is_empty()),
+            sort: q.get("sort").filter(|s| !s.is_empty()),
             page: q.get("page").and_then(|p| p.parse().ok()),
             per_page: None,
         }
@@ -129,6 +130,13 @@ fn Filters(orgs: Vec<OrganizationDto>, staff: bool) -> impl IntoView {
                     </select>
                 </label>
             })}
+            <label>"Sort"
+                <select name="sort">
+                    {[("", "Newest first"), ("oldest", "Oldest first"), ("name", "By name")].into_iter().map(|(v, label)| {
+                        view! { <option value=v selected=chosen("sort", v)>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
             <button type="submit" class="button">"Filter"</button>
         </form>
     }

@@ -54,7 +54,8 @@ fn Registration(
 ) -> impl IntoView {
     let company = user.company.clone().unwrap_or_default();
     // The organisation is found by name as it is typed (the company the person gave, to begin
-    // with); a name no organisation has creates one.
+    // with, in the page as it is served, so a form posted before hydration carries it); a name
+    // no organisation has creates one.
     let typed = RwSignal::new(company.clone());
     let names: Vec<String> = orgs.iter().map(|o| o.name.clone()).collect();
     let known = names.clone();
@@ -82,7 +83,8 @@ fn Registration(
                 <ActionForm action=approve attr:class="form compact">
                     <input type="hidden" name="user_id" value=approve_id/>
                     <label>"Organisation"
-                        <input name="organization" required maxlength="200" list=list_id.clone() bind:value=typed autocomplete="off"/>
+                        <input name="organization" required maxlength="200" list=list_id.clone() autocomplete="off"
+                            value=company.clone() on:input=move |ev| typed.set(event_target_value(&ev))/>
                     </label>
                     <datalist id=list_id>
                         {names.into_iter().map(|n| view! { <option value=n></option> }).collect_view()}

@@ -168,14 +168,22 @@ fn Forecast(row: BalanceRow) -> impl IntoView {
 
 #[component]
 fn Balances() -> impl IntoView {
-    let rows = Resource::new(|| (), |_| voucher_balances());
+    let query = leptos_router::hooks::use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok());
+    let rows = Resource::new(page, voucher_balances);
     view! {
         <section class="hero"><h1>"Voucher balances"</h1></section>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || once_loaded(async move {
                     match rows.await {
-                        Ok(rows) => view! {
+                        Ok(listed) => {
+                            let at = page().unwrap_or(1);
+                            let has_next = listed.has_next(at, crate::dto::PER_PAGE_DEFAULT);
+                            let total = listed.total_label("organisation");
+                            let rows = listed.items;
+                            view! {
+                            <p class="muted small">{total}</p>
                             <table class="tickets" data-testid="balances">
                                 <thead><tr><th>"Organisation"</th><th>"Available"</th><th>"Reserved"</th><th>"Expiring soon"</th><th>"Next expiry"</th><th>"Runs out (90-day pace)"</th></tr></thead>
                                 <tbody>
@@ -198,7 +206,9 @@ fn Balances() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
+                            <crate::components::widgets::Pager path="/vouchers" page=at has_next/>
+                            }.into_any()
+                        }
                         Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
                     }
                 })}

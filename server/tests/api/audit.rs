@@ -390,3 +390,39 @@ async fn an_account_manager_renames_an_organisation_and_changes_its_domains() {
     assert_eq!(edits[1]["before"]["name"], "Acme");
     assert_eq!(edits[1]["after"]["email_domains"], json!(["acme.test", "acme.com.au"]));
 }
+
+#[tokio::test]
+async fn people_and_the_audit_log_sort_as_asked() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let org = app.organization("Acme", &[]).await;
+    for name in ["Zed Last", "Abe First"] {
+        let email = format!("{}@acme.test", name.split(' ').next().unwrap().to_lowercase());
+        let (status, body) = app
+            .post(
+                &format!("/api/v1/organizations/{org}/invitations"),
+                Some(&admin.token),
+                json!({"name": name, "email": email}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let names = |body: &Value| -> Vec<String> {
+        body["items"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_string()).collect()
+    };
+    let (_, newest) = app.get(&format!("/api/v1/users?organization_id={org}"), &admin.token).await;
+    assert_eq!(names(&newest), ["Abe First", "Zed Last"], "newest first");
+    let (_, oldest) = app.get(&format!("/api/v1/users?organization_id={org}&sort=oldest"), &admin.token).await;
+    assert_eq!(names(&oldest), ["Zed Last", "Abe First"]);
+    let (_, by_name) = app.get(&format!("/api/v1/users?organization_id={org}&sort=name"), &admin.token).await;
+    assert_eq!(names(&by_name), ["Abe First", "Zed Last"]);
+    let (status, body) = app.get("/api/v1/users?sort=shoe_size", &admin.token).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["error"]["fields"]["sort"].is_string());
+
+    let newest = entries(&app, &admin, "").await;
+    let oldest = entries(&app, &admin, "sort=oldest").await;
+    assert_eq!(newest.iter().rev().cloned().collect::<Vec<_>>(), oldest);
+    let (status, _) = app.get("/api/v1/audit-log?sort=sideways", &admin.token).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

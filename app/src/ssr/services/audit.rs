@@ -172,7 +172,11 @@ async fn search(
             select = select.filter(audit_entry::Column::At.lt(next));
         }
     }
-    Ok(select.order_by_desc(audit_entry::Column::At).order_by_desc(audit_entry::Column::Id))
+    Ok(match filter.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("newest") => select.order_by_desc(audit_entry::Column::At).order_by_desc(audit_entry::Column::Id),
+        Some("oldest") => select.order_by_asc(audit_entry::Column::At).order_by_asc(audit_entry::Column::Id),
+        Some(_) => return Err(field_error("sort", "Sort by newest or oldest.".into())),
+    })
 }
 
 /// A page of the log.

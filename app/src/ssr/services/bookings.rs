@@ -233,13 +233,12 @@ pub async fn list(
     }
     let total = query.clone().count(db).await?;
     let (skip, take) = crate::dto::page_window(filter.page, filter.per_page);
-    let models = query
-        .order_by_asc(booking::Column::StartsAt)
-        .order_by_asc(booking::Column::Id)
-        .offset(skip)
-        .limit(take)
-        .all(db)
-        .await?;
+    let query = match filter.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("soonest") => query.order_by_asc(booking::Column::StartsAt),
+        Some("latest") => query.order_by_desc(booking::Column::StartsAt),
+        Some(_) => return Err(field_error("sort", "Sort by soonest or latest.".into())),
+    };
+    let models = query.order_by_asc(booking::Column::Id).offset(skip).limit(take).all(db).await?;
     Ok(Page::of(to_dtos(db, models).await?, total))
 }
 

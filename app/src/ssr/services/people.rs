@@ -356,8 +356,14 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) 
     }
     let (offset, per_page) = page_window(filter.page, filter.per_page);
     let total = query.clone().count(db).await?;
+    let query = match filter.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None | Some("newest") => query.order_by_desc(user::Column::CreatedAt),
+        Some("oldest") => query.order_by_asc(user::Column::CreatedAt),
+        Some("name") => query.order_by_asc(user::Column::Name),
+        Some(_) => return Err(field_error("sort", "Sort by newest, oldest or name.".into())),
+    };
     let items = query
-        .order_by_desc(user::Column::CreatedAt)
+        .order_by_asc(user::Column::Id)
         .offset(offset)
         .limit(per_page)
         .all(db)
