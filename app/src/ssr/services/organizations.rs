@@ -24,6 +24,25 @@ fn domain_taken(domain: &str) -> AppError {
     e
 }
 
+/// Gives an organisation e-mail domains; one another organisation holds (or took a moment ago)
+/// is 409 `domain_taken`.
+async fn add_domains(txn: &impl ConnectionTrait, organization_id: &str, domains: &[String]) -> Result<(), AppError> {
+    for domain in domains {
+        let inserted = organization_domain::ActiveModel {
+            domain: Set(domain.clone()),
+            organization_id: Set(organization_id.to_string()),
+        }
+        .insert(txn)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(domain_taken(domain)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
 /// An organisation's name and e-mail domains as typed: each domain once, in the order given.
 fn parse(req: &CreateOrganizationRequest) -> Result<(String, Vec<String>), AppError> {
     let mut check = FieldCheck::default();
@@ -59,17 +78,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         organization::ActiveModel { id: Set(new_id()), name: Set(name), created_at: Set(now), ledger_version: Set(0) }
             .insert(&txn)
             .await?;
-    for domain in &domains {
-        let inserted =
-            organization_domain::ActiveModel { domain: Set(domain.clone()), organization_id: Set(org.id.clone()) }
-                .insert(&txn)
-                .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(domain_taken(domain)),
-            Err(e) => return Err(e.into()),
-        }
-    }
+    add_domains(&txn, &org.id, &domains).await?;
     let entry = Entry::new(
         AuditKind::OrganizationCreated,
         "organization",
@@ -113,17 +122,8 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
         .filter(organization_domain::Column::Domain.is_not_in(domains.clone()))
         .exec(&txn)
         .await?;
-    for domain in domains.iter().filter(|d| !before.email_domains.contains(d)) {
-        let inserted =
-            organization_domain::ActiveModel { domain: Set(domain.clone()), organization_id: Set(before.id.clone()) }
-                .insert(&txn)
-                .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(domain_taken(domain)),
-            Err(e) => return Err(e.into()),
-        }
-    }
+    let added: Vec<String> = domains.iter().filter(|d| !before.email_domains.contains(d)).cloned().collect();
+    add_domains(&txn, &before.id, &added).await?;
     let entry =
         Entry::new(AuditKind::OrganizationChanged, "organization", Some(&before.id), format!("{name} was edited."))
             .of_organization(Some(&before.id))

@@ -686,6 +686,49 @@ async fn check_duties(db: &impl ConnectionTrait, person: &user::Model, taken: &[
     Ok(())
 }
 
+/// One change to a person, in one transaction: the duties it takes checked (`check_duties`),
+/// the fields changed, their sessions ended when it locks them out, and the audit entry written.
+struct PersonChange {
+    taken: Vec<Duty>,
+    ends_sessions: bool,
+    entry: Entry,
+}
+
+async fn change_person<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    found: user::Model,
+    change: PersonChange,
+    now: DateTime<Utc>,
+    apply: impl FnOnce(&mut user::ActiveModel),
+) -> Result<UserDto, AppError> {
+    let txn = db.begin().await?;
+    check_duties(&txn, &found, &change.taken).await?;
+    let mut model: user::ActiveModel = found.into();
+    apply(&mut model);
+    model.updated_at = Set(now);
+    let changed = model.update(&txn).await?;
+    if change.ends_sessions {
+        revoke_sessions(&txn, &changed.id, None, now).await?;
+    }
+    audit::record(&txn, actor, change.entry, now).await?;
+    txn.commit().await?;
+    Ok(to_dto(changed))
+}
+
+/// The audit entry of a change to a person's account: who, and the fields before and after.
+fn person_entry(
+    kind: AuditKind,
+    found: &user::Model,
+    what: &str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> Entry {
+    Entry::new(kind, "user", Some(&found.id), format!("{} <{}> {what}.", found.name, found.email))
+        .of_organization(found.organization_id.as_deref())
+        .change(before, after)
+}
+
 /// Disables an account; its sessions end at once. Account managers any (admins only by an
 /// admin), a client's superuser their organisation's people; never oneself, never the last
 /// admin or superuser.
@@ -705,24 +748,16 @@ pub async fn disable<C: ConnectionTrait + TransactionTrait>(
     if found.status == UserStatus::Disabled.as_str() {
         return Ok(to_dto(found));
     }
-    let txn = db.begin().await?;
-    check_duties(&txn, &found, &duties(&found)).await?;
-    let entry = Entry::new(
+    let disabled = UserStatus::Disabled.as_str();
+    let entry = person_entry(
         AuditKind::AccountDisabled,
-        "user",
-        Some(&found.id),
-        format!("{} <{}> was disabled.", found.name, found.email),
-    )
-    .of_organization(found.organization_id.as_deref())
-    .change(json!({"status": found.status}), json!({"status": UserStatus::Disabled.as_str()}));
-    let mut model: user::ActiveModel = found.into();
-    model.status = Set(UserStatus::Disabled.as_str().into());
-    model.updated_at = Set(now);
-    let disabled = model.update(&txn).await?;
-    revoke_sessions(&txn, &disabled.id, None, now).await?;
-    audit::record(&txn, actor, entry, now).await?;
-    txn.commit().await?;
-    Ok(to_dto(disabled))
+        &found,
+        "was disabled",
+        json!({"status": found.status}),
+        json!({"status": disabled}),
+    );
+    let change = PersonChange { taken: duties(&found), ends_sessions: true, entry };
+    change_person(db, actor, found, change, now, |m| m.status = Set(disabled.into())).await
 }
 
 /// Re-enables a disabled account (who may disable it may re-enable it); it signs in again with
@@ -740,22 +775,16 @@ pub async fn enable<C: ConnectionTrait + TransactionTrait>(
     if found.status != UserStatus::Disabled.as_str() {
         return Err(AppError::conflict("not_disabled", format!("{} is not disabled.", found.name)));
     }
-    let entry = Entry::new(
+    let active = UserStatus::Active.as_str();
+    let entry = person_entry(
         AuditKind::AccountEnabled,
-        "user",
-        Some(&found.id),
-        format!("{} <{}> was re-enabled.", found.name, found.email),
-    )
-    .of_organization(found.organization_id.as_deref())
-    .change(json!({"status": found.status}), json!({"status": UserStatus::Active.as_str()}));
-    let txn = db.begin().await?;
-    let mut model: user::ActiveModel = found.into();
-    model.status = Set(UserStatus::Active.as_str().into());
-    model.updated_at = Set(now);
-    let enabled = model.update(&txn).await?;
-    audit::record(&txn, actor, entry, now).await?;
-    txn.commit().await?;
-    Ok(to_dto(enabled))
+        &found,
+        "was re-enabled",
+        json!({"status": found.status}),
+        json!({"status": active}),
+    );
+    let change = PersonChange { taken: vec![], ends_sessions: false, entry };
+    change_person(db, actor, found, change, now, |m| m.status = Set(active.into())).await
 }
 
 /// Admins change a staff account's role (agent, account manager, admin); the last active admin
@@ -779,25 +808,17 @@ pub async fn set_role<C: ConnectionTrait + TransactionTrait>(
     if found.role == role.as_str() {
         return Ok(to_dto(found));
     }
-    let txn = db.begin().await?;
-    if role != Role::Admin {
-        check_duties(&txn, &found, &duties(&found).into_iter().filter(|d| *d == Duty::Admin).collect::<Vec<_>>())
-            .await?;
-    }
-    let entry = Entry::new(
+    let taken = duties(&found).into_iter().filter(|d| *d == Duty::Admin && role != Role::Admin).collect();
+    let what = format!("is now {}", role.label());
+    let entry = person_entry(
         AuditKind::RoleChanged,
-        "user",
-        Some(&found.id),
-        format!("{} <{}> is now {}.", found.name, found.email, role.label()),
-    )
-    .change(json!({"role": found.role}), json!({"role": role.as_str()}));
-    let mut model: user::ActiveModel = found.into();
-    model.role = Set(role.as_str().into());
-    model.updated_at = Set(now);
-    let changed = model.update(&txn).await?;
-    audit::record(&txn, actor, entry, now).await?;
-    txn.commit().await?;
-    Ok(to_dto(changed))
+        &found,
+        &what,
+        json!({"role": found.role}),
+        json!({"role": role.as_str()}),
+    );
+    let change = PersonChange { taken, ends_sessions: false, entry };
+    change_person(db, actor, found, change, now, |m| m.role = Set(role.as_str().into())).await
 }
 
 /// Makes a client's person a superuser of their organisation, or takes it away (account
@@ -816,25 +837,20 @@ pub async fn set_superuser<C: ConnectionTrait + TransactionTrait>(
     if found.superuser == superuser {
         return Ok(to_dto(found));
     }
-    let txn = db.begin().await?;
-    if !superuser {
-        check_duties(&txn, &found, &duties(&found).into_iter().filter(|d| *d == Duty::Superuser).collect::<Vec<_>>())
-            .await?;
-    }
-    let summary = match superuser {
-        true => format!("{} <{}> is now a superuser of the organisation.", found.name, found.email),
-        false => format!("{} <{}> is no longer a superuser of the organisation.", found.name, found.email),
+    let taken = duties(&found).into_iter().filter(|d| *d == Duty::Superuser && !superuser).collect();
+    let what = match superuser {
+        true => "is now a superuser of the organisation",
+        false => "is no longer a superuser of the organisation",
     };
-    let entry = Entry::new(AuditKind::SuperuserChanged, "user", Some(&found.id), summary)
-        .of_organization(found.organization_id.as_deref())
-        .change(json!({"superuser": found.superuser}), json!({"superuser": superuser}));
-    let mut model: user::ActiveModel = found.into();
-    model.superuser = Set(superuser);
-    model.updated_at = Set(now);
-    let changed = model.update(&txn).await?;
-    audit::record(&txn, actor, entry, now).await?;
-    txn.commit().await?;
-    Ok(to_dto(changed))
+    let entry = person_entry(
+        AuditKind::SuperuserChanged,
+        &found,
+        what,
+        json!({"superuser": found.superuser}),
+        json!({"superuser": superuser}),
+    );
+    let change = PersonChange { taken, ends_sessions: false, entry };
+    change_person(db, actor, found, change, now, |m| m.superuser = Set(superuser)).await
 }
 
 /// A person changes their own name, phone and the time zone their pages show times in.
