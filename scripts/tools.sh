@@ -48,7 +48,10 @@ if ! cargo audit --version 2>/dev/null | grep -q "$CARGO_AUDIT_VERSION"; then
 fi
 # The attachment tests keep files in a real S3-compatible server too: moto, from PyPI, in a
 # virtual environment of its own (started per test, like the mail servers).
-if ! "$CYTRACK_CACHE/moto/bin/pip" show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"; then
+# (Read whole, then compared: under `pipefail`, `grep -q` closing the pipe early made pip fail
+# with SIGPIPE and moto was installed again on every run.)
+moto_installed="$("$CYTRACK_CACHE/moto/bin/pip" show moto 2>/dev/null | sed -n 's/^Version: //p')"
+if [ "$moto_installed" != "$MOTO_VERSION" ]; then
   say "installing moto $MOTO_VERSION (the S3-compatible server the attachment tests use)"
   python3 -m venv "$CYTRACK_CACHE/moto"
   "$CYTRACK_CACHE/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
