@@ -88,10 +88,9 @@ test('a person edits their details, reads times in their own time zone, and sign
   const devices = laptop.locator('#devices li');
   await expect(devices).toHaveCount(2);
   await expect(laptop.locator('#devices li[data-current="true"]')).toContainText('this device');
-  await expect(async () => {
-    await laptop.locator('#devices li[data-current="false"]').first().getByRole('button', { name: 'Sign it out' }).click({ timeout: 1000 });
-    await expect(devices).toHaveCount(1, { timeout: 1000 });
-  }).toPass();
+  // One click, hydrated or not (a retried click would find no button once the first went through).
+  await laptop.locator('#devices li[data-current="false"]').first().getByRole('button', { name: 'Sign it out' }).click();
+  await expect(devices).toHaveCount(1);
   await phone.goto('/tickets');
   await expect(phone).toHaveURL(/\/login$/);
 

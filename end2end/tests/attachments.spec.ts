@@ -57,11 +57,10 @@ test('a customer attaches a screenshot and a log with a reply; the agent downloa
   }
 
   // The agent removes the log: gone for the customer too, and the history says so.
-  await expect(agent.getByRole('button', { name: 'Remove portal.log' })).toBeVisible();
-  await expect(async () => {
-    await agent.getByRole('button', { name: 'Remove portal.log' }).click({ timeout: 1000 });
-    await expect(agent.locator('li[data-file="portal.log"]')).toHaveCount(0, { timeout: 1000 });
-  }).toPass();
+  // One click, hydrated or not: a plain post comes back to the page, a hydrated one reads the
+  // ticket again (a retried click would find no button once the first one went through).
+  await agent.getByRole('button', { name: 'Remove portal.log' }).click();
+  await expect(agent.locator('li[data-file="portal.log"]')).toHaveCount(0);
   await casey.reload();
   await expect(casey.locator('li[data-file="screenshot.png"]')).toBeVisible();
   await expect(casey.locator('li[data-file="portal.log"]')).toHaveCount(0);
