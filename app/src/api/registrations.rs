@@ -29,23 +29,13 @@ pub async fn approve_registration(
     superuser: Option<String>,
 ) -> Result<UserDto, AppError> {
     use super::context::*;
-    use crate::dto::CreateOrganizationRequest;
     use crate::ssr::services::{organizations, people};
     let state = state()?;
     let now = chrono::Utc::now();
     let result = async {
         let actor = actor().await?;
-        let wanted = organization.trim();
-        let existing =
-            organizations::list(&state.db, &actor).await?.into_iter().find(|o| o.name.eq_ignore_ascii_case(wanted));
-        let organization_id = match existing {
-            Some(org) => org.id,
-            None => {
-                let req = CreateOrganizationRequest { name: wanted.to_string(), email_domains: vec![] };
-                organizations::create(&state.db, &actor, req, now).await?.id
-            }
-        };
-        people::approve(&state.db, &actor, &user_id, &organization_id, superuser.is_some(), now).await
+        let organization = organizations::named_or_new(&state.db, &actor, &organization, now).await?;
+        people::approve(&state.db, &actor, &user_id, &organization.id, superuser.is_some(), now).await
     }
     .await;
     finish_form(result, Some("/staff/registrations".into()))

@@ -120,3 +120,27 @@ pub fn Pager(path: &'static str, page: u64, has_next: bool) -> impl IntoView {
         }
     })
 }
+
+/// A filter's choice in a list page's GET form: labelled, its options as (value, text), the one
+/// in the address chosen. `any` is the first option, meaning no filter (value empty); without
+/// it the first of `options` stands for the default.
+#[component]
+pub fn QuerySelect(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] any: Option<&'static str>,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let current = use_query_map().read_untracked().get(name).unwrap_or_default();
+    view! {
+        <label>{label}
+            <select name=name>
+                {any.map(|text| view! { <option value="">{text}</option> })}
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}

@@ -249,6 +249,15 @@ pub fn device_name(user_agent: Option<&str>) -> String {
     format!("{browser} on {system}")
 }
 
+super::tickets::vocabulary!(
+    /// The orders the people list comes in.
+    PeopleOrder, "sort order" {
+        Newest = "newest", "Newest first";
+        Oldest = "oldest", "Oldest first";
+        Name = "name", "By name";
+    }
+);
+
 /// Someone who holds a duty the portal cannot run without: an active administrator (of the
 /// portal), an active superuser (of an organisation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,11 @@
 //! Validated free-text values typed by people: names, subjects, descriptions.
 
+/// Whether two names (an organisation typed at approval, one on record) are the same name:
+/// spaces around and the case of ASCII letters aside.
+pub fn same_name(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// A single-line text (a name, a subject): trimmed, non-empty, at most `max` characters, and free
 /// of control characters (a CR or LF in a subject would split e-mail headers and CSV rows).
 pub fn single_line(input: &str, what: &str, max: usize) -> Result<String, String> {
@@ -73,6 +79,19 @@ fn capitalise(what: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_whatever_their_case_and_spaces_around() {
+        let cases = [
+            ("Acme Contact Centres", "acme contact centres", true),
+            ("  Acme  ", "ACME", true),
+            ("Acme Pty", "Acme", false),
+            ("Acme", "", false),
+        ];
+        for (a, b, same) in cases {
+            assert_eq!(same_name(a, b), same, "{a:?} {b:?}");
+        }
+    }
 
     #[test]
     fn text_kept_on_one_line_never_breaks_a_header() {

@@ -4,7 +4,7 @@
 use crate::api::people::audit_page;
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
-use crate::components::widgets::{short_time, ErrorBanner, Pager};
+use crate::components::widgets::{short_time, ErrorBanner, Pager, QuerySelect};
 use crate::domain::audit::AuditKind;
 use crate::dto::{AuditEntryDto, AuditFilter, OrganizationDto, UserDto, PER_PAGE_DEFAULT};
 use leptos::prelude::*;
@@ -80,35 +80,17 @@ fn AuditLog() -> impl IntoView {
 fn Search(orgs: Vec<OrganizationDto>) -> impl IntoView {
     let query = use_query_map();
     let value = move |key: &str| query.read_untracked().get(key).unwrap_or_default();
-    let chosen = move |key: &str, v: &str| query.read_untracked().get(key).as_deref() == Some(v);
+    let kinds = AuditKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect();
+    let organisations = orgs.into_iter().map(|o| (o.id, o.name)).collect();
+    let orders = vec![(String::new(), "Newest first".to_string()), ("oldest".to_string(), "Oldest first".to_string())];
     view! {
         <form class="filters" method="get" action="/audit">
             <label>"Who" <input type="search" name="actor" value=value("actor") placeholder="Name or address"/></label>
-            <label>"What"
-                <select name="kind">
-                    <option value="">"Every kind"</option>
-                    {AuditKind::ALL.iter().map(|k| view! {
-                        <option value=k.as_str() selected=chosen("kind", k.as_str())>{k.label()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <QuerySelect label="What" name="kind" any="Every kind" options=kinds/>
             <label>"From" <input type="date" name="from" value=value("from")/></label>
             <label>"To" <input type="date" name="to" value=value("to")/></label>
-            <label>"Organisation"
-                <select name="organization_id">
-                    <option value="">"Every organisation"</option>
-                    {orgs.into_iter().map(|o| {
-                        let selected = chosen("organization_id", &o.id);
-                        view! { <option value=o.id selected=selected>{o.name}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
-            <label>"Order"
-                <select name="sort">
-                    <option value="">"Newest first"</option>
-                    <option value="oldest" selected=chosen("sort", "oldest")>"Oldest first"</option>
-                </select>
-            </label>
+            <QuerySelect label="Organisation" name="organization_id" any="Every organisation" options=organisations/>
+            <QuerySelect label="Order" name="sort" options=orders/>
             <button type="submit" class="button">"Search"</button>
         </form>
     }

@@ -8,8 +8,8 @@ use crate::api::people::{
 };
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
-use crate::components::widgets::{field_message, ActionError, ErrorBanner, Pager, QueryError, QueryNote};
-use crate::domain::people::{Role, UserStatus};
+use crate::components::widgets::{field_message, ActionError, ErrorBanner, Pager, QueryError, QueryNote, QuerySelect};
+use crate::domain::people::{PeopleOrder, Role, UserStatus};
 use crate::dto::{OrganizationDto, UserDto, UserFilter, PER_PAGE_DEFAULT};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -106,37 +106,17 @@ fn People(user: UserDto) -> impl IntoView {
 
 #[component]
 fn Filters(orgs: Vec<OrganizationDto>, staff: bool) -> impl IntoView {
-    let query = use_query_map();
-    let chosen = move |key: &str, value: &str| query.read_untracked().get(key).as_deref() == Some(value);
+    let statuses = [UserStatus::Active, UserStatus::Disabled, UserStatus::Pending, UserStatus::Rejected]
+        .into_iter()
+        .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
+        .collect();
+    let orders = PeopleOrder::ALL.iter().map(|o| (o.as_str().to_string(), o.label().to_string())).collect();
+    let organisations = orgs.into_iter().map(|o| (o.id, o.name)).collect();
     view! {
         <form class="filters" method="get" action="/people">
-            <label>"Status"
-                <select name="status">
-                    <option value="">"Any status"</option>
-                    {[UserStatus::Active, UserStatus::Disabled, UserStatus::Pending, UserStatus::Rejected]
-                        .into_iter()
-                        .map(|s| view! { <option value=s.as_str() selected=chosen("status", s.as_str())>{s.as_str()}</option> })
-                        .collect_view()}
-                </select>
-            </label>
-            {staff.then(|| view! {
-                <label>"Organisation"
-                    <select name="organization_id">
-                        <option value="">"Everyone"</option>
-                        {orgs.into_iter().map(|o| {
-                            let selected = chosen("organization_id", &o.id);
-                            view! { <option value=o.id selected=selected>{o.name}</option> }
-                        }).collect_view()}
-                    </select>
-                </label>
-            })}
-            <label>"Sort"
-                <select name="sort">
-                    {[("", "Newest first"), ("oldest", "Oldest first"), ("name", "By name")].into_iter().map(|(v, label)| {
-                        view! { <option value=v selected=chosen("sort", v)>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <QuerySelect label="Status" name="status" any="Any status" options=statuses/>
+            {staff.then(|| view! { <QuerySelect label="Organisation" name="organization_id" any="Everyone" options=organisations/> })}
+            <QuerySelect label="Sort" name="sort" options=orders/>
             <button type="submit" class="button">"Filter"</button>
         </form>
     }

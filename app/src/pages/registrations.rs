@@ -4,6 +4,7 @@ use crate::api::registrations::{pending_registrations, ApproveRegistration, Reje
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{short_time, ActionError, ErrorBanner, QueryError};
+use crate::domain::text::same_name;
 use crate::dto::{OrganizationDto, UserDto};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -61,7 +62,7 @@ fn Registration(
     let known = names.clone();
     let joins = move || {
         let wanted = typed.get();
-        match known.iter().find(|n| n.eq_ignore_ascii_case(wanted.trim())) {
+        match known.iter().find(|n| same_name(n, &wanted)) {
             Some(name) => format!("Joins {name}"),
             None => format!("New organisation: {}", wanted.trim()),
         }

@@ -5,7 +5,7 @@ use super::people::field_error;
 use super::{looks_like_id, new_id};
 use crate::domain::audit::AuditKind;
 use crate::domain::people::parse_email_domain;
-use crate::domain::text::single_line;
+use crate::domain::text::{same_name, single_line};
 use crate::dto::{CreateOrganizationRequest, OrganizationDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
@@ -134,6 +134,22 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     audit::record(&txn, actor, entry, now).await?;
     txn.commit().await?;
     get(db, actor, id).await
+}
+
+/// The organisation of that name (`domain::text::same_name`), or a new one by that name, for
+/// account managers approving a registration.
+pub async fn named_or_new<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    actor: &Actor,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<OrganizationDto, AppError> {
+    match list(db, actor).await?.into_iter().find(|o| same_name(&o.name, name)) {
+        Some(found) => Ok(found),
+        None => {
+            create(db, actor, CreateOrganizationRequest { name: name.to_string(), email_domains: vec![] }, now).await
+        }
+    }
 }
 
 /// One organisation: staff see any; a customer sees only their own, and any other id is 404.

@@ -5,7 +5,7 @@ use super::notifications::{self, Around, Notice};
 use super::{looks_like_id, new_id, passwords};
 use crate::domain::audit::AuditKind;
 use crate::domain::notifications::Event;
-use crate::domain::people::{check_password, keeps_one, parse_phone, Duty, Email, Role, UserStatus};
+use crate::domain::people::{check_password, keeps_one, parse_phone, Duty, Email, PeopleOrder, Role, UserStatus};
 use crate::domain::text::single_line;
 use crate::dto::{
     page_window, CreateStaffRequest, LoginRequest, Page, ProfileRequest, RegisterRequest, SessionDto, UserDto,
@@ -337,6 +337,10 @@ pub async fn me(db: &impl ConnectionTrait, actor: &Actor) -> Result<UserDto, App
 /// Lists accounts, newest first, optionally by status: staff anyone's (or one organisation's),
 /// a client's superuser their own organisation's people; a plain customer nobody's.
 pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) -> Result<Page<UserDto>, AppError> {
+    let sort = match filter.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => PeopleOrder::Newest,
+        Some(order) => PeopleOrder::parse(order).map_err(|m| field_error("sort", m))?,
+    };
     let mut query = user::Entity::find();
     let organization = match actor.access()? {
         Access::Staff(_) => filter.organization_id.clone().filter(|o| !o.trim().is_empty()),
@@ -356,11 +360,10 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) 
     }
     let (offset, per_page) = page_window(filter.page, filter.per_page);
     let total = query.clone().count(db).await?;
-    let query = match filter.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None | Some("newest") => query.order_by_desc(user::Column::CreatedAt),
-        Some("oldest") => query.order_by_asc(user::Column::CreatedAt),
-        Some("name") => query.order_by_asc(user::Column::Name),
-        Some(_) => return Err(field_error("sort", "Sort by newest, oldest or name.".into())),
+    let query = match sort {
+        PeopleOrder::Newest => query.order_by_desc(user::Column::CreatedAt),
+        PeopleOrder::Oldest => query.order_by_asc(user::Column::CreatedAt),
+        PeopleOrder::Name => query.order_by_asc(user::Column::Name),
     };
     let items = query
         .order_by_asc(user::Column::Id)
@@ -618,8 +621,8 @@ pub async fn seed_user(
 }
 
 /// The person an account change is about, as the caller may reach them: account managers and
-/// admins anyone; a client's superuser the people of their own organisation (anyone else is
-/// not found); nobody else.
+/// admins anyone (an administrator only by an administrator); a client's superuser the people of
+/// their own organisation (anyone else is not found); nobody else.
 async fn managed_person(db: &impl ConnectionTrait, actor: &Actor, user_id: &str) -> Result<user::Model, AppError> {
     let reach = match actor.access()? {
         Access::Staff(s) if s.role.manages_accounts() => None,
@@ -633,12 +636,17 @@ async fn managed_person(db: &impl ConnectionTrait, actor: &Actor, user_id: &str)
         true => user::Entity::find_by_id(user_id.to_string()).one(db).await?,
         false => None,
     };
-    found
+    let found = found
         .filter(|u| match &reach {
             None => true,
             Some(org) => u.role == Role::Customer.as_str() && u.organization_id.as_deref() == Some(org.as_str()),
         })
-        .ok_or_else(|| AppError::not_found("user"))
+        .ok_or_else(|| AppError::not_found("user"))?;
+    // An administrator's account is another administrator's to change.
+    if found.role == Role::Admin.as_str() && actor.role != Role::Admin {
+        return Err(AppError::forbidden("Only administrators can change an administrator's account."));
+    }
+    Ok(found)
 }
 
 /// How many active people hold `duty` where `person` holds it (the portal's admins, or the
@@ -742,9 +750,6 @@ pub async fn disable<C: ConnectionTrait + TransactionTrait>(
     if found.id == actor.user_id {
         return Err(AppError::rule("cannot_disable_self", "You cannot disable your own account."));
     }
-    if found.role == Role::Admin.as_str() && actor.role != Role::Admin {
-        return Err(AppError::forbidden("Only administrators can disable an administrator."));
-    }
     if found.status == UserStatus::Disabled.as_str() {
         return Ok(to_dto(found));
     }
@@ -769,9 +774,6 @@ pub async fn enable<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<UserDto, AppError> {
     let found = managed_person(db, actor, user_id).await?;
-    if found.role == Role::Admin.as_str() && actor.role != Role::Admin {
-        return Err(AppError::forbidden("Only administrators can re-enable an administrator."));
-    }
     if found.status != UserStatus::Disabled.as_str() {
         return Err(AppError::conflict("not_disabled", format!("{} is not disabled.", found.name)));
     }
@@ -863,14 +865,13 @@ pub async fn update_profile(
     let mut check = FieldCheck::default();
     let name = check.take("name", single_line(&req.name, "your name", 100));
     let phone = check.take("phone", parse_phone(req.phone.as_deref().unwrap_or_default()));
-    let time_zone = match req.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
-        None => Some(None),
-        Some(zone) if crate::domain::calendar::TIME_ZONES.contains(&zone) => Some(Some(zone.to_string())),
-        Some(_) => {
-            check.add("time_zone", "Choose one of the listed time zones.");
-            None
-        }
-    };
+    let time_zone = check.take(
+        "time_zone",
+        match req.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+            None => Ok(None),
+            Some(zone) => crate::domain::calendar::parse_time_zone(zone).map(|z| Some(z.name().to_string())),
+        },
+    );
     check.finish()?;
     let (Some(name), Some(phone), Some(time_zone)) = (name, phone, time_zone) else { return Err(AppError::internal()) };
     let found = user::Entity::find_by_id(actor.user_id.clone()).one(db).await?.ok_or_else(invalid_session)?;
