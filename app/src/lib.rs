@@ -63,6 +63,11 @@ lazy_page! {
     PeopleRoute => pages::people::PeoplePage,
     AuditRoute => pages::audit::AuditPage,
     AcceptInvitationRoute => pages::auth::AcceptInvitationPage,
+    ReleasesRoute => pages::releases::ReleasesPage,
+    ReleaseRoute => pages::releases::ReleasePage,
+    InsiderRoute => pages::insider::InsiderPage,
+    PostRoute => pages::insider::PostPage,
+    PostEditorRoute => pages::insider::PostEditorPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -126,6 +131,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/accept-invitation") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/releases") view={Lazy::<ReleasesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/releases/:id") view={Lazy::<ReleaseRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/insider") view={Lazy::<InsiderRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/insider/new") view={Lazy::<PostEditorRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/insider/:id") view={Lazy::<PostRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/insider/:id/edit") view={Lazy::<PostEditorRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -27,6 +27,7 @@ mod m20261129_000021_attachments;
 mod m20261129_000022_form_files;
 mod m20261129_000023_audit_log;
 mod m20261129_000024_profiles;
+mod m20261129_000025_releases;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000022_form_files::Migration),
             Box::new(m20261129_000023_audit_log::Migration),
             Box::new(m20261129_000024_profiles::Migration),
+            Box::new(m20261129_000025_releases::Migration),
         ]
     }
 }

@@ -1,16 +1,17 @@
 //! Demo data for a first look: staff, two client organisations at different deployment stages,
-//! tickets, and one registration waiting for approval. Seeded once; a second run changes nothing.
+//! tickets, releases with an Insider post, and one registration waiting for approval. Seeded once; a second run changes nothing.
 
 use app::domain::billing::GoLiveBasis;
 use app::domain::people::{Role, UserStatus};
 use app::dto::{
-    CreateOrganizationRequest, CreateTicketRequest, IssueVoucherRequest, RedeemRequest, RegisterRequest, UserDto,
+    CreateOrganizationRequest, CreateReleaseRequest, CreateTicketRequest, InstalledReleaseRequest, IssueVoucherRequest,
+    PostRequest, RedeemRequest, RegisterRequest, SlateRequest, UserDto,
 };
 use app::error::AppError;
 use app::ssr::auth::Actor;
 use app::ssr::entities::{deployment, irs_contract, user};
 use app::ssr::services::redemptions::RedemptionQueue;
-use app::ssr::services::{accounts, new_id, organizations, people, tickets, vouchers};
+use app::ssr::services::{accounts, insider, new_id, organizations, people, releases, tickets, vouchers};
 use chrono::{Days, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -132,7 +133,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     .await?;
     let req = RedeemRequest { minutes: 45, idempotency_key: Some("demo-seats".into()) };
     vouchers::redeem(db, &RedemptionQueue::new(db.clone()), &actor_of(&agent), &seats.id, req, now).await?;
-    raise(
+    let wallboard = raise(
         &casey,
         "Dashboard wallboard shows yesterday's figures",
         "fault",
@@ -150,6 +151,31 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         "Swap options 2 and 3 in the main menu.",
     )
     .await?;
+
+    // A release Acme runs, the next one planned with the wallboard's fix, and a post about it.
+    let year = i64::from(chrono::Datelike::year(&today)) % 100;
+    let release = |number: String, notes: &str| {
+        let (req, actor) = (CreateReleaseRequest { number, planned_on: None, notes: notes.into() }, actor_of(&agent));
+        async move { releases::create(db, &actor, req, now).await }
+    };
+    let shipped = release(format!("{year:02}-1.1"), "CyChat transfers keep the chat history.").await?;
+    releases::ship(db, &actor_of(&agent), &shipped.id, now).await?;
+    let planned = release(format!("{year:02}-2.1"), "Wallboards refresh at midnight.").await?;
+    let req = InstalledReleaseRequest { release: Some(shipped.number.clone()) };
+    releases::set_installed(db, &actor_of(&manager), &acme.id, req, now).await?;
+    releases::slate(db, &actor_of(&agent), &planned.id, SlateRequest { ticket: wallboard.id.clone() }, now).await?;
+    let post = PostRequest {
+        title: format!("What {} brings", planned.number),
+        body: format!(
+            "Release **{}** is in testing. It fixes wallboards that kept yesterday's figures after midnight.\n\n\
+             Questions? Ask below: our engineers answer here.",
+            planned.number
+        ),
+        tags: vec!["dashboards".into()],
+        releases: vec![planned.number.clone()],
+        published: true,
+    };
+    insider::create(db, &actor_of(&agent), post, now).await?;
 
     let pat = people::register(
         db,

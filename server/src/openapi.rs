@@ -41,6 +41,12 @@ use utoipa::{Modify, OpenApi};
         rest::afterhours::get_modules, rest::afterhours::put_modules,
         rest::attachments::upload, rest::attachments::upload_to_form, rest::attachments::download,
         rest::attachments::delete,
+        rest::releases::list, rest::releases::create, rest::releases::next_numbers, rest::releases::in_use,
+        rest::releases::get, rest::releases::update, rest::releases::ship, rest::releases::slate,
+        rest::releases::unslate, rest::releases::request_upgrade, rest::releases::installed,
+        rest::releases::set_installed, rest::releases::posts, rest::releases::create_post, rest::releases::post,
+        rest::releases::update_post, rest::releases::ask, rest::releases::answer,
+        rest::releases::question_to_ticket, rest::releases::feed_token, rest::releases::feed,
     ),
     modifiers(&BearerAuth)
 )]

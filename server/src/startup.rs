@@ -53,6 +53,7 @@ pub async fn build(config: Config) -> Result<Built, String> {
         inbound_secret: config.mail.inbound_secret.as_deref().map(Arc::from),
         files: config.files.clone(),
         incoming_dir: Arc::new(config.incoming_dir.clone()),
+        public_url: Arc::from(config.mail.public_url.trim_end_matches('/')),
     };
     Ok(Built { router: router(state.clone()), state })
 }

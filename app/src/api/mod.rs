@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod people;
 pub mod projects;
 pub mod registrations;
+pub mod releases;
 pub mod tickets;
 pub mod vouchers;
 

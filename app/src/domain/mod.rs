@@ -10,6 +10,7 @@ pub mod deployment;
 pub mod mail;
 pub mod notifications;
 pub mod people;
+pub mod releases;
 pub mod sla;
 pub mod text;
 pub mod tickets;

@@ -34,10 +34,14 @@ pub enum NotificationKind {
     VoucherBalance,
     /// Go-live recorded, the Deployment Completion form issued or signed, the project deemed complete.
     DeploymentMilestone,
+    /// A reader's question on an Insider post, to the post's author (staff).
+    InsiderQuestion,
+    /// CyTrack's answer to a question the reader asked on an Insider post.
+    InsiderAnswer,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 13] = [
+    pub const ALL: [NotificationKind; 15] = [
         NotificationKind::TicketRaised,
         NotificationKind::NewTicket,
         NotificationKind::TicketReply,
@@ -51,6 +55,8 @@ impl NotificationKind {
         NotificationKind::IrsRenewalDue,
         NotificationKind::VoucherBalance,
         NotificationKind::DeploymentMilestone,
+        NotificationKind::InsiderQuestion,
+        NotificationKind::InsiderAnswer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +74,8 @@ impl NotificationKind {
             NotificationKind::IrsRenewalDue => "irs_renewal_due",
             NotificationKind::VoucherBalance => "voucher_balance",
             NotificationKind::DeploymentMilestone => "deployment_milestone",
+            NotificationKind::InsiderQuestion => "insider_question",
+            NotificationKind::InsiderAnswer => "insider_answer",
         }
     }
 
@@ -94,6 +102,8 @@ impl NotificationKind {
             NotificationKind::IrsRenewalDue => "IRS contracts due for renewal",
             NotificationKind::VoucherBalance => "Vouchers running low or expiring",
             NotificationKind::DeploymentMilestone => "Deployment milestones: go-live and the completion form",
+            NotificationKind::InsiderQuestion => "Questions on my Insider posts (staff)",
+            NotificationKind::InsiderAnswer => "Answers to my questions on the Insider blog",
         }
     }
 
@@ -120,8 +130,10 @@ impl NotificationKind {
             NotificationKind::NewTicket
             | NotificationKind::InternalNote
             | NotificationKind::TicketAssigned
-            | NotificationKind::RegistrationReceived => staff,
-            NotificationKind::TicketRaised
+            | NotificationKind::RegistrationReceived
+            | NotificationKind::InsiderQuestion => staff,
+            NotificationKind::InsiderAnswer
+            | NotificationKind::TicketRaised
             | NotificationKind::RegistrationDecided
             | NotificationKind::BookingRequested
             | NotificationKind::BookingUpdated => !staff,
@@ -189,6 +201,10 @@ pub enum Event {
     RegistrationDecided,
     BookingRequested,
     BookingUpdated,
+    /// A reader asked on an Insider post: its author (as the assignee) hears.
+    InsiderQuestion,
+    /// Staff answered a reader's question: the reader (as the requester) hears.
+    InsiderAnswered,
     /// About an organisation's account: its IRS renewal, its vouchers, its deployment's
     /// completion; told to its superusers and the account managers.
     Account(NotificationKind),
@@ -251,6 +267,8 @@ pub fn recipients(event: Event, parties: &Parties) -> Vec<Recipient> {
         Event::RegistrationDecided => vec![(K::RegistrationDecided, one(&parties.requester))],
         Event::BookingRequested => vec![(K::BookingRequested, parties.superusers.clone())],
         Event::BookingUpdated => vec![(K::BookingUpdated, one(&parties.requester))],
+        Event::InsiderQuestion => vec![(K::InsiderQuestion, one(&parties.assignee))],
+        Event::InsiderAnswered => vec![(K::InsiderAnswer, one(&parties.requester))],
         Event::Account(kind) => vec![(kind, [parties.superusers.clone(), parties.account_managers.clone()].concat())],
     };
     let mut seen = std::collections::HashSet::new();
@@ -420,6 +438,18 @@ mod tests {
                 Event::BookingUpdated,
                 ticket("sam", false),
                 vec![("casey", K::BookingUpdated)],
+            ),
+            (
+                "a question on an Insider post: its author, never the asker",
+                Event::InsiderQuestion,
+                ticket("casey", true),
+                vec![("agent", K::InsiderQuestion)],
+            ),
+            (
+                "an answer: the reader who asked",
+                Event::InsiderAnswered,
+                ticket("agent", true),
+                vec![("casey", K::InsiderAnswer)],
             ),
         ];
         for (name, event, parties, expected) in cases {

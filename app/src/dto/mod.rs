@@ -291,6 +291,9 @@ pub struct TicketDetail {
     /// Files attached to the ticket itself (not with a reply).
     #[serde(default)]
     pub attachments: Vec<AttachmentDto>,
+    /// The release the ticket is slated for (its fix's, or an upgrade's target).
+    #[serde(default)]
+    pub release: Option<SlatedDto>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -914,7 +917,9 @@ mod accounts;
 mod audit;
 mod deployment;
 mod notifications;
+mod releases;
 pub use accounts::*;
 pub use audit::*;
 pub use deployment::*;
 pub use notifications::*;
+pub use releases::*;

@@ -360,6 +360,14 @@ fn TicketDetailView(detail: TicketDetail, remove: Option<ServerAction<RemoveFile
                     <span class="chip">{t.kind.label()}</span>
                     {t.product.map(|p| view! { <span class="chip">{p.label()}</span> })}
                     <span class="chip">{t.queue.clone()}</span>
+                    {detail.release.clone().map(|r| {
+                        let text = match (r.upgrade, r.state) {
+                            (true, _) => format!("Upgrade to {}", r.number),
+                            (false, crate::domain::releases::ReleaseState::Released) => format!("Fixed in {}", r.number),
+                            (false, _) => format!("Fix slated for {}", r.number),
+                        };
+                        view! { <a class="chip release" data-testid="slated-release" href=format!("/releases/{}", r.release_id)>{text}</a> }
+                    })}
                 </p>
             </div>
         </section>

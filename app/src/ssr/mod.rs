@@ -5,6 +5,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod headers;
+pub mod markdown;
 pub mod secrets;
 pub mod services;
 pub mod state;

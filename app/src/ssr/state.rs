@@ -24,6 +24,8 @@ pub struct AppState {
     /// Where attached files are kept, and where uploads wait while they are checked.
     pub files: FileStore,
     pub incoming_dir: Arc<std::path::PathBuf>,
+    /// The address people use (`PORTAL_PUBLIC_URL`), for links that leave the portal: feeds.
+    pub public_url: Arc<str>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod organizations;
 pub mod projects;
 pub mod queues;
+pub mod releases;
 pub mod tickets;
 pub mod users;
 pub mod vouchers;
@@ -126,6 +127,22 @@ pub fn router() -> Router<AppState> {
         .route("/me/notification-preferences", get(notifications::preferences).put(notifications::set_preferences))
         .route("/mail/outbox", get(notifications::outbox))
         .route("/mail/inbound", post(mail::inbound).get(mail::received))
+        .route("/releases", get(releases::list).post(releases::create))
+        .route("/releases/next-numbers", get(releases::next_numbers))
+        .route("/releases/in-use", get(releases::in_use))
+        .route("/releases/{id}", get(releases::get).put(releases::update))
+        .route("/releases/{id}/ship", post(releases::ship))
+        .route("/releases/{id}/tickets", post(releases::slate))
+        .route("/releases/{id}/tickets/{ticket_id}", axum::routing::delete(releases::unslate))
+        .route("/releases/{id}/upgrade", post(releases::request_upgrade))
+        .route("/organizations/{id}/installed-release", get(releases::installed).put(releases::set_installed))
+        .route("/insider/posts", get(releases::posts).post(releases::create_post))
+        .route("/insider/posts/{id}", get(releases::post).put(releases::update_post))
+        .route("/insider/posts/{id}/questions", post(releases::ask))
+        .route("/insider/questions/{id}/answer", post(releases::answer))
+        .route("/insider/questions/{id}/ticket", post(releases::question_to_ticket))
+        .route("/insider/feed-token", post(releases::feed_token))
+        .route("/insider/feed.atom", get(releases::feed))
         .route("/openapi.json", get(crate::openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -17,6 +17,7 @@ mod matrix;
 mod notifications;
 mod projects;
 mod registrations;
+mod releases;
 mod reminders;
 mod signing;
 mod tickets;

@@ -156,6 +156,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
                 kind: TicketKind::AfterHours,
                 priority: Priority::P3,
                 product: None,
+                requester_id: None,
             };
             insert_ticket(db, actor, &customer.organization_id, new, now).await?.id
         }

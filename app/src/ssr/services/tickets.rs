@@ -37,7 +37,7 @@ pub use super::settings::support_date;
 
 /// Narrows a ticket query to what the caller may see: staff everything, a superuser their
 /// organisation, a customer the tickets they raised.
-fn scoped(query: Select<ticket::Entity>, access: &Access) -> Select<ticket::Entity> {
+pub(crate) fn scoped(query: Select<ticket::Entity>, access: &Access) -> Select<ticket::Entity> {
     scope(access).apply(query)
 }
 
@@ -93,6 +93,9 @@ pub(crate) struct NewTicket {
     pub kind: TicketKind,
     pub priority: Priority,
     pub product: Option<Product>,
+    /// Whose ticket it is when staff raise it for someone (a reader's question turned into a
+    /// ticket); none: the actor's own.
+    pub requester_id: Option<String>,
 }
 
 fn parse_new_ticket(req: &CreateTicketRequest) -> Result<NewTicket, AppError> {
@@ -117,7 +120,7 @@ fn parse_new_ticket(req: &CreateTicketRequest) -> Result<NewTicket, AppError> {
     check.finish()?;
     match (subject, description, kind, priority, product) {
         (Some(subject), Some(description), Some(kind), Some(priority), Some(product)) => {
-            Ok(NewTicket { subject, description, kind, priority, product })
+            Ok(NewTicket { subject, description, kind, priority, product, requester_id: None })
         }
         _ => Err(AppError::internal()),
     }
@@ -164,7 +167,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
         id: Set(new_id()),
         number: Set(number),
         organization_id: Set(organization_id),
-        requester_id: Set(actor.user_id.clone()),
+        requester_id: Set(new.requester_id.clone().unwrap_or_else(|| actor.user_id.clone())),
         subject: Set(new.subject),
         description: Set(new.description),
         kind: Set(new.kind.as_str().into()),
@@ -533,8 +536,9 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<T
             created_at: c.created_at,
         })
         .collect();
+    let release = super::releases::slated_for(db, &found).await?;
     let ticket = to_dtos(db, vec![found]).await?.remove(0);
-    Ok(TicketDetail { ticket, comments, attachments: files.remove(&None).unwrap_or_default() })
+    Ok(TicketDetail { ticket, comments, attachments: files.remove(&None).unwrap_or_default(), release })
 }
 
 /// Resolves ticket numbers people typed (`CT-000042`, `42`) to ids within one organisation.
@@ -686,7 +690,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<TicketDto, AppError> {
     let txn = db.begin().await?;
-    let updated = update_in(&txn, actor, ticket_id, &req, now).await?;
+    let updated = update_in(&txn, actor, ticket_id, &req, None, now).await?;
     txn.commit().await?;
     Ok(to_dtos(db, vec![updated]).await?.remove(0))
 }
@@ -704,7 +708,7 @@ pub async fn bulk_update<C: ConnectionTrait + TransactionTrait>(
     }
     let txn = db.begin().await?;
     for id in &req.ticket_ids {
-        update_in(&txn, actor, id, &req.changes, now).await.map_err(|mut e| {
+        update_in(&txn, actor, id, &req.changes, None, now).await.map_err(|mut e| {
             e.message = format!("{} Nothing was changed.", e.message);
             e
         })?;
@@ -713,11 +717,14 @@ pub async fn bulk_update<C: ConnectionTrait + TransactionTrait>(
     Ok(req.ticket_ids.len() as u64)
 }
 
-async fn update_in(
+/// One ticket's change in the caller's transaction; `why`, when given, is told to the other side
+/// with a status change (a release that shipped the fix).
+pub(crate) async fn update_in(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ticket_id: &str,
     req: &UpdateTicketRequest,
+    why: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
     let access = actor.access()?;
@@ -784,7 +791,10 @@ async fn update_in(
             &updated,
             Event::StatusChanged { by_staff },
             format!("{number} is {}: {}", to.label().to_lowercase(), updated.subject),
-            format!("{} changed {number} from {} to {}.", actor.name, from.label(), to.label()),
+            match why {
+                Some(why) => format!("{why} {} changed {number} from {} to {}.", actor.name, from.label(), to.label()),
+                None => format!("{} changed {number} from {} to {}.", actor.name, from.label(), to.label()),
+            },
         );
         notifications::notify(db, notice, around(actor, &updated), now).await?;
     }

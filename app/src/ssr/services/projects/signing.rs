@@ -385,6 +385,7 @@ pub async fn add_outstanding<C: ConnectionTrait + TransactionTrait>(
                 kind: TicketKind::Fault,
                 priority: Priority::P3,
                 product: None,
+                requester_id: None,
             };
             tickets::insert_ticket(db, actor, &project.organization_id, new, now).await?.id
         }

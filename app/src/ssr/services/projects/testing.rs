@@ -209,6 +209,7 @@ pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait>(
                     kind: TicketKind::Fault,
                     priority: Priority::P2,
                     product: None,
+                    requester_id: None,
                 };
                 ticket_id = Some(tickets::insert_ticket(db, actor, &project.organization_id, new, now).await?.id);
             }
