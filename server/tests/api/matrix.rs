@@ -41,6 +41,14 @@ async fn every_role_against_every_endpoint() {
         .await;
     let pp = format!("/api/v1/deployment-projects/{}", project["project"]["id"].as_str().unwrap());
     let site = json!({"address": "", "contact_name": "", "contact_phone": ""});
+    let number = format!("{:02}-1.1", chrono::Datelike::year(&chrono::Utc::now().date_naive()) % 100);
+    let (_, release) = app.post("/api/v1/releases", Some(&agent.token), json!({"number": number})).await;
+    let rel = format!("/api/v1/releases/{}", release["release"]["id"].as_str().unwrap());
+    let (_, post) = app
+        .post("/api/v1/insider/posts", Some(&agent.token), json!({"title": "M", "body": "M", "published": true}))
+        .await;
+    let post = format!("/api/v1/insider/posts/{}", post["post"]["id"].as_str().unwrap());
+    let nobody = uuid::Uuid::new_v4();
     #[rustfmt::skip]
     let rows: Vec<(&str, &str, String, serde_json::Value, Vec<(Who, u16)>)> = vec![
         ("GET", "/api/v1/me", "/api/v1/me".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
@@ -148,6 +156,29 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout".into(), json!(null), vec![(Anonymous, 401)]),
         ("POST", "/api/v1/auth/logout-everywhere", "/api/v1/auth/logout-everywhere".into(), json!(null), vec![(Anonymous, 401)]),
         ("POST", "/api/v1/me/sessions/end-others", "/api/v1/me/sessions/end-others".into(), json!(null), vec![(Anonymous, 401)]),
+        // Releases are followed by every signed-in person; staff make and ship them (issue 22).
+        ("GET", "/api/v1/releases", "/api/v1/releases".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("POST", "/api/v1/releases", "/api/v1/releases".into(), json!({"number": "x"}), vec![(Anonymous, 401), (Customer, 403), (Agent, 422)]),
+        ("GET", "/api/v1/releases/next-numbers", "/api/v1/releases/next-numbers".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 200)]),
+        ("GET", "/api/v1/releases/in-use", "/api/v1/releases/in-use".into(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 200)]),
+        ("GET", "/api/v1/releases/{id}", rel.clone(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Stranger, 200), (Agent, 200)]),
+        ("PUT", "/api/v1/releases/{id}", rel.clone(), json!({"planned_on": "x"}), vec![(Anonymous, 401), (Customer, 403), (Agent, 422)]),
+        ("POST", "/api/v1/releases/{id}/ship", format!("/api/v1/releases/{nobody}/ship"), json!({}), vec![(Anonymous, 401), (Customer, 403), (Agent, 404)]),
+        ("POST", "/api/v1/releases/{id}/tickets", format!("{rel}/tickets"), json!({"ticket": ""}), vec![(Anonymous, 401), (Customer, 403), (Agent, 422)]),
+        ("DELETE", "/api/v1/releases/{id}/tickets/{ticket_id}", format!("{rel}/tickets/{t}"), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 404)]),
+        ("POST", "/api/v1/releases/{id}/upgrade", format!("{rel}/upgrade"), json!({}), vec![(Anonymous, 401), (Customer, 409), (Agent, 403)]),
+        ("GET", "/api/v1/organizations/{id}/installed-release", format!("/api/v1/organizations/{o}/installed-release"), json!(null), vec![(Anonymous, 401), (Customer, 200), (Stranger, 404), (Agent, 200)]),
+        ("PUT", "/api/v1/organizations/{id}/installed-release", format!("/api/v1/organizations/{o}/installed-release"), json!({"release": "x"}), vec![(Anonymous, 401), (Customer, 403), (Agent, 403), (Manager, 422)]),
+        ("GET", "/api/v1/insider/posts", "/api/v1/insider/posts".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
+        ("POST", "/api/v1/insider/posts", "/api/v1/insider/posts".into(), json!({"title": "", "body": ""}), vec![(Anonymous, 401), (Customer, 403), (Agent, 422)]),
+        // The matrix's client has no IRS contract: the Insider's titles only.
+        ("GET", "/api/v1/insider/posts/{id}", post.clone(), json!(null), vec![(Anonymous, 401), (Customer, 403), (Agent, 200)]),
+        ("PUT", "/api/v1/insider/posts/{id}", post.clone(), json!({"title": "", "body": ""}), vec![(Anonymous, 401), (Customer, 403), (Agent, 422)]),
+        ("POST", "/api/v1/insider/posts/{id}/questions", format!("{post}/questions"), json!({"body": "Q"}), vec![(Anonymous, 401), (Customer, 403), (Agent, 403)]),
+        ("POST", "/api/v1/insider/questions/{id}/answer", format!("/api/v1/insider/questions/{nobody}/answer"), json!({"answer": "A"}), vec![(Anonymous, 401), (Customer, 403), (Agent, 404)]),
+        ("POST", "/api/v1/insider/questions/{id}/ticket", format!("/api/v1/insider/questions/{nobody}/ticket"), json!({}), vec![(Anonymous, 401), (Customer, 403), (Agent, 404)]),
+        ("POST", "/api/v1/insider/feed-token", "/api/v1/insider/feed-token".into(), json!({}), vec![(Anonymous, 401), (Customer, 200)]),
+        ("GET", "/api/v1/insider/feed.atom", "/api/v1/insider/feed.atom".into(), json!(null), vec![(Anonymous, 401), (Customer, 401)]),
     ];
 
     let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
