@@ -152,9 +152,10 @@ pub async fn named_or_new<C: ConnectionTrait + TransactionTrait>(
     }
 }
 
-/// One organisation: staff see any; a customer sees only their own, and any other id is 404.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<OrganizationDto, AppError> {
-    let visible = match actor.access()? {
+/// An organisation the caller may look at: staff any; a customer only their own, and any other id
+/// is 404, as if it did not exist.
+pub async fn seen(db: &impl ConnectionTrait, access: &Access, id: &str) -> Result<organization::Model, AppError> {
+    let visible = match access {
         Access::Staff(_) => looks_like_id(id),
         Access::Customer(c) => c.organization_id == id,
     };
@@ -162,7 +163,12 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<O
         true => organization::Entity::find_by_id(id.to_string()).one(db).await?,
         false => None,
     };
-    let org = found.ok_or_else(|| AppError::not_found("organisation"))?;
+    found.ok_or_else(|| AppError::not_found("organisation"))
+}
+
+/// One organisation, with its e-mail domains.
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: &str) -> Result<OrganizationDto, AppError> {
+    let org = seen(db, &actor.access()?, id).await?;
     let domains = organization_domain::Entity::find()
         .filter(organization_domain::Column::OrganizationId.eq(org.id.as_str()))
         .order_by_asc(organization_domain::Column::Domain)

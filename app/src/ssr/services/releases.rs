@@ -361,23 +361,6 @@ pub async fn ship<C: ConnectionTrait + TransactionTrait>(
     Ok(to_dto(found(db, id).await?, n))
 }
 
-/// An organisation a caller may look at: staff any, a client only their own (404 otherwise).
-async fn organization_seen(
-    db: &impl ConnectionTrait,
-    access: &Access,
-    organization_id: &str,
-) -> Result<organization::Model, AppError> {
-    let visible = match access {
-        Access::Staff(_) => looks_like_id(organization_id),
-        Access::Customer(c) => c.organization_id == organization_id,
-    };
-    let found = match visible {
-        true => organization::Entity::find_by_id(organization_id.to_string()).one(db).await?,
-        false => None,
-    };
-    found.ok_or_else(|| AppError::not_found("organisation"))
-}
-
 /// What an organisation runs and the released versions newer than it.
 pub async fn installed(
     db: &impl ConnectionTrait,
@@ -385,7 +368,7 @@ pub async fn installed(
     organization_id: &str,
 ) -> Result<InstalledReleaseDto, AppError> {
     let access = actor.access()?;
-    let org = organization_seen(db, &access, organization_id).await?;
+    let org = super::organizations::seen(db, &access, organization_id).await?;
     let recorded = installed_release::Entity::find_by_id(org.id.clone()).one(db).await?;
     let released = newest_first(release::Entity::find())
         .filter(release::Column::State.eq(ReleaseState::Released.as_str()))
