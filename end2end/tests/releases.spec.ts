@@ -49,6 +49,15 @@ test('staff publish a release with a slated fix and an Insider post; a Software 
   await casey.goto(ticketUrl);
   await expect(casey.getByTestId('slated-release')).toHaveText(`Fix slated for ${proposed}`);
 
+  // Casey follows the Insider in a feed reader by a private address.
+  await casey.goto('/insider');
+  await casey.getByRole('button', { name: 'Make my feed address' }).click();
+  const feedUrl = await casey.getByTestId('feed-address').inputValue();
+  expect(feedUrl).toMatch(/^https?:\/\/.+\/api\/v1\/insider\/feed\.atom\?token=[0-9a-f]{64}$/);
+  const feed = await casey.request.get(feedUrl);
+  expect(feed.headers()['content-type']).toContain('application/atom+xml');
+  expect(await feed.text()).toContain(`Coming in ${proposed}: whole recordings`);
+
   // Blair (Borealis, no IRS contract) sees the title and the offer to renew, not the post.
   const blair = await browser.newPage();
   await signIn(blair, 'blair@borealis.test');

@@ -233,5 +233,6 @@ pub async fn question_ticket(question_id: String) -> Result<TicketDto, AppError>
 pub async fn new_feed_address() -> Result<FeedTokenDto, AppError> {
     use super::context::*;
     let state = state()?;
-    crate::ssr::services::insider::new_feed_token(&state.db, &actor().await?, chrono::Utc::now()).await
+    crate::ssr::services::insider::new_feed_token(&state.db, &actor().await?, &state.public_url, chrono::Utc::now())
+        .await
 }

@@ -233,6 +233,8 @@ pub struct FeedTokenDto {
     pub token: String,
     /// The feed's path: `/api/v1/insider/feed.atom?token=…`.
     pub path: String,
+    /// The same at the portal's public address, for a feed reader.
+    pub url: String,
 }
 
 /// The releases page in one answer (server function only).

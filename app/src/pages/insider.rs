@@ -102,7 +102,7 @@ fn FeedAddress() -> impl IntoView {
                 <button type="submit" class="button small">"Make my feed address"</button>
             </ActionForm>
             {move || make.value().get().map(|r| match r {
-                Ok(feed) => view! { <p><input readonly class="mono wide" data-testid="feed-address" value=feed.path/></p> }.into_any(),
+                Ok(feed) => view! { <p><input readonly class="mono wide" data-testid="feed-address" value=feed.url/></p> }.into_any(),
                 Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
             })}
         </section>

@@ -258,7 +258,7 @@ pub async fn feed_token(
     State(state): State<AppState>,
     Authenticated(actor): Authenticated,
 ) -> ApiResult<Json<FeedTokenDto>> {
-    Ok(Json(insider::new_feed_token(&state.db, &actor, Utc::now()).await?))
+    Ok(Json(insider::new_feed_token(&state.db, &actor, &state.public_url, Utc::now()).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

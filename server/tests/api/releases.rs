@@ -403,6 +403,7 @@ async fn a_private_feed_follows_its_reader_until_the_account_or_token_ends() {
     let (status, made) = app.post("/api/v1/insider/feed-token", Some(&casey.token), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{made}");
     let path = made["path"].as_str().unwrap().to_string();
+    assert!(made["url"].as_str().unwrap().ends_with(&path), "{made}");
     let (status, kind, xml) = feed(path.clone()).await;
     assert_eq!(status, StatusCode::OK, "{xml}");
     assert!(kind.starts_with("application/atom+xml"), "{kind}");

@@ -469,6 +469,7 @@ pub async fn to_ticket<C: ConnectionTrait + TransactionTrait>(
 pub async fn new_feed_token(
     db: &impl ConnectionTrait,
     actor: &Actor,
+    public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<FeedTokenDto, AppError> {
     actor.access()?;
@@ -485,7 +486,8 @@ pub async fn new_feed_token(
     )
     .exec(db)
     .await?;
-    Ok(FeedTokenDto { path: format!("/api/v1/insider/feed.atom?token={token}"), token })
+    let path = format!("/api/v1/insider/feed.atom?token={token}");
+    Ok(FeedTokenDto { url: format!("{public_url}{path}"), path, token })
 }
 
 /// The Atom feed of the reader whose token this is (401 for an unknown token or an account that
