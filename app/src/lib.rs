@@ -68,6 +68,7 @@ lazy_page! {
     InsiderRoute => pages::insider::InsiderPage,
     PostRoute => pages::insider::PostPage,
     PostEditorRoute => pages::insider::PostEditorPage,
+    StatementRoute => pages::statements::StatementPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -137,6 +138,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/insider/new") view={Lazy::<PostEditorRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/insider/:id") view={Lazy::<PostRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/insider/:id/edit") view={Lazy::<PostEditorRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/statements/:id") view={Lazy::<StatementRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -50,4 +50,12 @@ test('an account manager issues a voucher, an agent redeems it on billable work,
   await expect(ledger.getByRole('button', { name: 'Refund' })).toHaveCount(0);
   await customer.goto('/vouchers');
   await expect(customer.getByTestId('available')).toHaveText('10:00 h');
+
+  // The month's statement moves the opening balance to the closing one, line by line.
+  await customer.getByRole('link', { name: 'Monthly statement' }).click();
+  await expect(customer.getByTestId('statement')).toContainText('Borealis Telecom');
+  await expect(customer.getByTestId('issued')).toHaveText('10:00 h');
+  await expect(customer.getByTestId('redeemed')).toHaveText('1:30 h');
+  await expect(customer.getByTestId('refunded')).toHaveText('1:30 h');
+  await expect(customer.getByTestId('closing')).toHaveText('10:00 h');
 });

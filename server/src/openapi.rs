@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         rest::billing::put_deployment, rest::billing::add_irs_contract, rest::billing::irs_contracts,
         rest::billing::account, rest::billing::accounts, rest::billing::reclassify, rest::billing::add_time_entry,
         rest::billing::time_entries, rest::billing::history, rest::billing::export, rest::billing::export_csv,
+        rest::billing::statement, rest::billing::statement_csv,
         rest::notifications::list, rest::notifications::unread_count, rest::notifications::read,
         rest::notifications::read_all, rest::notifications::preferences, rest::notifications::set_preferences,
         rest::notifications::outbox, rest::mail::inbound, rest::mail::received,

@@ -133,3 +133,11 @@ pub async fn log_time(ticket_id: String, minutes: String, note: String) -> Resul
     };
     finish_form(result, Some(back))
 }
+
+/// One month's statement of an organisation (account managers; a client's superuser their own).
+#[server(prefix = "/rpc")]
+pub async fn monthly_statement(organization_id: String, month: String) -> Result<crate::dto::StatementDto, AppError> {
+    use super::context::*;
+    let state = state()?;
+    crate::ssr::services::statements::statement(&state.db, &actor().await?, &organization_id, &month).await
+}

@@ -209,6 +209,65 @@ pub fn runs_out_on(available: i64, redeemed_last_90_days: i64, today: NaiveDate)
     today.checked_add_days(Days::new(days as u64))
 }
 
+/// An organisation's vouchers at one moment: minutes free to spend, and minutes set aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Standing {
+    pub available: i64,
+    pub reserved: i64,
+}
+
+/// What moved in a period, by kind of ledger entry (each a sum of positive minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Movements {
+    pub issued: i64,
+    pub reserved: i64,
+    pub released: i64,
+    pub redeemed: i64,
+    pub refunded: i64,
+    pub expired: i64,
+}
+
+/// The standing the entries fold to, from nothing.
+pub fn standing(entries: &[(EntryKind, i64)]) -> Standing {
+    movements(entries).after(Standing::default())
+}
+
+/// The entries summed by kind.
+pub fn movements(entries: &[(EntryKind, i64)]) -> Movements {
+    let mut m = Movements::default();
+    for (kind, minutes) in entries {
+        let sum = match kind {
+            EntryKind::Issue => &mut m.issued,
+            EntryKind::Reserve => &mut m.reserved,
+            EntryKind::Release => &mut m.released,
+            EntryKind::Redeem => &mut m.redeemed,
+            EntryKind::Refund => &mut m.refunded,
+            EntryKind::Expire => &mut m.expired,
+        };
+        *sum += minutes;
+    }
+    m
+}
+
+impl Movements {
+    /// A monthly statement's closing line: the opening standing moved by these sums, each by the
+    /// same `effect` the balances fold with, so statement and balance cannot disagree.
+    pub fn after(self, opening: Standing) -> Standing {
+        let moves = [
+            (EntryKind::Issue, self.issued),
+            (EntryKind::Reserve, self.reserved),
+            (EntryKind::Release, self.released),
+            (EntryKind::Redeem, self.redeemed),
+            (EntryKind::Refund, self.refunded),
+            (EntryKind::Expire, self.expired),
+        ];
+        moves.iter().fold(opening, |at, (kind, minutes)| {
+            let (available, reserved) = effect(*kind, *minutes);
+            Standing { available: at.available + available, reserved: at.reserved + reserved }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,6 +479,51 @@ mod tests {
                 prop_assert_eq!(b.available_minutes, summed);
                 prop_assert!(b.available_minutes >= 0 && b.expiring_soon_minutes <= b.available_minutes);
             }
+        }
+    }
+    #[test]
+    fn a_statement_moves_the_opening_to_the_closing() {
+        use EntryKind as K;
+        let cases: [(&[(EntryKind, i64)], &[(EntryKind, i64)], Standing); 4] = [
+            (&[], &[(K::Issue, 600)], Standing { available: 600, reserved: 0 }),
+            (
+                &[(K::Issue, 600)],
+                &[(K::Redeem, 90), (K::Refund, 90), (K::Redeem, 30)],
+                Standing { available: 570, reserved: 0 },
+            ),
+            (
+                &[(K::Issue, 600), (K::Reserve, 120)],
+                &[(K::Release, 120), (K::Redeem, 100)],
+                Standing { available: 500, reserved: 0 },
+            ),
+            (&[(K::Issue, 300)], &[(K::Reserve, 60), (K::Expire, 240)], Standing { available: 0, reserved: 60 }),
+        ];
+        for (before, during, closing) in cases {
+            let got = movements(during).after(standing(before));
+            assert_eq!(got, closing, "{before:?} then {during:?}");
+            assert_eq!(got, standing(&[before, during].concat()), "the statement agrees with the ledger's fold");
+        }
+    }
+
+    proptest::proptest! {
+        /// However a ledger is cut into months, each month's statement closes where the next opens
+        /// and the last closes on the balance the ledger folds to.
+        #[test]
+        fn statements_reconcile_with_the_ledger(
+            entries in proptest::collection::vec((0usize..6, 1i64..500), 0..60),
+            cuts in proptest::collection::vec(0usize..60, 0..5),
+        ) {
+            let entries: Vec<(EntryKind, i64)> = entries.into_iter().map(|(k, m)| (EntryKind::ALL[k], m)).collect();
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(entries.len())).collect();
+            cuts.push(entries.len());
+            cuts.sort();
+            let (mut opening, mut from) = (Standing::default(), 0);
+            for cut in cuts {
+                opening = movements(&entries[from..cut]).after(opening);
+                proptest::prop_assert_eq!(opening, standing(&entries[..cut]));
+                from = cut;
+            }
+            proptest::prop_assert_eq!(opening, standing(&entries));
         }
     }
 }

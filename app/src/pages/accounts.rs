@@ -265,6 +265,7 @@ fn Export(organization_id: Signal<String>) -> impl IntoView {
                 <input type="month" name="month" value=month/>
                 <button type="submit" class="button">"Show"</button>
                 <a class="button" href=move || format!("/api/v1/organizations/{}/billing-export.csv?month={}", organization_id.get(), month())>"Download CSV"</a>
+                <a class="button" href=move || format!("/statements/{}?month={}", organization_id.get(), month())>"Monthly statement"</a>
             </form>
             <Suspense fallback=|| ()>
                 {move || once_loaded(async move {

@@ -16,5 +16,6 @@ pub mod queues;
 pub mod registrations;
 pub mod releases;
 pub mod settings;
+pub mod statements;
 pub mod tickets;
 pub mod vouchers;

@@ -89,6 +89,7 @@ pub fn VoucherPanel(organization_id: Option<String>, manage: bool) -> impl IntoV
                                 <div class="row-inline">
                                     <h2>"Ledger"</h2>
                                     <a class="button small" href=format!("/api/v1/organizations/{org}/ledger.csv")>"Download CSV"</a>
+                                    <a class="button small" href=format!("/statements/{org}")>"Monthly statement"</a>
                                 </div>
                                 <table class="tickets" data-testid="ledger">
                                     <thead><tr><th>"When"</th><th>"Entry"</th><th>"Minutes"</th><th>"Voucher"</th><th>"Note"</th>{manage.then(|| view! { <th></th> })}</tr></thead>

@@ -162,3 +162,31 @@ pub async fn export_csv(
     let filename = format!("attachment; filename=\"billing-{}.csv\"", export.month);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, filename)], csv))
 }
+
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/statement", tag = "billing", params(("id" = String, Path, description = "The organisation's id"), MonthQuery),
+    responses((status = 200, body = app::dto::StatementDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn statement(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Query(query): Query<MonthQuery>,
+) -> ApiResult<Json<app::dto::StatementDto>> {
+    Ok(Json(app::ssr::services::statements::statement(&state.db, &actor, &id, &month_of(&query)).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/organizations/{id}/statement.csv", tag = "billing", params(("id" = String, Path, description = "The organisation's id"), MonthQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn statement_csv(
+    State(state): State<AppState>,
+    Authenticated(actor): Authenticated,
+    Path(id): Path<String>,
+    Query(query): Query<MonthQuery>,
+) -> ApiResult<impl IntoResponse> {
+    use app::ssr::services::statements;
+    let statement = statements::statement(&state.db, &actor, &id, &month_of(&query)).await?;
+    let csv = statements::csv(&statement).map_err(ApiError)?;
+    let filename = format!("attachment; filename=\"statement-{}.csv\"", statement.month);
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, filename)], csv))
+}

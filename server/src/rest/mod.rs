@@ -85,6 +85,8 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}/account", get(billing::account))
         .route("/organizations/{id}/billing-export", get(billing::export))
         .route("/organizations/{id}/billing-export.csv", get(billing::export_csv))
+        .route("/organizations/{id}/statement", get(billing::statement))
+        .route("/organizations/{id}/statement.csv", get(billing::statement_csv))
         .route("/accounts", get(billing::accounts))
         .route("/organizations/{id}/vouchers", post(vouchers::issue).get(vouchers::list))
         .route("/organizations/{id}/ledger", get(vouchers::ledger))

@@ -156,6 +156,8 @@ async fn every_role_against_every_endpoint() {
         ("POST", "/api/v1/auth/logout", "/api/v1/auth/logout".into(), json!(null), vec![(Anonymous, 401)]),
         ("POST", "/api/v1/auth/logout-everywhere", "/api/v1/auth/logout-everywhere".into(), json!(null), vec![(Anonymous, 401)]),
         ("POST", "/api/v1/me/sessions/end-others", "/api/v1/me/sessions/end-others".into(), json!(null), vec![(Anonymous, 401)]),
+        ("GET", "/api/v1/organizations/{id}/statement", format!("/api/v1/organizations/{o}/statement"), json!(null), vec![(Anonymous, 401), (Customer, 200), (Stranger, 404), (Agent, 403), (Manager, 200)]),
+        ("GET", "/api/v1/organizations/{id}/statement.csv", format!("/api/v1/organizations/{o}/statement.csv"), json!(null), vec![(Anonymous, 401), (Customer, 200), (Stranger, 404), (Agent, 403), (Manager, 200)]),
         // Releases are followed by every signed-in person; staff make and ship them (issue 22).
         ("GET", "/api/v1/releases", "/api/v1/releases".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200)]),
         ("POST", "/api/v1/releases", "/api/v1/releases".into(), json!({"number": "x"}), vec![(Anonymous, 401), (Customer, 403), (Agent, 422)]),

@@ -369,3 +369,82 @@ async fn a_plain_customer_sees_the_balance_but_not_the_ledger() {
     let html = page.text().await.unwrap();
     assert!(html.contains("10:00 h") && !html.contains("data-testid=\"ledger\""), "balance without the ledger");
 }
+
+/// The month as the statement takes it: the support time zone's (the default calendar's).
+fn this_month() -> String {
+    app::domain::calendar::BusinessCalendar::sydney_default().date_of(Utc::now()).format("%Y-%m").to_string()
+}
+
+#[tokio::test]
+async fn a_monthly_statement_moves_the_opening_balance_to_the_closing_one_and_names_the_invoice() {
+    let app = spawn_app().await;
+    let (org, manager, superuser, agent, ticket) = billable_world(&app).await;
+    issue(&app, &manager, &org, 300, &in_days(200)).await;
+    let path = format!("/api/v1/tickets/{ticket}/redemptions");
+    let (status, first) = app.post(&path, Some(&agent.token), json!({"minutes": 90})).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let rid = first["redemption"]["id"].as_str().unwrap();
+    let refund = format!("/api/v1/redemptions/{rid}/refund");
+    assert_eq!(app.post(&refund, Some(&agent.token), json!({"reason": "Wrong ticket"})).await.0, StatusCode::CREATED);
+    app.post(&path, Some(&agent.token), json!({"minutes": 30})).await;
+    // 100 billable minutes worked: 30 paid by vouchers, 70 to invoice.
+    let worked = format!("/api/v1/tickets/{ticket}/time-entries");
+    assert_eq!(app.post(&worked, Some(&agent.token), json!({"minutes": 100})).await.0, StatusCode::CREATED);
+
+    let month = this_month();
+    let statement = format!("/api/v1/organizations/{org}/statement?month={month}");
+    let (status, s) = app.get(&statement, &superuser.token).await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    let figures: Vec<i64> = [
+        "opening_available_minutes",
+        "issued_minutes",
+        "redeemed_minutes",
+        "refunded_minutes",
+        "expired_minutes",
+        "closing_available_minutes",
+        "total_to_invoice_minutes",
+    ]
+    .iter()
+    .map(|k| s[*k].as_i64().unwrap_or_else(|| panic!("{k}: {s}")))
+    .collect();
+    assert_eq!(figures, [0, 300, 120, 90, 0, 270, 70], "{s}");
+    // The closing balance is the balance the vouchers page shows.
+    assert_eq!(balance(&app, &superuser, &org).await["available_minutes"], s["closing_available_minutes"]);
+    let row = &s["redemptions"][0];
+    assert_eq!(
+        (row["ticket_id"].as_str(), row["redeemed_minutes"].as_i64(), row["refunded_minutes"].as_i64()),
+        (Some(ticket.as_str()), Some(120), Some(90))
+    );
+    assert_eq!(s["to_invoice"][0]["paid_by_vouchers_minutes"], 30);
+    assert_eq!(s["vouchers_issued"][0]["minutes"], 300);
+
+    // A month before anything: all zero; the next month opens where this one closed.
+    let (_, empty) = app.get(&format!("/api/v1/organizations/{org}/statement?month=2020-01"), &manager.token).await;
+    assert_eq!(
+        (empty["opening_available_minutes"].as_i64(), empty["closing_available_minutes"].as_i64()),
+        (Some(0), Some(0))
+    );
+    let csv = app
+        .client
+        .get(app.url(&format!("/api/v1/organizations/{org}/statement.csv?month={month}")))
+        .bearer_auth(&manager.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("section,item,detail,minutes"), "{text}");
+    assert!(text.contains("balance,closing available,,270"), "{text}");
+    assert!(text.contains("to invoice,total,,70"), "{text}");
+
+    // Who reads it: account managers any, a superuser their own; a plain customer 403; another
+    // organisation 404 (as if it did not exist); agents 403; a wrong month 422.
+    let plain = app.customer(&org, false).await;
+    assert_eq!(app.get(&statement, &plain.token).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&statement, &agent.token).await.0, StatusCode::FORBIDDEN);
+    let other = app.organization("Elsewhere", &[]).await;
+    let outsider = app.customer(&other, true).await;
+    assert_eq!(app.get(&statement, &outsider.token).await.0, StatusCode::NOT_FOUND);
+    let (status, body) = app.get(&format!("/api/v1/organizations/{org}/statement?month=2026-13"), &manager.token).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"));
+}

@@ -621,6 +621,16 @@ pub async fn export(
     actor.account_manager()?;
     let org = organizations::visible_to_staff(db, organization_id).await?;
     let (first, last) = parse_month(month).map_err(|m| field_error("month", m))?;
+    export_of(db, org, first, last).await
+}
+
+/// The export of one organisation for the days `first..=last` (the caller checked who asks).
+pub(crate) async fn export_of(
+    db: &impl ConnectionTrait,
+    org: crate::ssr::entities::organization::Model,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> Result<BillingExport, AppError> {
     let billable = Query::select()
         .column(ticket::Column::Id)
         .from(ticket::Entity)

@@ -20,6 +20,7 @@ pub mod releases;
 pub mod reminders;
 pub mod search;
 pub mod settings;
+pub mod statements;
 pub mod tickets;
 pub mod vouchers;
 
