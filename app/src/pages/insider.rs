@@ -94,12 +94,16 @@ fn PostLine(post: PostSummaryDto) -> impl IntoView {
 #[component]
 fn FeedAddress() -> impl IntoView {
     let make = ServerAction::<NewFeedAddress>::new();
+    // The address is shown in place by the hydrated page: a plain post could only show it in an
+    // address bar. Effects run in the browser only, so the button is live once it can show it.
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
         <section class="card">
             <h2>"Follow in a feed reader"</h2>
             <p class="muted small">"A private Atom address: anyone who has it reads the Insider as you. Making a new one ends the old."</p>
             <ActionForm action=make attr:class="inline">
-                <button type="submit" class="button small">"Make my feed address"</button>
+                <button type="submit" class="button small" disabled=move || !ready.get()>"Make my feed address"</button>
             </ActionForm>
             {move || make.value().get().map(|r| match r {
                 Ok(feed) => view! { <p><input readonly class="mono wide" data-testid="feed-address" value=feed.url/></p> }.into_any(),
