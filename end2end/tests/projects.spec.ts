@@ -11,10 +11,10 @@ async function runJobsAhead(request: APIRequestContext, days: number) {
   return (await res.json()).told as number;
 }
 
-test('a deployment project end to end: every form filled, signed and accepted in the browser by both sides', async ({ browser }) => {
+test('a deployment project end to end: every form filled, signed and accepted in the browser by both sides', async ({ browser }, testInfo) => {
   // The whole procedure, both sides, in one journey: about seventy steps on a debug build took
   // close to the default minute on a busy machine. A longer allowance, not a timed assertion.
-  test.slow();
+  testInfo.slow();
   const name = `Sydney contact centre ${Date.now()}`;
   const manager = await browser.newPage();
   await signIn(manager, 'manager@cytrack.test');
