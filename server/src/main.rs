@@ -108,7 +108,9 @@ async fn run(cli: Cli) -> Result<(), String> {
         router = router.merge(server::test_clock::router(built.state.db.clone()));
     }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("CyTrack portal listening on http://{addr}");
+    // The address bound, not the one asked for: with port 0 the system chooses it.
+    let bound = listener.local_addr().map_err(|e| format!("cannot read the address listened on: {e}"))?;
+    tracing::info!("CyTrack portal listening on http://{bound}");
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -29,24 +29,45 @@ fn scratch_dir() -> PathBuf {
     dir
 }
 
-/// Starts `server serve` on the database and waits until it answers.
+/// Starts `server serve` on the database on a port the system chooses, and waits until it says
+/// which. (Choosing a free port here and handing it over raced with the tests' own portals, which
+/// bind port 0 too: a test could find another portal on "its" port while its server failed.)
 async fn start_server(database_url: &str, data_dir: &Path) -> (Process, TestApp) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env("DATABASE_URL", database_url)
         .env("PORTAL_DATA_DIR", data_dir)
         .env("PORTAL_JWT_SECRET", "durability-test-secret-of-enough-length")
         .env("PORTAL_ADMIN_EMAIL", ADMIN_EMAIL)
         .env("PORTAL_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
         .env_remove("LEPTOS_OUTPUT_NAME")
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
+        .env("RUST_LOG", "error,server=info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("the server binary starts");
+    let stdout = child.stdout.take().expect("the server's output");
     let process = Process(child);
+    let (tx, rx) = std::sync::mpsc::channel::<u16>();
+    // Reads the log to its end (so the server never blocks on a full pipe), passing on the port.
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some((_, rest)) = line.split_once("listening on http://") {
+                let port: String =
+                    rest.rsplit(':').next().unwrap_or_default().chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(port) = port.parse() {
+                    tx.send(port).ok();
+                }
+            }
+        }
+    });
+    let port = tokio::task::spawn_blocking(move || rx.recv_timeout(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .expect("the server says where it listens within 30 s");
     let app = TestApp::at(format!("http://127.0.0.1:{port}"), database_url.to_string());
     for _ in 0..600 {
         if app.client.get(app.url("/api/v1/openapi.json")).send().await.is_ok_and(|r| r.status().is_success()) {

@@ -279,8 +279,6 @@ async fn the_insider_is_read_by_software_care_readers_and_titles_only_by_others(
     let (status, _) = app.post(&format!("{path}/questions"), Some(&casey.token), json!({"body": "When?"})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let mut published = draft["post"].clone();
-    published["published"] = json!(true);
     let edit = json!({"title": "What 1.1 brings", "body": "**CyChat** transfers.", "tags": ["cychat"],
                       "releases": [this_year("1.1")], "published": true});
     let (status, body) = app.send("PUT", &path, Some(&agent.token), Some(edit)).await;
