@@ -140,11 +140,14 @@ pub async fn set_installed_release(
     finish_form(result, Some("/releases".into()))
 }
 
+/// Posts on one page of the Insider.
+pub const POSTS_PER_PAGE: u64 = 20;
+
 #[server(prefix = "/rpc")]
 pub async fn insider_posts(tag: Option<String>, page: Option<u64>) -> Result<Page<PostSummaryDto>, AppError> {
     use super::context::*;
     let state = state()?;
-    let filter = crate::dto::PostFilter { tag, page, per_page: Some(20) };
+    let filter = crate::dto::PostFilter { tag, page, per_page: Some(POSTS_PER_PAGE) };
     crate::ssr::services::insider::list(&state.db, &actor().await?, filter, chrono::Utc::now()).await
 }
 
