@@ -2,7 +2,7 @@
 //! Software Care), one post with its questions and answers, and the editor staff write in.
 
 use crate::api::releases::{
-    insider_post, insider_posts, AnswerQuestion, AskQuestion, NewFeedAddress, QuestionTicket, SavePost,
+    insider_post, insider_posts, AnswerQuestion, AskQuestion, NewFeedAddress, QuestionTicket, SavePost, POSTS_PER_PAGE,
 };
 use crate::components::layout::{Guard, Need};
 use crate::components::suspend::once_loaded;
@@ -40,7 +40,7 @@ fn PostList(staff: bool) -> impl IntoView {
                 match posts.await {
                     Ok(list) => {
                         let locked = list.items.iter().any(|p| !p.readable);
-                        let has_next = (page().unwrap_or(1) * 20) < list.total;
+                        let has_next = (page().unwrap_or(1) * POSTS_PER_PAGE) < list.total;
                         view! {
                             {locked.then(|| view! {
                                 <div class="banner" role="status" data-testid="renew-offer">
