@@ -132,9 +132,60 @@ impl AppError {
         self.kind.status()
     }
 
+    /// The code as an address carries it back to a page (`?error=`, read by `sentence_for_code`):
+    /// codes are lower-case words and underscores; anything else reads as no code.
+    pub fn code_for_address(&self) -> &str {
+        match self.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            true => &self.code,
+            false => "error",
+        }
+    }
+
     /// The message for one field, for forms that show errors next to inputs.
     pub fn field(&self, name: &str) -> Option<String> {
         self.fields.get(name).cloned()
+    }
+}
+
+/// The sentence a page shows for an error that reached it by code, in the address (`?error=`):
+/// a plain form post refused before the page hydrated. The address carries the code only, never a
+/// sentence, so a link cannot put words of its own on the portal's pages (issue 20, finding 8):
+/// what shows is ours, from this table, and anything else reads as the generic sentence.
+pub fn sentence_for_code(code: &str) -> &'static str {
+    match code {
+        "invalid_credentials" => "That e-mail address and password do not match an account.",
+        "too_many_attempts" => "Too many failed sign-ins; wait a few minutes and try again.",
+        "account_inactive" => "This account cannot sign in. Contact your CyTrack account manager.",
+        "awaiting_approval" => "Your registration is waiting for approval; we will e-mail you when it is decided.",
+        "invalid_token" => {
+            "This link has expired or was already used, or your session ended. Ask for a new link, or sign in again."
+        }
+        "unauthenticated" => "Please sign in to continue.",
+        "email_taken" => "An account with this e-mail address already exists. Sign in, or reset your password.",
+        "domain_taken" => "That e-mail domain already belongs to another organisation.",
+        "invalid_fields" => "Some fields need attention: check the form and send it again.",
+        "forbidden" | "not_staff" | "not_a_client" => "You do not have permission to do that.",
+        "software_care_required" => "The Insider is for clients with a current Software Care (IRS) contract.",
+        "not_found" => "That no longer exists, or is not yours to see.",
+        "insufficient_balance" => "There are not enough voucher minutes for this.",
+        "inside_business_hours" => "After-hours work must be booked outside business hours.",
+        "invalid_window" | "too_soon" => "Choose a start and end for the booking that the rules allow.",
+        "booking_changed" | "stage_changed" => "Someone changed this meanwhile; reload the page and try again.",
+        "invalid_transition" | "invalid_stage" => "That step is not possible from where this stands now.",
+        "already_decided" | "already_accepted" | "already_signed" | "already_refunded" => "That was already done.",
+        "ticket_closed" => "This ticket is closed.",
+        "conditions_unfulfilled" => "The conditions for this step are not all met yet.",
+        "last_admin" => "The portal must keep at least one active administrator.",
+        "last_superuser" => "An organisation must keep at least one active superuser.",
+        "cannot_disable_self" => "You cannot disable your own account.",
+        "queue_exists" => "A queue with that name already exists.",
+        "release_exists" | "release_out_of_order" => "That release number cannot be used; choose one of those offered.",
+        "release_shipped" | "release_planned" => "That is not possible for this release as it stands.",
+        "question_ticketed" => "That question is already a ticket.",
+        "too_large" | "too_many_files" => "That was too large to accept; send less, or fewer files at once.",
+        "too_many_searches" => "Your other searches are still running; try again in a moment.",
+        "unavailable" => "The portal is busy; try again in a moment.",
+        _ => "That did not go through. Check the form and try again.",
     }
 }
 
@@ -198,6 +249,24 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
                 AppError::bad_request(format!("The form could not be read: {m}"))
             }
             _ => AppError::internal(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_in_the_address_reads_only_as_our_own_sentence() {
+        let cases = [
+            ("invalid_credentials", "That e-mail address and password do not match an account."),
+            ("last_superuser", "An organisation must keep at least one active superuser."),
+            ("Account locked, call +1 555 0100", "That did not go through. Check the form and try again."),
+            ("", "That did not go through. Check the form and try again."),
+        ];
+        for (code, sentence) in cases {
+            assert_eq!(sentence_for_code(code), sentence, "{code}");
         }
     }
 }

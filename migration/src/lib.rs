@@ -28,6 +28,7 @@ mod m20261129_000022_form_files;
 mod m20261129_000023_audit_log;
 mod m20261129_000024_profiles;
 mod m20261129_000025_releases;
+mod m20261129_000026_sign_in_sources;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000023_audit_log::Migration),
             Box::new(m20261129_000024_profiles::Migration),
             Box::new(m20261129_000025_releases::Migration),
+            Box::new(m20261129_000026_sign_in_sources::Migration),
         ]
     }
 }

@@ -19,6 +19,9 @@ pub struct Config {
     pub files: FileStore,
     /// Where uploads wait while they are received and checked.
     pub incoming_dir: PathBuf,
+    /// Proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`, addresses
+    /// separated by commas): a load balancer in front of several portal processes.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub const DEFAULT_DATA_DIR: &str = "data";
@@ -50,8 +53,30 @@ impl Config {
             || served_over_tls(&mail.public_url);
         let files = FileStore::from_url(non_empty("PORTAL_STORAGE_URL").as_deref(), &data_dir)?;
         let incoming_dir = files.incoming_dir(&data_dir);
-        Ok(Config { database_url, jwt_secret, admin, cookie_secure, leptos, mail, files, incoming_dir })
+        let trusted_proxies = trusted_proxies(non_empty("PORTAL_TRUSTED_PROXIES").as_deref())?;
+        Ok(Config {
+            database_url,
+            jwt_secret,
+            admin,
+            cookie_secure,
+            leptos,
+            mail,
+            files,
+            incoming_dir,
+            trusted_proxies,
+        })
     }
+}
+
+/// `PORTAL_TRUSTED_PROXIES`: addresses separated by commas; one that is not an address stops the
+/// start, rather than trusting nobody (or everybody) by mistake.
+fn trusted_proxies(list: Option<&str>) -> Result<Vec<std::net::IpAddr>, String> {
+    list.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| a.parse().map_err(|_| format!("PORTAL_TRUSTED_PROXIES: `{a}` is not an IP address")))
+        .collect()
 }
 
 /// Outgoing mail: `PORTAL_SMTP_URL`, `PORTAL_MAIL_FROM` and `PORTAL_PUBLIC_URL` (API.md).

@@ -54,6 +54,7 @@ pub async fn build(config: Config) -> Result<Built, String> {
         files: config.files.clone(),
         incoming_dir: Arc::new(config.incoming_dir.clone()),
         public_url: Arc::from(config.mail.public_url.trim_end_matches('/')),
+        trusted_proxies: Arc::from(config.trusted_proxies.clone()),
     };
     Ok(Built { router: router(state.clone()), state })
 }
@@ -115,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(page_uploads)
         .merge(site)
         .layer(axum::middleware::from_fn(same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(state.trusted_proxies.clone(), stamp_client_address))
         .layer(CompressionLayer::new())
         // Nothing may hang a connection forever, whatever happens below.
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, std::time::Duration::from_secs(30)))
@@ -161,6 +163,22 @@ async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next
     let protected = path == "/" || SIGNED_IN_PAGES.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
     if req.method() == http::Method::GET && protected && app::ssr::auth::token_from_headers(req.headers()).is_none() {
         return (http::StatusCode::FOUND, [(http::header::LOCATION, "/login")]).into_response();
+    }
+    next.run(req).await
+}
+
+/// Stamps each request with where it came from (`ClientAddress`), read the same way by the API
+/// and the pages. Without a peer address (a router driven without a socket) nothing is stamped.
+async fn stamp_client_address(
+    axum::extract::State(trusted): axum::extract::State<Arc<[std::net::IpAddr]>>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::extract::ConnectInfo;
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().copied() {
+        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        let address = app::ssr::auth::client_address(peer.ip(), forwarded, &trusted);
+        req.extensions_mut().insert(app::ssr::auth::ClientAddress(address));
     }
     next.run(req).await
 }

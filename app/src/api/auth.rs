@@ -18,12 +18,15 @@ pub async fn get_me() -> Result<Option<UserDto>, AppError> {
 pub async fn login(email: String, password: String) -> Result<UserDto, AppError> {
     use super::context::*;
     use crate::dto::LoginRequest;
+    use crate::ssr::auth::Client;
     let state = state()?;
+    let device = device();
+    let client = Client { user_agent: device.as_deref(), address: client_address() };
     let result = crate::ssr::services::people::login(
         &state.db,
         &state.auth,
         LoginRequest { email, password },
-        device().as_deref(),
+        client,
         chrono::Utc::now(),
     )
     .await;
@@ -45,18 +48,21 @@ pub async fn register(
 ) -> Result<UserDto, AppError> {
     use super::context::*;
     use crate::dto::{LoginRequest, RegisterRequest};
+    use crate::ssr::auth::Client;
     use crate::ssr::services::people;
     let state = state()?;
     let now = chrono::Utc::now();
     let req = RegisterRequest { name, email: email.clone(), password: password.clone(), company, phone };
+    let device = device();
+    let client = Client { user_agent: device.as_deref(), address: client_address() };
     let result = match people::register(&state.db, req, now).await {
         // Signed in straight away, so the person sees where their registration stands.
-        Ok(_) => people::login(&state.db, &state.auth, LoginRequest { email, password }, device().as_deref(), now)
-            .await
-            .map(|(token, user)| {
+        Ok(_) => people::login(&state.db, &state.auth, LoginRequest { email, password }, client, now).await.map(
+            |(token, user)| {
                 set_cookie(&state.auth.session_cookie(&token));
                 user
-            }),
+            },
+        ),
         Err(e) => Err(e),
     };
     let to = result.as_ref().ok().map(home_of);

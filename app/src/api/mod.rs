@@ -48,6 +48,11 @@ pub(crate) mod context {
         parts.headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string)
     }
 
+    /// Where the request came from, as the server stamped it (`ClientAddress`).
+    pub fn client_address() -> Option<std::net::IpAddr> {
+        parts().ok()?.extensions.get::<crate::ssr::auth::ClientAddress>().map(|a| a.0)
+    }
+
     pub async fn actor() -> Result<Actor, AppError> {
         optional_actor().await?.ok_or_else(AppError::unauthenticated)
     }
@@ -66,8 +71,8 @@ pub(crate) mod context {
     }
 
     /// Ends a form's server function. A plain HTML form (no WASM yet) follows redirects, so
-    /// success goes to `success_to` and a refusal goes back to the form with its message in
-    /// `?error=`; the hydrated form gets the result itself and shows messages in place.
+    /// success goes to `success_to` and a refusal goes back to the form with its code in
+    /// `?error=` (the page shows our sentence for it, `error::sentence_for_code`); the hydrated form gets the result itself and shows messages in place.
     pub fn finish_form<T>(result: Result<T, AppError>, success_to: Option<String>) -> Result<T, AppError> {
         let plain_form = parts()
             .ok()
@@ -97,19 +102,10 @@ pub(crate) mod context {
                             .collect()
                     })
                     .unwrap_or_default();
-                leptos_axum::redirect(&format!("{path}?{kept}error={}", url_escape(&e.message)));
+                leptos_axum::redirect(&format!("{path}?{kept}error={}", e.code_for_address()));
             }
             Err(_) => {}
         }
         result
-    }
-
-    fn url_escape(text: &str) -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
     }
 }

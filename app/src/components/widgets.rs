@@ -11,11 +11,16 @@ pub fn ErrorBanner(error: AppError) -> impl IntoView {
     view! { <div class="banner error" role="alert">{error.message}</div> }
 }
 
-/// The message a plain (not yet hydrated) form post brought back in `?error=`.
+/// The refusal a plain (not yet hydrated) form post brought back in `?error=`: a code, shown as
+/// our own sentence for it, never as text from the address.
 #[component]
 pub fn QueryError() -> impl IntoView {
     let query = use_query_map();
-    move || query.read().get("error").map(|message| view! { <div class="banner error" role="alert">{message}</div> })
+    move || {
+        query.read().get("error").map(|code| {
+            view! { <div class="banner error" role="alert">{crate::error::sentence_for_code(&code)}</div> }
+        })
+    }
 }
 
 /// A confirmation a plain form post came back with (`?KEY=1` in the address).

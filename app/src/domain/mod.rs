@@ -11,6 +11,7 @@ pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod releases;
+pub mod sign_in;
 pub mod sla;
 pub mod text;
 pub mod tickets;

@@ -371,7 +371,8 @@ impl<T> Page<T> {
     /// by one ticket's entries), with the whole list's total.
     pub fn window(items: Vec<T>, paging: Paging) -> Self {
         let total = items.len() as u64;
-        let (skip, take) = page_window(paging.page, paging.per_page);
+        let (page, take) = paging_of(paging.page, paging.per_page);
+        let skip = (page - 1).saturating_mul(take);
         let items = items.into_iter().skip(usize::try_from(skip).unwrap_or(usize::MAX)).take(take as usize).collect();
         Page { items, total, total_exact: true }
     }
@@ -393,9 +394,11 @@ impl<T> Page<T> {
         format!("{}{more} {noun}{plural}", self.total)
     }
 
-    /// Whether a page follows page `page` of `per_page` items.
+    /// Whether a page follows page `page` of `per_page` items (and lies within `PAGE_DEPTH`).
     pub fn has_next(&self, page: u64, per_page: u64) -> bool {
-        if self.total_exact {
+        if page.saturating_mul(per_page) >= PAGE_DEPTH {
+            false
+        } else if self.total_exact {
             page.saturating_mul(per_page) < self.total
         } else {
             self.items.len() as u64 == per_page
@@ -411,19 +414,33 @@ pub const SEARCH_COUNT_MAX: u64 = 1_000;
 pub const PER_PAGE_DEFAULT: u64 = 50;
 pub const PER_PAGE_MAX: u64 = 200;
 
-/// The highest page number served: 200 million rows in, past any list this portal holds, and
-/// the offset stays far inside what a database takes (a page of `u64::MAX` overflowed it).
-pub const PAGE_MAX: u64 = 1_000_000;
+/// How deep a list pages: a page must start within the first 10,000 items (issue 20, finding 4:
+/// page numbers in the millions made the database walk the whole history to skip to them). Past
+/// that, filters or a search narrow the list, as in the bar products (Zendesk's offset paging
+/// stops at 10,000 records too).
+pub const PAGE_DEPTH: u64 = 10_000;
 
-/// The page and page size asked for, clamped to what the API allows.
-fn paging(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
-    (page.unwrap_or(1).clamp(1, PAGE_MAX), per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX))
+/// The page (from 1) and page size asked for, the size clamped to what the API allows.
+fn paging_of(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
+    (page.unwrap_or(1).max(1), per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX))
 }
 
-/// The rows the page asked for covers: how many to skip, and how many to read.
-pub fn page_window(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
-    let (page, per_page) = paging(page, per_page);
-    ((page - 1) * per_page, per_page)
+/// The rows the page asked for covers: how many to skip, and how many to read; a page starting
+/// past `PAGE_DEPTH` is a 422 naming `page`.
+pub fn page_window(page: Option<u64>, per_page: Option<u64>) -> Result<(u64, u64), crate::error::AppError> {
+    let (page, per_page) = paging_of(page, per_page);
+    let skip = (page - 1).saturating_mul(per_page);
+    if skip >= PAGE_DEPTH {
+        let mut fields = crate::error::FieldErrors::new();
+        fields.insert(
+            "page".into(),
+            format!(
+                "Lists go {PAGE_DEPTH} items deep; narrow this one with its filters or a search to reach older items."
+            ),
+        );
+        return Err(crate::error::AppError::invalid_fields(fields));
+    }
+    Ok((skip, per_page))
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -655,20 +672,26 @@ mod tests {
     }
 
     #[test]
-    fn paging_is_clamped() {
+    fn paging_is_clamped_and_goes_so_deep() {
         let cases = [
-            ((None, None), (1, 50)),
-            ((Some(0), Some(0)), (1, 1)),
-            ((Some(3), Some(500)), (3, 200)),
-            ((Some(2), Some(20)), (2, 20)),
-            ((Some(u64::MAX), Some(200)), (PAGE_MAX, 200)),
+            ((None, None), Some((0, 50))),
+            ((Some(0), Some(0)), Some((0, 1))),
+            ((Some(3), Some(500)), Some((400, 200))),
+            ((Some(3), Some(20)), Some((40, 20))),
+            ((Some(200), Some(50)), Some((9_950, 50))),
+            ((Some(201), Some(50)), None),
+            ((Some(51), Some(200)), None),
+            ((Some(10_000), Some(1)), Some((9_999, 1))),
+            ((Some(10_001), Some(1)), None),
+            ((Some(u64::MAX), Some(u64::MAX)), None),
         ];
         for ((page, per_page), expected) in cases {
-            assert_eq!(paging(page, per_page), expected);
+            let got = page_window(page, per_page);
+            assert_eq!(got.as_ref().ok().copied(), expected, "page {page:?} of {per_page:?}");
+            if let Err(e) = got {
+                assert!(e.fields.contains_key("page"), "{e:?}");
+            }
         }
-        assert_eq!(page_window(Some(3), Some(20)), (40, 20));
-        assert_eq!(page_window(None, None), (0, PER_PAGE_DEFAULT));
-        assert_eq!(page_window(Some(u64::MAX), Some(u64::MAX)), ((PAGE_MAX - 1) * PER_PAGE_MAX, PER_PAGE_MAX));
     }
 
     #[test]
@@ -684,6 +707,9 @@ mod tests {
             ((50, 1000, false, 1, 50), ("1000+ tickets", true)),
             ((50, 1000, false, 40, 50), ("1000+ tickets", true)),
             ((7, 1000, false, 41, 50), ("1000+ tickets", false)),
+            // No link to a page past the depth lists page to.
+            ((50, 20_000, true, 199, 50), ("20000 tickets", true)),
+            ((50, 20_000, true, 200, 50), ("20000 tickets", false)),
         ];
         for ((items, total, exact, number, per_page), (label, next)) in cases {
             let p = page(items, total, exact);

@@ -122,6 +122,44 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
+/// The address a request came from: the peer, or, when the peer is a proxy the operator trusts
+/// (`PORTAL_TRUSTED_PROXIES`), the client its `X-Forwarded-For` names. Stamped on every request
+/// by the server, read by sign-in throttling (per source) for both doors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+/// The client behind `peer`: walking `X-Forwarded-For` from the right (the hop nearest us) past
+/// the trusted proxies, the first address no trusted proxy claims. A header from an untrusted
+/// peer is ignored (anyone can write one); an unreadable entry stops the walk at the last trusted
+/// hop, which is then what the request is counted as.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    forwarded_for: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    let mut client = peer;
+    if !trusted.contains(&peer) {
+        return client;
+    }
+    for hop in forwarded_for.unwrap_or("").rsplit(',').map(str::trim).filter(|h| !h.is_empty()) {
+        let Ok(address) = hop.parse::<std::net::IpAddr>() else { break };
+        client = address;
+        if !trusted.contains(&address) {
+            break;
+        }
+    }
+    client
+}
+
+/// What sign-in records about where an attempt came from.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Client<'a> {
+    /// The browser, as it names itself (shown to the account's owner with their sessions).
+    pub user_agent: Option<&'a str>,
+    /// Where it came from (counted by sign-in throttling).
+    pub address: Option<std::net::IpAddr>,
+}
+
 /// Who is making the request, as established by a valid session.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -241,6 +279,24 @@ mod tests {
         let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
         for bad in [tampered, expired, other_key, unsigned, "garbage".to_string()] {
             assert_eq!(keys().verify(&bad).unwrap_err().code, "invalid_token", "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_client_is_the_first_hop_no_trusted_proxy_claims() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let cases = [
+            ("a peer nobody trusts writes what it likes", "203.0.113.9", Some("198.51.100.1"), "203.0.113.9"),
+            ("a trusted proxy names its client", "10.0.0.1", Some("198.51.100.1"), "198.51.100.1"),
+            ("entries the client wrote are not believed", "10.0.0.1", Some("1.1.1.1, 198.51.100.1"), "198.51.100.1"),
+            ("proxies in a chain are walked past", "10.0.0.1", Some("198.51.100.1, 10.0.0.2"), "198.51.100.1"),
+            ("a proxy without the header is the client", "10.0.0.1", None, "10.0.0.1"),
+            ("an unreadable hop stops the walk", "10.0.0.1", Some("198.51.100.1, junk, 10.0.0.2"), "10.0.0.2"),
+            ("IPv6 too", "10.0.0.1", Some("2001:db8::7"), "2001:db8::7"),
+        ];
+        for (case, peer, header, expected) in cases {
+            assert_eq!(client_address(ip(peer), header, &proxies), ip(expected), "{case}");
         }
     }
 

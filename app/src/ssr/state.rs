@@ -26,6 +26,8 @@ pub struct AppState {
     pub incoming_dir: Arc<std::path::PathBuf>,
     /// The address people use (`PORTAL_PUBLIC_URL`), for links that leave the portal: feeds.
     pub public_url: Arc<str>,
+    /// Proxies whose `X-Forwarded-For` is believed (`ssr::auth::client_address`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

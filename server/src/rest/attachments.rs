@@ -273,7 +273,7 @@ async fn page_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppE
 
 /// A page's form post is answered as it was sent: the hydrated page, which sends it itself
 /// (with a progress bar), asks for JSON and gets the API's answer; a plain form post goes back
-/// to the page, with the refusal's sentence when there is one, or to sign in.
+/// to the page, with the refusal's code (the page shows our sentence for it), or to sign in.
 fn page_answer(headers: &HeaderMap, back: &str, outcome: Result<Vec<app::dto::AttachmentDto>, AppError>) -> Response {
     let wants_json =
         headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("application/json"));
@@ -288,10 +288,11 @@ fn page_answer(headers: &HeaderMap, back: &str, outcome: Result<Vec<app::dto::At
         (Err(e), true) => ApiError(e).into_response(),
         (Ok(_), false) => Redirect::to(back).into_response(),
         (Err(e), false) if e.status() == 401 => Redirect::to("/login").into_response(),
-        (Err(e), false) => Redirect::to(&format!("{back}?error={}", url_encode(&e.message))).into_response(),
+        (Err(e), false) => Redirect::to(&format!("{back}?error={}", e.code_for_address())).into_response(),
     }
 }
 
+/// Percent-encoding of a file's name for `filename*=` (RFC 8187).
 fn url_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {

@@ -5,6 +5,7 @@ use app::dto::{
     AcceptInvitationRequest, ChangePasswordRequest, ErrorBody, ForgotPasswordRequest, LoginRequest, LoginResponse,
     ProfileRequest, RegisterRequest, ResetPasswordRequest, SessionsEnvelope, UserEnvelope, VerifyEmailRequest,
 };
+use app::ssr::auth::{Client, ClientAddress};
 use app::ssr::services::{accounts, people};
 use app::ssr::state::AppState;
 use axum::extract::State;
@@ -25,10 +26,12 @@ pub async fn register(State(state): State<AppState>, Json(req): Json<RegisterReq
 pub async fn login(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    address: Option<axum::Extension<ClientAddress>>,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let device = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
-    let (token, user) = people::login(&state.db, &state.auth, req, device, Utc::now()).await?;
+    let user_agent = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let client = Client { user_agent, address: address.map(|a| a.0 .0) };
+    let (token, user) = people::login(&state.db, &state.auth, req, client, Utc::now()).await?;
     let cookie = state.auth.session_cookie(&token);
     Ok(([(SET_COOKIE, cookie)], Json(LoginResponse { token, user })))
 }

@@ -119,6 +119,7 @@ async fn spawn_with(
                     (None, false) => app::ssr::services::attachments::FileStore::Directory(files_dir.join("files")),
                 },
                 incoming_dir: files_dir.join("incoming"),
+                trusted_proxies: Vec::new(),
             };
             let built = server::startup::build(config).await.expect("the portal starts");
             let _ = started.send(addr);
@@ -135,11 +136,17 @@ async fn spawn_with(
 
 /// A request that hangs fails its test instead of stalling the run.
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap()
+    client_builder().build().unwrap()
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(std::time::Duration::from_secs(30))
+}
+
+/// A client on another machine, as the portal sees it: its requests leave from `address`, one of
+/// the loopback network's (127.0.0.0/8), so the portal's peer address is that one.
+pub fn client_from(address: &str) -> reqwest::Client {
+    client_builder().local_address(address.parse::<std::net::IpAddr>().expect("an address")).build().unwrap()
 }
 
 /// A person signed in through the API.

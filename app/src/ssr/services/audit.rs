@@ -186,7 +186,7 @@ pub async fn list(
     filter: AuditFilter,
 ) -> Result<Page<AuditEntryDto>, AppError> {
     let select = search(db, actor, &filter).await?;
-    let (offset, per_page) = crate::dto::page_window(filter.page, filter.per_page);
+    let (offset, per_page) = crate::dto::page_window(filter.page, filter.per_page)?;
     let total = select.clone().count(db).await?;
     let rows = select.offset(offset).limit(per_page).all(db).await?;
     Ok(Page::of(dtos(db, rows).await?, total))

@@ -233,7 +233,7 @@ pub async fn list(
         query = query.filter(booking::Column::Status.eq(status.as_str()));
     }
     let total = query.clone().count(db).await?;
-    let (skip, take) = crate::dto::page_window(filter.page, filter.per_page);
+    let (skip, take) = crate::dto::page_window(filter.page, filter.per_page)?;
     let query = match filter.sort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None | Some("soonest") => query.order_by_asc(booking::Column::StartsAt),
         Some("latest") => query.order_by_desc(booking::Column::StartsAt),

@@ -137,7 +137,7 @@ pub async fn list(
         }
     }
     let total = query.clone().count(db).await?;
-    let (skip, take) = page_window(filter.page, filter.per_page);
+    let (skip, take) = page_window(filter.page, filter.per_page)?;
     let posts = query
         .order_by_asc(insider_post::Column::State)
         .order_by_desc(insider_post::Column::PublishedAt)

@@ -365,7 +365,7 @@ pub async fn list(
 ) -> Result<Page<InboundMailDto>, AppError> {
     actor.admin()?;
     let total = inbound_mail::Entity::find().count(db).await?;
-    let (offset, limit) = page_window(page, per_page);
+    let (offset, limit) = page_window(page, per_page)?;
     let rows = inbound_mail::Entity::find()
         .order_by_desc(inbound_mail::Column::CreatedAt)
         .order_by_desc(inbound_mail::Column::Id)

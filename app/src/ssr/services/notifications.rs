@@ -317,7 +317,7 @@ pub async fn list(
         query = query.filter(notification::Column::ReadAt.is_null());
     }
     let total = query.clone().count(db).await?;
-    let (offset, limit) = page_window(filter.page, filter.per_page);
+    let (offset, limit) = page_window(filter.page, filter.per_page)?;
     let items = query
         .order_by_desc(notification::Column::CreatedAt)
         .order_by_desc(notification::Column::Id)

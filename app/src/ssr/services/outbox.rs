@@ -109,7 +109,7 @@ pub async fn list(
         query = query.filter(Column::Status.eq(status.as_str()));
     }
     let total = query.clone().count(db).await?;
-    let (offset, limit) = page_window(filter.page, filter.per_page);
+    let (offset, limit) = page_window(filter.page, filter.per_page)?;
     let rows =
         query.order_by_desc(Column::CreatedAt).order_by_desc(Column::Id).offset(offset).limit(limit).all(db).await?;
     let items = rows

@@ -6,13 +6,14 @@ use super::{looks_like_id, new_id, passwords};
 use crate::domain::audit::AuditKind;
 use crate::domain::notifications::Event;
 use crate::domain::people::{check_password, keeps_one, parse_phone, Duty, Email, PeopleOrder, Role, UserStatus};
+use crate::domain::sign_in;
 use crate::domain::text::single_line;
 use crate::dto::{
     page_window, CreateStaffRequest, LoginRequest, Page, ProfileRequest, RegisterRequest, SessionDto, UserDto,
     UserFilter,
 };
 use crate::error::{AppError, ErrorKind, FieldCheck};
-use crate::ssr::auth::{invalid_session, Access, Actor, AuthKeys};
+use crate::ssr::auth::{invalid_session, Access, Actor, AuthKeys, Client};
 use crate::ssr::db::is_unique_violation;
 use crate::ssr::entities::{login_failure, organization, session, user};
 use chrono::{DateTime, Duration, Utc};
@@ -25,9 +26,6 @@ use serde_json::json;
 /// How stale a session's "last used" may be: it is written at most this often.
 pub const SEEN_EVERY: Duration = Duration::minutes(5);
 
-/// Failed sign-ins for one e-mail within `THROTTLE_WINDOW` before further attempts get 429.
-pub const THROTTLE_LIMIT: u64 = 5;
-pub const THROTTLE_MINUTES: i64 = 15;
 /// The longest address and password a sign-in reads (RFC 5321's 320; a passphrase of 1,024).
 pub const MAX_SIGN_IN_EMAIL: usize = 320;
 pub const MAX_SIGN_IN_PASSWORD: usize = 1024;
@@ -110,10 +108,13 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         return Err(AppError::internal());
     };
 
+    // The password is hashed first, whether or not the address is taken, so the answer comes as
+    // late for a taken address as for a new one (issue 20, finding 5: a taken address answered
+    // at once, telling who has an account to anyone with a stopwatch; API.md keeps the 409).
+    let password_hash = passwords::hash(req.password).await?;
     if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?.is_some() {
         return Err(email_taken());
     }
-    let password_hash = passwords::hash(req.password).await?;
     let model = user::ActiveModel {
         id: Set(new_id()),
         name: Set(name),
@@ -165,6 +166,83 @@ async fn tell_decision(
     Ok(())
 }
 
+/// Records this attempt and answers its id, or refuses it unchecked while a delay the earlier
+/// failures ask for (`domain::sign_in`) has not passed. The attempt is written before anything is
+/// counted, and counts every other attempt written, so of many racing each other at most the free
+/// allowance is checked (issue 20, finding 2). A refused attempt is kept, marked, so the
+/// lockout is recorded once per run of refusals; it is not itself a failure, so retrying does not
+/// lengthen the wait.
+async fn throttle(
+    db: &impl ConnectionTrait,
+    email: &str,
+    source: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let attempt = login_failure::ActiveModel {
+        email: Set(email.to_string()),
+        source: Set(source.map(str::to_string)),
+        refused: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id;
+    let earlier = login_failure::Entity::find()
+        // Every other attempt, those still in flight included: of a burst, none passes on a
+        // count that missed one written a moment before it (on PostgreSQL an earlier id can
+        // become visible after a later one).
+        .filter(login_failure::Column::Id.ne(attempt))
+        .filter(login_failure::Column::CreatedAt.gt(now - sign_in::WINDOW))
+        .filter(sea_orm::Condition::any().add(login_failure::Column::Email.eq(email)).add(same_source(source)))
+        .order_by_desc(login_failure::Column::Id)
+        // Every delay reaches its ceiling long before this many.
+        .limit(500)
+        .all(db)
+        .await?;
+    let counts = sign_in::Counts::of(earlier.iter().filter(|f| !f.refused).map(|f| sign_in::Earlier {
+        same_address: f.email == email,
+        same_source: f.source.as_deref() == source,
+        at: f.created_at,
+    }));
+    let Some(wait) = sign_in::wait(&counts, now) else { return Ok(attempt) };
+
+    login_failure::Entity::update_many()
+        .col_expr(login_failure::Column::Refused, sea_orm::sea_query::Expr::value(true))
+        .filter(login_failure::Column::Id.eq(attempt))
+        .exec(db)
+        .await?;
+    // The lockout of an address is recorded by the first refusal after its latest failure; what
+    // follows is counted here, not written to the log an attacker could flood. A source turned
+    // away for trying many addresses is the operator's concern, in the server's log.
+    if wait.by == sign_in::Scope::Source {
+        tracing::warn!(source = source.unwrap_or("unknown"), "sign-ins from one source are delayed");
+    } else {
+        let latest = counts.account.latest;
+        let recorded = earlier.iter().any(|f| f.refused && f.email == email && Some(f.created_at) >= latest);
+        if !recorded {
+            let found = user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?;
+            let account = found.as_ref().map(|u| (u.id.as_str(), u.organization_id.as_deref()));
+            let summary = format!("{} failed sign-ins within the hour; further ones wait.", counts.account.failures);
+            audit::record_sign_in(db, email, account, AuditKind::SignInThrottled, &summary, now).await?;
+        }
+    }
+    Err(AppError::new(
+        ErrorKind::TooManyAttempts,
+        "too_many_attempts",
+        format!("Too many failed sign-ins; wait {} seconds and try again.", wait.seconds()),
+    )
+    .retry_after(wait.seconds()))
+}
+
+/// Attempts from the same source (all attempts of unknown source count as one).
+fn same_source(source: Option<&str>) -> sea_orm::Condition {
+    match source {
+        Some(source) => sea_orm::Condition::all().add(login_failure::Column::Source.eq(source)),
+        None => sea_orm::Condition::all().add(login_failure::Column::Source.is_null()),
+    }
+}
+
 fn invalid_credentials() -> AppError {
     AppError::new(
         ErrorKind::Unauthenticated,
@@ -178,7 +256,7 @@ pub async fn login(
     db: &impl ConnectionTrait,
     keys: &AuthKeys,
     req: LoginRequest,
-    device: Option<&str>,
+    client: Client<'_>,
     now: DateTime<Utc>,
 ) -> Result<(String, UserDto), AppError> {
     // A malformed address cannot match an account; answer exactly as for a wrong password.
@@ -188,35 +266,8 @@ pub async fn login(
     if email.len() > MAX_SIGN_IN_EMAIL || req.password.len() > MAX_SIGN_IN_PASSWORD {
         return Err(invalid_credentials());
     }
-    // The attempt is counted before the password is checked, in one statement each: of many
-    // attempts racing each other, the one that makes the count pass the limit and every later
-    // one see it, so at most `THROTTLE_LIMIT` passwords are checked per window (issue 20,
-    // finding 2: all of them used to pass the count before any failure was written). A
-    // successful sign-in clears the address's count.
-    login_failure::ActiveModel { email: Set(email.clone()), created_at: Set(now), ..Default::default() }
-        .insert(db)
-        .await?;
-    let attempts = login_failure::Entity::find()
-        .filter(login_failure::Column::Email.eq(email.as_str()))
-        .filter(login_failure::Column::CreatedAt.gt(now - Duration::minutes(THROTTLE_MINUTES)))
-        .count(db)
-        .await?;
-    if attempts > THROTTLE_LIMIT {
-        // The lockout is recorded once, by the attempt that reached it; what follows is counted
-        // in `login_failures`, not written to the log an attacker could flood.
-        if attempts == THROTTLE_LIMIT + 1 {
-            let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
-            let account = found.as_ref().map(|u| (u.id.as_str(), u.organization_id.as_deref()));
-            let summary = format!("{THROTTLE_LIMIT} failed sign-ins in {THROTTLE_MINUTES} minutes; further ones wait.");
-            audit::record_sign_in(db, &email, account, AuditKind::SignInThrottled, &summary, now).await?;
-        }
-        return Err(AppError::new(
-            ErrorKind::TooManyAttempts,
-            "too_many_attempts",
-            format!("Too many failed sign-ins for this address; wait {THROTTLE_MINUTES} minutes and try again."),
-        )
-        .retry_after(THROTTLE_MINUTES as u32 * 60));
-    }
+    let source = client.address.map(|a| a.to_string());
+    let attempt = throttle(db, &email, source.as_deref(), now).await?;
 
     let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
@@ -239,7 +290,14 @@ pub async fn login(
         return Err(AppError::new(ErrorKind::Forbidden, "account_inactive", message));
     }
 
-    login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(email.as_str())).exec(db).await?;
+    // Success clears this source's failures for the address (and this attempt), not those of
+    // sources elsewhere: signing in does not reset a guesser's delay.
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Email.eq(email.as_str()))
+        .filter(same_source(source.as_deref()))
+        .exec(db)
+        .await?;
+    login_failure::Entity::delete_by_id(attempt).exec(db).await?;
     let session_id = new_id();
     session::ActiveModel {
         id: Set(session_id.clone()),
@@ -247,7 +305,7 @@ pub async fn login(
         created_at: Set(now),
         expires_at: Set(now + keys.session_length),
         revoked_at: Set(None),
-        user_agent: Set(device.map(|d| d.chars().take(300).collect())),
+        user_agent: Set(client.user_agent.map(|d| d.chars().take(300).collect())),
         last_seen_at: Set(Some(now)),
     }
     .insert(db)
@@ -324,7 +382,7 @@ pub async fn prune(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<i64,
         .exec(db)
         .await?;
     let failures = login_failure::Entity::delete_many()
-        .filter(login_failure::Column::CreatedAt.lt(now - Duration::minutes(THROTTLE_MINUTES)))
+        .filter(login_failure::Column::CreatedAt.lt(now - sign_in::WINDOW))
         .exec(db)
         .await?;
     Ok((sessions.rows_affected + failures.rows_affected) as i64)
@@ -358,7 +416,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: UserFilter) 
             query = query.filter(user::Column::EmailVerifiedAt.is_not_null());
         }
     }
-    let (offset, per_page) = page_window(filter.page, filter.per_page);
+    let (offset, per_page) = page_window(filter.page, filter.per_page)?;
     let total = query.clone().count(db).await?;
     let query = match sort {
         PeopleOrder::Newest => query.order_by_desc(user::Column::CreatedAt),

@@ -549,9 +549,99 @@ async fn count_up_to(db: &impl ConnectionTrait, mut query: SelectStatement, max:
     Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0).max(0) as u64)
 }
 
+/// Searches one account may run at once in one portal process (issue 20, finding 4): a person
+/// (or a script with their token) can keep two searches busy, not every core.
+pub const SEARCHES_AT_ONCE: usize = 2;
+
+static SEARCHES: std::sync::LazyLock<Limiter> = std::sync::LazyLock::new(|| Limiter::new(SEARCHES_AT_ONCE));
+
+/// A turn to search for `account`, held until dropped; 429 `too_many_searches` with
+/// `Retry-After` while the account already has `SEARCHES_AT_ONCE` running.
+pub fn turn(account: &str) -> Result<Turn<'static>, AppError> {
+    SEARCHES.enter(account).ok_or_else(|| {
+        AppError::new(
+            crate::error::ErrorKind::TooManyAttempts,
+            "too_many_searches",
+            "Your other searches are still running; try again in a moment.",
+        )
+        .retry_after(1)
+    })
+}
+
+/// How many turns each key holds, up to a limit. Keys leave the map with their last turn, so it
+/// holds only the accounts searching right now.
+pub struct Limiter {
+    limit: usize,
+    running: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+}
+
+impl Limiter {
+    pub fn new(limit: usize) -> Limiter {
+        Limiter { limit, running: Default::default() }
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, usize>> {
+        // The map is consistent after every statement; a panic elsewhere cannot leave it half-made.
+        self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A turn for `key`, or none while it holds `limit` already.
+    pub fn enter(&self, key: &str) -> Option<Turn<'_>> {
+        let mut running = self.running();
+        let held = running.entry(key.to_string()).or_insert(0);
+        if *held >= self.limit {
+            return None;
+        }
+        *held += 1;
+        Some(Turn { limiter: self, key: key.to_string() })
+    }
+
+    /// The turns `key` holds.
+    pub fn held(&self, key: &str) -> usize {
+        self.running().get(key).copied().unwrap_or(0)
+    }
+
+    fn leave(&self, key: &str) {
+        let mut running = self.running();
+        if let Some(held) = running.get_mut(key) {
+            *held -= 1;
+            if *held == 0 {
+                running.remove(key);
+            }
+        }
+    }
+}
+
+/// One running search's place in its account's limit.
+pub struct Turn<'a> {
+    limiter: &'a Limiter,
+    key: String,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.limiter.leave(&self.key);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_holds_at_most_its_limit_of_turns_and_each_ends_with_its_search() {
+        let limiter = Limiter::new(2);
+        let first = limiter.enter("jo").expect("a first turn");
+        let second = limiter.enter("jo").expect("a second turn");
+        assert!(limiter.enter("jo").is_none(), "a third waits");
+        let other = limiter.enter("sam").expect("another account is not held back");
+        drop(first);
+        let third = limiter.enter("jo").expect("a turn ended makes room");
+        assert_eq!((limiter.held("jo"), limiter.held("sam")), (2, 1));
+        drop((second, third, other));
+        assert_eq!(limiter.held("jo"), 0);
+        assert!(limiter.running().is_empty(), "nobody searching, nothing kept");
+    }
 
     fn at(text: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap()

@@ -432,6 +432,11 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
         Some(q) => Some(TextSearch::prepare(db, &q).await?),
         None => None,
     };
+    // A text search is the work one person can make heavy: a few at a time per account.
+    let _turn = match &search {
+        Some(_) => Some(search::turn(&actor.user_id)?),
+        None => None,
+    };
     let filtered = facets.apply(ticket::Entity::find());
     let query = match sort.clone() {
         // Numbers are issued in creation order, and the indexes end in the number.
@@ -444,7 +449,7 @@ pub async fn list(db: &impl ConnectionTrait, actor: &Actor, filter: TicketFilter
             filtered.clone().order_by_asc(ticket::Column::Priority).order_by_asc(ticket::Column::Number)
         }
     };
-    let (offset, per_page) = page_window(filter.page, filter.per_page);
+    let (offset, per_page) = page_window(filter.page, filter.per_page)?;
     let indexed = search.as_ref().and_then(|search| search.indexed(backend, &facets));
     let ((total, total_exact), models) = match (&search, indexed) {
         // The index, which holds the filters too, counts the matches and pages them in number order.

@@ -288,7 +288,7 @@ pub async fn ledger(
     super::organizations::visible_to_staff(db, organization_id).await?;
     let total =
         ledger_entry::Entity::find().filter(ledger_entry::Column::OrganizationId.eq(organization_id)).count(db).await?;
-    let items = ledger_entries(db, organization_id, Some(page_window(page, per_page))).await?;
+    let items = ledger_entries(db, organization_id, Some(page_window(page, per_page)?)).await?;
     Ok(Page::of(items, total))
 }
 
