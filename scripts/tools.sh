@@ -10,6 +10,7 @@ CARGO_LEPTOS_VERSION="0.3.10"
 BINARYEN_VERSION="132.0.0"
 CARGO_AUDIT_VERSION="0.21.2"
 MOTO_VERSION="5.2.5"
+SCHEMATHESIS_VERSION="4.32.5"
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' "$cytrack_root/Cargo.toml")"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -55,4 +56,12 @@ if [ "$moto_installed" != "$MOTO_VERSION" ]; then
   say "installing moto $MOTO_VERSION (the S3-compatible server the attachment tests use)"
   python3 -m venv "$CYTRACK_CACHE/moto"
   "$CYTRACK_CACHE/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
+fi
+# The API fuzzer (scripts/fuzz): Schemathesis, from PyPI, in a virtual environment of its own,
+# run against the OpenAPI document of a portal it starts.
+fuzzer_installed="$("$CYTRACK_CACHE/schemathesis/bin/pip" show schemathesis 2>/dev/null | sed -n 's/^Version: //p')"
+if [ "$fuzzer_installed" != "$SCHEMATHESIS_VERSION" ]; then
+  say "installing Schemathesis $SCHEMATHESIS_VERSION (the API fuzzer)"
+  python3 -m venv "$CYTRACK_CACHE/schemathesis"
+  "$CYTRACK_CACHE/schemathesis/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi

@@ -49,7 +49,7 @@ use utoipa::{Modify, OpenApi};
         rest::releases::update_post, rest::releases::ask, rest::releases::answer,
         rest::releases::question_to_ticket, rest::releases::feed_token, rest::releases::feed,
     ),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ErrorResponses, &PagingBounds)
 )]
 pub struct ApiDoc;
 
@@ -62,6 +62,72 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
+    }
+}
+
+/// Every operation can answer with the API's error shape (API.md): the statuses any request can
+/// meet are declared on each operation that does not declare them itself, so a client generated
+/// from the document knows them (issue 20: 49 operations answered statuses the document never
+/// declared). 500 is not among them: the portal never means to answer it.
+struct ErrorResponses;
+
+const ERROR_STATUSES: [(&str, &str); 9] = [
+    ("400", "Malformed: the body or query could not be read"),
+    ("401", "Not signed in, or the session ended"),
+    ("403", "Signed in, but not allowed"),
+    ("404", "Not found, or not yours"),
+    ("409", "Conflicts with what is stored"),
+    ("413", "Too large"),
+    ("422", "A rule or a field check refused it"),
+    ("429", "Too many attempts; `Retry-After` says when to come back"),
+    ("503", "Too busy for this now; `Retry-After` says when to come back"),
+];
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for operation in operations.into_iter().flatten() {
+                for (status, description) in ERROR_STATUSES {
+                    operation.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                        let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+                        ResponseBuilder::new().description(description).content("application/json", body).build().into()
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The bounds the lists enforce (`dto::page_window`), on every `page` and `per_page` parameter:
+/// pages from 1 to `PAGE_DEPTH` (the deepest, at one item a page), 1 to `PER_PAGE_MAX` items a
+/// page.
+struct PagingBounds;
+
+impl Modify for PagingBounds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use app::dto::{PAGE_DEPTH, PER_PAGE_MAX};
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        let bounded = |maximum: u64| {
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .minimum(Some(1))
+                .maximum(Some(maximum))
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for parameter in operations.into_iter().flatten().flat_map(|o| o.parameters.iter_mut().flatten()) {
+                let maximum = match parameter.name.as_str() {
+                    "page" => PAGE_DEPTH,
+                    "per_page" => PER_PAGE_MAX,
+                    _ => continue,
+                };
+                parameter.schema = Some(bounded(maximum).into());
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ pub async fn list_accounts(page: Option<u64>) -> Result<crate::dto::Page<Account
     use crate::dto::{Page, Paging};
     let state = state()?;
     let accounts = crate::ssr::services::billing::accounts(&state.db, &actor().await?).await?;
-    Ok(Page::window(accounts, Paging { page, per_page: None }))
+    Page::window(accounts, Paging { page, per_page: None })
 }
 
 /// An organisation's account; `None` asks for the caller's own organisation.

@@ -104,5 +104,5 @@ pub async fn voucher_balances(page: Option<u64>) -> Result<crate::dto::Page<Bala
     use crate::dto::{Page, Paging};
     let state = state()?;
     let rows = crate::ssr::services::vouchers::balances(&state.db, &actor().await?).await?;
-    Ok(Page::window(rows, Paging { page, per_page: None }))
+    Page::window(rows, Paging { page, per_page: None })
 }

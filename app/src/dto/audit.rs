@@ -26,15 +26,17 @@ pub struct AuditEntryDto {
     pub target_id: Option<String>,
     pub summary: String,
     /// The fields the action changed, as they were and as they became.
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    /// Any JSON: an object of fields, a list, or a value.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<serde_json::Value>))]
     pub before: Option<serde_json::Value>,
-    #[cfg_attr(feature = "ssr", schema(value_type = Option<Object>))]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<serde_json::Value>))]
     pub after: Option<serde_json::Value>,
 }
 
 /// A search of the log: `GET /api/v1/audit-log` and the page's filters (kept in its address).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema, IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct AuditFilter {
     /// Part of the actor's name (or, for a failed sign-in, of the address), or their id.
     pub actor: Option<String>,

@@ -132,6 +132,7 @@ pub struct ReasonRequest {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct TrainingRequest {
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub held_on: String,
     pub trainer: String,
     /// Who attended, one name each.
@@ -306,6 +307,7 @@ pub struct SignRequest {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct AssessGoLiveRequest {
     /// `YYYY-MM-DD`: the day CyTrack assesses the system went live.
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub go_live_on: String,
     pub reason: String,
 }

@@ -315,6 +315,7 @@ pub struct CreateTicketRequest {
 /// Filters of the ticket list; every one optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct TicketFilter {
     /// One status, several comma-separated, or `open` for every status that still needs work.
     pub status: Option<String>,
@@ -335,6 +336,7 @@ pub struct TicketFilter {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct UserFilter {
     /// `pending`, `active`, `rejected` or `disabled`.
     pub status: Option<String>,
@@ -361,6 +363,7 @@ pub struct Page<T> {
 /// The page of a list asked for (`page` from 1, `per_page` up to `PER_PAGE_MAX`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct Paging {
     pub page: Option<u64>,
     pub per_page: Option<u64>,
@@ -369,12 +372,11 @@ pub struct Paging {
 impl<T> Page<T> {
     /// The page `paging` asks for of a list read whole (a list bounded by the organisations or
     /// by one ticket's entries), with the whole list's total.
-    pub fn window(items: Vec<T>, paging: Paging) -> Self {
+    pub fn window(items: Vec<T>, paging: Paging) -> Result<Self, crate::error::AppError> {
         let total = items.len() as u64;
-        let (page, take) = paging_of(paging.page, paging.per_page);
-        let skip = (page - 1).saturating_mul(take);
+        let (skip, take) = page_window(paging.page, paging.per_page)?;
         let items = items.into_iter().skip(usize::try_from(skip).unwrap_or(usize::MAX)).take(take as usize).collect();
-        Page { items, total, total_exact: true }
+        Ok(Page { items, total, total_exact: true })
     }
 
     /// A list given whole.
@@ -420,27 +422,30 @@ pub const PER_PAGE_MAX: u64 = 200;
 /// stops at 10,000 records too).
 pub const PAGE_DEPTH: u64 = 10_000;
 
-/// The page (from 1) and page size asked for, the size clamped to what the API allows.
-fn paging_of(page: Option<u64>, per_page: Option<u64>) -> (u64, u64) {
-    (page.unwrap_or(1).max(1), per_page.unwrap_or(PER_PAGE_DEFAULT).clamp(1, PER_PAGE_MAX))
-}
-
-/// The rows the page asked for covers: how many to skip, and how many to read; a page starting
-/// past `PAGE_DEPTH` is a 422 naming `page`.
+/// The rows the page asked for covers: how many to skip, and how many to read. A 422 names
+/// `page` when it is 0 or starts past `PAGE_DEPTH`, and `per_page` outside 1 to `PER_PAGE_MAX`
+/// (the OpenAPI document declares the same bounds: `openapi::PagingBounds`).
 pub fn page_window(page: Option<u64>, per_page: Option<u64>) -> Result<(u64, u64), crate::error::AppError> {
-    let (page, per_page) = paging_of(page, per_page);
-    let skip = (page - 1).saturating_mul(per_page);
-    if skip >= PAGE_DEPTH {
-        let mut fields = crate::error::FieldErrors::new();
+    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(PER_PAGE_DEFAULT));
+    let mut fields = crate::error::FieldErrors::new();
+    if !(1..=PER_PAGE_MAX).contains(&per_page) {
+        fields.insert("per_page".into(), format!("Ask for 1 to {PER_PAGE_MAX} items a page."));
+    }
+    let skip = page.saturating_sub(1).saturating_mul(per_page.max(1));
+    if page == 0 {
+        fields.insert("page".into(), "Pages are counted from 1.".into());
+    } else if skip >= PAGE_DEPTH {
         fields.insert(
             "page".into(),
             format!(
                 "Lists go {PAGE_DEPTH} items deep; narrow this one with its filters or a search to reach older items."
             ),
         );
-        return Err(crate::error::AppError::invalid_fields(fields));
     }
-    Ok((skip, per_page))
+    match fields.is_empty() {
+        true => Ok((skip, per_page)),
+        false => Err(crate::error::AppError::invalid_fields(fields)),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -486,7 +491,9 @@ pub struct DeploymentRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct IrsContractRequest {
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub starts_on: String,
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub ends_on: String,
 }
 
@@ -565,6 +572,7 @@ pub struct HistoryDto {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct MonthQuery {
     /// `YYYY-MM`
     pub month: Option<String>,
@@ -658,11 +666,10 @@ mod tests {
             (Some(3), None, 101, 20, 120),
             (Some(4), None, 0, 0, 120),
             (Some(2), Some(7), 8, 7, 120),
-            (Some(1), Some(500), 1, 120, 120),
-            (Some(0), Some(0), 1, 1, 120),
+            (Some(1), Some(200), 1, 120, 120),
         ];
         for (page, per_page, first, len, total) in cases {
-            let got = Page::window(numbers.clone(), Paging { page, per_page });
+            let got = Page::window(numbers.clone(), Paging { page, per_page }).unwrap();
             assert_eq!(
                 (got.items.first().copied().unwrap_or(0), got.items.len(), got.total),
                 (first, len, total),
@@ -672,11 +679,13 @@ mod tests {
     }
 
     #[test]
-    fn paging_is_clamped_and_goes_so_deep() {
+    fn paging_is_bounded_and_goes_so_deep() {
         let cases = [
             ((None, None), Some((0, 50))),
-            ((Some(0), Some(0)), Some((0, 1))),
-            ((Some(3), Some(500)), Some((400, 200))),
+            ((Some(0), Some(10)), None),
+            ((Some(1), Some(0)), None),
+            ((Some(3), Some(500)), None),
+            ((Some(3), Some(200)), Some((400, 200))),
             ((Some(3), Some(20)), Some((40, 20))),
             ((Some(200), Some(50)), Some((9_950, 50))),
             ((Some(201), Some(50)), None),
@@ -689,7 +698,7 @@ mod tests {
             let got = page_window(page, per_page);
             assert_eq!(got.as_ref().ok().copied(), expected, "page {page:?} of {per_page:?}");
             if let Err(e) = got {
-                assert!(e.fields.contains_key("page"), "{e:?}");
+                assert!(e.fields.contains_key("page") || e.fields.contains_key("per_page"), "{e:?}");
             }
         }
     }
@@ -736,6 +745,7 @@ mod tests {
 pub struct IssueVoucherRequest {
     pub minutes: i64,
     /// `YYYY-MM-DD`, today or later.
+    #[cfg_attr(feature = "ssr", schema(format = Date))]
     pub expires_on: String,
 }
 
@@ -885,6 +895,7 @@ pub struct SegmentDto {
 /// A search of after-hours bookings: by status, a page at a time (soonest first).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct BookingFilter {
     /// `requested`, `approved`, `scheduled`, `completed`, `declined` or `cancelled`.
     pub status: Option<String>,

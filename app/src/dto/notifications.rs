@@ -24,6 +24,7 @@ pub struct NotificationDto {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct NotificationFilter {
     /// `true` for unread notifications only.
     pub unread: Option<bool>,
@@ -81,6 +82,7 @@ pub struct OutboxMessageDto {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct OutboxFilter {
     /// `pending`, `sent` or `failed`.
     pub status: Option<String>,
@@ -118,6 +120,7 @@ pub struct InboundMailDto {
 /// A page of a list that has no filters.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct PageQuery {
     pub page: Option<u64>,
     pub per_page: Option<u64>,

@@ -220,6 +220,7 @@ pub struct AnswerRequest {
 /// The Insider list's filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema, IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct PostFilter {
     pub tag: Option<String>,
     pub page: Option<u64>,

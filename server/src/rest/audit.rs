@@ -20,7 +20,16 @@ pub async fn list(
     Ok(Json(audit::list(&state.db, &actor, filter).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit-log.csv", tag = "people", params(AuditFilter),
+/// The whole of what the filters select, unpaged (so the document lists the filters alone).
+#[utoipa::path(get, path = "/api/v1/audit-log.csv", tag = "people",
+    params(
+        ("actor" = Option<String>, Query, description = "Part of the actor's name or address, or their id"),
+        ("kind" = Option<String>, Query, description = "One of the kinds of action"),
+        ("from" = Option<String>, Query, description = "First day, `YYYY-MM-DD`"),
+        ("to" = Option<String>, Query, description = "Last day, included"),
+        ("organization_id" = Option<String>, Query, description = "Required for account managers"),
+        ("sort" = Option<String>, Query, description = "`newest` (the default) or `oldest`"),
+    ),
     responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody),
         (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -51,7 +51,7 @@ pub async fn irs_contracts(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<IrsContractDto>>> {
     let items = billing::account(&state.db, &actor, &id).await?.irs_contracts;
-    Ok(Json(Page::window(items, paging)))
+    Ok(Json(Page::window(items, paging)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/account", tag = "billing",
@@ -74,7 +74,7 @@ pub async fn accounts(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<AccountDto>>> {
     let items = billing::accounts(&state.db, &actor).await?;
-    Ok(Json(Page::window(items, paging)))
+    Ok(Json(Page::window(items, paging)?))
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/billing", tag = "billing", request_body = ReclassifyRequest,
@@ -116,7 +116,7 @@ pub async fn time_entries(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<TimeEntryDto>>> {
     let items = billing::time_entries(&state.db, &actor, &id).await?;
-    Ok(Json(Page::window(items, paging)))
+    Ok(Json(Page::window(items, paging)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/tickets/{id}/history", tag = "tickets",
@@ -129,7 +129,7 @@ pub async fn history(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<HistoryDto>>> {
     let items = billing::history(&state.db, &actor, &id).await?;
-    Ok(Json(Page::window(items, paging)))
+    Ok(Json(Page::window(items, paging)?))
 }
 
 fn month_of(query: &MonthQuery) -> String {

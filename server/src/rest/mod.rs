@@ -196,10 +196,47 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-/// `axum::Json` whose refusals speak the API's error shape.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json` whose refusals speak the API's error shape. A number written with a zero
+/// fraction (`1157.0`) reads as the whole number it is: JSON Schema counts it an integer, and so
+/// do clients generated from the OpenAPI document (issue 20: the fuzzer's whole numbers were
+/// refused).
 pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        whole_numbers(&mut value);
+        serde_path_to_error::deserialize(value).map(Json).map_err(|e| {
+            ApiError(AppError::new(
+                app::error::ErrorKind::Rule,
+                "invalid_body",
+                format!("The request body does not fit: {}: {}", e.path(), e.inner()),
+            ))
+        })
+    }
+}
+
+/// Numbers with a zero fraction, within the range a double holds exactly, become integers.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= EXACT) {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

@@ -30,7 +30,7 @@ pub async fn list(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<OrganizationDto>>> {
     let items = organizations::list(&state.db, &actor).await?;
-    Ok(Json(Page::window(items, paging)))
+    Ok(Json(Page::window(items, paging)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations",

@@ -262,6 +262,7 @@ pub async fn feed_token(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FeedQuery {
     /// The reader's private feed token (`POST /api/v1/insider/feed-token`).
     #[serde(default)]

@@ -105,5 +105,5 @@ pub async fn balances(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<BalanceRow>>> {
     let items = vouchers::balances(&state.db, &actor).await?;
-    Ok(Json(Page::window(items, paging)))
+    Ok(Json(Page::window(items, paging)?))
 }

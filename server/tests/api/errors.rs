@@ -28,6 +28,52 @@ async fn malformed_json_is_400_and_a_missing_field_is_422() {
 }
 
 #[tokio::test]
+async fn a_whole_number_written_with_a_zero_fraction_reads_as_that_number() {
+    // JSON Schema counts 120.0 an integer, and so do clients generated from the document.
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let manager = app.staff("account_manager").await;
+    let path = format!("/api/v1/organizations/{org}/vouchers");
+    let expires_on = (chrono::Utc::now().date_naive() + chrono::Days::new(90)).to_string();
+    let (status, body) =
+        app.post(&path, Some(&manager.token), json!({"minutes": 120.0, "expires_on": expires_on})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["voucher"]["minutes"], 120);
+    let (status, body) =
+        app.post(&path, Some(&manager.token), json!({"minutes": 120.5, "expires_on": expires_on})).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
+    assert!(body["error"]["message"].as_str().unwrap().contains("minutes"), "the field is named: {body}");
+}
+
+#[tokio::test]
+async fn lists_refuse_pages_and_page_sizes_outside_their_bounds() {
+    let app = spawn_app().await;
+    let admin = app.staff("admin").await;
+    for (query, field) in [("page=0", "page"), ("per_page=0", "per_page"), ("per_page=201", "per_page")] {
+        for path in ["/api/v1/tickets", "/api/v1/organizations", "/api/v1/users"] {
+            let (status, body) = app.get(&format!("{path}?{query}"), &admin.token).await;
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}?{query}: {body}");
+            assert!(body["error"]["fields"][field].is_string(), "{path}?{query}: {body}");
+        }
+    }
+    let (_, document) = app.get("/api/v1/openapi.json", &admin.token).await;
+    let parameters = document["paths"]["/api/v1/tickets"]["get"]["parameters"].as_array().unwrap();
+    let per_page = parameters.iter().find(|p| p["name"] == "per_page").unwrap();
+    assert_eq!((per_page["schema"]["minimum"].as_u64(), per_page["schema"]["maximum"].as_u64()), (Some(1), Some(200)));
+    // Every parameter the document puts in a path is one of the path's own.
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "path" {
+                    let name = parameter["name"].as_str().unwrap();
+                    assert!(path.contains(&format!("{{{name}}}")), "{method} {path}: `{name}` is a query parameter");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn bodies_over_two_megabytes_are_413() {
     let app = spawn_app().await;
     let org = app.organization("Acme", &[]).await;
