@@ -72,7 +72,7 @@ pub(crate) mod context {
 
     /// Ends a form's server function. A plain HTML form (no WASM yet) follows redirects, so
     /// success goes to `success_to` and a refusal goes back to the form with its code in
-    /// `?error=` (the page shows our sentence for it, `error::sentence_for_code`); the hydrated form gets the result itself and shows messages in place.
+    /// `?error=` and its sentence in a flash cookie (`widgets::QueryError` shows it); the hydrated form gets the result itself and shows messages in place.
     pub fn finish_form<T>(result: Result<T, AppError>, success_to: Option<String>) -> Result<T, AppError> {
         let plain_form = parts()
             .ok()
@@ -102,6 +102,9 @@ pub(crate) mod context {
                             .collect()
                     })
                     .unwrap_or_default();
+                if let Ok(state) = state() {
+                    set_cookie(&state.auth.flash_cookie(e));
+                }
                 leptos_axum::redirect(&format!("{path}?{kept}error={}", e.code_for_address()));
             }
             Err(_) => {}

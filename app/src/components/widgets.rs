@@ -11,15 +11,34 @@ pub fn ErrorBanner(error: AppError) -> impl IntoView {
     view! { <div class="banner error" role="alert">{error.message}</div> }
 }
 
-/// The refusal a plain (not yet hydrated) form post brought back in `?error=`: a code, shown as
-/// our own sentence for it, never as text from the address.
+/// The refusal a plain (not yet hydrated) form post came back with: its code in `?error=`, its
+/// sentence in the flash cookie the server set (read while the page renders on the server and
+/// handed to the browser with the page). Text in the address is never shown: a code without the
+/// cookie's sentence reads as our own sentence for it (`error::sentence_for_code`).
 #[component]
 pub fn QueryError() -> impl IntoView {
     let query = use_query_map();
+    let flash = leptos::prelude::SharedValue::new(flash_of_request).into_inner();
     move || {
         query.read().get("error").map(|code| {
-            view! { <div class="banner error" role="alert">{crate::error::sentence_for_code(&code)}</div> }
+            let sentence = match &flash {
+                Some((flashed, sentence)) if *flashed == code => sentence.clone(),
+                _ => crate::error::sentence_for_code(&code).to_string(),
+            };
+            view! { <div class="banner error" role="alert">{sentence}</div> }
         })
+    }
+}
+
+/// The flash cookie's refusal, on the server; in the browser the page brings it.
+fn flash_of_request() -> Option<(String, String)> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().and_then(|parts| crate::ssr::auth::flash_from_headers(&parts.headers))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 

@@ -13,6 +13,11 @@ pub const COOKIE_NAME: &str = "cytrack_session";
 /// The cookie's name over TLS: browsers take a `__Host-` cookie only from a secure origin, for
 /// the whole host and no other, so a sibling subdomain can neither set nor shadow it.
 pub const SECURE_COOKIE_NAME: &str = "__Host-cytrack_session";
+/// The cookie a plain form post's refusal travels in, back to the form (`flash_cookie`).
+pub const FLASH_COOKIE_NAME: &str = "cytrack_flash";
+pub const SECURE_FLASH_COOKIE_NAME: &str = "__Host-cytrack_flash";
+/// How long a refusal waits for its page: the redirect follows at once.
+const FLASH_SECONDS: i64 = 60;
 pub const ISSUER: &str = "cytrack-portal";
 pub const AUDIENCE: &str = "cytrack-portal";
 pub const MIN_SECRET_BYTES: usize = 32;
@@ -88,6 +93,22 @@ impl AuthKeys {
         self.cookie("", 0)
     }
 
+    /// The `Set-Cookie` value that carries a plain form post's refusal, its code and the server's
+    /// own sentence, to the page the post goes back to (issue 20, finding 8: the address carries
+    /// only the code, since anyone can write an address; only this server sets this cookie).
+    /// The sentence travels hex-encoded: a cookie value cannot hold spaces or semicolons.
+    pub fn flash_cookie(&self, error: &AppError) -> String {
+        let sentence: String = error.message.chars().take(500).collect();
+        let hex: String = sentence.bytes().map(|b| format!("{b:02x}")).collect();
+        let value = format!("{}.{hex}", error.code_for_address());
+        match self.cookie_secure {
+            true => format!(
+                "{SECURE_FLASH_COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={FLASH_SECONDS}; Secure"
+            ),
+            false => format!("{FLASH_COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={FLASH_SECONDS}"),
+        }
+    }
+
     fn cookie(&self, value: &str, max_age: i64) -> String {
         match self.cookie_secure {
             true => format!("{SECURE_COOKIE_NAME}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}; Secure"),
@@ -112,14 +133,19 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
             return Some(token.trim().to_string());
         }
     }
+    cookie(headers, [COOKIE_NAME, SECURE_COOKIE_NAME]).map(str::to_string)
+}
+
+/// The first non-empty value of a cookie under either of its names (plain, or `__Host-`).
+fn cookie<'a>(headers: &'a HeaderMap, names: [&str; 2]) -> Option<&'a str> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| (*name == COOKIE_NAME || *name == SECURE_COOKIE_NAME) && !value.is_empty())
-        .map(|(_, value)| value.to_string())
+        .find(|(name, value)| names.contains(name) && !value.is_empty())
+        .map(|(_, value)| value)
 }
 
 /// The address a request came from: the peer, or, when the peer is a proxy the operator trusts
@@ -158,6 +184,16 @@ pub struct Client<'a> {
     pub user_agent: Option<&'a str>,
     /// Where it came from (counted by sign-in throttling).
     pub address: Option<std::net::IpAddr>,
+}
+
+/// The refusal a flash cookie carries (`AuthKeys::flash_cookie`): its code and sentence.
+pub fn flash_from_headers(headers: &HeaderMap) -> Option<(String, String)> {
+    let (code, hex) = cookie(headers, [FLASH_COOKIE_NAME, SECURE_FLASH_COOKIE_NAME])?.split_once('.')?;
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect();
+    Some((code.to_string(), String::from_utf8(bytes?).ok()?))
 }
 
 /// Who is making the request, as established by a valid session.
@@ -298,6 +334,22 @@ mod tests {
         for (case, peer, header, expected) in cases {
             assert_eq!(client_address(ip(peer), header, &proxies), ip(expected), "{case}");
         }
+    }
+
+    #[test]
+    fn a_refusal_travels_to_its_page_in_a_cookie_and_back() {
+        let refusal = AppError::rule("conditions_unfulfilled", "The Stakeholders form is not accepted yet; café ☕.");
+        let cookie = keys().flash_cookie(&refusal);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("Max-Age=60"), "{cookie}");
+        let value = cookie.split(';').next().unwrap();
+        assert!(!value.contains(' '), "no space in a cookie value: {value}");
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::COOKIE, format!("theme=dark; {value}").parse().unwrap());
+        let read = flash_from_headers(&headers).unwrap();
+        assert_eq!(read, ("conditions_unfulfilled".to_string(), refusal.message.clone()));
+        headers.insert(http::header::COOKIE, "cytrack_flash=code.zz".parse().unwrap());
+        assert_eq!(flash_from_headers(&headers), None, "unreadable: none");
+        assert!(AuthKeys::new(&[1u8; 32], true).unwrap().flash_cookie(&refusal).starts_with("__Host-cytrack_flash="));
     }
 
     #[test]

@@ -166,6 +166,8 @@ async fn serve(a: &Args) {
             inbound_secret: None,
             imap_url: None,
         },
+        files: app::ssr::services::attachments::FileStore::Directory(std::env::temp_dir().join("cytrack-bench-files")),
+        incoming_dir: std::env::temp_dir().join("cytrack-bench-incoming"),
         trusted_proxies: Vec::new(),
     };
     let built = server::startup::build(config).await.expect("the portal starts");

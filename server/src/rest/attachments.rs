@@ -238,7 +238,7 @@ pub async fn upload_from_page(
         Ok(actor) => upload_files(&state, &actor, &id, multipart).await,
         Err(e) => Err(e),
     };
-    page_answer(&headers, &format!("/tickets/{id}"), outcome)
+    page_answer(&state, &headers, &format!("/tickets/{id}"), outcome)
 }
 
 /// The project page's Documents card: files for the form its `form` field names.
@@ -262,7 +262,7 @@ pub async fn form_upload_from_page(
         }
     }
     .await;
-    page_answer(&headers, &format!("/deployment-projects/{id}"), outcome)
+    page_answer(&state, &headers, &format!("/deployment-projects/{id}"), outcome)
 }
 
 /// Who is signed in on a page's form post (its session cookie).
@@ -274,7 +274,12 @@ async fn page_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, AppE
 /// A page's form post is answered as it was sent: the hydrated page, which sends it itself
 /// (with a progress bar), asks for JSON and gets the API's answer; a plain form post goes back
 /// to the page, with the refusal's code (the page shows our sentence for it), or to sign in.
-fn page_answer(headers: &HeaderMap, back: &str, outcome: Result<Vec<app::dto::AttachmentDto>, AppError>) -> Response {
+fn page_answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    back: &str,
+    outcome: Result<Vec<app::dto::AttachmentDto>, AppError>,
+) -> Response {
     let wants_json =
         headers.get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("application/json"));
     match (outcome, wants_json) {
@@ -288,7 +293,11 @@ fn page_answer(headers: &HeaderMap, back: &str, outcome: Result<Vec<app::dto::At
         (Err(e), true) => ApiError(e).into_response(),
         (Ok(_), false) => Redirect::to(back).into_response(),
         (Err(e), false) if e.status() == 401 => Redirect::to("/login").into_response(),
-        (Err(e), false) => Redirect::to(&format!("{back}?error={}", e.code_for_address())).into_response(),
+        (Err(e), false) => (
+            [(header::SET_COOKIE, state.auth.flash_cookie(&e))],
+            Redirect::to(&format!("{back}?error={}", e.code_for_address())),
+        )
+            .into_response(),
     }
 }
 

@@ -198,8 +198,14 @@ async fn a_form_refused_before_the_page_hydrated_comes_back_with_its_link_intact
     assert!(res.status().is_redirection(), "{}", res.status());
     let to = res.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(to, "/reset-password?token=abc123&error=invalid_token", "the code, never a sentence");
+    // The server's own sentence rides in a cookie only it sets, for the page to show.
+    let flash = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert!(flash.starts_with("cytrack_flash=invalid_token."), "{flash}");
+    let page = app.client.get(app.url(&to)).header("cookie", &flash).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(app::domain::accounts::TOKEN_UNUSABLE), "{page}");
+    // Without it (a link someone sent), the code reads as our own sentence for it.
     let page = app.client.get(app.url(&to)).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("This link has expired or was already used"), "{page}");
+    assert!(page.contains(app::error::sentence_for_code("invalid_token")), "{page}");
 }
 
 #[tokio::test]
