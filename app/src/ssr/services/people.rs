@@ -193,14 +193,16 @@ async fn throttle(
         // count that missed one written a moment before it (on PostgreSQL an earlier id can
         // become visible after a later one).
         .filter(login_failure::Column::Id.ne(attempt))
+        .filter(login_failure::Column::Refused.eq(false))
         .filter(login_failure::Column::CreatedAt.gt(now - sign_in::WINDOW))
         .filter(sea_orm::Condition::any().add(login_failure::Column::Email.eq(email)).add(same_source(source)))
         .order_by_desc(login_failure::Column::Id)
-        // Every delay reaches its ceiling long before this many.
+        // Every delay reaches its ceiling long before this many (refused attempts are not read:
+        // a flood of them cannot push the failures out of the count).
         .limit(500)
         .all(db)
         .await?;
-    let counts = sign_in::Counts::of(earlier.iter().filter(|f| !f.refused).map(|f| sign_in::Earlier {
+    let counts = sign_in::Counts::of(earlier.iter().map(|f| sign_in::Earlier {
         same_address: f.email == email,
         same_source: f.source.as_deref() == source,
         at: f.created_at,
@@ -218,9 +220,14 @@ async fn throttle(
     if wait.by == sign_in::Scope::Source {
         tracing::warn!(source = source.unwrap_or("unknown"), "sign-ins from one source are delayed");
     } else {
-        let latest = counts.account.latest;
-        let recorded = earlier.iter().any(|f| f.refused && f.email == email && Some(f.created_at) >= latest);
-        if !recorded {
+        let mut refusals = login_failure::Entity::find()
+            .filter(login_failure::Column::Id.ne(attempt))
+            .filter(login_failure::Column::Refused.eq(true))
+            .filter(login_failure::Column::Email.eq(email));
+        if let Some(latest) = counts.account.latest {
+            refusals = refusals.filter(login_failure::Column::CreatedAt.gte(latest));
+        }
+        if refusals.one(db).await?.is_none() {
             let found = user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?;
             let account = found.as_ref().map(|u| (u.id.as_str(), u.organization_id.as_deref()));
             let summary = format!("{} failed sign-ins within the hour; further ones wait.", counts.account.failures);
