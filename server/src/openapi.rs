@@ -86,18 +86,22 @@ const ERROR_STATUSES: [(&str, &str); 9] = [
 impl Modify for ErrorResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-            for operation in operations.into_iter().flatten() {
-                for (status, description) in ERROR_STATUSES {
-                    operation.responses.responses.entry(status.to_string()).or_insert_with(|| {
-                        let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
-                        ResponseBuilder::new().description(description).content("application/json", body).build().into()
-                    });
-                }
+        for operation in operations(openapi) {
+            for (status, description) in ERROR_STATUSES {
+                operation.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                    let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+                    ResponseBuilder::new().description(description).content("application/json", body).build().into()
+                });
             }
         }
     }
+}
+
+/// Every operation of the document, whatever its method.
+fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    openapi.paths.paths.values_mut().flat_map(|item| {
+        [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+    })
 }
 
 /// The bounds the lists enforce (`dto::page_window`), on every `page` and `per_page` parameter:
@@ -117,16 +121,13 @@ impl Modify for PagingBounds {
                 .maximum(Some(maximum))
                 .build()
         };
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
-            for parameter in operations.into_iter().flatten().flat_map(|o| o.parameters.iter_mut().flatten()) {
-                let maximum = match parameter.name.as_str() {
-                    "page" => PAGE_DEPTH,
-                    "per_page" => PER_PAGE_MAX,
-                    _ => continue,
-                };
-                parameter.schema = Some(bounded(maximum).into());
-            }
+        for parameter in operations(openapi).flat_map(|o| o.parameters.iter_mut().flatten()) {
+            let maximum = match parameter.name.as_str() {
+                "page" => PAGE_DEPTH,
+                "per_page" => PER_PAGE_MAX,
+                _ => continue,
+            };
+            parameter.schema = Some(bounded(maximum).into());
         }
     }
 }
