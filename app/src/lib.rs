@@ -47,6 +47,7 @@ lazy_page! {
     TicketRoute => pages::tickets::TicketPage,
     QueuesRoute => pages::queues::QueuesPage,
     AfterHoursRoute => pages::afterhours::AfterHoursPage,
+    MacsRoute => pages::macs::MacsPage,
     SettingsRoute => pages::settings::SettingsPage,
     VouchersRoute => pages::vouchers::VouchersPage,
     AccountsRoute => pages::accounts::AccountsPage,
@@ -116,6 +117,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tickets/:id") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/queues") view={Lazy::<QueuesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/after-hours") view={Lazy::<AfterHoursRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/macs") view={Lazy::<MacsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/vouchers") view={Lazy::<VouchersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} ssr=SsrMode::Async/>

@@ -62,5 +62,5 @@ test('book a Saturday window, see the quote, approve, schedule and complete it',
 
   await sam.goto('/vouchers');
   await expect(sam.locator('.stats')).toContainText('0:00 h');
-  await expect(sam.getByTestId('ledger')).toContainText('After-hours work completed');
+  await expect(sam.getByTestId('ledger')).toContainText('after-hours work completed');
 });

@@ -29,6 +29,7 @@ mod m20261129_000023_audit_log;
 mod m20261129_000024_profiles;
 mod m20261129_000025_releases;
 mod m20261129_000026_sign_in_sources;
+mod m20261130_000027_macs;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000024_profiles::Migration),
             Box::new(m20261129_000025_releases::Migration),
             Box::new(m20261129_000026_sign_in_sources::Migration),
+            Box::new(m20261130_000027_macs::Migration),
         ]
     }
 }

@@ -1,15 +1,17 @@
 //! Demo data for a first look: staff, two client organisations at different deployment stages,
-//! tickets, releases with an Insider post, and one registration waiting for approval. Seeded once; a second run changes nothing.
+//! tickets, vouchers, a MACS catalogue with orders in three states, releases with an Insider
+//! post, and one registration waiting for approval. Seeded once; a second run changes nothing.
 
 use app::domain::billing::GoLiveBasis;
 use app::domain::people::{Role, UserStatus};
 use app::dto::{
     CreateOrganizationRequest, CreateReleaseRequest, CreateTicketRequest, InstalledReleaseRequest, IssueVoucherRequest,
-    PostRequest, RedeemRequest, RegisterRequest, SlateRequest, UserDto,
+    MacsItemRequest, MacsOrderRequest, PostRequest, RedeemRequest, RegisterRequest, SlateRequest, UserDto,
 };
 use app::error::AppError;
 use app::ssr::auth::Actor;
 use app::ssr::entities::{deployment, irs_contract, user};
+use app::ssr::services::macs::{self, Step};
 use app::ssr::services::redemptions::RedemptionQueue;
 use app::ssr::services::{accounts, insider, new_id, organizations, people, releases, tickets, vouchers};
 use chrono::{Days, Utc};
@@ -133,6 +135,38 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     .await?;
     let req = RedeemRequest { minutes: 45, idempotency_key: Some("demo-seats".into()) };
     vouchers::redeem(db, &RedemptionQueue::new(db.clone()), &actor_of(&agent), &seats.id, req, now).await?;
+    // The MACS catalogue, and Acme's orders: one done, one awaiting Sam's approval, one quote
+    // asked for.
+    let catalogue = [
+        ("Add a queue", "A new call queue with its routing, music on hold and overflow.", 120, Some(3)),
+        ("Change a recorded announcement", "Record or replace one announcement or menu prompt.", 30, Some(1)),
+        ("Add a CyDesk web seat", "One more agent seat, licensed and configured.", 45, Some(2)),
+        ("New report", "A report built to your specification and mailed on a schedule.", 240, Some(10)),
+        ("Add a wallboard", "A dashboard wallboard for the call floor.", 180, None),
+    ];
+    let mut items = Vec::new();
+    for (name, description, minutes, lead_days) in catalogue {
+        let req = MacsItemRequest {
+            name: Some(name.into()),
+            description: Some(description.into()),
+            minutes: Some(minutes),
+            lead_days,
+            ..MacsItemRequest::default()
+        };
+        items.push(macs::save_item(db, &actor_of(&manager), None, req, now).await?);
+    }
+    let order = |who: &UserDto, item_id: Option<String>, title: Option<&str>, details: &str| {
+        let actor = actor_of(who);
+        let req = MacsOrderRequest { item_id, title: title.map(str::to_string), details: details.into() };
+        async move { macs::order(db, &actor, req, now).await }
+    };
+    let queue =
+        order(&sam, Some(items[0].id.clone()), None, "A queue for the winter campaign, overflowing to Sales.").await?;
+    macs::advance(db, &actor_of(&sam), &queue.id, Step::Approve, now).await?;
+    macs::advance(db, &actor_of(&agent), &queue.id, Step::Complete(None), now).await?;
+    order(&casey, Some(items[1].id.clone()), None, "The holiday greeting on the main line, from 20 December.").await?;
+    order(&casey, None, Some("Import an outbound campaign list weekly"), "About 5,000 numbers each Monday.").await?;
+
     let wallboard = raise(
         &casey,
         "Dashboard wallboard shows yesterday's figures",

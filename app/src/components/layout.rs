@@ -104,6 +104,7 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
             </Show>
             <Show when=move || active>
                 <A href="/after-hours">"After hours"</A>
+                <A href="/macs">"MACS"</A>
                 <A href="/releases">"Releases"</A>
                 <A href="/insider">"Insider"</A>
             </Show>

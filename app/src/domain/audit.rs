@@ -33,6 +33,7 @@ vocabulary!(
         IrsContractAdded = "irs_contract_added", "IRS contract added";
         FormSigned = "form_signed", "Form signed";
         GoLiveAssessed = "go_live_assessed", "Go-live assessed";
+        MacsCatalogueChanged = "macs_catalogue_changed", "MACS catalogue changed";
     }
 );
 

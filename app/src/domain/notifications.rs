@@ -24,9 +24,10 @@ pub enum NotificationKind {
     RegistrationReceived,
     /// A registration approved or rejected, to the person.
     RegistrationDecided,
-    /// An after-hours booking awaiting approval, to the organisation's superusers.
+    /// After-hours work or a MACS order awaiting approval, to the organisation's superusers.
     BookingRequested,
-    /// A booking approved, declined, scheduled, completed or cancelled, to the person who booked.
+    /// A booking or MACS order approved, declined, scheduled, quoted, completed or cancelled, to
+    /// the person who asked for it.
     BookingUpdated,
     /// An IRS contract ending within 30 days with no renewal, to superusers and account managers.
     IrsRenewalDue,
@@ -97,8 +98,8 @@ impl NotificationKind {
             NotificationKind::TicketAssigned => "Tickets assigned to me (staff)",
             NotificationKind::RegistrationReceived => "Registrations awaiting approval (staff)",
             NotificationKind::RegistrationDecided => "My registration approved or rejected",
-            NotificationKind::BookingRequested => "After-hours bookings awaiting my approval",
-            NotificationKind::BookingUpdated => "Progress of my after-hours bookings",
+            NotificationKind::BookingRequested => "After-hours work and MACS orders awaiting my approval",
+            NotificationKind::BookingUpdated => "Progress of my after-hours bookings and MACS orders",
             NotificationKind::IrsRenewalDue => "IRS contracts due for renewal",
             NotificationKind::VoucherBalance => "Vouchers running low or expiring",
             NotificationKind::DeploymentMilestone => "Deployment milestones: go-live and the completion form",

@@ -18,6 +18,31 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What a reservation holds voucher minutes for.
+    Purpose, "reservation purpose" {
+        AfterHours = "after_hours", "After-hours work";
+        Macs = "macs", "MACS orders";
+    }
+);
+
+/// Minutes held by reservations, by what they are held for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReservedFor {
+    pub after_hours: i64,
+    pub macs: i64,
+}
+
+impl ReservedFor {
+    fn add(&mut self, purpose: Purpose, minutes: i64) {
+        match purpose {
+            Purpose::AfterHours => self.after_hours += minutes,
+            Purpose::Macs => self.macs += minutes,
+        }
+    }
+}
+
 /// Below this many available minutes (10 hours) an organisation is flagged as running low.
 pub const LOW_BALANCE_MINUTES: i64 = 600;
 
@@ -58,6 +83,8 @@ pub struct Entry {
     pub voucher_id: String,
     pub kind: EntryKind,
     pub minutes: i64,
+    /// What a reservation or release was for; none on entries that hold nothing.
+    pub purpose: Option<Purpose>,
 }
 
 /// A voucher's standing, derived from its entries.
@@ -68,6 +95,8 @@ pub struct VoucherState {
     /// Minutes free to spend or reserve (before expiry is considered).
     pub available: i64,
     pub reserved: i64,
+    /// `reserved`, by purpose.
+    pub reserved_for: ReservedFor,
 }
 
 impl VoucherState {
@@ -88,31 +117,42 @@ pub fn effect(kind: EntryKind, minutes: i64) -> (i64, i64) {
 
 /// Folds entries into each voucher's available and reserved minutes.
 pub fn voucher_states(vouchers: &[(String, NaiveDate)], entries: &[Entry]) -> Vec<VoucherState> {
-    let mut sums: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    let mut sums: BTreeMap<&str, (i64, i64, ReservedFor)> = BTreeMap::new();
     for e in entries {
-        let (available, reserved) = sums.entry(e.voucher_id.as_str()).or_default();
+        let (available, reserved, reserved_for) = sums.entry(e.voucher_id.as_str()).or_default();
         let (d_available, d_reserved) = effect(e.kind, e.minutes);
         *available += d_available;
         *reserved += d_reserved;
+        if let Some(purpose) = e.purpose {
+            reserved_for.add(purpose, d_reserved);
+        }
     }
     vouchers
         .iter()
         .map(|(id, expires_on)| {
-            let (available, reserved) = sums.get(id.as_str()).copied().unwrap_or_default();
-            VoucherState { voucher_id: id.clone(), expires_on: *expires_on, available, reserved }
+            let (available, reserved, reserved_for) = sums.get(id.as_str()).copied().unwrap_or_default();
+            VoucherState { voucher_id: id.clone(), expires_on: *expires_on, available, reserved, reserved_for }
         })
         .collect()
 }
 
 /// The states after writing one entry of `kind` per (voucher, minutes) of a plan: what the ledger
 /// will fold to once those entries are in, without reading it again.
-pub fn states_after(states: &[VoucherState], kind: EntryKind, plan: &[(String, i64)]) -> Vec<VoucherState> {
+pub fn states_after(
+    states: &[VoucherState],
+    kind: EntryKind,
+    purpose: Option<Purpose>,
+    plan: &[(String, i64)],
+) -> Vec<VoucherState> {
     let mut next = states.to_vec();
     for (voucher_id, minutes) in plan {
         if let Some(s) = next.iter_mut().find(|s| &s.voucher_id == voucher_id) {
             let (d_available, d_reserved) = effect(kind, *minutes);
             s.available += d_available;
             s.reserved += d_reserved;
+            if let Some(purpose) = purpose {
+                s.reserved_for.add(purpose, d_reserved);
+            }
         }
     }
     next
@@ -122,6 +162,7 @@ pub fn states_after(states: &[VoucherState], kind: EntryKind, plan: &[(String, i
 pub struct Balance {
     pub available_minutes: i64,
     pub reserved_minutes: i64,
+    pub reserved_for: ReservedFor,
     pub expiring_soon_minutes: i64,
     pub next_expiry_on: Option<NaiveDate>,
 }
@@ -133,6 +174,11 @@ pub fn balance(states: &[VoucherState], today: NaiveDate) -> Balance {
     Balance {
         available_minutes: usable.iter().map(|s| s.available).sum(),
         reserved_minutes: usable.iter().map(|s| s.reserved).sum(),
+        reserved_for: usable.iter().fold(ReservedFor::default(), |mut all, s| {
+            all.add(Purpose::AfterHours, s.reserved_for.after_hours);
+            all.add(Purpose::Macs, s.reserved_for.macs);
+            all
+        }),
         expiring_soon_minutes: usable.iter().filter(|s| s.expires_on <= soon).map(|s| s.available).sum(),
         next_expiry_on: usable.iter().filter(|s| s.available > 0).map(|s| s.expires_on).min(),
     }
@@ -292,7 +338,8 @@ mod tests {
     }
 
     fn entry(voucher: &str, kind: EntryKind, minutes: i64) -> Entry {
-        Entry { voucher_id: voucher.into(), kind, minutes }
+        let purpose = matches!(kind, EntryKind::Reserve | EntryKind::Release).then_some(Purpose::AfterHours);
+        Entry { voucher_id: voucher.into(), kind, minutes, purpose }
     }
 
     #[test]
@@ -307,9 +354,27 @@ mod tests {
     #[test]
     fn draws_take_the_voucher_expiring_first_and_span_vouchers() {
         let states = vec![
-            VoucherState { voucher_id: "late".into(), expires_on: day("2027-06-30"), available: 300, reserved: 0 },
-            VoucherState { voucher_id: "soon".into(), expires_on: day("2026-12-31"), available: 60, reserved: 0 },
-            VoucherState { voucher_id: "gone".into(), expires_on: day("2026-11-01"), available: 500, reserved: 0 },
+            VoucherState {
+                voucher_id: "late".into(),
+                expires_on: day("2027-06-30"),
+                available: 300,
+                reserved: 0,
+                reserved_for: ReservedFor::default(),
+            },
+            VoucherState {
+                voucher_id: "soon".into(),
+                expires_on: day("2026-12-31"),
+                available: 60,
+                reserved: 0,
+                reserved_for: ReservedFor::default(),
+            },
+            VoucherState {
+                voucher_id: "gone".into(),
+                expires_on: day("2026-11-01"),
+                available: 500,
+                reserved: 0,
+                reserved_for: ReservedFor::default(),
+            },
         ];
         let today = day("2026-11-27");
         let cases: Vec<(i64, Result<Vec<(&str, i64)>, i64>)> = vec![
@@ -350,6 +415,7 @@ mod tests {
             Balance {
                 available_minutes: 750,
                 reserved_minutes: 50,
+                reserved_for: ReservedFor { after_hours: 50, macs: 0 },
                 expiring_soon_minutes: 450,
                 next_expiry_on: Some(day("2026-12-10"))
             }
@@ -435,7 +501,8 @@ mod tests {
                         match plan_draw(&states, m, today) {
                             Ok(plan) => {
                                 prop_assert_eq!(plan.iter().map(|(_, x)| x).sum::<i64>(), m);
-                                let predicted = states_after(&states, kind, &plan);
+                                let purpose = (kind == EntryKind::Reserve).then_some(Purpose::AfterHours);
+                                let predicted = states_after(&states, kind, purpose, &plan);
                                 for (v, x) in plan {
                                     entries.push(entry(&v, kind, x));
                                     if kind == EntryKind::Reserve { reserved_by.push((v, x)); } else { redeemed.push((v, x)); }

@@ -157,6 +157,7 @@ pub struct TicketDto {
 
 /// SLA clocks travel as the domain computes them.
 pub use crate::domain::sla::Clocks as SlaDto;
+pub use crate::domain::vouchers::ReservedFor;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
@@ -773,6 +774,8 @@ pub struct VoucherEnvelope {
 pub struct BalanceDto {
     pub available_minutes: i64,
     pub reserved_minutes: i64,
+    /// `reserved_minutes` by what holds them: after-hours bookings and MACS orders.
+    pub reserved_for: ReservedFor,
     pub expiring_soon_minutes: i64,
     pub next_expiry_on: Option<NaiveDate>,
 }
@@ -795,6 +798,8 @@ pub struct LedgerEntryDto {
     pub voucher_code: String,
     pub ticket_id: Option<String>,
     pub booking_id: Option<String>,
+    /// The MACS order a reservation, release or redemption belongs to.
+    pub order_id: Option<String>,
     pub redemption_id: Option<String>,
     pub actor_id: Option<String>,
     pub note: String,
@@ -841,6 +846,7 @@ pub struct BalanceRow {
     pub organization_name: String,
     pub available_minutes: i64,
     pub reserved_minutes: i64,
+    pub reserved_for: ReservedFor,
     pub expiring_soon_minutes: i64,
     pub next_expiry_on: Option<NaiveDate>,
     /// Redeemed minus refunded over the last 90 days.
@@ -953,12 +959,14 @@ pub struct CompleteRequest {
 mod accounts;
 mod audit;
 mod deployment;
+mod macs;
 mod notifications;
 mod releases;
 mod statements;
 pub use accounts::*;
 pub use audit::*;
 pub use deployment::*;
+pub use macs::*;
 pub use notifications::*;
 pub use releases::*;
 pub use statements::*;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod insider;
+pub mod macs;
 pub mod not_found;
 pub mod notifications;
 pub mod people;

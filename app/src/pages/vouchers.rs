@@ -49,7 +49,10 @@ pub fn VoucherPanel(organization_id: Option<String>, manage: bool) -> impl IntoV
                                 <h2>"Balance"</h2>
                                 <div class="stats">
                                     <div><span class="stat" data-testid="available">{hours(b.available_minutes)}</span><small class="muted">"available"</small></div>
-                                    <div><span class="stat">{hours(b.reserved_minutes)}</span><small class="muted">"reserved for booked work"</small></div>
+                                    <div>
+                                        <span class="stat" data-testid="reserved">{hours(b.reserved_minutes)}</span>
+                                        <small class="muted">{reserved_split(b.reserved_for)}</small>
+                                    </div>
                                     <div><span class="stat">{hours(b.expiring_soon_minutes)}</span><small class="muted">"expiring within 30 days"</small></div>
                                     <div><span class="stat">{b.next_expiry_on.map(long_date).unwrap_or_else(|| "—".into())}</span><small class="muted">"next expiry"</small></div>
                                 </div>
@@ -195,7 +198,10 @@ fn Balances() -> impl IntoView {
                                             <tr>
                                                 <td><a href=format!("/accounts/{}", r.organization_id)>{r.organization_name.clone()}</a></td>
                                                 <td class:warn=low>{hours(r.available_minutes)}{low.then(|| " · low")}</td>
-                                                <td>{hours(r.reserved_minutes)}</td>
+                                                <td title=reserved_split(r.reserved_for)>
+                                                    {hours(r.reserved_minutes)}
+                                                    {(r.reserved_minutes > 0).then(|| view! { <small class="muted block">{reserved_split(r.reserved_for)}</small> })}
+                                                </td>
                                                 <td class:warn=expiring>{hours(r.expiring_soon_minutes)}</td>
                                                 <td>{r.next_expiry_on.map(long_date).unwrap_or_else(|| "—".into())}</td>
                                                 <td>
@@ -218,6 +224,11 @@ fn Balances() -> impl IntoView {
     }
 }
 
+/// What holds the reserved minutes: after-hours bookings and MACS orders.
+fn reserved_split(r: crate::dto::ReservedFor) -> String {
+    format!("reserved: {} after-hours work, {} MACS orders", hours(r.after_hours), hours(r.macs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +242,7 @@ mod tests {
             voucher_code: "CODE".into(),
             ticket_id: None,
             booking_id: None,
+            order_id: None,
             redemption_id: redemption.map(str::to_string),
             actor_id: None,
             note: String::new(),

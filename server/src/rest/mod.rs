@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod macs;
 pub mod mail;
 pub mod notifications;
 pub mod organizations;
@@ -120,6 +121,15 @@ pub fn router() -> Router<AppState> {
         .route("/after-hours/{id}/schedule", post(afterhours::schedule))
         .route("/after-hours/{id}/complete", post(afterhours::complete))
         .route("/after-hours/{id}/cancel", post(afterhours::cancel))
+        .route("/macs/catalogue", get(macs::catalogue).post(macs::add_item))
+        .route("/macs/catalogue/{id}", axum::routing::patch(macs::update_item))
+        .route("/macs/orders", post(macs::order).get(macs::list))
+        .route("/macs/orders/{id}", get(macs::get))
+        .route("/macs/orders/{id}/quote", post(macs::quote))
+        .route("/macs/orders/{id}/approve", post(macs::approve))
+        .route("/macs/orders/{id}/decline", post(macs::decline))
+        .route("/macs/orders/{id}/complete", post(macs::complete))
+        .route("/macs/orders/{id}/cancel", post(macs::cancel))
         .route("/settings/business-hours", get(afterhours::get_business_hours).put(afterhours::put_business_hours))
         .route("/settings/modules", get(afterhours::get_modules).put(afterhours::put_modules))
         .route("/notifications", get(notifications::list))

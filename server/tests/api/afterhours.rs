@@ -126,6 +126,11 @@ async fn approval_reserves_completion_redeems_the_actual_time_and_releases_the_r
     let (_, vouchers) = app.get(&format!("/api/v1/organizations/{org}/vouchers"), &superuser.token).await;
     assert_eq!(vouchers["balance"]["reserved_minutes"], 360);
     assert_eq!(vouchers["balance"]["available_minutes"], 240);
+    assert_eq!(
+        vouchers["balance"]["reserved_for"],
+        json!({"after_hours": 360, "macs": 0}),
+        "held for after-hours work"
+    );
 
     let (status, body) = app.post(&step("schedule"), Some(&manager.token), json!({"engineer_id": superuser.id})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "engineers are staff: {body}");

@@ -13,6 +13,8 @@ pub struct Model {
     pub minutes: i32,
     pub ticket_id: Option<String>,
     pub booking_id: Option<String>,
+    /// The MACS order a reservation (and what became of it) belongs to.
+    pub order_id: Option<String>,
     pub redemption_id: Option<String>,
     pub actor_id: Option<String>,
     pub note: String,

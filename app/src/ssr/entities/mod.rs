@@ -18,6 +18,8 @@ pub mod installed_release;
 pub mod irs_contract;
 pub mod ledger_entry;
 pub mod login_failure;
+pub mod macs_item;
+pub mod macs_order;
 pub mod mail_outbox;
 pub mod notice_sent;
 pub mod notification;

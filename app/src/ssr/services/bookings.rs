@@ -3,8 +3,11 @@
 
 use super::notifications::{self, Around, Notice};
 use super::people::field_error;
-use super::tickets::{history_line, insert_ticket, staff_member, user_names, visible, NewTicket};
-use super::{looks_like_id, new_id, settings, vouchers};
+use super::tickets::{
+    history_line, insert_ticket, organization_names, staff_member, ticket_numbers, user_names, visible, NewTicket,
+};
+use super::vouchers::{self, Hold};
+use super::{looks_like_id, new_id, requests_seen, sees_request, settings};
 use crate::domain::afterhours::{
     charge_for_actual, check_booking_transition, may_move_booking, quote_window, BookingRole, BookingStatus,
 };
@@ -12,30 +15,21 @@ use crate::domain::calendar::Segment;
 use crate::domain::notifications::Event;
 use crate::domain::people::parse_phone;
 use crate::domain::text::{multi_line, single_line};
-use crate::domain::tickets::{ticket_number, Priority, TicketKind};
+use crate::domain::tickets::{Priority, TicketKind};
 use crate::dto::{BookingDto, BookingFilter, BookingRequest, Page, SegmentDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::db::write_gate;
-use crate::ssr::entities::{booking, organization, ticket, time_entry};
+use crate::ssr::entities::booking;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     Set, TransactionTrait,
 };
-use std::collections::HashMap;
 
 fn when(at: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     at.with_timezone(&tz).format("%a %-d %b %Y %H:%M").to_string()
-}
-
-/// Bookings the caller may see: staff all; a superuser the organisation's; a customer their own.
-fn visible_to(access: &Access, b: &booking::Model) -> bool {
-    match access {
-        Access::Staff(_) => true,
-        Access::Customer(c) => c.organization_id == b.organization_id && (c.superuser || c.user_id == b.requester_id),
-    }
 }
 
 async fn find(db: &impl ConnectionTrait, access: &Access, id: &str) -> Result<booking::Model, AppError> {
@@ -43,24 +37,14 @@ async fn find(db: &impl ConnectionTrait, access: &Access, id: &str) -> Result<bo
         true => booking::Entity::find_by_id(id.to_string()).one(db).await?,
         false => None,
     };
-    found.filter(|b| visible_to(access, b)).ok_or_else(|| AppError::not_found("booking"))
+    found
+        .filter(|b| sees_request(access, &b.organization_id, &b.requester_id))
+        .ok_or_else(|| AppError::not_found("booking"))
 }
 
 async fn to_dtos(db: &impl ConnectionTrait, models: Vec<booking::Model>) -> Result<Vec<BookingDto>, AppError> {
-    let orgs: HashMap<String, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(models.iter().map(|b| b.organization_id.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    let numbers: HashMap<String, i64> = ticket::Entity::find()
-        .filter(ticket::Column::Id.is_in(models.iter().map(|b| b.ticket_id.clone())))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.number))
-        .collect();
+    let orgs = organization_names(db, models.iter().map(|b| b.organization_id.clone()).collect()).await?;
+    let numbers = ticket_numbers(db, models.iter().map(|b| b.ticket_id.clone()).collect()).await?;
     let engineers = user_names(db, models.iter().filter_map(|b| b.engineer_id.clone()).collect()).await?;
     Ok(models
         .into_iter()
@@ -75,7 +59,7 @@ async fn to_dtos(db: &impl ConnectionTrait, models: Vec<booking::Model>) -> Resu
                         multiplier: f64::from(s.multiplier) / 100.0,
                     })
                     .collect(),
-                ticket_number: numbers.get(&b.ticket_id).map(|n| ticket_number(*n)).unwrap_or_default(),
+                ticket_number: numbers.get(&b.ticket_id).cloned().unwrap_or_default(),
                 organization_name: orgs.get(&b.organization_id).cloned().unwrap_or_default(),
                 engineer_name: b.engineer_id.as_ref().and_then(|e| engineers.get(e).cloned()),
                 id: b.id,
@@ -221,13 +205,8 @@ pub async fn list(
     filter: BookingFilter,
 ) -> Result<Page<BookingDto>, AppError> {
     let access = actor.access()?;
-    let mut query = booking::Entity::find();
-    if let Access::Customer(c) = &access {
-        query = query.filter(booking::Column::OrganizationId.eq(c.organization_id.as_str()));
-        if !c.superuser {
-            query = query.filter(booking::Column::RequesterId.eq(c.user_id.as_str()));
-        }
-    }
+    let mut query =
+        requests_seen(booking::Entity::find(), &access, booking::Column::OrganizationId, booking::Column::RequesterId);
     if let Some(status) = filter.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let status = BookingStatus::parse(status).map_err(|m| field_error("status", m))?;
         query = query.filter(booking::Column::Status.eq(status.as_str()));
@@ -341,54 +320,42 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
         ));
     }
     let mut event = to.as_str().to_string();
+    let hold = Hold::Booking(&found.id);
     match to {
         BookingStatus::Approved => {
-            vouchers::reserve(&txn, &found.organization_id, &found.id, found.quote_minutes, &actor.user_id, now)
-                .await?;
+            vouchers::reserve(&txn, &found.organization_id, hold, found.quote_minutes, &actor.user_id, now).await?;
             event = format!("approved: {} min reserved", found.quote_minutes);
         }
         BookingStatus::Completed => {
             let segments: Vec<Segment> = serde_json::from_str(&found.segments).unwrap_or_default();
-            let charge = charge_for_actual(&segments, actual.unwrap_or(0));
-            let released = vouchers::release(&txn, &found.organization_id, &found.id, &actor.user_id, now).await?;
-            let redeemed = vouchers::redeem_for_booking(
+            let worked = actual.unwrap_or(0);
+            let charge = charge_for_actual(&segments, worked);
+            let note =
+                format!("After-hours work: {worked} min worked, {charge} voucher minutes at the after-hours rates");
+            let paid = vouchers::settle(
                 &txn,
                 &found.organization_id,
-                &found.id,
+                hold,
                 &found.ticket_id,
                 charge,
+                note,
                 &actor.user_id,
                 now,
             )
             .await?;
-            // The cost is the ticket's billable time: what vouchers did not pay, the export
-            // invoices (`split_billable`).
-            time_entry::ActiveModel {
-                id: Set(new_id()),
-                ticket_id: Set(found.ticket_id.clone()),
-                author_id: Set(actor.user_id.clone()),
-                minutes: Set(charge as i32),
-                note: Set(format!(
-                    "After-hours work: {} min worked, {charge} voucher minutes at the after-hours rates",
-                    actual.unwrap_or(0)
-                )),
-                worked_on: Set(settings::support_date(&txn, now).await?),
-                created_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-            let invoiced = charge - redeemed;
             event = format!(
-                "completed: {} min worked, {redeemed} min redeemed, {released} min reservation released",
-                actual.unwrap_or(0)
+                "completed: {worked} min worked, {} min redeemed, {} min reservation released",
+                paid.redeemed, paid.released
             );
-            if invoiced > 0 {
-                event =
-                    format!("{event}; {invoiced} min more than your vouchers held will be invoiced as billable time");
+            if paid.invoiced > 0 {
+                event = format!(
+                    "{event}; {} min more than your vouchers held will be invoiced as billable time",
+                    paid.invoiced
+                );
             }
         }
         BookingStatus::Cancelled if matches!(from, BookingStatus::Approved | BookingStatus::Scheduled) => {
-            let released = vouchers::release(&txn, &found.organization_id, &found.id, &actor.user_id, now).await?;
+            let released = vouchers::release(&txn, &found.organization_id, hold, &actor.user_id, now).await?;
             event = format!("cancelled: {released} min released");
         }
         BookingStatus::Scheduled => {

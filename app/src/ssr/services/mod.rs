@@ -7,6 +7,7 @@ pub mod audit;
 pub mod billing;
 pub mod bookings;
 pub mod insider;
+pub mod macs;
 pub mod mail_in;
 pub mod notifications;
 pub mod organizations;
@@ -23,6 +24,37 @@ pub mod settings;
 pub mod statements;
 pub mod tickets;
 pub mod vouchers;
+
+use crate::ssr::auth::Access;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+
+/// What a client asked for (an after-hours booking, a MACS order) is seen by CyTrack's staff, by
+/// the organisation's superusers and by the one who asked; to anyone else it does not exist.
+pub(crate) fn sees_request(access: &Access, organization_id: &str, requester_id: &str) -> bool {
+    match access {
+        Access::Staff(_) => true,
+        Access::Customer(c) => c.organization_id == organization_id && (c.superuser || c.user_id == requester_id),
+    }
+}
+
+/// The same rule as a query's filter, on the request's organisation and requester columns.
+pub(crate) fn requests_seen<E: EntityTrait>(
+    query: Select<E>,
+    access: &Access,
+    organization: E::Column,
+    requester: E::Column,
+) -> Select<E> {
+    match access {
+        Access::Staff(_) => query,
+        Access::Customer(c) => {
+            let query = query.filter(organization.eq(c.organization_id.as_str()));
+            match c.superuser {
+                true => query,
+                false => query.filter(requester.eq(c.user_id.as_str())),
+            }
+        }
+    }
+}
 
 /// A new public id.
 pub fn new_id() -> String {

@@ -10,7 +10,7 @@
 
 use super::new_id;
 use super::tickets::history_line;
-use super::vouchers::{balance_dto, entry, lock_for, redemption_dto, states};
+use super::vouchers::{balance_dto, entry, lock_for, redemption_dto, states, Links};
 use crate::domain::tickets::ticket_number;
 use crate::domain::vouchers::{balance, plan_draw, states_after, EntryKind};
 use crate::dto::RedemptionResult;
@@ -191,7 +191,8 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Redemption]) -> Result<Ve
             };
             let note = format!("Redeemed on {}", ticket_number(r.ticket_number));
             for (voucher_id, take) in &plan {
-                let links = (Some(r.ticket_id.as_str()), None, Some(redemption.id.as_str()));
+                let links =
+                    Links { ticket: Some(r.ticket_id.as_str()), hold: None, redemption: Some(redemption.id.as_str()) };
                 let kind = EntryKind::Redeem;
                 entries.push(entry(
                     organization_id,
@@ -207,7 +208,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Redemption]) -> Result<Ve
             }
             let minutes = Some(format!("{} min redeemed", r.minutes));
             history.push(history_line(&r.ticket_id, Some(&r.actor_id), "vouchers", None, minutes, r.now));
-            current = states_after(&current, EntryKind::Redeem, &plan);
+            current = states_after(&current, EntryKind::Redeem, None, &plan);
             if let Some(key) = &r.idempotency_key {
                 spent.insert(key.clone());
             }

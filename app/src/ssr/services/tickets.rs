@@ -6,7 +6,7 @@ use super::notifications::{self, Around, Notice};
 use super::organizations;
 use super::people::field_error;
 use super::search::{self, Facet, Facets, TextSearch};
-use crate::domain::billing::{classify, BillingFacts, BillingTag};
+use crate::domain::billing::{classify, BillingFacts, BillingTag, Classification};
 use crate::domain::notifications::{status_told, Event};
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
@@ -153,16 +153,48 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     new: NewTicket,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
-    let organization_id = organization_id.to_string();
-    let facts = billing_facts(db, &organization_id, new.kind, support_date(db, now).await?, false).await?;
+    let placed = place(db, organization_id, &new, now).await?;
+    let _gate = write_gate(db).await;
+    let txn = db.begin().await?;
+    let model = write_ticket(&txn, actor, organization_id, new, placed, now).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Where a new ticket goes: its billing tag and reason, and its queue (read before its
+/// transaction, from the organisation's record and the routing rules).
+pub(crate) struct Placed {
+    pub billing: Classification,
+    pub queue: String,
+}
+
+pub(crate) async fn place(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    new: &NewTicket,
+    now: DateTime<Utc>,
+) -> Result<Placed, AppError> {
+    let facts = billing_facts(db, organization_id, new.kind, support_date(db, now).await?, false).await?;
     let billing = classify(&facts);
     let rules = super::queues::rules(db).await?;
     let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
+    Ok(Placed { billing, queue })
+}
 
+/// Writes a placed ticket, its first history line and its acknowledgement inside the caller's
+/// transaction.
+pub(crate) async fn write_ticket(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    organization_id: &str,
+    new: NewTicket,
+    placed: Placed,
+    now: DateTime<Utc>,
+) -> Result<ticket::Model, AppError> {
+    let Placed { billing, queue } = placed;
+    let organization_id = organization_id.to_string();
     let kind = new.kind;
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
-    let number = next_number(&txn).await?;
+    let number = next_number(txn).await?;
     let model = ticket::ActiveModel {
         id: Set(new_id()),
         number: Set(number),
@@ -187,7 +219,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
         paused_since: Set(None),
         paused_minutes: Set(0),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     history_line(
         &model.id,
@@ -197,7 +229,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
         Some(billing_text(billing.tag, &billing.reason)),
         now,
     )
-    .insert(&txn)
+    .insert(txn)
     .await?;
     // An after-hours ticket is told of through its booking.
     if kind != TicketKind::AfterHours {
@@ -211,9 +243,8 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
                 billing.reason
             ),
         );
-        notifications::notify(&txn, notice, around(actor, &model), now).await?;
+        notifications::notify(txn, notice, around(actor, &model), now).await?;
     }
-    txn.commit().await?;
     Ok(model)
 }
 
@@ -251,15 +282,7 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
         models.iter().flat_map(|t| std::iter::once(t.requester_id.clone()).chain(t.assignee_id.clone())).collect();
     let calendar = super::settings::calendar(db).await?;
     let now = Utc::now();
-    let orgs: HashMap<String, String> = organization::Entity::find()
-        .select_only()
-        .columns([organization::Column::Id, organization::Column::Name])
-        .filter(organization::Column::Id.is_in(distinct(org_ids)))
-        .into_tuple::<(String, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let orgs = organization_names(db, org_ids).await?;
     let names = user_names(db, user_ids).await?;
     Ok(models
         .into_iter()
@@ -317,6 +340,36 @@ pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<H
         .all(db)
         .await?
         .into_iter()
+        .collect())
+}
+
+/// Organisations' names by id.
+pub async fn organization_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<String>,
+) -> Result<HashMap<String, String>, AppError> {
+    Ok(organization::Entity::find()
+        .select_only()
+        .columns([organization::Column::Id, organization::Column::Name])
+        .filter(organization::Column::Id.is_in(distinct(ids)))
+        .into_tuple::<(String, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Tickets' human numbers (`CT-000123`) by id.
+pub async fn ticket_numbers(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
+    Ok(ticket::Entity::find()
+        .select_only()
+        .columns([ticket::Column::Id, ticket::Column::Number])
+        .filter(ticket::Column::Id.is_in(distinct(ids)))
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, n)| (id, ticket_number(n)))
         .collect())
 }
 

@@ -1,5 +1,6 @@
 //! Service vouchers: issuing, the append-only ledger, redemptions that cannot double-spend,
-//! refunds, reservations for after-hours work, and expiry.
+//! refunds, reservations (for after-hours work and MACS orders, by the same three functions:
+//! `reserve`, `release`, `settle`), and expiry.
 //!
 //! Every ledger write starts by bumping its organisation's `ledger_version` in the same
 //! transaction. On SQLite that first write takes the database's write lock before anything is
@@ -18,7 +19,7 @@ use crate::domain::billing::{parse_date, BillingTag};
 use crate::domain::text::{single_line, spreadsheet_safe};
 use crate::domain::vouchers::{
     balance, parse_minutes, pay_completed_work, plan_draw, plan_expiry, plan_release, runs_out_on, voucher_code,
-    voucher_states, Balance, Entry, EntryKind, VoucherState, CODE_LENGTH,
+    voucher_states, Balance, Entry, EntryKind, Purpose, VoucherState, CODE_LENGTH,
 };
 use crate::dto::{
     page_window, BalanceDto, BalanceRow, IssueVoucherRequest, LedgerEntryDto, Page, RedeemRequest, RedemptionDto,
@@ -27,7 +28,7 @@ use crate::dto::{
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::db::{is_unique_violation, write_gate};
-use crate::ssr::entities::{ledger_entry, organization, redemption, ticket, voucher};
+use crate::ssr::entities::{ledger_entry, organization, redemption, ticket, time_entry, voucher};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
@@ -64,26 +65,41 @@ pub(super) async fn lock_for(txn: &impl ConnectionTrait, organization_id: &str, 
     Ok(row.try_get::<i64>("", "ledger_version")?)
 }
 
-/// The ledger summed per voucher and kind, for one organisation or for all.
-async fn sums_by_voucher(
-    db: &impl ConnectionTrait,
-    organization_id: Option<&str>,
-) -> Result<Vec<(String, String, i64)>, AppError> {
+/// The ledger summed per voucher, kind and purpose (whether a MACS order holds it), for one
+/// organisation or for all.
+async fn sums_by_voucher(db: &impl ConnectionTrait, organization_id: Option<&str>) -> Result<Vec<Entry>, AppError> {
     let total = Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT"));
+    // 1 for a line of a MACS order, 0 for any other: written out, without bound values, so the
+    // select and the GROUP BY are the same expression to PostgreSQL.
+    let macs = || Expr::cust("CASE WHEN order_id IS NULL THEN 0 ELSE 1 END");
     let mut query = ledger_entry::Entity::find()
         .select_only()
         .column(ledger_entry::Column::VoucherId)
         .column(ledger_entry::Column::Kind)
+        .column_as(macs(), "macs")
         .column_as(total, "total");
     if let Some(org) = organization_id {
         query = query.filter(ledger_entry::Column::OrganizationId.eq(org));
     }
-    Ok(query
+    let rows: Vec<(String, String, i32, i64)> = query
         .group_by(ledger_entry::Column::VoucherId)
         .group_by(ledger_entry::Column::Kind)
+        .group_by(macs())
         .into_tuple()
         .all(db)
-        .await?)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(voucher_id, kind, macs, minutes)| {
+            let kind = EntryKind::parse(&kind).ok()?;
+            let purpose = matches!(kind, EntryKind::Reserve | EntryKind::Release).then_some(if macs == 1 {
+                Purpose::Macs
+            } else {
+                Purpose::AfterHours
+            });
+            Some(Entry { voucher_id, kind, minutes, purpose })
+        })
+        .collect())
 }
 
 /// Each voucher of the organisation with its standing, from one grouped query over the ledger.
@@ -96,13 +112,7 @@ pub(super) async fn states(
         .order_by_asc(voucher::Column::ExpiresOn)
         .all(db)
         .await?;
-    let sums = sums_by_voucher(db, Some(organization_id)).await?;
-    let entries: Vec<Entry> = sums
-        .into_iter()
-        .filter_map(|(voucher_id, kind, minutes)| {
-            EntryKind::parse(&kind).ok().map(|kind| Entry { voucher_id, kind, minutes })
-        })
-        .collect();
+    let entries = sums_by_voucher(db, Some(organization_id)).await?;
     let keys: Vec<(String, NaiveDate)> = vouchers.iter().map(|v| (v.id.clone(), v.expires_on)).collect();
     let states = voucher_states(&keys, &entries);
     Ok((vouchers, states))
@@ -112,6 +122,7 @@ pub(super) fn balance_dto(b: Balance) -> BalanceDto {
     BalanceDto {
         available_minutes: b.available_minutes,
         reserved_minutes: b.reserved_minutes,
+        reserved_for: b.reserved_for,
         expiring_soon_minutes: b.expiring_soon_minutes,
         next_expiry_on: b.next_expiry_on,
     }
@@ -131,7 +142,41 @@ fn voucher_dto(v: &voucher::Model, s: Option<&VoucherState>, today: NaiveDate) -
     }
 }
 
-/// A ledger line; `links` are the ticket, booking and redemption it belongs to.
+/// What a reservation holds voucher minutes for: after-hours work or a MACS order. Both hold,
+/// give back and pay through `reserve`, `release` and `settle`.
+#[derive(Debug, Clone, Copy)]
+pub enum Hold<'a> {
+    Booking(&'a str),
+    Order(&'a str),
+}
+
+impl Hold<'_> {
+    /// How the ledger's notes name it.
+    fn what(self) -> &'static str {
+        match self {
+            Hold::Booking(_) => "after-hours work",
+            Hold::Order(_) => "a MACS order",
+        }
+    }
+
+    /// The ledger lines of this hold.
+    fn lines(self) -> sea_orm::sea_query::SimpleExpr {
+        match self {
+            Hold::Booking(id) => ledger_entry::Column::BookingId.eq(id),
+            Hold::Order(id) => ledger_entry::Column::OrderId.eq(id),
+        }
+    }
+}
+
+/// What a ledger line belongs to: its ticket, the reservation's holder, its redemption.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Links<'a> {
+    pub ticket: Option<&'a str>,
+    pub hold: Option<Hold<'a>>,
+    pub redemption: Option<&'a str>,
+}
+
+/// A ledger line.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn entry(
     organization_id: &str,
@@ -139,12 +184,20 @@ pub(super) fn entry(
     voucher_id: &str,
     kind: EntryKind,
     minutes: i64,
-    links: (Option<&str>, Option<&str>, Option<&str>),
+    links: Links<'_>,
     actor_id: Option<&str>,
     note: &str,
     now: DateTime<Utc>,
 ) -> ledger_entry::ActiveModel {
-    let (ticket_id, booking_id, redemption_id) = links;
+    let (ticket_id, redemption_id) = (links.ticket, links.redemption);
+    let booking_id = match links.hold {
+        Some(Hold::Booking(id)) => Some(id),
+        _ => None,
+    };
+    let order_id = match links.hold {
+        Some(Hold::Order(id)) => Some(id),
+        _ => None,
+    };
     ledger_entry::ActiveModel {
         id: Set(new_id()),
         seq: Set(seq),
@@ -154,6 +207,7 @@ pub(super) fn entry(
         minutes: Set(minutes as i32),
         ticket_id: Set(ticket_id.map(str::to_string)),
         booking_id: Set(booking_id.map(str::to_string)),
+        order_id: Set(order_id.map(str::to_string)),
         redemption_id: Set(redemption_id.map(str::to_string)),
         actor_id: Set(actor_id.map(str::to_string)),
         note: Set(note.chars().take(500).collect()),
@@ -233,7 +287,7 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
                     &v.id,
                     EntryKind::Issue,
                     minutes.into(),
-                    (None, None, None),
+                    Links::default(),
                     Some(&actor.user_id),
                     &note,
                     now,
@@ -249,8 +303,13 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
                     );
                 audit::record(&txn, actor, issued, now).await?;
                 txn.commit().await?;
-                let state =
-                    VoucherState { voucher_id: v.id.clone(), expires_on, available: minutes.into(), reserved: 0 };
+                let state = VoucherState {
+                    voucher_id: v.id.clone(),
+                    expires_on,
+                    available: minutes.into(),
+                    reserved: 0,
+                    reserved_for: Default::default(),
+                };
                 return Ok(voucher_dto(&v, Some(&state), today));
             }
             // A code collision (about one in 2^60): draw another.
@@ -331,6 +390,7 @@ async fn ledger_entries(
             voucher_id: e.voucher_id,
             ticket_id: e.ticket_id,
             booking_id: e.booking_id,
+            order_id: e.order_id,
             redemption_id: e.redemption_id,
             actor_id: e.actor_id,
             note: e.note,
@@ -347,7 +407,7 @@ pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_i
     let mut writer = csv::Writer::from_writer(Vec::new());
     let internal = |_| AppError::internal();
     writer
-        .write_record(["created_at", "kind", "minutes", "voucher", "ticket_id", "booking_id", "note"])
+        .write_record(["created_at", "kind", "minutes", "voucher", "ticket_id", "booking_id", "order_id", "note"])
         .map_err(internal)?;
     for e in rows {
         writer
@@ -358,6 +418,7 @@ pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_i
                 e.voucher_code,
                 e.ticket_id.unwrap_or_default(),
                 e.booking_id.unwrap_or_default(),
+                e.order_id.unwrap_or_default(),
                 spreadsheet_safe(&e.note),
             ])
             .map_err(internal)?;
@@ -483,7 +544,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
         .all(&txn)
         .await?;
     for e in &drawn {
-        let links = (e.ticket_id.as_deref(), None, Some(current.id.as_str()));
+        let links = Links { ticket: e.ticket_id.as_deref(), hold: None, redemption: Some(current.id.as_str()) };
         entry(
             &current.organization_id,
             seq,
@@ -527,11 +588,11 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
     })
 }
 
-/// Reserves minutes for an after-hours booking inside the caller's transaction.
+/// Reserves minutes for a booking or an order inside the caller's transaction.
 pub async fn reserve(
     txn: &impl ConnectionTrait,
     organization_id: &str,
-    booking_id: &str,
+    hold: Hold<'_>,
     minutes: i64,
     actor_id: &str,
     now: DateTime<Utc>,
@@ -540,35 +601,27 @@ pub async fn reserve(
     let (_, current) = states(txn, organization_id).await?;
     let plan =
         plan_draw(&current, minutes, support_date(txn, now).await?).map_err(|s| insufficient(s.available, minutes))?;
+    let note = format!("Reserved for {}", hold.what());
     for (voucher_id, take) in plan {
-        entry(
-            organization_id,
-            seq,
-            &voucher_id,
-            EntryKind::Reserve,
-            take,
-            (None, Some(booking_id), None),
-            Some(actor_id),
-            "Reserved for after-hours work",
-            now,
-        )
-        .insert(txn)
-        .await?;
+        let links = Links { hold: Some(hold), ..Links::default() };
+        entry(organization_id, seq, &voucher_id, EntryKind::Reserve, take, links, Some(actor_id), &note, now)
+            .insert(txn)
+            .await?;
     }
     Ok(())
 }
 
-/// Releases what a booking still holds, returning it to the vouchers it came from.
+/// Releases what a booking or order still holds, returning it to the vouchers it came from.
 pub async fn release(
     txn: &impl ConnectionTrait,
     organization_id: &str,
-    booking_id: &str,
+    hold: Hold<'_>,
     actor_id: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     let seq = lock(txn, organization_id).await?;
     let entries = ledger_entry::Entity::find()
-        .filter(ledger_entry::Column::BookingId.eq(booking_id))
+        .filter(hold.lines())
         .filter(ledger_entry::Column::Kind.is_in([EntryKind::Reserve.as_str(), EntryKind::Release.as_str()]))
         .all(txn)
         .await?;
@@ -582,49 +635,63 @@ pub async fn release(
     }
     let total: i64 = held.iter().map(|(_, m)| m.max(&0)).sum();
     for (voucher_id, take) in plan_release(&held, total) {
-        entry(
-            organization_id,
-            seq,
-            &voucher_id,
-            EntryKind::Release,
-            take,
-            (None, Some(booking_id), None),
-            Some(actor_id),
-            "Released",
-            now,
-        )
-        .insert(txn)
-        .await?;
+        let links = Links { hold: Some(hold), ..Links::default() };
+        entry(organization_id, seq, &voucher_id, EntryKind::Release, take, links, Some(actor_id), "Released", now)
+            .insert(txn)
+            .await?;
     }
     Ok(total)
 }
 
-/// Redeems the cost of completed after-hours work inside the caller's transaction, as a
-/// redemption like any other (so it is listed, refunded and reconciled the same way): what the
-/// vouchers hold, at most the cost. Answers the minutes redeemed; the rest is the caller's to
-/// invoice (`pay_completed_work`).
-pub async fn redeem_for_booking(
+/// What settling a reservation did: minutes released, redeemed, and left to invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settled {
+    pub released: i64,
+    pub redeemed: i64,
+    pub invoiced: i64,
+}
+
+/// Pays for finished work inside the caller's transaction: releases what the booking or order
+/// held, then redeems the cost as a redemption like any other (so it is listed, refunded and
+/// reconciled the same way), at most what the vouchers then hold; the rest is to invoice
+/// (`pay_completed_work`). The cost is recorded as the ticket's time, so the billing export
+/// splits it into paid by vouchers and to invoice (`split_billable`).
+#[allow(clippy::too_many_arguments)]
+pub async fn settle(
     txn: &impl ConnectionTrait,
     organization_id: &str,
-    booking_id: &str,
+    hold: Hold<'_>,
     ticket_id: &str,
-    minutes: i64,
+    cost: i64,
+    time_note: String,
     actor_id: &str,
     now: DateTime<Utc>,
-) -> Result<i64, AppError> {
-    if minutes <= 0 {
-        return Ok(0);
+) -> Result<Settled, AppError> {
+    let released = release(txn, organization_id, hold, actor_id, now).await?;
+    let today = support_date(txn, now).await?;
+    if cost <= 0 {
+        return Ok(Settled { released, redeemed: 0, invoiced: 0 });
     }
+    time_entry::ActiveModel {
+        id: Set(new_id()),
+        ticket_id: Set(ticket_id.into()),
+        author_id: Set(actor_id.into()),
+        minutes: Set(cost as i32),
+        note: Set(time_note),
+        worked_on: Set(today),
+        created_at: Set(now),
+    }
+    .insert(txn)
+    .await?;
     let seq = lock(txn, organization_id).await?;
     let (_, current) = states(txn, organization_id).await?;
-    let today = support_date(txn, now).await?;
-    let available = match plan_draw(&current, minutes, today) {
-        Ok(_) => minutes,
+    let available = match plan_draw(&current, cost, today) {
+        Ok(_) => cost,
         Err(short) => short.available,
     };
-    let (redeemed, _) = pay_completed_work(minutes, available);
+    let (redeemed, invoiced) = pay_completed_work(cost, available);
     if redeemed == 0 {
-        return Ok(0);
+        return Ok(Settled { released, redeemed, invoiced });
     }
     let plan = plan_draw(&current, redeemed, today).map_err(|s| insufficient(s.available, redeemed))?;
     let redemption = redemption::ActiveModel {
@@ -639,23 +706,14 @@ pub async fn redeem_for_booking(
     }
     .insert(txn)
     .await?;
+    let note = format!("Paid: {} completed", hold.what());
     for (voucher_id, take) in plan {
-        let links = (Some(ticket_id), Some(booking_id), Some(redemption.id.as_str()));
-        entry(
-            organization_id,
-            seq,
-            &voucher_id,
-            EntryKind::Redeem,
-            take,
-            links,
-            Some(actor_id),
-            "After-hours work completed",
-            now,
-        )
-        .insert(txn)
-        .await?;
+        let links = Links { ticket: Some(ticket_id), hold: Some(hold), redemption: Some(redemption.id.as_str()) };
+        entry(organization_id, seq, &voucher_id, EntryKind::Redeem, take, links, Some(actor_id), &note, now)
+            .insert(txn)
+            .await?;
     }
-    Ok(redeemed)
+    Ok(Settled { released, redeemed, invoiced })
 }
 
 /// Writes `expire` entries for what is left on expired vouchers. Returns the minutes expired.
@@ -676,7 +734,7 @@ pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
         let seq = lock(&txn, &org).await?;
         let (_, current) = states(&txn, &org).await?;
         for (voucher_id, minutes) in plan_expiry(&current, today) {
-            entry(&org, seq, &voucher_id, EntryKind::Expire, minutes, (None, None, None), None, "Expired unused", now)
+            entry(&org, seq, &voucher_id, EntryKind::Expire, minutes, Links::default(), None, "Expired unused", now)
                 .insert(&txn)
                 .await?;
             expired += minutes;
@@ -716,9 +774,9 @@ pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) 
         .await?;
     let org_of: HashMap<&str, &str> = vouchers.iter().map(|v| (v.id.as_str(), v.organization_id.as_str())).collect();
     let mut entries_of: HashMap<String, Vec<Entry>> = HashMap::new();
-    for (voucher_id, kind, minutes) in sums {
-        if let (Some(org), Ok(kind)) = (org_of.get(voucher_id.as_str()), EntryKind::parse(&kind)) {
-            entries_of.entry(org.to_string()).or_default().push(Entry { voucher_id, kind, minutes });
+    for e in sums {
+        if let Some(org) = org_of.get(e.voucher_id.as_str()) {
+            entries_of.entry(org.to_string()).or_default().push(e);
         }
     }
     let mut by_org: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
@@ -741,6 +799,7 @@ pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) 
                 organization_name: o.name,
                 available_minutes: b.available_minutes,
                 reserved_minutes: b.reserved_minutes,
+                reserved_for: b.reserved_for,
                 expiring_soon_minutes: b.expiring_soon_minutes,
                 next_expiry_on: b.next_expiry_on,
                 redeemed_last_90_days: redeemed,
