@@ -112,11 +112,35 @@ async fn run(cli: Cli) -> Result<(), String> {
     let bound = listener.local_addr().map_err(|e| format!("cannot read the address listened on: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{bound}");
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what systemd, a container runtime or an orchestrator sends):
+/// the server then stops accepting, answers every request in flight (the redemption queue's
+/// waiting writes among them) and exits 0. Mail not yet sent stays in the outbox for the next
+/// process.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
 }
 
 /// Runs `job` at start and then every hour for as long as the portal runs, logging what it did

@@ -112,6 +112,8 @@ pub fn router(state: AppState) -> Router {
         .route("/deployment-projects/{id}/files", axum::routing::post(rest::attachments::form_upload_from_page))
         .layer(DefaultBodyLimit::max(rest::attachments::UPLOAD_BODY_LIMIT));
     Router::new()
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
         .nest("/api/v1", api)
         .merge(page_uploads)
         .merge(site)
@@ -139,13 +141,32 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Liveness, for a supervisor (systemd, a container runtime): the process answers requests.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness, for a load balancer: the process answers and so does its database. A portal whose
+/// database is unreachable answers 503 `unavailable`, and is sent no traffic until it recovers.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match state.db.ping().await {
+        Ok(()) => axum::Json(serde_json::json!({"status": "ready"})).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            rest::ApiError(app::error::AppError::unavailable("The database does not answer.", 5)).into_response()
+        }
+    }
+}
+
 /// Pages that need a signed-in person.
-const SIGNED_IN_PAGES: [&str; 11] = [
+const SIGNED_IN_PAGES: [&str; 12] = [
     "/awaiting-approval",
     "/tickets",
     "/queues",
     "/accounts",
     "/after-hours",
+    "/macs",
     "/settings",
     "/vouchers",
     "/staff",
