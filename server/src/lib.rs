@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod imap;
 pub mod mailer;
+pub mod metrics;
 pub mod openapi;
 pub mod rest;
 pub mod startup;

@@ -18,6 +18,7 @@ mod mail;
 mod mail_in;
 mod matrix;
 mod notifications;
+mod operations;
 mod projects;
 mod registrations;
 mod releases;
