@@ -206,6 +206,8 @@ pub async fn order<C: ConnectionTrait + TransactionTrait>(
     let item = match req.item_id.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
         Some(id) => match find_item(db, id).await {
             Ok(item) if item.active => Some(item),
+            Err(e) if e.status() != 404 => return Err(e),
+            // Not in the catalogue, or retired: the field is wrong, not the address.
             _ => check.take("item_id", Err("Choose an item from the catalogue.".to_string())),
         },
         None => None,
