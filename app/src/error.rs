@@ -174,6 +174,7 @@ pub fn sentence_for_code(code: &str) -> &'static str {
         "invalid_transition" | "invalid_stage" => "That step is not possible from where this stands now.",
         "already_decided" | "already_accepted" | "already_signed" | "already_refunded" => "That was already done.",
         "ticket_closed" => "This ticket is closed.",
+        "replied_since" => "Someone replied since you opened this ticket; read it, then send yours again.",
         "conditions_unfulfilled" => "The conditions for this step are not all met yet.",
         "last_admin" => "The portal must keep at least one active administrator.",
         "last_superuser" => "An organisation must keep at least one active superuser.",

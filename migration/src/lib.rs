@@ -30,6 +30,7 @@ mod m20261129_000024_profiles;
 mod m20261129_000025_releases;
 mod m20261129_000026_sign_in_sources;
 mod m20261130_000027_macs;
+mod m20261130_000028_ticket_viewers;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000025_releases::Migration),
             Box::new(m20261129_000026_sign_in_sources::Migration),
             Box::new(m20261130_000027_macs::Migration),
+            Box::new(m20261130_000028_ticket_viewers::Migration),
         ]
     }
 }

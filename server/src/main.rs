@@ -95,6 +95,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     spawn_hourly(built.state.db.clone(), "reminders told", |db| async move {
         app::ssr::services::reminders::send_due(&db, chrono::Utc::now()).await.map(|told| told as i64)
     });
+    spawn_hourly(built.state.db.clone(), "presence of people long gone pruned", |db| async move {
+        app::ssr::services::live::prune(&db, chrono::Utc::now()).await.map(|n| n as i64)
+    });
     server::mailer::spawn(mailer, built.state.db.clone());
     if let Some(imap) = imap {
         tracing::info!("polling the IMAP mailbox for e-mail in");
@@ -112,7 +115,14 @@ async fn run(cli: Cli) -> Result<(), String> {
     let bound = listener.local_addr().map_err(|e| format!("cannot read the address listened on: {e}"))?;
     tracing::info!("CyTrack portal listening on http://{bound}");
     axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown({
+            // Event streams never end by themselves: they end when stopping begins.
+            let live = built.state.live.clone();
+            async move {
+                shutdown_signal().await;
+                live.close();
+            }
+        })
         .await
         .map_err(|e| format!("server error: {e}"))
 }

@@ -51,6 +51,7 @@ use utoipa::{Modify, OpenApi};
         rest::releases::set_installed, rest::releases::posts, rest::releases::create_post, rest::releases::post,
         rest::releases::update_post, rest::releases::ask, rest::releases::answer,
         rest::releases::question_to_ticket, rest::releases::feed_token, rest::releases::feed,
+        rest::live::events, rest::live::presence, rest::live::beat, rest::live::leave,
     ),
     modifiers(&BearerAuth, &ErrorResponses, &PagingBounds)
 )]

@@ -40,6 +40,7 @@ pub async fn build(config: Config) -> Result<Built, String> {
     }
     let auth = AuthKeys::new(&config.jwt_secret, config.cookie_secure)?;
     let redemptions = RedemptionQueue::new(db.clone());
+    let live = app::ssr::services::live::Live::start(db.clone());
     let mailbox = app::ssr::services::mail_in::Mailbox {
         own_address: crate::mailer::address_of(&config.mail.from)?,
         files: Some((config.files.clone(), config.incoming_dir.clone())),
@@ -47,6 +48,7 @@ pub async fn build(config: Config) -> Result<Built, String> {
     let state = AppState {
         leptos_options: config.leptos.clone(),
         db,
+        live,
         auth: Arc::new(auth),
         redemptions,
         mailbox: Arc::new(mailbox),
@@ -119,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(page_uploads)
         .merge(site)
         .layer(axum::middleware::from_fn(crate::metrics::record))
+        .layer(axum::middleware::from_fn_with_state(state.live.clone(), poke_live))
         .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(axum::middleware::from_fn_with_state(state.trusted_proxies.clone(), stamp_client_address))
         .layer(CompressionLayer::new())
@@ -141,6 +144,21 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
         ))
         .with_state(state)
+}
+
+/// A write in this process may have changed a ticket: the live channel looks now rather than at
+/// its next poll (other processes' writes, and background jobs', are found by the poll).
+async fn poke_live(
+    axum::extract::State(live): axum::extract::State<app::ssr::services::live::Live>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(*req.method(), http::Method::GET | http::Method::HEAD | http::Method::OPTIONS);
+    let response = next.run(req).await;
+    if writes {
+        live.poke();
+    }
+    response
 }
 
 /// Liveness, for a supervisor (systemd, a container runtime): the process answers requests.

@@ -5,6 +5,7 @@ pub mod afterhours;
 pub mod auth;
 pub mod billing;
 pub mod files;
+pub mod live;
 pub mod macs;
 pub mod notifications;
 pub mod people;

@@ -98,11 +98,15 @@ pub async fn reply(
     ticket_id: String,
     body: String,
     internal: Option<String>,
+    last_seen_comment_id: Option<String>,
 ) -> Result<crate::dto::CommentDto, AppError> {
     use super::context::*;
     let state = state()?;
     let back = format!("/tickets/{ticket_id}");
-    let req = crate::dto::CommentRequest { body, internal: internal.is_some() };
+    // A form field left empty arrives as no field at all, so the page says "none" for "no reply
+    // yet" (`pages::tickets::newest_reply`); the API's own word for it is "".
+    let last_seen_comment_id = last_seen_comment_id.map(|id| if id == "none" { String::new() } else { id });
+    let req = crate::dto::CommentRequest { body, internal: internal.is_some(), last_seen_comment_id };
     let result = match actor().await {
         Ok(actor) => {
             crate::ssr::services::tickets::comment(&state.db, &actor, &ticket_id, req, chrono::Utc::now()).await

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod deployment;
+pub mod live;
 pub mod macs;
 pub mod mail;
 pub mod notifications;

@@ -200,6 +200,11 @@ pub struct CommentRequest {
     /// Internal notes are for CyTrack staff only.
     #[serde(default)]
     pub internal: bool,
+    /// The newest reply or note the writer had seen on the ticket ("" when there was none). Given,
+    /// the reply is refused with 409 `replied_since` when someone else has posted since; sending
+    /// again with the newest id posts it anyway. Left out, nothing is checked.
+    #[serde(default)]
+    pub last_seen_comment_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -959,6 +964,7 @@ pub struct CompleteRequest {
 mod accounts;
 mod audit;
 mod deployment;
+mod live;
 mod macs;
 mod notifications;
 mod releases;
@@ -966,6 +972,7 @@ mod statements;
 pub use accounts::*;
 pub use audit::*;
 pub use deployment::*;
+pub use live::*;
 pub use macs::*;
 pub use notifications::*;
 pub use releases::*;

@@ -15,6 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub auth: Arc<AuthKeys>,
+    /// Changes as they happen, for the pages' and clients' event streams.
+    pub live: super::services::live::Live,
     /// Redemptions waiting to be written, in batches, to `db`.
     pub redemptions: RedemptionQueue,
     /// The portal's own address, for e-mail in.

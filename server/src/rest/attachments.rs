@@ -153,7 +153,11 @@ async fn upload_files(
     let body = fields.get("body").map(|b| b.trim()).filter(|b| !b.is_empty());
     let comment_id = match (body, fields.get("comment_id")) {
         (Some(body), _) => {
-            let reply = CommentRequest { body: body.into(), internal: fields.contains_key("internal") };
+            let reply = CommentRequest {
+                body: body.into(),
+                internal: fields.contains_key("internal"),
+                last_seen_comment_id: None,
+            };
             match tickets::comment(&state.db, actor, ticket_id, reply, now).await {
                 Ok(comment) => Some(comment.id),
                 Err(e) => {

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod live;
 pub mod macs;
 pub mod mail;
 pub mod notifications;
@@ -109,6 +110,8 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/tickets/{id}/comments", post(tickets::comment))
+        .route("/tickets/{id}/presence", get(live::presence).put(live::beat).delete(live::leave))
+        .route("/events", get(live::events))
         .route("/queues", get(queues::list).post(queues::create))
         .route("/queues/{id}", put(queues::update))
         .route("/tickets/{id}/billing", post(billing::reclassify))

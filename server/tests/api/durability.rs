@@ -248,6 +248,11 @@ async fn a_terminated_server_answers_the_requests_in_flight_and_exits_cleanly() 
     let res = app.client.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.json::<serde_json::Value>().await.unwrap(), json!({"status": "ready"}));
+    // A page listening on the live channel: a stream never ends by itself, so stopping must end it.
+    let admin = app.admin().await;
+    let mut listening = app.client.get(app.url("/api/v1/events")).bearer_auth(&admin.token).send().await.unwrap();
+    assert_eq!(listening.status(), StatusCode::OK);
+    assert!(listening.chunk().await.unwrap().is_some(), "the stream says where it starts");
 
     // Sign-ins hash a password each (tens of milliseconds of a core), an unknown address too
     // (so the answer's timing tells nothing). A dozen, each for another address (no throttling
@@ -282,7 +287,10 @@ async fn a_terminated_server_answers_the_requests_in_flight_and_exits_cleanly() 
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let exited = exited.expect("the server exits within 15 s of SIGTERM");
+    let exited = exited.expect("the server exits within 15 s of SIGTERM, an open event stream notwithstanding");
+    let ended =
+        tokio::time::timeout(Duration::from_secs(5), async { while let Ok(Some(_)) = listening.chunk().await {} });
+    assert!(ended.await.is_ok(), "the event stream ended with the server");
     assert!(exited.success(), "a clean exit: {exited:?}");
     assert!(app.client.get(app.url("/healthz")).send().await.is_err(), "and no longer listens");
 }

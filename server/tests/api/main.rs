@@ -13,6 +13,7 @@ mod demo;
 mod durability;
 mod errors;
 mod ledger_sequences;
+mod live;
 mod macs;
 mod mail;
 mod mail_in;

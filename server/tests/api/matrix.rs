@@ -107,6 +107,11 @@ async fn every_role_against_every_endpoint() {
         ("PATCH", "/api/v1/tickets/{id}", format!("/api/v1/tickets/{t}"), json!({"status": "new"}), vec![(Customer, 200), (Stranger, 404), (Agent, 200)]),
         ("POST", "/api/v1/tickets/bulk", "/api/v1/tickets/bulk".into(), json!({"ticket_ids": []}), vec![(Customer, 403), (Agent, 422)]),
         ("POST", "/api/v1/tickets/{id}/comments", format!("/api/v1/tickets/{t}/comments"), json!({"body": ""}), vec![(Customer, 422), (Stranger, 422), (Agent, 422)]),
+        // The event stream itself stays open (live.rs reads it); a cursor it never sent is refused first.
+        ("GET", "/api/v1/events", "/api/v1/events?after=x".into(), json!(null), vec![(Anonymous, 401), (Customer, 422), (Agent, 422)]),
+        ("GET", "/api/v1/tickets/{id}/presence", format!("/api/v1/tickets/{t}/presence"), json!(null), vec![(Anonymous, 401), (Customer, 403), (Stranger, 403), (Agent, 200)]),
+        ("PUT", "/api/v1/tickets/{id}/presence", format!("/api/v1/tickets/{t}/presence"), json!({"typing": true}), vec![(Customer, 403), (Agent, 200), (Manager, 200)]),
+        ("DELETE", "/api/v1/tickets/{id}/presence", format!("/api/v1/tickets/{nobody}/presence"), json!(null), vec![(Customer, 403), (Agent, 404)]),
         ("POST", "/api/v1/tickets/{id}/billing", format!("/api/v1/tickets/{t}/billing"), json!({"tag": "x", "reason": ""}), vec![(Customer, 403), (Stranger, 403), (Agent, 422)]),
         ("POST", "/api/v1/tickets/{id}/time-entries", format!("/api/v1/tickets/{t}/time-entries"), json!({"minutes": 0}), vec![(Customer, 403), (Agent, 422)]),
         ("GET", "/api/v1/tickets/{id}/time-entries", format!("/api/v1/tickets/{t}/time-entries"), json!(null), vec![(Customer, 403), (Agent, 200)]),

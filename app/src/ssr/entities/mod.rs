@@ -40,6 +40,7 @@ pub mod ticket_comment;
 pub mod ticket_history;
 pub mod ticket_release;
 pub mod ticket_tally;
+pub mod ticket_viewer;
 pub mod time_entry;
 pub mod training_session;
 pub mod uat_item;

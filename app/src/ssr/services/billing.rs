@@ -593,7 +593,7 @@ pub async fn history(db: &impl ConnectionTrait, actor: &Actor, ticket_id: &str) 
     let mut query = ticket_history::Entity::find().filter(ticket_history::Column::TicketId.eq(found.id.as_str()));
     if matches!(access, Access::Customer(_)) {
         // Internal notes and time worked are CyTrack's own; customers never see them, not even as events.
-        query = query.filter(ticket_history::Column::Field.is_not_in(["time", "note"]));
+        query = query.filter(ticket_history::Column::Field.is_not_in(crate::domain::live::STAFF_ONLY_FIELDS));
     }
     let rows = query.order_by_asc(ticket_history::Column::Id).all(db).await?;
     let names = user_names(db, rows.iter().filter_map(|r| r.actor_id.clone()).collect()).await?;

@@ -226,7 +226,7 @@ async fn reply<C: ConnectionTrait + TransactionTrait>(
     if body.is_empty() {
         return Ok(Decision::rejected("the reply holds no text of its own"));
     }
-    let req = CommentRequest { body, internal: false };
+    let req = CommentRequest { body, internal: false, last_seen_comment_id: None };
     let actor = actor_of(&person);
     match tickets::comment(db, &actor, &found.ticket_id, req, now).await {
         Ok(comment) => Ok(Decision {

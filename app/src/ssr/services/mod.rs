@@ -7,6 +7,7 @@ pub mod audit;
 pub mod billing;
 pub mod bookings;
 pub mod insider;
+pub mod live;
 pub mod macs;
 pub mod mail_in;
 pub mod notifications;

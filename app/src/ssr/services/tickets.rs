@@ -7,6 +7,7 @@ use super::organizations;
 use super::people::field_error;
 use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Classification};
+use crate::domain::live::{replied_since, Posted};
 use crate::domain::notifications::{status_told, Event};
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
@@ -652,6 +653,9 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
     let found = visible(db, &access, ticket_id).await?;
     let status = TicketStatus::parse(&found.status).unwrap_or(TicketStatus::Open);
     let staff = matches!(access, Access::Staff(_));
+    if let Some(seen) = req.last_seen_comment_id.as_deref() {
+        no_reply_since(db, &found.id, seen.trim(), actor, staff).await?;
+    }
     if status == TicketStatus::Closed && !staff {
         return Err(AppError::rule(
             "ticket_closed",
@@ -729,6 +733,54 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
         created_at: comment.created_at,
         attachments: vec![],
     })
+}
+
+/// Refuses a reply when someone else posted on the ticket after `seen`, the newest reply the
+/// writer had seen ("" for none), so two people do not answer the same question unknowingly; the
+/// writer reads it and sends again with the newer id (`domain::live::replied_since`).
+async fn no_reply_since(
+    db: &impl ConnectionTrait,
+    ticket_id: &str,
+    seen: &str,
+    actor: &Actor,
+    staff: bool,
+) -> Result<(), AppError> {
+    let mut thread = ticket_comment::Entity::find().filter(ticket_comment::Column::TicketId.eq(ticket_id));
+    if !staff {
+        thread = thread.filter(ticket_comment::Column::Internal.eq(false));
+    }
+    let thread = thread.order_by_asc(ticket_comment::Column::CreatedAt).all(db).await?;
+    let seen_at = match seen {
+        "" => None,
+        id => match thread.iter().find(|c| c.id == id) {
+            Some(c) => Some(c.created_at),
+            None => {
+                return Err(field_error("last_seen_comment_id", "That is not a reply on this ticket.".into()));
+            }
+        },
+    };
+    if thread.last().is_none_or(|c| Some(c.created_at) == seen_at) {
+        return Ok(()); // the usual case: nothing since, no names to read
+    }
+    let names = user_names(db, thread.iter().map(|c| c.author_id.clone()).collect()).await?;
+    let posted: Vec<Posted> = thread
+        .iter()
+        .map(|c| Posted {
+            author_id: &c.author_id,
+            author_name: names.get(&c.author_id).map(String::as_str).unwrap_or("Someone"),
+            created_at: c.created_at,
+        })
+        .collect();
+    match replied_since(&posted, seen_at, &actor.user_id).as_slice() {
+        [] => Ok(()),
+        who => Err(AppError::conflict(
+            "replied_since",
+            format!(
+                "{} replied since you opened this ticket. Read it above; send again to post your reply as it is.",
+                who.join(" and ")
+            ),
+        )),
+    }
 }
 
 fn set_clock(model: &mut ticket::ActiveModel, state: ClockState) {

@@ -198,8 +198,11 @@ pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait>(
     if let (UatStatus::Failed, Some(note)) = (result, &note) {
         match &ticket_id {
             Some(id) => {
-                let reply =
-                    crate::dto::CommentRequest { body: format!("Failed again in testing: {note}"), internal: false };
+                let reply = crate::dto::CommentRequest {
+                    body: format!("Failed again in testing: {note}"),
+                    internal: false,
+                    last_seen_comment_id: None,
+                };
                 tickets::comment(db, actor, id, reply, now).await?;
             }
             None => {
