@@ -98,6 +98,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     crate::components::widgets::DisplayZone::provide();
     let auth = AuthActions::provide();
+    // The live channel is open while someone active is signed in (effects run in the browser only).
+    let live = crate::components::live::LiveFeed::provide();
+    Effect::new(move |_| match auth.me.get() {
+        Some(Ok(Some(user))) if user.is_active() => live.connect(),
+        Some(_) => live.disconnect(),
+        None => {}
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/cytrack.css"/>

@@ -49,6 +49,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
         seed("Ada Admin", "admin@cytrack.test", Role::Admin, None, false).await?;
     }
     let agent = seed("Alex Agent", "agent@cytrack.test", Role::Agent, None, false).await?;
+    // A second agent, so a desk of two can be seen working one queue (who is on which ticket).
+    seed("Blake Agent", "blake@cytrack.test", Role::Agent, None, false).await?;
     let manager = seed("Morgan Manager", "manager@cytrack.test", Role::AccountManager, None, false).await?;
 
     let acme = organizations::create(

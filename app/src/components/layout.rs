@@ -87,8 +87,10 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
     let manages = user.role.manages_accounts();
     let admin = user.role == crate::domain::people::Role::Admin;
     let superuser = !staff && user.superuser;
+    // Whether the live channel is open: journeys wait for it, and a stylesheet may show it.
+    let live = crate::components::live::LiveFeed::get().connected;
     view! {
-        <nav class="nav">
+        <nav class="nav" data-live=move || if live.get() { "on" } else { "off" }>
             <Show when=move || staff && active>
                 <A href="/queues">"Queues"</A>
             </Show>

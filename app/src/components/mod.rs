@@ -2,5 +2,6 @@
 
 pub mod files;
 pub mod layout;
+pub mod live;
 pub mod suspend;
 pub mod widgets;

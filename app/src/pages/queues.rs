@@ -2,6 +2,7 @@
 
 use crate::api::tickets::{list_tickets, load_queue_board, BulkUpdate, QueueBoard, UpdateTicket};
 use crate::components::layout::{Guard, Need};
+use crate::components::live::LiveFeed;
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{BillingBadge, ErrorBanner, PriorityChip, QueryError, StatusChip};
 use crate::domain::billing::BillingTag;
@@ -19,7 +20,7 @@ const PER_PAGE: u64 = 50;
 pub fn QueuesPage() -> impl IntoView {
     view! {
         <Title text="Queues"/>
-        <Guard need=Need::Staff children=|_user: UserDto| view! { <QueueView/> }/>
+        <Guard need=Need::Staff children=|user: UserDto| view! { <QueueView me=user.id/> }/>
     }
 }
 
@@ -33,11 +34,19 @@ fn link_with(current: &[(String, String)], key: &str, value: Option<&str>) -> St
     format!("/queues?{}", query.join("&"))
 }
 
+/// The view moves by itself: every change heard on the live channel reads the list and the counts
+/// again (at most twice a second), and rows someone else changed since the page opened are marked.
 #[component]
-fn QueueView() -> impl IntoView {
+fn QueueView(me: String) -> impl IntoView {
     let query = use_query_map();
     let bulk = ServerAction::<BulkUpdate>::new();
     let claim = ServerAction::<UpdateTicket>::new();
+    let live = LiveFeed::get();
+    let heard = move || (live.ticks.get(), live.resets.get());
+    let changed = live.changed_by_others(me);
+    // Kept above the views drawn again with each reading: the bulk choices and the keyboard's row.
+    let bulk_choice = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let cursor = RwSignal::new(0usize);
     let filter = move || {
         let q = query.read();
         TicketFilter {
@@ -54,8 +63,11 @@ fn QueueView() -> impl IntoView {
             ..Default::default()
         }
     };
-    let tickets = Resource::new(move || (filter(), bulk.version().get()), |(f, _)| list_tickets(f));
-    let board = Resource::new(move || bulk.version().get(), |_| load_queue_board());
+    let tickets = Resource::new(
+        move || (filter(), bulk.version().get(), claim.version().get(), heard()),
+        |(f, ..)| list_tickets(f),
+    );
+    let board = Resource::new(move || (bulk.version().get(), claim.version().get(), heard()), |_| load_queue_board());
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let pairs = move || -> Vec<(String, String)> {
         query.read().clone().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
@@ -66,7 +78,7 @@ fn QueueView() -> impl IntoView {
         <QueryError/>
         <div class="layout-queues">
             <aside class="card">
-                <Suspense fallback=|| ()>
+                <Transition fallback=|| ()>
                     {move || once_loaded(async move {
                         let Ok(board) = board.await else { return ().into_any() };
                         let current = query.read().get("queue");
@@ -89,22 +101,22 @@ fn QueueView() -> impl IntoView {
                         }
                         .into_any()
                     })}
-                </Suspense>
+                </Transition>
             </aside>
             <div>
-                <Suspense fallback=|| ()>
+                <Transition fallback=|| ()>
                     {move || once_loaded(async move {
                         let organizations = board.await.map(|b| b.organizations).unwrap_or_default();
                         view! { <Filters organizations/> }.into_any()
                     })}
-                </Suspense>
+                </Transition>
                 <section class="card">
-                    <Suspense fallback=|| ()>
+                    <Transition fallback=|| ()>
                         {move || once_loaded(async move {
                             let Ok(board) = board.await else { return ().into_any() };
-                            view! { <BulkBar board selected bulk/> }.into_any()
+                            view! { <BulkBar board selected bulk choice=bulk_choice/> }.into_any()
                         })}
-                    </Suspense>
+                    </Transition>
                     <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                         {move || once_loaded(async move {
                             let me = board.await.map(|b| b.me).unwrap_or_default();
@@ -120,7 +132,7 @@ fn QueueView() -> impl IntoView {
                                     let p = pairs();
                                     view! {
                                         <p class="muted small" data-testid="queue-total">{page.total_label("ticket")}</p>
-                                        <QueueTable tickets=page.items selected claim me/>
+                                        <QueueTable tickets=page.items selected claim me cursor changed/>
                                         <nav class="pager">
                                             {(current_page > 1).then(|| view! { <a href=format!("{}&page={}", link_with(&p, "page", None), current_page - 1)>"← Previous"</a> })}
                                             <span class="muted small">{position}</span>
@@ -183,9 +195,13 @@ fn Filters(organizations: Vec<(String, String)>) -> impl IntoView {
 
 /// Bulk assign and bulk status for the ticked rows (needs the hydrated page).
 #[component]
-fn BulkBar(board: QueueBoard, selected: RwSignal<BTreeSet<String>>, bulk: ServerAction<BulkUpdate>) -> impl IntoView {
-    let assignee = RwSignal::new(String::new());
-    let status = RwSignal::new(String::new());
+fn BulkBar(
+    board: QueueBoard,
+    selected: RwSignal<BTreeSet<String>>,
+    bulk: ServerAction<BulkUpdate>,
+    choice: (RwSignal<String>, RwSignal<String>),
+) -> impl IntoView {
+    let (assignee, status) = choice;
     let apply = move |_| {
         let keep = |s: String| (!s.is_empty()).then_some(s);
         let changes = UpdateTicketRequest {
@@ -225,12 +241,14 @@ fn QueueTable(
     selected: RwSignal<BTreeSet<String>>,
     claim: ServerAction<UpdateTicket>,
     me: String,
+    /// The keyboard's current row (`queue_key`), kept while the list is read again.
+    cursor: RwSignal<usize>,
+    /// Tickets someone else changed since the page opened.
+    changed: Memo<BTreeSet<String>>,
 ) -> impl IntoView {
     if tickets.is_empty() {
         return view! { <p class="empty">"Nothing here. Well done."</p> }.into_any();
     }
-    // The keyboard: a row is "current"; keys move it and act on it (`queue_key`).
-    let cursor = RwSignal::new(0usize);
     let rows: Vec<(String, bool)> = tickets.iter().map(|t| (t.id.clone(), t.assignee_name.is_none())).collect();
     let navigate = leptos_router::hooks::use_navigate();
     let (me_for_keys, count) = (me.clone(), rows.len());
@@ -278,10 +296,13 @@ fn QueueTable(
                     let toggle_id = t.id.clone();
                     let me = me.clone();
                     let checked = move || selected.read().contains(&id);
+                    let touched = { let id = t.id.clone(); move || changed.read().contains(&id) };
+                    let (touched_row, row_id) = (touched.clone(), t.id.clone());
                     let sla = t.sla.clone();
                     let breached = sla.as_ref().is_some_and(|s| s.resolution_breached || s.first_response_breached);
                     view! {
-                        <tr class:breached=breached class:current=move || cursor.get() == index>
+                        <tr class:breached=breached class:current=move || cursor.get() == index class:changed=touched_row
+                            data-ticket=row_id>
                             <td><input type="checkbox" aria-label=format!("Select {}", t.number) prop:checked=checked
                                 on:change=move |ev| {
                                     // Follow the box itself, so a tick made before hydration cannot invert.
@@ -291,6 +312,7 @@ fn QueueTable(
                             <td>
                                 <a class="mono" href=format!("/tickets/{}", t.id)>{t.number.clone()}</a> " "
                                 <a href=format!("/tickets/{}", t.id)>{t.subject.clone()}</a>
+                                {move || touched().then(|| view! { " " <span class="live-mark">"updated"</span> })}
                                 <div class="muted small">{t.organization_name.clone()} " · " {t.queue.clone()}</div>
                             </td>
                             <td><StatusChip status=t.status/></td>

@@ -9,6 +9,7 @@ use crate::api::tickets::{
 use crate::api::vouchers::{payment_key, PayWithVouchers};
 use crate::components::files::{FileDrop, FileList};
 use crate::components::layout::{Guard, Need};
+use crate::components::live::LiveFeed;
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{
     field_message, short_time, ActionError, BillingBadge, ErrorBanner, Pager, PriorityChip, QueryError, StatusChip,
@@ -262,28 +263,50 @@ pub fn TicketPage() -> impl IntoView {
     let draft = ReplyDraft::default();
     view! {
         <Title text="Ticket"/>
-        <Guard need=Need::Active children=move |user: UserDto| view! { <TicketView staff=user.is_staff() superuser=user.superuser draft/> }/>
+        <Guard need=Need::Active children=move |user: UserDto| view! { <TicketView staff=user.is_staff() superuser=user.superuser me=user.id draft/> }/>
     }
 }
 
 /// What is being written in the reply form. The form is drawn again each time the ticket is read
 /// again (after every change on the page); the text and the "internal note" tick live here so
 /// that nothing typed or ticked is lost, and a note never turns into a public reply on its own.
+///
+/// `seen` is the newest reply the writer had in front of them when the page opened (or when they
+/// last sent, or were told someone else had replied): a reply sent over someone else's newer one
+/// is first refused, once, so two people do not answer unknowingly (`domain::live::replied_since`).
 #[derive(Clone, Copy)]
 struct ReplyDraft {
     body: RwSignal<String>,
     internal: RwSignal<bool>,
+    seen: RwSignal<Option<String>>,
+    /// The next reading of the ticket moves `seen` to its newest reply.
+    catch_up: RwSignal<bool>,
 }
 
 impl Default for ReplyDraft {
     fn default() -> Self {
-        ReplyDraft { body: RwSignal::new(String::new()), internal: RwSignal::new(false) }
+        ReplyDraft {
+            body: RwSignal::new(String::new()),
+            internal: RwSignal::new(false),
+            seen: RwSignal::new(None),
+            catch_up: RwSignal::new(false),
+        }
     }
 }
 
+/// The newest reply or note of a ticket as read, as the reply form sends it ("none" for none:
+/// `api::tickets::reply`).
+fn newest_reply(detail: &TicketDetail) -> String {
+    detail.comments.last().map(|c| c.id.clone()).unwrap_or_else(|| "none".into())
+}
+
 #[component]
-fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView {
+fn TicketView(staff: bool, superuser: bool, me: String, draft: ReplyDraft) -> impl IntoView {
     let params = use_params_map();
+    // Someone else's change to this ticket, heard on the live channel, reads it again; so does a
+    // lost connection. The reply being written is the page's own (`ReplyDraft`) and stays.
+    let live = LiveFeed::get();
+    let heard = live.last_change_to(move || params.read().get("id").unwrap_or_default(), me);
     let reclassify = ServerAction::<ReclassifyTicket>::new();
     let log_time = ServerAction::<LogTime>::new();
     let reply = ServerAction::<Reply>::new();
@@ -297,13 +320,27 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
             + reply.version().get()
             + update.version().get()
             + pay.version().get()
+            + live.resets.get() as usize
+            + heard.get().unwrap_or(0) as usize
     };
     let detail =
         Resource::new(move || (params.read().get("id").unwrap_or_default(), changes()), |(id, _)| get_ticket(id));
     // A reply that went through is done with; the tick stays as the writer left it.
-    Effect::new(move |_| {
-        if matches!(reply.value().get(), Some(Ok(_))) {
+    Effect::new(move |_| match reply.value().get() {
+        Some(Ok(_)) => {
             draft.body.set(String::new());
+            draft.catch_up.set(true);
+        }
+        // Told someone else replied: the ticket is read again with it, and sending again posts.
+        Some(Err(e)) if e.code == "replied_since" => draft.catch_up.set(true),
+        _ => {}
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(detail)) = detail.get() {
+            if draft.seen.get_untracked().is_none() || draft.catch_up.get_untracked() {
+                draft.seen.set(Some(newest_reply(&detail)));
+                draft.catch_up.set(false);
+            }
         }
     });
     view! {
@@ -314,16 +351,18 @@ fn TicketView(staff: bool, superuser: bool, draft: ReplyDraft) -> impl IntoView 
         <ActionError value=update.value()/>
         <ActionError value=pay.value()/>
         <ActionError value=remove.value()/>
+        {staff.then(|| view! { <OnThisTicket draft/> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match detail.await {
                     Ok(detail) => {
                         let id = detail.ticket.id.clone();
                         let ticket = detail.ticket.clone();
+                        let newest = newest_reply(&detail);
                         view! {
                             <TicketDetailView detail remove=staff.then_some(remove)/>
                             {(ticket.billing.tag == BillingTag::Billable && (staff || superuser)).then(|| view! { <PayForm ticket_id=ticket.id.clone() pay/> })}
-                            <TicketActions ticket staff reply update draft/>
+                            <TicketActions ticket staff reply update draft newest/>
                             <div class="ticket-grid">
                                 <History ticket_id=id.clone() changes=Signal::derive(changes)/>
                                 <Show when=move || staff>
@@ -512,6 +551,9 @@ fn TicketActions(
     reply: ServerAction<Reply>,
     update: ServerAction<UpdateTicket>,
     draft: ReplyDraft,
+    /// The ticket's newest reply as this rendering read it: what a reply posted before the page
+    /// hydrated says it had seen.
+    newest: String,
 ) -> impl IntoView {
     let closed = ticket.status == TicketStatus::Closed;
     let id = ticket.id.clone();
@@ -537,6 +579,7 @@ fn TicketActions(
         view! {
             <ActionForm action=reply attr:class=class>
                 <input type="hidden" name="ticket_id" value=id/>
+                <input type="hidden" name="last_seen_comment_id" value=move || draft.seen.get().unwrap_or_else(|| newest.clone())/>
                 <label>{if staff { "Reply or note" } else { "Reply to CyTrack" }}
                     <textarea id="reply" node_ref=reply_box name="body" rows="4" required bind:value=draft.body placeholder=placeholder></textarea>
                 </label>
@@ -689,4 +732,75 @@ fn PayForm(ticket_id: String, pay: ServerAction<PayWithVouchers>) -> impl IntoVi
             </Suspense>
         </section>
     }
+}
+
+/// Who else is on this ticket (staff): the page beats every `PRESENCE_BEAT_SECONDS` and whenever
+/// its writer starts or stops typing, and asks again when the live channel says someone arrived,
+/// left or typed here.
+#[component]
+fn OnThisTicket(draft: ReplyDraft) -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let live = LiveFeed::get();
+    let others_moved = live.presence_on(id);
+    let typing = RwSignal::new(false);
+    let beats = RwSignal::new(0u64);
+    // Typing: the reply changed within the last few seconds.
+    let keystrokes = StoredValue::new(0u64);
+    Effect::new(move |previous: Option<String>| {
+        let body = draft.body.get();
+        if previous.is_some_and(|p| p != body) {
+            // Set only when it changes: every setting would send a beat.
+            if typing.get_untracked() == body.is_empty() {
+                typing.set(!body.is_empty());
+            }
+            keystrokes.update_value(|k| *k += 1);
+            let mine = keystrokes.get_value();
+            set_timeout(
+                move || {
+                    if keystrokes.get_value() == mine {
+                        typing.set(false);
+                    }
+                },
+                std::time::Duration::from_secs(6),
+            );
+        }
+        body
+    });
+    #[cfg(target_arch = "wasm32")]
+    {
+        let every = std::time::Duration::from_secs(crate::domain::live::PRESENCE_BEAT_SECONDS as u64);
+        if let Ok(handle) = set_interval_with_handle(move || beats.update(|n| *n += 1), every) {
+            on_cleanup(move || handle.clear());
+        }
+        let left = params.read_untracked().get("id").unwrap_or_default();
+        on_cleanup(move || {
+            leptos::task::spawn_local(async move {
+                let _ = crate::api::live::leave_ticket(left).await;
+            })
+        });
+    }
+    // A signal, not a resource: a resource read under the page's `Suspense` would send the whole
+    // page back to its fallback at every beat (and take the focus from the reply box).
+    let viewers = RwSignal::new(Vec::<crate::dto::ViewerDto>::new());
+    Effect::new(move |_| {
+        let (ticket_id, typing) = (id(), typing.get());
+        beats.track();
+        // Read, not only tracked: a memo never read never runs, and so never hears its source.
+        let _ = others_moved.get();
+        leptos::task::spawn_local(async move {
+            if let Ok(presence) = crate::api::live::beat_ticket(ticket_id, typing).await {
+                viewers.set(presence.viewers);
+            }
+        });
+    });
+    let line = move || {
+        let viewers = viewers.get();
+        (!viewers.is_empty()).then(|| {
+            let names: Vec<String> =
+                viewers.into_iter().map(|v| if v.typing { format!("{} (typing…)", v.name) } else { v.name }).collect();
+            format!("Also on this ticket: {}", names.join(", "))
+        })
+    };
+    view! { <p class="presence" data-testid="presence" aria-live="polite">{line}</p> }
 }
