@@ -262,7 +262,7 @@ fn Export(organization_id: Signal<String>) -> impl IntoView {
         <section class="card">
             <h2>"Billing export"</h2>
             <form method="get" class="filters">
-                <input type="month" name="month" value=month/>
+                <input type="month" name="month" aria-label="Month of the export" value=month/>
                 <button type="submit" class="button">"Show"</button>
                 <a class="button" href=move || format!("/api/v1/organizations/{}/billing-export.csv?month={}", organization_id.get(), month())>"Download CSV"</a>
                 <a class="button" href=move || format!("/statements/{}?month={}", organization_id.get(), month())>"Monthly statement"</a>

@@ -95,7 +95,7 @@ fn TicketList(user: UserDto) -> impl IntoView {
         </section>
         <form class="filters" method="get" action="/tickets">
             <input type="search" name="q" placeholder="Search number, subject or description" value=move || query.read().get("q").unwrap_or_default()/>
-            <select name="status">
+            <select name="status" aria-label="Status">
                 <option value="">"Any status"</option>
                 {TicketStatus::ALL
                     .iter()

@@ -389,6 +389,7 @@ async fn main() {
                 minutes: Set(600),
                 ticket_id: Set(None),
                 booking_id: Set(None),
+                order_id: Set(None),
                 redemption_id: Set(None),
                 actor_id: Set(Some(issuer.clone())),
                 note: Set(format!("Voucher {code} issued")),
@@ -692,6 +693,12 @@ async fn main() {
     sampler.abort();
 
     let (rss_after, rss_peak) = portal.rss_mb();
+    // Measured last, so its open streams weigh on none of the figures above.
+    let mut listeners = Vec::new();
+    for org in org_ids.iter().skip(1).take(10) {
+        listeners.push(login(format!("su-{org}@bench.test")).await);
+    }
+    let live = live_updates(&base, &admin, &superuser, &listeners, portal.child.id()).await;
     let peak_sampled = peak_under_load.load(std::sync::atomic::Ordering::Relaxed) as f64;
     let files = first_load(&client, &base).await;
     let first_load_bytes: usize = files.iter().map(|(_, b)| b).sum();
@@ -731,6 +738,7 @@ async fn main() {
             "redemptions": {"succeeded": ok, "balance_after": available, "invariant_holds": invariant_ok},
             "heaviest_search_flood": {"served": flood_counts.0, "turned_away": flood_counts.1},
             "memory_mb": {"start": idle_empty_rss, "idle": idle_rss, "under_load_max": peak_sampled, "after": rss_after, "peak": rss_peak},
+            "live_updates": live,
             "first_load_bytes": first_load_bytes,
             "first_load_files": files.iter().map(|(f, b)| json!({"file": f, "bytes": b})).collect::<Vec<_>>(),
         });
@@ -738,4 +746,116 @@ async fn main() {
     }
     drop(portal);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Issue 23: 2,000 event streams held open (10 staff, who hear every change; the rest clients of
+/// other organisations, who hear none of these), while one client raises tickets at 200 a second
+/// for 10 s. Each staff stream times each change from the raise's answer to its arrival. Prints
+/// and returns delivery latency, what arrived, and the portal's memory per open stream.
+async fn live_updates(base: &str, staff: &str, raiser: &str, listeners: &[String], pid: u32) -> Value {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    const STREAMS: usize = 2000;
+    const STAFF_STREAMS: usize = 10;
+    const RATE: u64 = 200;
+    const SECONDS: u64 = 10;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let (rss_before, _) = Portal::rss_of(pid);
+    let arrivals: Arc<Mutex<Vec<(String, Instant)>>> = Arc::new(Mutex::new(Vec::new()));
+    let mut readers = Vec::new();
+    let opened = Instant::now();
+    for batch in (0..STREAMS).collect::<Vec<_>>().chunks(100) {
+        let mut opening = Vec::new();
+        for &i in batch {
+            let token = if i < STAFF_STREAMS { staff.to_string() } else { listeners[i % listeners.len()].clone() };
+            let req = client.get(format!("{base}/api/v1/events")).bearer_auth(token);
+            opening.push(tokio::spawn(async move {
+                let mut res = req.send().await.ok()?;
+                res.chunk().await.ok()??; // the `ready` event
+                Some(res)
+            }));
+        }
+        for (k, open) in opening.into_iter().enumerate() {
+            let Some(mut res) = open.await.ok().flatten() else { continue };
+            let timed = batch[k] < STAFF_STREAMS;
+            let arrivals = arrivals.clone();
+            readers.push(tokio::spawn(async move {
+                let mut buffer = String::new();
+                while let Ok(Some(chunk)) = res.chunk().await {
+                    if !timed {
+                        continue;
+                    }
+                    let at = Instant::now();
+                    buffer.push_str(&String::from_utf8_lossy(&chunk));
+                    while let Some(end) = buffer.find("\n\n") {
+                        let event: String = buffer.drain(..end + 2).collect();
+                        if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                            if let Some(ticket) = serde_json::from_str::<Value>(data)
+                                .ok()
+                                .and_then(|v| v["ticket_id"].as_str().map(str::to_string))
+                            {
+                                arrivals.lock().unwrap().push((ticket, at));
+                            }
+                        }
+                    }
+                }
+            }));
+        }
+    }
+    let open_s = opened.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (rss_open, _) = Portal::rss_of(pid);
+    let per_stream_kb = (rss_open - rss_before) * 1024.0 / readers.len().max(1) as f64;
+
+    let answered: Arc<Mutex<HashMap<String, Instant>>> = Arc::new(Mutex::new(HashMap::new()));
+    let mut raising = Vec::new();
+    let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
+    let started = Instant::now();
+    for i in 0..(RATE * SECONDS) {
+        tick.tick().await;
+        let (client, url, token, answered) =
+            (client.clone(), format!("{base}/api/v1/tickets"), raiser.to_string(), answered.clone());
+        raising.push(tokio::spawn(async move {
+            let body = json!({"subject": format!("Live {i}"), "description": "Raised by the benchmark.", "kind": "question", "priority": "p3"});
+            let res = client.post(url).bearer_auth(token).json(&body).send().await.ok()?;
+            let at = Instant::now();
+            let ticket: Value = res.json().await.ok()?;
+            answered.lock().unwrap().insert(ticket["ticket"]["id"].as_str()?.to_string(), at);
+            Some(())
+        }));
+    }
+    for r in raising {
+        r.await.ok();
+    }
+    let raised_per_s = answered.lock().unwrap().len() as f64 / started.elapsed().as_secs_f64();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (rss_load, _) = Portal::rss_of(pid);
+    for r in &readers {
+        r.abort();
+    }
+    let answered = answered.lock().unwrap().clone();
+    let mut latencies: Vec<Duration> = arrivals
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|(ticket, at)| answered.get(ticket).map(|sent| at.saturating_duration_since(*sent)))
+        .collect();
+    latencies.sort();
+    let expected = answered.len() * STAFF_STREAMS;
+    let (p50, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+    println!(
+        "- live updates: {} streams open ({STAFF_STREAMS} staff) in {open_s:.1} s, {per_stream_kb:.1} KB of portal memory each \
+         ({rss_before:.0} MB before, {rss_open:.0} MB with them open, {rss_load:.0} MB after the events); \
+         {} tickets raised at {raised_per_s:.0} a second; {} of {expected} changes arrived at the staff streams, \
+         from the raise's answer to arrival p50 {p50:.1} ms, p99 {p99:.1} ms",
+        readers.len(),
+        answered.len(),
+        latencies.len(),
+    );
+    json!({
+        "streams": readers.len(), "staff_streams": STAFF_STREAMS, "open_seconds": open_s,
+        "memory_mb": {"before": rss_before, "streams_open": rss_open, "after_events": rss_load},
+        "memory_per_stream_kb": per_stream_kb, "raised": answered.len(), "raised_per_second": raised_per_s,
+        "delivered": latencies.len(), "expected": expected, "delivery_p50_ms": p50, "delivery_p99_ms": p99,
+    })
 }
