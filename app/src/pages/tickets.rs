@@ -271,14 +271,15 @@ pub fn TicketPage() -> impl IntoView {
 /// again (after every change on the page); the text and the "internal note" tick live here so
 /// that nothing typed or ticked is lost, and a note never turns into a public reply on its own.
 ///
-/// `seen` is the newest reply the writer had in front of them when the page opened (or when they
-/// last sent, or were told someone else had replied): a reply sent over someone else's newer one
-/// is first refused, once, so two people do not answer unknowingly (`domain::live::replied_since`).
+/// `seen` is the ticket and the newest reply on it the writer had in front of them when the page
+/// opened (or when they last sent, or were told someone else had replied): a reply sent over
+/// someone else's newer one is first refused, once, so two people do not answer unknowingly
+/// (`domain::live::replied_since`). It names its ticket, so it never speaks for another one.
 #[derive(Clone, Copy)]
 struct ReplyDraft {
     body: RwSignal<String>,
     internal: RwSignal<bool>,
-    seen: RwSignal<Option<String>>,
+    seen: RwSignal<Option<(String, String)>>,
     /// The next reading of the ticket moves `seen` to its newest reply.
     catch_up: RwSignal<bool>,
 }
@@ -337,8 +338,9 @@ fn TicketView(staff: bool, superuser: bool, me: String, draft: ReplyDraft) -> im
     });
     Effect::new(move |_| {
         if let Some(Ok(detail)) = detail.get() {
-            if draft.seen.get_untracked().is_none() || draft.catch_up.get_untracked() {
-                draft.seen.set(Some(newest_reply(&detail)));
+            let other_ticket = draft.seen.with_untracked(|s| s.as_ref().is_none_or(|(t, _)| *t != detail.ticket.id));
+            if other_ticket || draft.catch_up.get_untracked() {
+                draft.seen.set(Some((detail.ticket.id.clone(), newest_reply(&detail))));
                 draft.catch_up.set(false);
             }
         }
@@ -578,8 +580,11 @@ fn TicketActions(
         });
         view! {
             <ActionForm action=reply attr:class=class>
-                <input type="hidden" name="ticket_id" value=id/>
-                <input type="hidden" name="last_seen_comment_id" value=move || draft.seen.get().unwrap_or_else(|| newest.clone())/>
+                <input type="hidden" name="ticket_id" value=id.clone()/>
+                <input type="hidden" name="last_seen_comment_id" value={
+                    let ticket = id.clone();
+                    move || draft.seen.get().filter(|(t, _)| *t == ticket).map(|(_, reply)| reply).unwrap_or_else(|| newest.clone())
+                }/>
                 <label>{if staff { "Reply or note" } else { "Reply to CyTrack" }}
                     <textarea id="reply" node_ref=reply_box name="body" rows="4" required bind:value=draft.body placeholder=placeholder></textarea>
                 </label>

@@ -44,7 +44,6 @@ pub async fn events(
     Query(resume): Query<Resume>,
 ) -> ApiResult<Response> {
     let audience = live::audience(&actor)?;
-    let staff = audience == Audience::Staff;
     let cursor = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -73,7 +72,6 @@ pub async fn events(
     let feed = Feed {
         receiver,
         audience,
-        staff,
         backlog,
         replayed,
         closed: Box::pin(state.live.closed()),
@@ -89,7 +87,6 @@ pub async fn events(
 struct Feed {
     receiver: broadcast::Receiver<Signal>,
     audience: Audience,
-    staff: bool,
     backlog: VecDeque<Event>,
     replayed: HashSet<i64>,
     closed: Pin<Box<dyn Future<Output = ()> + Send>>,
@@ -119,7 +116,7 @@ impl Feed {
                 Ok(Signal::Ticket(change)) if hears(&self.audience, &change) && !self.replayed.contains(&change.id) => {
                     return Some(ticket_event(&change));
                 }
-                Ok(Signal::Presence { ticket_id }) if self.staff => {
+                Ok(Signal::Presence { ticket_id }) if self.audience == Audience::Staff => {
                     return Some(
                         Event::default()
                             .event("presence")
