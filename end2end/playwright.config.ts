@@ -34,7 +34,8 @@ export default defineConfig({
   webServer: {
     command: process.env.CYTRACK_SERVER_BIN ?? path.join(root, 'target/debug/server'),
     url: `http://127.0.0.1:${port}/login`,
-    timeout: 60_000,
+    // The demo's year of tickets is seeded before the portal listens: about 20 s in a debug build.
+    timeout: 180_000,
     reuseExistingServer: false,
     env: {
       DATABASE_URL: `sqlite://${dataDir}/portal.db?mode=rwc`,

@@ -70,6 +70,7 @@ lazy_page! {
     PostRoute => pages::insider::PostPage,
     PostEditorRoute => pages::insider::PostEditorPage,
     StatementRoute => pages::statements::StatementPage,
+    ReportsRoute => pages::reports::ReportsPage,
 }
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -148,6 +149,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/insider/:id") view={Lazy::<PostRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/insider/:id/edit") view={Lazy::<PostEditorRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/statements/:id") view={Lazy::<StatementRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -41,7 +41,7 @@ test("a client's pages pass axe", async ({ browser }) => {
   await signIn(page, 'sam@acme.test');
   const ticket = await firstLink(page, '/tickets', /^\/tickets\/[0-9a-f-]{36}$/);
   const post = await firstLink(page, '/insider', /^\/insider\/[0-9a-f-]{36}$/);
-  const paths = ['/', '/tickets', '/tickets/new', '/after-hours', '/macs', '/vouchers', '/notifications', '/profile', '/people', '/releases', '/insider', '/deployment-projects'];
+  const paths = ['/', '/tickets', '/tickets/new', '/after-hours', '/macs', '/vouchers', '/notifications', '/profile', '/people', '/releases', '/insider', '/deployment-projects', '/reports'];
   for (const path of [...paths, ticket, post]) {
     expect(path, 'each page with an id is reached from its list').toBeTruthy();
     await check(page, path!);
@@ -53,7 +53,7 @@ test("staff pages pass axe", async ({ browser }) => {
   await signIn(agent, 'agent@cytrack.test');
   const ticket = await firstLink(agent, '/queues', /^\/tickets\/[0-9a-f-]{36}$/);
   expect(ticket, 'a ticket is reached from the queue').toBeTruthy();
-  for (const path of ['/queues', '/tickets', ticket!]) await check(agent, path);
+  for (const path of ['/queues', '/tickets', '/reports', ticket!]) await check(agent, path);
 
   const manager = await (await browser.newContext()).newPage();
   await signIn(manager, 'manager@cytrack.test');
@@ -69,7 +69,7 @@ test("staff pages pass axe", async ({ browser }) => {
   });
   expect(opened.status()).toBe(201);
   const project = `/deployment-projects/${(await opened.json()).project.id}`;
-  const paths = ['/accounts', '/staff/registrations', '/people', '/audit', '/insider/new', account, release, statement];
+  const paths = ['/accounts', '/staff/registrations', '/people', '/audit', '/insider/new', '/reports?grouping=week', account, release, statement];
   for (const path of [...paths, project, `${project}/forms/pre-install`]) {
     expect(path, 'each page with an id is reached from its list').toBeTruthy();
     await check(manager, path!);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 export { expect };
 
-/** Every demo account's password (server/src/demo.rs). */
+/** Every demo account's password (server/src/demo/mod.rs). */
 export const PASSWORD = 'demo-password';
 
 /** Signs in through the form and waits for the home page's greeting. */

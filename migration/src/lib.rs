@@ -31,6 +31,7 @@ mod m20261129_000025_releases;
 mod m20261129_000026_sign_in_sources;
 mod m20261130_000027_macs;
 mod m20261130_000028_ticket_viewers;
+mod m20261130_000029_ticket_days;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000026_sign_in_sources::Migration),
             Box::new(m20261130_000027_macs::Migration),
             Box::new(m20261130_000028_ticket_viewers::Migration),
+            Box::new(m20261130_000029_ticket_days::Migration),
         ]
     }
 }

@@ -52,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         rest::releases::update_post, rest::releases::ask, rest::releases::answer,
         rest::releases::question_to_ticket, rest::releases::feed_token, rest::releases::feed,
         rest::live::events, rest::live::presence, rest::live::beat, rest::live::leave,
+        rest::reports::desk, rest::reports::desk_csv,
     ),
     modifiers(&BearerAuth, &ErrorResponses, &PagingBounds)
 )]

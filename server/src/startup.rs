@@ -31,6 +31,11 @@ pub struct Built {
 pub async fn build(config: Config) -> Result<Built, String> {
     let db = app::ssr::db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
     Migrator::up(&db, None).await.map_err(|e| format!("migrations failed: {e}"))?;
+    match app::ssr::services::reports::build_once(&db, chrono::Utc::now()).await {
+        Ok(0) => {}
+        Ok(read) => tracing::info!(tickets = read, "built the reports' daily rollup from the tickets"),
+        Err(e) => return Err(format!("cannot build the reports' rollup: {}", e.message)),
+    }
     if let Some((email, password)) = &config.admin {
         match app::ssr::services::people::ensure_admin(&db, email, password, chrono::Utc::now()).await {
             Ok(true) => tracing::info!(%email, "created the first admin"),

@@ -12,6 +12,7 @@ pub mod people;
 pub mod projects;
 pub mod registrations;
 pub mod releases;
+pub mod reports;
 pub mod tickets;
 pub mod vouchers;
 

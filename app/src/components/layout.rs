@@ -110,6 +110,9 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 <A href="/releases">"Releases"</A>
                 <A href="/insider">"Insider"</A>
             </Show>
+            <Show when=move || active && (staff || superuser)>
+                <A href="/reports">"Reports"</A>
+            </Show>
             <Show when=move || manages>
                 <A href="/accounts">"Accounts"</A>
                 <A href="/staff/registrations">"Registrations"</A>

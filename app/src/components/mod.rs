@@ -1,5 +1,6 @@
 //! UI pieces used by several pages. No rules here: only presentation.
 
+pub mod charts;
 pub mod files;
 pub mod layout;
 pub mod live;

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod notifications;
 pub mod people;
 pub mod releases;
+pub mod reports;
 pub mod sign_in;
 pub mod sla;
 pub mod text;

@@ -16,6 +16,7 @@ pub mod projects;
 pub mod queues;
 pub mod registrations;
 pub mod releases;
+pub mod reports;
 pub mod settings;
 pub mod statements;
 pub mod tickets;

@@ -14,6 +14,7 @@ pub mod organizations;
 pub mod projects;
 pub mod queues;
 pub mod releases;
+pub mod reports;
 pub mod tickets;
 pub mod users;
 pub mod vouchers;
@@ -112,6 +113,8 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{id}/comments", post(tickets::comment))
         .route("/tickets/{id}/presence", get(live::presence).put(live::beat).delete(live::leave))
         .route("/events", get(live::events))
+        .route("/reports/desk", get(reports::desk))
+        .route("/reports/desk.csv", get(reports::desk_csv))
         .route("/queues", get(queues::list).post(queues::create))
         .route("/queues/{id}", put(queues::update))
         .route("/tickets/{id}/billing", post(billing::reclassify))

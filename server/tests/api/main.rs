@@ -24,6 +24,7 @@ mod projects;
 mod registrations;
 mod releases;
 mod reminders;
+mod reports;
 mod signing;
 mod tickets;
 mod vouchers;

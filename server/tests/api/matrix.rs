@@ -112,6 +112,9 @@ async fn every_role_against_every_endpoint() {
         ("GET", "/api/v1/tickets/{id}/presence", format!("/api/v1/tickets/{t}/presence"), json!(null), vec![(Anonymous, 401), (Customer, 403), (Stranger, 403), (Agent, 200)]),
         ("PUT", "/api/v1/tickets/{id}/presence", format!("/api/v1/tickets/{t}/presence"), json!({"typing": true}), vec![(Customer, 403), (Agent, 200), (Manager, 200)]),
         ("DELETE", "/api/v1/tickets/{id}/presence", format!("/api/v1/tickets/{nobody}/presence"), json!(null), vec![(Customer, 403), (Agent, 404)]),
+        // Reports (issue 23): staff the desk or any client; a client's superuser their own (another's is 404).
+        ("GET", "/api/v1/reports/desk", format!("/api/v1/reports/desk?organization_id={other}"), json!(null), vec![(Anonymous, 401), (Customer, 404), (Stranger, 200), (Agent, 200), (Manager, 200)]),
+        ("GET", "/api/v1/reports/desk.csv", "/api/v1/reports/desk.csv?grouping=week".into(), json!(null), vec![(Anonymous, 401), (Customer, 200), (Agent, 200), (Admin, 200)]),
         ("POST", "/api/v1/tickets/{id}/billing", format!("/api/v1/tickets/{t}/billing"), json!({"tag": "x", "reason": ""}), vec![(Customer, 403), (Stranger, 403), (Agent, 422)]),
         ("POST", "/api/v1/tickets/{id}/time-entries", format!("/api/v1/tickets/{t}/time-entries"), json!({"minutes": 0}), vec![(Customer, 403), (Agent, 422)]),
         ("GET", "/api/v1/tickets/{id}/time-entries", format!("/api/v1/tickets/{t}/time-entries"), json!(null), vec![(Customer, 403), (Agent, 200)]),

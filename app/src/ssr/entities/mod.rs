@@ -37,6 +37,7 @@ pub mod session;
 pub mod setting;
 pub mod ticket;
 pub mod ticket_comment;
+pub mod ticket_day;
 pub mod ticket_history;
 pub mod ticket_release;
 pub mod ticket_tally;

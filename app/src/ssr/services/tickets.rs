@@ -9,6 +9,7 @@ use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Classification};
 use crate::domain::live::{replied_since, Posted};
 use crate::domain::notifications::{status_told, Event};
+use crate::domain::reports::Change;
 use crate::domain::sla::ClockState;
 use crate::domain::text::multi_line;
 use crate::domain::tickets::{
@@ -77,7 +78,7 @@ pub async fn billing_facts(
 }
 
 /// The next human ticket number: one conditional update, serialised by the database.
-async fn next_number(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
+pub async fn next_number(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
     let stmt = Query::update()
         .table(counter::Entity)
         .value(counter::Column::Value, Expr::col(counter::Column::Value).add(1))
@@ -88,7 +89,7 @@ async fn next_number(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
     Ok(row.try_get::<i64>("", "value")?)
 }
 
-pub(crate) struct NewTicket {
+pub struct NewTicket {
     pub subject: String,
     pub description: String,
     pub kind: TicketKind,
@@ -164,12 +165,12 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
 
 /// Where a new ticket goes: its billing tag and reason, and its queue (read before its
 /// transaction, from the organisation's record and the routing rules).
-pub(crate) struct Placed {
+pub struct Placed {
     pub billing: Classification,
     pub queue: String,
 }
 
-pub(crate) async fn place(
+pub async fn place(
     db: &impl ConnectionTrait,
     organization_id: &str,
     new: &NewTicket,
@@ -222,6 +223,7 @@ pub(crate) async fn write_ticket(
     }
     .insert(txn)
     .await?;
+    super::reports::count(txn, Change::Raised, &model, &model, now).await?;
     history_line(
         &model.id,
         Some(&actor.user_id),
@@ -321,7 +323,7 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
         .collect())
 }
 
-fn clock_state(t: &ticket::Model) -> ClockState {
+pub(crate) fn clock_state(t: &ticket::Model) -> ClockState {
     ClockState {
         created_at: t.created_at,
         first_response_at: t.first_response_at,
@@ -716,13 +718,16 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
     let event = Event::Comment { internal: req.internal, by_staff: staff };
     let notice = ticket_notice(&found, event, format!("{title} · {}", found.subject), comment.body.clone());
     notifications::notify(&txn, notice, around(actor, &found), now).await?;
-    let mut model: ticket::ActiveModel = found.into();
+    let mut model: ticket::ActiveModel = found.clone().into();
     if let Some(to) = next {
         model.status = Set(to.as_str().into());
     }
     set_clock(&mut model, state);
     model.updated_at = Set(now);
-    model.update(&txn).await?;
+    let updated = model.update(&txn).await?;
+    if first_response {
+        super::reports::count(&txn, Change::FirstResponse, &found, &updated, now).await?;
+    }
     txn.commit().await?;
     Ok(CommentDto {
         author_name: actor.name.clone(),
@@ -892,9 +897,13 @@ pub(crate) async fn update_in(
     if changes.is_empty() {
         return Ok(found);
     }
+    let resolves = found.resolved_at.is_none() && state.resolved_at.is_some();
     set_clock(&mut model, state);
     model.updated_at = Set(now);
     let updated = model.update(db).await?;
+    if resolves {
+        super::reports::count(db, Change::Resolved, &found, &updated, now).await?;
+    }
     let by_staff = who == Changer::Staff;
     if let Some(to) = status.filter(|to| *to != from && status_told(*to, by_staff)) {
         let notice = ticket_notice(

@@ -1,6 +1,9 @@
 //! Demo data for a first look: staff, two client organisations at different deployment stages,
 //! tickets, vouchers, a MACS catalogue with orders in three states, releases with an Insider
-//! post, and one registration waiting for approval. Seeded once; a second run changes nothing.
+//! post, one registration waiting for approval, and a year of ten more clients' tickets (`year`).
+//! Seeded once; a second run changes nothing.
+
+mod year;
 
 use app::domain::billing::GoLiveBasis;
 use app::domain::people::{Role, UserStatus};
@@ -50,7 +53,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     }
     let agent = seed("Alex Agent", "agent@cytrack.test", Role::Agent, None, false).await?;
     // A second agent, so a desk of two can be seen working one queue (who is on which ticket).
-    seed("Blake Agent", "blake@cytrack.test", Role::Agent, None, false).await?;
+    let blake = seed("Blake Agent", "blake@cytrack.test", Role::Agent, None, false).await?;
     let manager = seed("Morgan Manager", "manager@cytrack.test", Role::AccountManager, None, false).await?;
 
     let acme = organizations::create(
@@ -95,6 +98,9 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             .await?;
         }
     }
+
+    let hash = app::ssr::services::passwords::hash(DEMO_PASSWORD.into()).await?;
+    year::seed(db, &[agent.clone(), blake], &manager, &hash, now).await?;
 
     let sam = seed("Sam Superuser", "sam@acme.test", Role::Customer, Some(acme.id.clone()), true).await?;
     let casey = seed("Casey Customer", "casey@acme.test", Role::Customer, Some(acme.id.clone()), false).await?;
