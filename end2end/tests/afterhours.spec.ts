@@ -41,24 +41,26 @@ test('book a Saturday window, see the quote, approve, schedule and complete it',
   await expect(sam.locator('.stats')).toContainText('3:00 h');
   expect(await sam.getByTestId('available').textContent()).not.toBe(before);
 
+  // Staff see every client's bookings (the demo's year has some in every state): this one's.
+  const ours = 'Apply the IVR upgrade while the floor is closed.';
   const manager = await browser.newPage();
   await signIn(manager, 'manager@cytrack.test');
   await manager.goto('/after-hours');
-  const approved = manager.locator('article.booking[data-status="approved"]').first();
+  const approved = manager.locator('article.booking[data-status="approved"]').filter({ hasText: ours });
   await approved.getByLabel('Engineer').selectOption({ label: 'Alex Agent' });
   await approved.getByRole('button', { name: 'Schedule' }).click();
-  await expect(manager.locator('article.booking[data-status="scheduled"]').first()).toContainText('engineer Alex Agent');
+  await expect(manager.locator('article.booking[data-status="scheduled"]').filter({ hasText: ours })).toContainText('engineer Alex Agent');
 
   const agent = await browser.newPage();
   await signIn(agent, 'agent@cytrack.test');
   await agent.goto('/after-hours');
-  const scheduled = agent.locator('article.booking[data-status="scheduled"]').first();
+  const scheduled = agent.locator('article.booking[data-status="scheduled"]').filter({ hasText: ours });
   // An agent records the time worked but may not cancel: no button the server would refuse.
   await expect(scheduled.getByRole('button', { name: 'Complete' })).toBeVisible();
   await expect(scheduled.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
   await scheduled.getByLabel('Minutes worked').fill('60');
   await scheduled.getByRole('button', { name: 'Complete' }).click();
-  await expect(agent.locator('article.booking[data-status="completed"]').first()).toContainText('60 min worked');
+  await expect(agent.locator('article.booking[data-status="completed"]').filter({ hasText: ours })).toContainText('60 min worked');
 
   await sam.goto('/vouchers');
   await expect(sam.locator('.stats')).toContainText('0:00 h');

@@ -5,7 +5,6 @@
 
 mod year;
 
-use app::domain::billing::GoLiveBasis;
 use app::domain::people::{Role, UserStatus};
 use app::dto::{
     CreateOrganizationRequest, CreateReleaseRequest, CreateTicketRequest, InstalledReleaseRequest, IssueVoucherRequest,
@@ -13,12 +12,12 @@ use app::dto::{
 };
 use app::error::AppError;
 use app::ssr::auth::Actor;
-use app::ssr::entities::{deployment, irs_contract, user};
+use app::ssr::entities::user;
 use app::ssr::services::macs::{self, Step};
 use app::ssr::services::redemptions::RedemptionQueue;
-use app::ssr::services::{accounts, insider, new_id, organizations, people, releases, tickets, vouchers};
+use app::ssr::services::{accounts, insider, organizations, people, releases, tickets, vouchers};
 use chrono::{Days, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 pub const DEMO_PASSWORD: &str = "demo-password";
 
@@ -42,9 +41,11 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     }
     let now = Utc::now();
     let today = tickets::support_date(db, now).await?;
+    // Every demo account has the one password: hashed once.
+    let hash = app::ssr::services::passwords::hash(DEMO_PASSWORD.into()).await?;
     let seed = |name: &'static str, email: &'static str, role, org: Option<String>, superuser| {
-        let org = org.clone();
-        async move { people::seed_user(db, name, email, DEMO_PASSWORD, role, org.as_deref(), superuser, now).await }
+        let (org, hash) = (org.clone(), hash.clone());
+        async move { people::seed_user_hashed(db, name, email, &hash, role, org.as_deref(), superuser, now).await }
     };
 
     // PORTAL_ADMIN_* may have created the admin already.
@@ -74,32 +75,9 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     // Acme went live 60 days ago and has an IRS contract; Borealis went live 5 days ago.
     for (org, days_live, irs) in [(&acme.id, 60u64, true), (&borealis.id, 5u64, false)] {
         let go_live = today.checked_sub_days(Days::new(days_live)).unwrap_or(today);
-        deployment::ActiveModel {
-            organization_id: Set(org.clone()),
-            go_live_on: Set(Some(go_live)),
-            go_live_basis: Set(GoLiveBasis::Signed.as_str().into()),
-            go_live_held: Set(false),
-            completion_signed_on: Set(None),
-            deemed_notice_sent: Set(false),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await?;
-        if irs {
-            let starts = go_live.checked_add_days(Days::new(21)).unwrap_or(go_live);
-            irs_contract::ActiveModel {
-                id: Set(new_id()),
-                organization_id: Set(org.clone()),
-                starts_on: Set(starts),
-                ends_on: Set(starts.checked_add_days(Days::new(364)).unwrap_or(starts)),
-                created_at: Set(now),
-            }
-            .insert(db)
-            .await?;
-        }
+        year::live_since(db, org, Some(go_live), irs, now).await?;
     }
 
-    let hash = app::ssr::services::passwords::hash(DEMO_PASSWORD.into()).await?;
     year::seed(db, &[agent.clone(), blake], &manager, &hash, now).await?;
 
     let sam = seed("Sam Superuser", "sam@acme.test", Role::Customer, Some(acme.id.clone()), true).await?;

@@ -12,15 +12,15 @@
 
 use super::actor_of;
 use app::domain::billing::GoLiveBasis;
-use app::domain::people::{Role, UserStatus};
+use app::domain::people::Role;
 use app::domain::tickets::{Priority, Product, TicketKind, TicketStatus};
 use app::dto::{BookingRequest, IssueVoucherRequest, RedeemRequest, UserDto};
 use app::error::AppError;
-use app::ssr::entities::{deployment, irs_contract, ticket, ticket_comment, time_entry, user};
+use app::ssr::entities::{deployment, irs_contract, ticket, ticket_comment, time_entry};
 use app::ssr::services::bookings::{self, Step};
 use app::ssr::services::redemptions::RedemptionQueue;
 use app::ssr::services::tickets::{billing_text, history_line, next_number, place, NewTicket};
-use app::ssr::services::{new_id, reports, vouchers};
+use app::ssr::services::{new_id, people, reports, vouchers};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, Set, TransactionTrait};
 
@@ -43,7 +43,7 @@ const CLIENTS: &[(&str, &str, &str, Stage, u32)] = &[
     ("Elm Street Energy", "elmstreet.test", "Taylor Elm", Stage::Warranty(30), 3),
     ("Fjord Insurance", "fjord.test", "Morgan Fjord", Stage::Warranty(50), 3),
     ("Granite Bank", "granite.test", "Avery Granite", Stage::Irs(330), 6),
-    ("Harbour City Council", "harbour.test", "Quinn Harbour", Stage::Irs(210), 4),
+    ("Harbour City Council", "harbourcity.test", "Quinn Harbour", Stage::Irs(210), 4),
     ("Ironbark Retail", "ironbark.test", "Rowan Ironbark", Stage::Irs(120), 4),
     ("Juniper Airlines", "juniper.test", "Sasha Juniper", Stage::Irs(270), 5),
     ("Kestrel Utilities", "kestrel.test", "Devon Kestrel", Stage::Lapsed(460), 4),
@@ -117,7 +117,10 @@ pub(super) async fn seed(
         )
         .await?;
         let first = person.split(' ').next().unwrap_or(person).to_lowercase();
-        let superuser = client_user(db, &org.id, person, &format!("{first}@{domain}"), password_hash, now).await?;
+        let email = format!("{first}@{domain}");
+        let superuser =
+            people::seed_user_hashed(db, person, &email, password_hash, Role::Customer, Some(&org.id), true, now)
+                .await?;
         let start = contract(db, &org.id, stage, today, now).await?;
         let paid_from = match stage {
             Stage::Irs(_) | Stage::Lapsed(_) => vouchers_bought(db, manager, &org.id, start, now).await?,
@@ -131,37 +134,6 @@ pub(super) async fn seed(
     Ok(())
 }
 
-/// A client's superuser, active and verified, with the demo password.
-async fn client_user(
-    db: &DatabaseConnection,
-    organization_id: &str,
-    name: &str,
-    email: &str,
-    password_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<UserDto, AppError> {
-    let model = user::ActiveModel {
-        id: Set(new_id()),
-        name: Set(name.into()),
-        email: Set(email.into()),
-        phone: Set(None),
-        company: Set(None),
-        password_hash: Set(password_hash.into()),
-        role: Set(Role::Customer.as_str().into()),
-        status: Set(UserStatus::Active.as_str().into()),
-        organization_id: Set(Some(organization_id.into())),
-        superuser: Set(true),
-        decision_note: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        email_verified_at: Set(Some(now)),
-        time_zone: Set(None),
-    }
-    .insert(db)
-    .await?;
-    Ok(app::ssr::services::people::to_dto(model))
-}
-
 /// The client's deployment and IRS contract as its stage says; the day its tickets start.
 async fn contract(
     db: &DatabaseConnection,
@@ -172,30 +144,21 @@ async fn contract(
 ) -> Result<NaiveDate, AppError> {
     let ago = |days: u64| today - Days::new(days);
     let (go_live, irs) = match stage {
-        Stage::Deploying(since) => return deployment_row(db, organization_id, None, now).await.map(|_| ago(since)),
+        Stage::Deploying(since) => return live_since(db, organization_id, None, false, now).await.map(|_| ago(since)),
         Stage::Warranty(live) => (ago(live), false),
         Stage::Irs(live) | Stage::Lapsed(live) => (ago(live), true),
     };
-    deployment_row(db, organization_id, Some(go_live), now).await?;
-    if irs {
-        let starts = go_live + Days::new(21);
-        irs_contract::ActiveModel {
-            id: Set(new_id()),
-            organization_id: Set(organization_id.into()),
-            starts_on: Set(starts),
-            ends_on: Set(starts + Days::new(364)),
-            created_at: Set(now),
-        }
-        .insert(db)
-        .await?;
-    }
+    live_since(db, organization_id, Some(go_live), irs, now).await?;
     Ok(go_live - Days::new(60))
 }
 
-async fn deployment_row(
+/// An organisation's deployment record (live on `go_live_on`, signed off; none: still deploying)
+/// and, with `irs`, a year's IRS contract from three weeks after go-live.
+pub(super) async fn live_since(
     db: &DatabaseConnection,
     organization_id: &str,
     go_live_on: Option<NaiveDate>,
+    irs: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     deployment::ActiveModel {
@@ -209,6 +172,18 @@ async fn deployment_row(
     }
     .insert(db)
     .await?;
+    if let (Some(go_live), true) = (go_live_on, irs) {
+        let starts = go_live + Days::new(21);
+        irs_contract::ActiveModel {
+            id: Set(new_id()),
+            organization_id: Set(organization_id.into()),
+            starts_on: Set(starts),
+            ends_on: Set(starts + Days::new(364)),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
     Ok(())
 }
 

@@ -664,6 +664,21 @@ pub async fn seed_user(
     superuser: bool,
     now: DateTime<Utc>,
 ) -> Result<UserDto, AppError> {
+    let hash = passwords::hash(password.into()).await?;
+    seed_user_hashed(db, name, email, &hash, role, organization_id, superuser, now).await
+}
+
+/// `seed_user` with the password's hash given: a demo of many people hashes its one password once.
+pub async fn seed_user_hashed(
+    db: &impl ConnectionTrait,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+    role: Role,
+    organization_id: Option<&str>,
+    superuser: bool,
+    now: DateTime<Utc>,
+) -> Result<UserDto, AppError> {
     let email = Email::parse(email).map_err(|m| field_error("email", m))?;
     let model = user::ActiveModel {
         id: Set(new_id()),
@@ -671,7 +686,7 @@ pub async fn seed_user(
         email: Set(email.as_str().into()),
         phone: Set(None),
         company: Set(None),
-        password_hash: Set(passwords::hash(password.into()).await?),
+        password_hash: Set(password_hash.into()),
         role: Set(role.as_str().into()),
         status: Set(UserStatus::Active.as_str().into()),
         organization_id: Set(organization_id.map(str::to_string)),
