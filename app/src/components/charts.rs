@@ -1,8 +1,8 @@
 //! Charts drawn in the page as SVG, each with its numbers in a table beside it: the picture for the
 //! eye, the table for screen readers and for copying (issue 23). No rules here: the scale comes
-//! from `domain::reports::nice_ceiling`.
+//! from `domain::reports::nice_scale`.
 
-use crate::domain::reports::nice_ceiling;
+use crate::domain::reports::nice_scale;
 use leptos::prelude::*;
 
 /// One series of a chart: its name, the CSS class that colours it, a value per category.
@@ -34,12 +34,15 @@ pub fn BarChart(
     /// How a value reads in the table (minutes as hours, say); plain numbers by default.
     #[prop(optional)]
     format: Option<fn(i64) -> String>,
+    /// The unit the scale rounds in (60 for minutes shown as hours); 1 by default.
+    #[prop(optional)]
+    unit: Option<i64>,
 ) -> impl IntoView {
     let format = format.unwrap_or(|v: i64| v.to_string());
     let n = categories.len().max(1);
     let per_category = |i: usize| series.iter().map(move |s| s.values.get(i).copied().unwrap_or(0).max(0));
     let max = (0..n).map(|i| if stacked { per_category(i).sum() } else { per_category(i).max().unwrap_or(0) }).max();
-    let top = nice_ceiling(max.unwrap_or(0));
+    let top = nice_scale(max.unwrap_or(0), unit.unwrap_or(1));
     let plot_w = WIDTH - LEFT;
     let plot_h = HEIGHT - BOTTOM - TOP;
     let band = plot_w / n as f64;

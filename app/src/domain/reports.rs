@@ -35,9 +35,11 @@ pub struct Range {
 pub fn report_range(from: &str, to: &str, today: NaiveDate) -> Result<Range, (&'static str, String)> {
     let day = |field: &'static str, text: &str| match text.trim() {
         "" => Ok(None),
-        t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| (field, "Give a date as YYYY-MM-DD.".to_string())),
+        t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            // Years a desk has tickets in; beyond them day arithmetic would leave the calendar.
+            Ok(d) if (1970..=9999).contains(&d.year()) => Ok(Some(d)),
+            _ => Err((field, "Give a date as YYYY-MM-DD.".to_string())),
+        },
     };
     let to = day("to", to)?.unwrap_or(today);
     let from = day("from", from)?.unwrap_or(to - Days::new(DEFAULT_DAYS - 1));
@@ -185,6 +187,13 @@ pub fn nice_ceiling(max: i64) -> i64 {
     }
 }
 
+/// `nice_ceiling` counted in `unit`s (60 for minutes shown as hours), so the top of a scale of
+/// minutes is a round number of hours.
+pub fn nice_scale(max: i64, unit: i64) -> i64 {
+    let unit = unit.max(1);
+    nice_ceiling((max.max(0) + unit - 1) / unit) * unit
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,6 +215,8 @@ mod tests {
             ("29/11/2026", "", Err("from")),
             ("", "tomorrow", Err("to")),
             (" 2026-11-29 ", "2026-11-29", Ok((today, today))),
+            ("", "262142-12-31", Err("to")),
+            ("-0001-01-01", "", Err("from")),
         ];
         for (from, to, want) in cases {
             let got = report_range(from, to, today).map(|r| (r.from, r.to)).map_err(|(field, _)| field);
@@ -300,5 +311,10 @@ mod tests {
         for (max, want) in cases {
             assert_eq!(nice_ceiling(max), want, "{max}");
         }
+        let in_hours = [(0, 60), (45, 60), (61, 120), (500, 600), (3_000, 3_000), (3_001, 6_000)];
+        for (minutes, want) in in_hours {
+            assert_eq!(nice_scale(minutes, 60), want, "{minutes} min");
+        }
+        assert_eq!(nice_scale(7, 1), nice_ceiling(7));
     }
 }

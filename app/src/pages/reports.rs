@@ -44,7 +44,11 @@ fn ReportsView() -> impl IntoView {
             {move || once_loaded(async move {
                 match report.await {
                     Ok((r, orgs)) => view! { <Filters r=r.clone() orgs=orgs/> <Report r=r/> }.into_any(),
-                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    Err(e) => view! {
+                        <ErrorBanner error=e/>
+                        <p><a class="button" href="/reports">"Show the last 30 days"</a></p>
+                    }
+                    .into_any(),
                 }
             })}
         </Suspense>
@@ -167,7 +171,7 @@ fn Report(r: DeskReportDto) -> impl IntoView {
         view! {
         <section class="card" data-testid="report-vouchers">
             <h2>"Voucher minutes used"</h2>
-            <BarChart title="Voucher time redeemed and refunded" category="Period" format=hours
+            <BarChart title="Voucher time redeemed and refunded" category="Period" format=hours unit=60
                 categories=r.vouchers.iter().map(|v| v.label.clone()).collect()
                 series=vec![
                     Series { name: "Redeemed", class: "s1", values: r.vouchers.iter().map(|v| v.redeemed_minutes).collect() },

@@ -23,10 +23,9 @@ use crate::ssr::entities::{
     booking, ledger_entry, setting, ticket, ticket_comment, ticket_day, ticket_tally, time_entry, user,
 };
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, OnConflict};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -312,21 +311,29 @@ pub async fn desk(
 
 /// Open tickets by age now: counts raised since each band's start (a short index range each) and
 /// the total open, differenced (a ticket raised or closed between two counts moves one band by one).
+/// Each count is `COUNT(*)` over `tickets_status_created` alone (the desk) or one organisation's
+/// tickets, never reading the ticket rows.
 async fn backlog(db: &impl ConnectionTrait, org: Option<&str>, now: DateTime<Utc>) -> Result<Vec<AgeRow>, AppError> {
-    let open = || {
-        let q = ticket::Entity::find().filter(ticket::Column::Status.is_in(open_statuses()));
-        match org {
-            Some(id) => q.filter(ticket::Column::OrganizationId.eq(id)),
-            None => q,
+    let open_since = |since: Option<DateTime<Utc>>| {
+        let mut q = ticket::Entity::find()
+            .select_only()
+            .column_as(Expr::col(Asterisk).count(), "n")
+            .filter(ticket::Column::Status.is_in(open_statuses()));
+        if let Some(id) = org {
+            q = q.filter(ticket::Column::OrganizationId.eq(id));
         }
+        if let Some(at) = since {
+            q = q.filter(ticket::Column::CreatedAt.gte(at));
+        }
+        q.into_tuple::<i64>().one(db)
     };
     let mut since = Vec::new();
     for boundary in age_boundaries(now) {
-        since.push(open().filter(ticket::Column::CreatedAt.gte(boundary)).count(db).await? as i64);
+        since.push(open_since(Some(boundary)).await?.unwrap_or(0));
     }
     // The desk's total from the queue tallies (kept by triggers), rather than counting them all.
     let total = match org {
-        Some(_) => open().count(db).await? as i64,
+        Some(_) => open_since(None).await?.unwrap_or(0),
         None => ticket_tally::Entity::find()
             .filter(ticket_tally::Column::Status.is_in(open_statuses()))
             .all(db)
