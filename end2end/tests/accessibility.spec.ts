@@ -37,6 +37,8 @@ test('pages open to everyone pass axe', async ({ browser }) => {
 });
 
 test("a client's pages pass axe", async ({ browser }) => {
+  // A page at a time, each checked whole by axe: longer than one journey's usual minute.
+  test.setTimeout(180_000);
   const page = await (await browser.newContext()).newPage();
   await signIn(page, 'sam@acme.test');
   const ticket = await firstLink(page, '/tickets', /^\/tickets\/[0-9a-f-]{36}$/);
@@ -49,6 +51,7 @@ test("a client's pages pass axe", async ({ browser }) => {
 });
 
 test("staff pages pass axe", async ({ browser }) => {
+  test.setTimeout(180_000);
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent, 'agent@cytrack.test');
   const ticket = await firstLink(agent, '/queues', /^\/tickets\/[0-9a-f-]{36}$/);
