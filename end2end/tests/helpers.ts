@@ -19,11 +19,17 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 /**
  * Playwright's `test`, failing any journey in which a page the browser opened failed to hydrate.
  * A page that fails still works, as plain forms that post and reload, which hides it.
+ *
+ * The pages a journey opens with `browser.newPage()` (each in a context of its own) are closed
+ * when it ends. The browser outlives the journey: left open, every page kept its live channel
+ * and its timers, and each later journey ran beside a few dozen signed-in tabs reading the portal
+ * again on every change.
  */
 export const test = base.extend<{ hydrated: void }>({
   hydrated: [
     async ({ browser, context }, use) => {
       const failures: string[] = [];
+      const opened: Page[] = [];
       const watch = (page: Page) =>
         page.on('console', (message) => {
           if (message.type() === 'error' && /hydrat/i.test(message.text())) failures.push(`${page.url()}: ${message.text()}`);
@@ -32,16 +38,37 @@ export const test = base.extend<{ hydrated: void }>({
       const newPage = browser.newPage.bind(browser);
       browser.newPage = async (options) => {
         const page = await newPage(options);
+        opened.push(page);
         watch(page);
         return page;
       };
       await use();
       browser.newPage = newPage;
+      await Promise.all(opened.map((page) => page.context().close()));
       expect(failures, 'every page hydrated').toEqual([]);
     },
     { auto: true },
   ],
 });
+
+/**
+ * `expectation`, and when it fails, what `page` showed then (its address, and any error or
+ * message on it), so a failure far from this machine says more than "not found".
+ */
+export async function showingOnFailure(page: Page, expectation: () => Promise<void>) {
+  try {
+    await expectation();
+  } catch (error) {
+    const said = await page
+      .locator('[role=alert], .error, .banner, .field-error')
+      .allInnerTexts()
+      .catch(() => ['(the page could not be read)']);
+    const main = await page.locator('main').innerText().catch(() => '(no main)');
+    (error as Error).message +=
+      `\n\nThe page then: ${page.url()}\nIts messages: ${JSON.stringify(said)}\nIts text: ${main.slice(0, 1500)}`;
+    throw error;
+  }
+}
 
 /** A message's text as a mail program reads it: quoted-printable soft breaks and escapes undone. */
 function decoded(raw: string): string {

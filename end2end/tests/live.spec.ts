@@ -1,4 +1,4 @@
-import { expect, Page, signIn, test } from './helpers';
+import { expect, Page, showingOnFailure, signIn, test } from './helpers';
 
 /** Waits until the page's live channel is open (after hydration; the nav says so). */
 async function listening(page: Page) {
@@ -40,8 +40,8 @@ test('a ticket a client raises appears in the open queue view without a reload; 
   await listening(casey);
   await casey.getByLabel('Reply to CyTrack').fill('It is every agent on level 2.');
   await casey.getByRole('button', { name: 'Send' }).click();
-  await expect(casey.locator('.comment').last()).toContainText('every agent on level 2');
-  await expect(agent.locator('.comment').last()).toContainText('every agent on level 2');
+  await showingOnFailure(casey, () => expect(casey.locator('.comment').last()).toContainText('every agent on level 2'));
+  await showingOnFailure(agent, () => expect(agent.locator('.comment').last()).toContainText('every agent on level 2'));
   await expect(answer).toHaveValue('We are resetting the agent passwords now.');
 
   // Sending over her newer reply asks for a look first; sending again posts it.
@@ -57,7 +57,7 @@ test('a ticket a client raises appears in the open queue view without a reload; 
   // by itself within 15 s, a cause not yet found; the scoping of her stream is held by the API
   // tests, `live::each_subscriber_hears_...`.)
   await casey.reload();
-  await expect(casey.locator('.comment').last()).toContainText('resetting the agent passwords');
+  await showingOnFailure(casey, () => expect(casey.locator('.comment').last()).toContainText('resetting the agent passwords'));
 });
 
 test('two agents on one ticket see each other there, typing, and gone', async ({ browser }) => {
