@@ -194,9 +194,41 @@ pub fn nice_scale(max: i64, unit: i64) -> i64 {
     nice_ceiling((max.max(0) + unit - 1) / unit) * unit
 }
 
+/// How many clients the whole desk's forecast lists: the ones whose minutes run out soonest (every
+/// client's balance is the vouchers page's, `/vouchers/balances`).
+pub const FORECAST_ROWS: usize = 20;
+
+/// Where a client that spent minutes lately stands in the desk's forecast, soonest trouble first:
+/// out of minutes already (the deepest overdrawn first), then by the day its balance runs out at
+/// its recent pace, then those with no such day.
+pub fn forecast_rank(available_minutes: i64, runs_out_on: Option<NaiveDate>) -> (u8, NaiveDate, i64) {
+    match (available_minutes <= 0, runs_out_on) {
+        (true, _) => (0, NaiveDate::MIN, available_minutes),
+        (false, Some(day)) => (1, day, available_minutes),
+        (false, None) => (2, NaiveDate::MAX, available_minutes),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_forecast_lists_the_soonest_trouble_first() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        // (name, available minutes, runs out on), in the order wanted.
+        let ordered = [
+            ("overdrawn", -30, None),
+            ("empty", 0, Some(day(1))),
+            ("in two days", 120, Some(day(2))),
+            ("in a week", 600, Some(day(7))),
+            ("no day", 600, None),
+        ];
+        let mut shuffled = ordered;
+        shuffled.reverse();
+        shuffled.sort_by_key(|(_, available, out)| forecast_rank(*available, *out));
+        assert_eq!(shuffled.map(|(name, _, _)| name), ordered.map(|(name, _, _)| name));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

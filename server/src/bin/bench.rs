@@ -8,10 +8,10 @@
 
 use app::domain::people::Role;
 use app::domain::vouchers::{voucher_code, EntryKind, CODE_LENGTH};
-use app::ssr::entities::{counter, ledger_entry, organization, ticket, user, voucher};
+use app::ssr::entities::{counter, ledger_entry, organization, ticket, ticket_comment, time_entry, user, voucher};
 use chrono::{Days, Utc};
 use leptos::config::LeptosOptions;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -335,15 +335,48 @@ async fn main() {
     let kinds = ["fault", "change_request", "macs", "upgrade", "question"];
     let queues = ["Service Desk", "MACS and Changes", "Deployments", "After Hours"];
     let tags = ["billable", "irs", "warranty", "deployment"];
+    // The agent whose workload the reports read: every other open ticket is theirs, they wrote
+    // every first answer, and logged a quarter of an hour on every ticket resolved.
+    let agent = user::Entity::find()
+        .filter(user::Column::Email.eq("admin@bench.test"))
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("the first admin")
+        .id;
     let mut n = 0usize;
     while n < a.tickets {
         let batch = (a.tickets - n).min(1000);
+        let (mut replies, mut logged) = (Vec::new(), Vec::new());
         let rows: Vec<ticket::ActiveModel> = (n..n + batch)
             .map(|i| {
                 let o = i % a.orgs;
                 let at = now - chrono::Duration::minutes((a.tickets - i) as i64);
+                let id = uuid::Uuid::new_v4().to_string();
+                let state = i / 3 % 6;
+                if state != 0 {
+                    replies.push(ticket_comment::ActiveModel {
+                        id: Set(uuid::Uuid::new_v4().to_string()),
+                        ticket_id: Set(id.clone()),
+                        author_id: Set(agent.clone()),
+                        body: Set("We are looking into it.".into()),
+                        internal: Set(false),
+                        created_at: Set(at + chrono::Duration::minutes(20)),
+                    });
+                }
+                if state >= 4 {
+                    logged.push(time_entry::ActiveModel {
+                        id: Set(uuid::Uuid::new_v4().to_string()),
+                        ticket_id: Set(id.clone()),
+                        author_id: Set(agent.clone()),
+                        minutes: Set(15),
+                        note: Set(String::new()),
+                        worked_on: Set((at + chrono::Duration::hours(2)).date_naive()),
+                        created_at: Set(at + chrono::Duration::hours(2)),
+                    });
+                }
                 ticket::ActiveModel {
-                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    id: Set(id),
                     number: Set(i as i64 + 1),
                     organization_id: Set(org_ids[o].clone()),
                     requester_id: Set(user_ids[o].clone()),
@@ -354,7 +387,7 @@ async fn main() {
                     status: Set(statuses[(i / 3) % 6].into()),
                     queue: Set(queues[i % 4].into()),
                     product: Set(None),
-                    assignee_id: Set(None),
+                    assignee_id: Set((state < 4 && i % 2 == 0).then(|| agent.clone())),
                     billing_tag: Set(tags[i % 4].into()),
                     billing_reason: Set("Seeded for the benchmark.".into()),
                     billing_manual: Set(false),
@@ -371,6 +404,12 @@ async fn main() {
             })
             .collect();
         ticket::Entity::insert_many(rows).exec(&db).await.unwrap();
+        if !replies.is_empty() {
+            ticket_comment::Entity::insert_many(replies).exec(&db).await.unwrap();
+        }
+        if !logged.is_empty() {
+            time_entry::Entity::insert_many(logged).exec(&db).await.unwrap();
+        }
         n += batch;
     }
     // A voucher of ten hours for every organisation, issued through its ledger line.

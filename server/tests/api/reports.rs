@@ -174,3 +174,42 @@ async fn bad_report_parameters_are_refused_naming_the_field() {
     let (_, year) = app.get("/api/v1/reports/desk?from=2025-07-01&to=2026-06-30&grouping=month", &agent.token).await;
     assert_eq!(year["volume"].as_array().unwrap().len(), 12, "{year}");
 }
+
+#[tokio::test]
+async fn the_forecast_lists_the_clients_spending_soonest_out_first_and_the_workload_counts_time() {
+    use crate::vouchers::{billable_world_named, issue};
+    let app = spawn_app().await;
+    let in_a_year = (Utc::now().date_naive() + Duration::days(365)).to_string();
+    // Two clients spend at different paces; a third holds minutes and spends none.
+    let (fast, manager, _, agent, fast_ticket) = billable_world_named(&app, "Fast Freight").await;
+    let (slow, _, _, _, slow_ticket) = billable_world_named(&app, "Slow Lane").await;
+    let (idle, _, _, _, _) = billable_world_named(&app, "Idle Imports").await;
+    for (org, ticket, spent) in [(&fast, &fast_ticket, 300), (&slow, &slow_ticket, 30)] {
+        issue(&app, &manager, org, 600, &in_a_year).await;
+        let path = format!("/api/v1/tickets/{ticket}/redemptions");
+        let (status, body) = app.post(&path, Some(&agent.token), json!({"minutes": spent})).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    issue(&app, &manager, &idle, 600, &in_a_year).await;
+    let (status, body) = app
+        .post(&format!("/api/v1/tickets/{fast_ticket}/time-entries"), Some(&agent.token), json!({"minutes": 45}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let (status, desk) = app.get("/api/v1/reports/desk", &manager.token).await;
+    assert_eq!(status, StatusCode::OK, "{desk}");
+    let listed: Vec<&str> =
+        desk["forecast"].as_array().unwrap().iter().map(|r| r["organization_name"].as_str().unwrap()).collect();
+    assert_eq!(listed, ["Fast Freight", "Slow Lane"], "spenders only, the one running out first first");
+    assert_eq!(desk["forecast"][0]["available_minutes"], 300);
+    let (_, theirs) = app.get(&format!("/api/v1/reports/desk?organization_id={idle}"), &manager.token).await;
+    assert_eq!(theirs["forecast"][0]["organization_name"], "Idle Imports", "one client's report shows its balance");
+    let me = row(&desk["workload"], "user_id", &agent.id);
+    assert_eq!(me["minutes_logged"], 45, "{me}");
+
+    // Counting the staff days again from the replies and time entries gives the same report.
+    let db = app.database().await;
+    app::ssr::services::reports::rebuild(&db).await.expect("the rollups rebuild");
+    let (_, rebuilt) = app.get("/api/v1/reports/desk", &manager.token).await;
+    assert_eq!(rebuilt, desk);
+}

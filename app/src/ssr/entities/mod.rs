@@ -35,6 +35,7 @@ pub mod release;
 pub mod reply_token;
 pub mod session;
 pub mod setting;
+pub mod staff_day;
 pub mod ticket;
 pub mod ticket_comment;
 pub mod ticket_day;

@@ -4,6 +4,7 @@
 use super::audit::{self, Entry as AuditEntry};
 use super::notifications::{self, Around, Notice};
 use super::people::field_error;
+use super::reports::Work;
 use super::tickets::{billing_facts, billing_text, history_line, support_date, to_dtos, user_names, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::audit::AuditKind;
@@ -529,6 +530,7 @@ pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait>(
     check.finish()?;
     let (Some(minutes), Some(note)) = (minutes, note) else { return Err(AppError::internal()) };
     let found = visible(db, &Access::Staff(staff), ticket_id).await?;
+    let worked_on = support_date(db, now).await?;
     let txn = db.begin().await?;
     let entry = time_entry::ActiveModel {
         id: Set(new_id()),
@@ -536,11 +538,13 @@ pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait>(
         author_id: Set(actor.user_id.clone()),
         minutes: Set(minutes),
         note: Set(note),
-        worked_on: Set(support_date(db, now).await?),
+        worked_on: Set(worked_on),
         created_at: Set(now),
     }
     .insert(&txn)
     .await?;
+    let work = Work { replies: 0, minutes: i64::from(minutes) };
+    super::reports::count_work(&txn, &actor.user_id, worked_on, work).await?;
     history_line(&found.id, Some(&actor.user_id), "time", None, Some(format!("{minutes} min")), now)
         .insert(&txn)
         .await?;

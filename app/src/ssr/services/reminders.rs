@@ -63,7 +63,7 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
     for v in voucher::Entity::find().order_by_asc(voucher::Column::CreatedAt).all(db).await? {
         newest.insert(v.organization_id, v.id);
     }
-    for row in balance_rows(db, now).await? {
+    for row in balance_rows(db, now, None).await? {
         let Some(latest) = newest.get(&row.organization_id) else { continue };
         let org = row.organization_id.clone();
         if is_running_low(row.available_minutes) {

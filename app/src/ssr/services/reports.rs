@@ -9,8 +9,8 @@ use crate::domain::afterhours::BookingStatus;
 use crate::domain::billing::BillingTag;
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::reports::{
-    age_bands, age_boundaries, counted, period_label, period_start, periods, report_range, Change, Grouping, Range,
-    Tally, AGES,
+    age_bands, age_boundaries, counted, forecast_rank, period_label, period_start, periods, report_range, Change,
+    Grouping, Range, Tally, AGES, FORECAST_ROWS,
 };
 use crate::domain::sla::ClockState;
 use crate::domain::text::spreadsheet_safe;
@@ -20,7 +20,7 @@ use crate::dto::{AgeRow, DeskReportDto, PeriodRow, ReportQuery, StatusCount, Tal
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::entities::{
-    booking, ledger_entry, setting, ticket, ticket_comment, ticket_day, ticket_tally, time_entry, user,
+    booking, ledger_entry, setting, staff_day, ticket, ticket_comment, ticket_day, ticket_tally, time_entry, user,
 };
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, OnConflict};
@@ -31,8 +31,9 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The rollup's scope for the whole desk; an organisation's rows carry its id instead.
 const DESK: &str = "all";
-/// The settings row that says the rollup was built (by the first start after it was added).
-const BUILT: &str = "reports.rollup_built";
+/// The settings row that says the rollups were built (by the first start after they were added;
+/// `_2` since the staff days joined the ticket days, so a portal that had only the first builds both).
+const BUILT: &str = "reports.rollup_built_2";
 
 type Key = (String, String, String, String, String);
 
@@ -73,6 +74,47 @@ async fn add(db: &impl ConnectionTrait, rows: Vec<(Key, Tally)>) -> Result<(), A
             .await?;
     }
     Ok(())
+}
+
+/// A staff member's work on one day: public replies written, minutes logged.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Work {
+    pub replies: i64,
+    pub minutes: i64,
+}
+
+/// Adds work to its (day, staff member) rows, creating the rows that are new; many at a time.
+async fn add_work(db: &impl ConnectionTrait, rows: Vec<((String, String), Work)>) -> Result<(), AppError> {
+    use staff_day::Column as C;
+    let plus = |c: C| Expr::col((staff_day::Entity, c)).add(Expr::col((Alias::new("excluded"), c)));
+    for chunk in rows.chunks(500) {
+        let models = chunk.iter().map(|((day, user_id), w)| staff_day::ActiveModel {
+            day: Set(day.clone()),
+            user_id: Set(user_id.clone()),
+            replies: Set(w.replies),
+            minutes_logged: Set(w.minutes),
+        });
+        staff_day::Entity::insert_many(models)
+            .on_conflict(
+                OnConflict::columns([C::Day, C::UserId])
+                    .values([(C::Replies, plus(C::Replies)), (C::MinutesLogged, plus(C::MinutesLogged))])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Counts a staff member's `work` on `day` (the support time zone's) in the caller's transaction:
+/// a public reply written, or minutes logged against that day.
+pub(crate) async fn count_work(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+    day: NaiveDate,
+    work: Work,
+) -> Result<(), AppError> {
+    add_work(db, vec![((day.format("%Y-%m-%d").to_string(), user_id.to_string()), work)]).await
 }
 
 /// Counts `change` in the caller's transaction: `before` is the ticket as it stood (its clocks
@@ -122,6 +164,7 @@ pub async fn build_once<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
 /// as if there were none and the resolution with all of them.
 pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     let cal = calendar(db).await?;
+    rebuild_work(db, &cal).await?;
     ticket_day::Entity::delete_many().exec(db).await?;
     let mut read = 0u64;
     let mut after = String::new();
@@ -147,6 +190,57 @@ pub async fn rebuild(db: &impl ConnectionTrait) -> Result<u64, AppError> {
         add(db, sums.into_iter().collect()).await?;
     }
     Ok(read)
+}
+
+/// The staff days again from the replies and the time entries: replies in pages after the last id
+/// read, minutes summed by the database per (day, author).
+async fn rebuild_work(db: &impl ConnectionTrait, cal: &BusinessCalendar) -> Result<(), AppError> {
+    use crate::domain::people::Role;
+    staff_day::Entity::delete_many().exec(db).await?;
+    let staff: std::collections::HashSet<String> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Role.ne(Role::Customer.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut after = String::new();
+    loop {
+        let page: Vec<(String, String, DateTime<Utc>)> = ticket_comment::Entity::find()
+            .select_only()
+            .columns([ticket_comment::Column::Id, ticket_comment::Column::AuthorId, ticket_comment::Column::CreatedAt])
+            .filter(ticket_comment::Column::Id.gt(after.as_str()))
+            .filter(ticket_comment::Column::Internal.eq(false))
+            .order_by_asc(ticket_comment::Column::Id)
+            .limit(5_000)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some((last, _, _)) = page.last() else { break };
+        after = last.clone();
+        let mut sums: HashMap<(String, String), Work> = HashMap::new();
+        for (_, author, at) in page.into_iter().filter(|(_, author, _)| staff.contains(author)) {
+            sums.entry((cal.date_of(at).format("%Y-%m-%d").to_string(), author)).or_default().replies += 1;
+        }
+        add_work(db, sums.into_iter().collect()).await?;
+    }
+    let logged: Vec<(NaiveDate, String, i64)> = time_entry::Entity::find()
+        .select_only()
+        .column(time_entry::Column::WorkedOn)
+        .column(time_entry::Column::AuthorId)
+        .column_as(Expr::col(time_entry::Column::Minutes).sum().cast_as(Alias::new("BIGINT")), "n")
+        .group_by(time_entry::Column::WorkedOn)
+        .group_by(time_entry::Column::AuthorId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let rows = logged
+        .into_iter()
+        .map(|(day, author, minutes)| ((day.format("%Y-%m-%d").to_string(), author), Work { replies: 0, minutes }))
+        .collect();
+    add_work(db, rows).await
 }
 
 /// What one ticket's recorded times count, by day.
@@ -300,7 +394,7 @@ pub async fn desk(
         by_priority,
         backlog: backlog(db, scope.organization_id(), now).await?,
         workload: match (scope.staff, scope.organization_id()) {
-            (true, None) => workload(db, range, start, end).await?,
+            (true, None) => workload(db, range).await?,
             _ => vec![],
         },
         vouchers: voucher_use(db, &cal, scope.organization_id(), start, end, &starts, grouping).await?,
@@ -349,13 +443,9 @@ async fn backlog(db: &impl ConnectionTrait, org: Option<&str>, now: DateTime<Utc
         .collect())
 }
 
-/// Per active staff member: open tickets assigned now, public replies and minutes logged in the range.
-async fn workload(
-    db: &impl ConnectionTrait,
-    range: Range,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Vec<WorkloadRow>, AppError> {
+/// Per active staff member: open tickets assigned now (`COUNT(*)` over `tickets_assignee_status`
+/// alone), and public replies and minutes logged on the range's days (the staff days' rollup).
+async fn workload(db: &impl ConnectionTrait, range: Range) -> Result<Vec<WorkloadRow>, AppError> {
     use crate::domain::people::{Role, UserStatus};
     let staff = user::Entity::find()
         .filter(user::Column::Role.ne(Role::Customer.as_str()))
@@ -367,51 +457,37 @@ async fn workload(
     let assigned: HashMap<String, i64> = ticket::Entity::find()
         .select_only()
         .column(ticket::Column::AssigneeId)
-        .column_as(ticket::Column::Id.count(), "n")
-        .filter(ticket::Column::Status.is_in(open_statuses()))
+        .column_as(Expr::col(Asterisk).count(), "n")
         .filter(ticket::Column::AssigneeId.is_in(ids.clone()))
+        .filter(ticket::Column::Status.is_in(open_statuses()))
         .group_by(ticket::Column::AssigneeId)
         .into_tuple::<(String, i64)>()
         .all(db)
         .await?
         .into_iter()
         .collect();
-    let replies: HashMap<String, i64> = ticket_comment::Entity::find()
-        .select_only()
-        .column(ticket_comment::Column::AuthorId)
-        .column_as(ticket_comment::Column::Id.count(), "n")
-        .filter(ticket_comment::Column::CreatedAt.gte(start))
-        .filter(ticket_comment::Column::CreatedAt.lt(end))
-        .filter(ticket_comment::Column::Internal.eq(false))
-        .filter(ticket_comment::Column::AuthorId.is_in(ids.clone()))
-        .group_by(ticket_comment::Column::AuthorId)
-        .into_tuple::<(String, i64)>()
+    let mut work: HashMap<String, Work> = HashMap::new();
+    let days = staff_day::Entity::find()
+        .filter(staff_day::Column::Day.gte(range.from.format("%Y-%m-%d").to_string()))
+        .filter(staff_day::Column::Day.lte(range.to.format("%Y-%m-%d").to_string()))
         .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let logged: HashMap<String, i64> = time_entry::Entity::find()
-        .select_only()
-        .column(time_entry::Column::AuthorId)
-        .column_as(Expr::col(time_entry::Column::Minutes).sum().cast_as(Alias::new("BIGINT")), "n")
-        .filter(time_entry::Column::WorkedOn.gte(range.from))
-        .filter(time_entry::Column::WorkedOn.lte(range.to))
-        .filter(time_entry::Column::AuthorId.is_in(ids))
-        .group_by(time_entry::Column::AuthorId)
-        .into_tuple::<(String, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let of = |m: &HashMap<String, i64>, id: &str| m.get(id).copied().unwrap_or(0);
+        .await?;
+    for d in days {
+        let w = work.entry(d.user_id).or_default();
+        w.replies += d.replies;
+        w.minutes += d.minutes_logged;
+    }
     Ok(staff
         .into_iter()
-        .map(|u| WorkloadRow {
-            open_assigned: of(&assigned, &u.id),
-            replies: of(&replies, &u.id),
-            minutes_logged: of(&logged, &u.id),
-            user_id: u.id,
-            name: u.name,
+        .map(|u| {
+            let w = work.get(&u.id).copied().unwrap_or_default();
+            WorkloadRow {
+                open_assigned: assigned.get(&u.id).copied().unwrap_or(0),
+                replies: w.replies,
+                minutes_logged: w.minutes,
+                user_id: u.id,
+                name: u.name,
+            }
         })
         .collect())
 }
@@ -456,24 +532,34 @@ async fn voucher_use(
         .collect())
 }
 
-/// Balances and when they run out (account managers): every organisation that holds or spent
-/// minutes, or the one reported on.
+/// Balances and when they run out (account managers): the one organisation reported on, or across
+/// the desk the clients that spent minutes in the last 90 days, soonest trouble first, at most
+/// `FORECAST_ROWS` (only their balances are read: the cost follows the clients spending, not every
+/// client there is).
 async fn forecast(
     db: &impl ConnectionTrait,
     scope: &Scope,
     now: DateTime<Utc>,
 ) -> Result<Vec<crate::dto::BalanceRow>, AppError> {
+    use super::vouchers::{balance_rows, recent_spenders};
     if !scope.account_manager {
         return Ok(vec![]);
     }
-    let rows = super::vouchers::balance_rows(db, now).await?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| match scope.organization_id() {
-            Some(id) => r.organization_id == id,
-            None => r.available_minutes > 0 || r.reserved_minutes > 0 || r.redeemed_last_90_days > 0,
-        })
-        .collect())
+    if let Some(id) = scope.organization_id() {
+        return balance_rows(db, now, Some(&[id.to_string()])).await;
+    }
+    let spenders: Vec<String> = recent_spenders(db, now).await?.into_keys().collect();
+    if spenders.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut rows = balance_rows(db, now, Some(&spenders)).await?;
+    rows.sort_by(|a, b| {
+        forecast_rank(a.available_minutes, a.runs_out_on)
+            .cmp(&forecast_rank(b.available_minutes, b.runs_out_on))
+            .then_with(|| a.organization_name.cmp(&b.organization_name))
+    });
+    rows.truncate(FORECAST_ROWS);
+    Ok(rows)
 }
 
 /// After-hours bookings starting in the range, by status (every status, zero included).

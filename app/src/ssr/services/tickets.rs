@@ -5,6 +5,7 @@ use super::new_id;
 use super::notifications::{self, Around, Notice};
 use super::organizations;
 use super::people::field_error;
+use super::reports::Work;
 use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Classification};
 use crate::domain::live::{replied_since, Posted};
@@ -727,6 +728,10 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
     let updated = model.update(&txn).await?;
     if first_response {
         super::reports::count(&txn, Change::FirstResponse, &found, &updated, now).await?;
+    }
+    if staff && !req.internal {
+        let day = super::settings::support_date(&txn, now).await?;
+        super::reports::count_work(&txn, &actor.user_id, day, Work { replies: 1, minutes: 0 }).await?;
     }
     txn.commit().await?;
     Ok(CommentDto {

@@ -12,6 +12,7 @@
 use super::audit::{self, Entry as AuditEntry};
 use super::people::field_error;
 use super::redemptions::{Drawn, Redemption, RedemptionQueue};
+use super::reports::Work;
 use super::tickets::{history_line, support_date, visible};
 use super::{looks_like_id, new_id};
 use crate::domain::audit::AuditKind;
@@ -67,7 +68,10 @@ pub(super) async fn lock_for(txn: &impl ConnectionTrait, organization_id: &str, 
 
 /// The ledger summed per voucher, kind and purpose (whether a MACS order holds it), for one
 /// organisation or for all.
-async fn sums_by_voucher(db: &impl ConnectionTrait, organization_id: Option<&str>) -> Result<Vec<Entry>, AppError> {
+async fn sums_by_voucher(
+    db: &impl ConnectionTrait,
+    organization_ids: Option<&[String]>,
+) -> Result<Vec<Entry>, AppError> {
     let total = Expr::col(ledger_entry::Column::Minutes).sum().cast_as(sea_orm::sea_query::Alias::new("BIGINT"));
     // 1 for a line of a MACS order, 0 for any other: written out, without bound values, so the
     // select and the GROUP BY are the same expression to PostgreSQL.
@@ -78,8 +82,10 @@ async fn sums_by_voucher(db: &impl ConnectionTrait, organization_id: Option<&str
         .column(ledger_entry::Column::Kind)
         .column_as(macs(), "macs")
         .column_as(total, "total");
-    if let Some(org) = organization_id {
-        query = query.filter(ledger_entry::Column::OrganizationId.eq(org));
+    match organization_ids {
+        Some([one]) => query = query.filter(ledger_entry::Column::OrganizationId.eq(one)),
+        Some(ids) => query = query.filter(ledger_entry::Column::OrganizationId.is_in(ids.iter().cloned())),
+        None => {}
     }
     let rows: Vec<(String, String, i32, i64)> = query
         .group_by(ledger_entry::Column::VoucherId)
@@ -112,7 +118,7 @@ pub(super) async fn states(
         .order_by_asc(voucher::Column::ExpiresOn)
         .all(db)
         .await?;
-    let entries = sums_by_voucher(db, Some(organization_id)).await?;
+    let entries = sums_by_voucher(db, Some(&[organization_id.to_string()])).await?;
     let keys: Vec<(String, NaiveDate)> = vouchers.iter().map(|v| (v.id.clone(), v.expires_on)).collect();
     let states = voucher_states(&keys, &entries);
     Ok((vouchers, states))
@@ -683,6 +689,7 @@ pub async fn settle(
     }
     .insert(txn)
     .await?;
+    super::reports::count_work(txn, actor_id, today, Work { replies: 0, minutes: cost }).await?;
     let seq = lock(txn, organization_id).await?;
     let (_, current) = states(txn, organization_id).await?;
     let available = match plan_draw(&current, cost, today) {
@@ -747,17 +754,28 @@ pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
 /// Every organisation's balance, what expires soon, and the pace of spending (account managers).
 pub async fn balances(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<BalanceRow>, AppError> {
     actor.account_manager()?;
-    balance_rows(db, Utc::now()).await
+    balance_rows(db, Utc::now(), None).await
 }
 
-/// Every organisation's balance row on `now`, for whoever may read them all.
-pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<BalanceRow>, AppError> {
-    let today = support_date(db, now).await?;
-    let orgs = organization::Entity::find().order_by_asc(organization::Column::Name).all(db).await?;
-    let vouchers = voucher::Entity::find().all(db).await?;
-    let sums = sums_by_voucher(db, None).await?;
+/// The organisations that spent minutes (net of refunds) in the 90 days before `now`, with how
+/// many: the ones whose vouchers can run out at their pace. Reads the ledger's lines of those
+/// days (`ledger_entries_created`), not every organisation's vouchers.
+pub(crate) async fn recent_spenders(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, i64>, AppError> {
+    let recent = spent_since(db, now, None).await?;
+    Ok(recent.into_iter().filter(|(_, minutes)| *minutes > 0).collect())
+}
+
+/// Minutes redeemed less refunded per organisation over the 90 days before `now` (of `only`, when given).
+async fn spent_since(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    only: Option<&[String]>,
+) -> Result<HashMap<String, i64>, AppError> {
     let since = now - chrono::Duration::days(90);
-    let recent: Vec<(String, String, i64)> = ledger_entry::Entity::find()
+    let mut query = ledger_entry::Entity::find()
         .select_only()
         .column(ledger_entry::Column::OrganizationId)
         .column(ledger_entry::Column::Kind)
@@ -766,12 +784,41 @@ pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) 
             "total",
         )
         .filter(ledger_entry::Column::CreatedAt.gte(since))
-        .filter(ledger_entry::Column::Kind.is_in([EntryKind::Redeem.as_str(), EntryKind::Refund.as_str()]))
+        .filter(ledger_entry::Column::Kind.is_in([EntryKind::Redeem.as_str(), EntryKind::Refund.as_str()]));
+    if let Some(ids) = only {
+        query = query.filter(ledger_entry::Column::OrganizationId.is_in(ids.iter().cloned()));
+    }
+    let recent: Vec<(String, String, i64)> = query
         .group_by(ledger_entry::Column::OrganizationId)
         .group_by(ledger_entry::Column::Kind)
         .into_tuple()
         .all(db)
         .await?;
+    let mut spent: HashMap<String, i64> = HashMap::new();
+    for (org, kind, minutes) in recent {
+        *spent.entry(org).or_default() += if kind == EntryKind::Redeem.as_str() { minutes } else { -minutes };
+    }
+    Ok(spent)
+}
+
+/// Each organisation's balance row on `now` (of `only`, when given), by name, for whoever may
+/// read them all.
+pub(crate) async fn balance_rows(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    only: Option<&[String]>,
+) -> Result<Vec<BalanceRow>, AppError> {
+    let today = support_date(db, now).await?;
+    let mut orgs = organization::Entity::find().order_by_asc(organization::Column::Name);
+    let mut vouchers = voucher::Entity::find();
+    if let Some(ids) = only {
+        orgs = orgs.filter(organization::Column::Id.is_in(ids.iter().cloned()));
+        vouchers = vouchers.filter(voucher::Column::OrganizationId.is_in(ids.iter().cloned()));
+    }
+    let orgs = orgs.all(db).await?;
+    let vouchers = vouchers.all(db).await?;
+    let sums = sums_by_voucher(db, only).await?;
+    let spent = spent_since(db, now, only).await?;
     let org_of: HashMap<&str, &str> = vouchers.iter().map(|v| (v.id.as_str(), v.organization_id.as_str())).collect();
     let mut entries_of: HashMap<String, Vec<Entry>> = HashMap::new();
     for e in sums {
@@ -782,10 +829,6 @@ pub(crate) async fn balance_rows(db: &impl ConnectionTrait, now: DateTime<Utc>) 
     let mut by_org: HashMap<String, Vec<(String, NaiveDate)>> = HashMap::new();
     for v in &vouchers {
         by_org.entry(v.organization_id.clone()).or_default().push((v.id.clone(), v.expires_on));
-    }
-    let mut spent: HashMap<String, i64> = HashMap::new();
-    for (org, kind, minutes) in recent {
-        *spent.entry(org).or_default() += if kind == EntryKind::Redeem.as_str() { minutes } else { -minutes };
     }
     Ok(orgs
         .into_iter()
