@@ -32,7 +32,7 @@ mod m20261129_000026_sign_in_sources;
 mod m20261130_000027_macs;
 mod m20261130_000028_ticket_viewers;
 mod m20261130_000029_ticket_days;
-mod m20261130_000030_staff_days;
+mod m20261130_000030_workload;
 
 pub struct Migrator;
 
@@ -69,7 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000027_macs::Migration),
             Box::new(m20261130_000028_ticket_viewers::Migration),
             Box::new(m20261130_000029_ticket_days::Migration),
-            Box::new(m20261130_000030_staff_days::Migration),
+            Box::new(m20261130_000030_workload::Migration),
         ]
     }
 }

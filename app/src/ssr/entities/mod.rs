@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table; they never leave the `ssr` module (see `dto` for the wire).
 
 pub mod account_token;
+pub mod assignee_tally;
 pub mod attachment;
 pub mod audit_entry;
 pub mod booking;

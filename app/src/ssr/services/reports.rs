@@ -20,7 +20,8 @@ use crate::dto::{AgeRow, DeskReportDto, PeriodRow, ReportQuery, StatusCount, Tal
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
 use crate::ssr::entities::{
-    booking, ledger_entry, setting, staff_day, ticket, ticket_comment, ticket_day, ticket_tally, time_entry, user,
+    assignee_tally, booking, ledger_entry, setting, staff_day, ticket, ticket_comment, ticket_day, ticket_tally,
+    time_entry, user,
 };
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Asterisk, Expr, OnConflict};
@@ -443,8 +444,8 @@ async fn backlog(db: &impl ConnectionTrait, org: Option<&str>, now: DateTime<Utc
         .collect())
 }
 
-/// Per active staff member: open tickets assigned now (`COUNT(*)` over `tickets_assignee_status`
-/// alone), and public replies and minutes logged on the range's days (the staff days' rollup).
+/// Per active staff member: open tickets assigned now (the assignee tallies the triggers keep), and
+/// public replies and minutes logged on the range's days (the staff days' rollup).
 async fn workload(db: &impl ConnectionTrait, range: Range) -> Result<Vec<WorkloadRow>, AppError> {
     use crate::domain::people::{Role, UserStatus};
     let staff = user::Entity::find()
@@ -454,18 +455,15 @@ async fn workload(db: &impl ConnectionTrait, range: Range) -> Result<Vec<Workloa
         .all(db)
         .await?;
     let ids: Vec<String> = staff.iter().map(|u| u.id.clone()).collect();
-    let assigned: HashMap<String, i64> = ticket::Entity::find()
-        .select_only()
-        .column(ticket::Column::AssigneeId)
-        .column_as(Expr::col(Asterisk).count(), "n")
-        .filter(ticket::Column::AssigneeId.is_in(ids.clone()))
-        .filter(ticket::Column::Status.is_in(open_statuses()))
-        .group_by(ticket::Column::AssigneeId)
-        .into_tuple::<(String, i64)>()
+    let mut assigned: HashMap<String, i64> = HashMap::new();
+    let tallies = assignee_tally::Entity::find()
+        .filter(assignee_tally::Column::AssigneeId.is_in(ids))
+        .filter(assignee_tally::Column::Status.is_in(open_statuses()))
         .all(db)
-        .await?
-        .into_iter()
-        .collect();
+        .await?;
+    for t in tallies {
+        *assigned.entry(t.assignee_id).or_default() += t.tickets;
+    }
     let mut work: HashMap<String, Work> = HashMap::new();
     let days = staff_day::Entity::find()
         .filter(staff_day::Column::Day.gte(range.from.format("%Y-%m-%d").to_string()))
