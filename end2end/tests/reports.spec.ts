@@ -5,6 +5,14 @@ import { expect, signIn, test } from './helpers';
  * by month through the address, narrows it to one client and finds the CSV; a client's superuser
  * reads only their own organisation.
  */
+/** A date as the page writes it ("15 January 2027"), as a number that sorts. */
+function day(text: string): number {
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const [d, month, year] = text.trim().split(' ');
+  expect(months, `a date: ${text}`).toContain(month);
+  return Number(year) * 10_000 + (months.indexOf(month) + 1) * 100 + Number(d);
+}
+
 test('an account manager reads the desk report, by month and for one client', async ({ page }) => {
   await signIn(page, 'manager@cytrack.test');
   await page.getByRole('link', { name: 'Reports' }).click();
@@ -18,7 +26,12 @@ test('an account manager reads the desk report, by month and for one client', as
   await expect(volume.locator('svg rect.bar').first()).toBeVisible();
   await expect(volume.getByRole('region').locator('tbody tr')).toHaveCount(30);
   await expect(page.getByTestId('report-workload')).toContainText('Alex Agent');
-  await expect(page.getByTestId('report-forecast')).toContainText('Granite Bank');
+  // The forecast lists the clients spending lately, soonest to run out first.
+  const forecast = page.getByTestId('report-forecast');
+  await expect(forecast.locator('tbody tr').first()).toBeVisible();
+  const runsOut = (await forecast.locator('tbody tr td:nth-child(4)').allInnerTexts()).filter((t) => t !== '—').map(day);
+  expect(runsOut.length, 'spending clients run out some day').toBeGreaterThan(0);
+  expect(runsOut, 'soonest first').toEqual([...runsOut].sort((a, b) => a - b));
 
   // A year by month: the form puts the range in the address, and the table follows it.
   const today = new Date();
@@ -39,6 +52,7 @@ test('an account manager reads the desk report, by month and for one client', as
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page.getByTestId('report-scope')).toContainText('Granite Bank');
   await expect(page).toHaveURL(/organization_id=/);
+  await expect(page.getByTestId('report-forecast'), "one client's report shows its own balance").toContainText('Granite Bank');
   expect(Number(await page.getByTestId('total-raised').innerText())).toBeLessThan(yearRaised);
   const csv = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
   expect(csv).toMatch(/^\/api\/v1\/reports\/desk\.csv\?.*grouping=month.*organization_id=/);

@@ -179,6 +179,12 @@ fn Report(r: DeskReportDto) -> impl IntoView {
                 ]/>
             {(!r.forecast.is_empty()).then(|| view! {
                 <h3>"Balances and forecast"</h3>
+                {r.organization_id.is_none().then(|| view! {
+                    <p class="muted small">
+                        "The clients that used voucher time in the last 90 days, soonest to run out first (at most 20). Every client's balance is on the "
+                        <a href="/vouchers">"Vouchers"</a> " page."
+                    </p>
+                })}
                 <table class="tickets" data-testid="report-forecast">
                     <thead><tr><th scope="col">"Client"</th><th scope="col" class="num">"Available"</th><th scope="col" class="num">"Used, last 90 days"</th><th scope="col">"Runs out at that pace"</th></tr></thead>
                     <tbody>
