@@ -87,6 +87,19 @@ pub(crate) fn id_ref_null<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).string_len(36).null().take()
 }
 
+/// Runs the engine's own statements, in order: `sqlite` on SQLite, `postgres` on PostgreSQL
+/// (triggers and functions, which each engine writes in its own dialect).
+pub(crate) async fn run_for_engine(m: &SchemaManager<'_>, sqlite: &[&str], postgres: &[&str]) -> Result<(), DbErr> {
+    let statements = match m.get_database_backend() {
+        sea_orm_migration::sea_orm::DatabaseBackend::Sqlite => sqlite,
+        _ => postgres,
+    };
+    for sql in statements {
+        m.get_connection().execute_unprepared(sql).await?;
+    }
+    Ok(())
+}
+
 /// A plain index named `name` on `table`'s `cols`, in that order.
 pub(crate) fn index_on<T: Iden + Copy + 'static>(table: T, name: &str, cols: &[T]) -> IndexCreateStatement {
     let mut index = Index::create();

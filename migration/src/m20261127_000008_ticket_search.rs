@@ -7,7 +7,6 @@
 //! finds the same tickets on either.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DatabaseBackend;
 
 pub struct Migration;
 
@@ -79,13 +78,7 @@ fn index(name: &str, cols: &[Tickets]) -> IndexCreateStatement {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_UP,
-            _ => POSTGRES_UP,
-        };
-        for sql in statements {
-            m.get_connection().execute_unprepared(sql).await?;
-        }
+        crate::run_for_engine(m, SQLITE_UP, POSTGRES_UP).await?;
         for (name, cols) in INDEXES {
             m.create_index(index(name, cols)).await?;
         }
@@ -102,13 +95,7 @@ impl MigrationTrait for Migration {
         for (name, _) in INDEXES {
             m.drop_index(Index::drop().name(*name).table(Tickets::Table).to_owned()).await?;
         }
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_DOWN,
-            _ => POSTGRES_DOWN,
-        };
-        for sql in statements {
-            m.get_connection().execute_unprepared(sql).await?;
-        }
+        crate::run_for_engine(m, SQLITE_DOWN, POSTGRES_DOWN).await?;
         Ok(())
     }
 }

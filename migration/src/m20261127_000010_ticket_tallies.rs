@@ -8,7 +8,6 @@
 //! that writes tickets can forget them.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DatabaseBackend;
 
 pub struct Migration;
 
@@ -79,26 +78,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        let db = m.get_connection();
-        db.execute_unprepared(BACKFILL).await?;
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_UP,
-            _ => POSTGRES_UP,
-        };
-        for sql in statements {
-            db.execute_unprepared(sql).await?;
-        }
+        m.get_connection().execute_unprepared(BACKFILL).await?;
+        crate::run_for_engine(m, SQLITE_UP, POSTGRES_UP).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_DOWN,
-            _ => POSTGRES_DOWN,
-        };
-        for sql in statements {
-            m.get_connection().execute_unprepared(sql).await?;
-        }
+        crate::run_for_engine(m, SQLITE_DOWN, POSTGRES_DOWN).await?;
         m.drop_table(Table::drop().table(TicketTallies::Table).to_owned()).await
     }
 }

@@ -60,13 +60,7 @@ impl MigrationTrait for Migration {
         ] {
             m.create_index(index_on(AuditEntries::Table, name, cols)).await?;
         }
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_UP,
-            _ => POSTGRES_UP,
-        };
-        for sql in statements {
-            m.get_connection().execute_unprepared(sql).await?;
-        }
+        crate::run_for_engine(m, SQLITE_UP, POSTGRES_UP).await?;
         Ok(())
     }
 

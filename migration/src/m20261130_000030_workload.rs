@@ -9,7 +9,6 @@
 //! `ticket_tallies` are (migration 10), so "open tickets assigned now" reads a few rows rather than
 //! counting an agent's tickets (a third of a million, at the benchmark's million).
 
-use sea_orm_migration::sea_orm::DatabaseBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -91,26 +90,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        let db = m.get_connection();
-        db.execute_unprepared(BACKFILL).await?;
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_UP,
-            _ => POSTGRES_UP,
-        };
-        for sql in statements {
-            db.execute_unprepared(sql).await?;
-        }
+        m.get_connection().execute_unprepared(BACKFILL).await?;
+        crate::run_for_engine(m, SQLITE_UP, POSTGRES_UP).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let statements = match m.get_database_backend() {
-            DatabaseBackend::Sqlite => SQLITE_DOWN,
-            _ => POSTGRES_DOWN,
-        };
-        for sql in statements {
-            m.get_connection().execute_unprepared(sql).await?;
-        }
+        crate::run_for_engine(m, SQLITE_DOWN, POSTGRES_DOWN).await?;
         m.drop_table(Table::drop().table(AssigneeTallies::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(StaffDays::Table).to_owned()).await
     }
