@@ -546,7 +546,7 @@ async fn forecast(
     if let Some(id) = scope.organization_id() {
         return balance_rows(db, now, Some(&[id.to_string()])).await;
     }
-    let spenders: Vec<String> = recent_spenders(db, now).await?.into_keys().collect();
+    let spenders = recent_spenders(db, now).await?;
     if spenders.is_empty() {
         return Ok(vec![]);
     }

@@ -82,10 +82,8 @@ async fn sums_by_voucher(
         .column(ledger_entry::Column::Kind)
         .column_as(macs(), "macs")
         .column_as(total, "total");
-    match organization_ids {
-        Some([one]) => query = query.filter(ledger_entry::Column::OrganizationId.eq(one)),
-        Some(ids) => query = query.filter(ledger_entry::Column::OrganizationId.is_in(ids.iter().cloned())),
-        None => {}
+    if let Some(ids) = organization_ids {
+        query = query.filter(ledger_entry::Column::OrganizationId.is_in(ids.iter().cloned()));
     }
     let rows: Vec<(String, String, i32, i64)> = query
         .group_by(ledger_entry::Column::VoucherId)
@@ -757,15 +755,12 @@ pub async fn balances(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Ba
     balance_rows(db, Utc::now(), None).await
 }
 
-/// The organisations that spent minutes (net of refunds) in the 90 days before `now`, with how
-/// many: the ones whose vouchers can run out at their pace. Reads the ledger's lines of those
-/// days (`ledger_entries_created`), not every organisation's vouchers.
-pub(crate) async fn recent_spenders(
-    db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-) -> Result<HashMap<String, i64>, AppError> {
-    let recent = spent_since(db, now, None).await?;
-    Ok(recent.into_iter().filter(|(_, minutes)| *minutes > 0).collect())
+/// The organisations that spent minutes (net of refunds) in the 90 days before `now`: the ones
+/// whose vouchers can run out at their pace. Reads the ledger's lines of those days
+/// (`ledger_entries_created`), not every organisation's vouchers.
+pub(crate) async fn recent_spenders(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<String>, AppError> {
+    let spent = spent_since(db, now, None).await?;
+    Ok(spent.into_iter().filter(|(_, minutes)| *minutes > 0).map(|(org, _)| org).collect())
 }
 
 /// Minutes redeemed less refunded per organisation over the 90 days before `now` (of `only`, when given).
