@@ -4,9 +4,9 @@
 //! store for a reason of its own (the database away) stays unseen and is tried again next time.
 
 use app::ssr::services::mail_in::{self, Mailbox, Source};
+use app::ssr::services::tickets::TicketQueue;
 use chrono::Utc;
 use futures_util::StreamExt;
-use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -54,10 +54,10 @@ impl ImapMailbox {
     }
 
     /// Takes every unseen message once; answers how many were taken.
-    pub async fn poll(&self, db: &DatabaseConnection, mailbox: &Mailbox) -> Result<usize, String> {
+    pub async fn poll(&self, tickets: &TicketQueue, mailbox: &Mailbox) -> Result<usize, String> {
         let tcp = TcpStream::connect((self.host.as_str(), self.port)).await.map_err(|e| e.to_string())?;
         if !self.tls {
-            return self.poll_over(tcp, db, mailbox).await;
+            return self.poll_over(tcp, tickets, mailbox).await;
         }
         let roots = tokio_rustls::rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
         let config = tokio_rustls::rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
@@ -65,10 +65,10 @@ impl ImapMailbox {
             tokio_rustls::rustls::pki_types::ServerName::try_from(self.host.clone()).map_err(|e| e.to_string())?;
         let tls =
             tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await.map_err(|e| e.to_string())?;
-        self.poll_over(tls, db, mailbox).await
+        self.poll_over(tls, tickets, mailbox).await
     }
 
-    async fn poll_over<T>(&self, stream: T, db: &DatabaseConnection, mailbox: &Mailbox) -> Result<usize, String>
+    async fn poll_over<T>(&self, stream: T, tickets: &TicketQueue, mailbox: &Mailbox) -> Result<usize, String>
     where
         T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug,
     {
@@ -86,9 +86,9 @@ impl ImapMailbox {
             let raw = fetched.into_iter().filter_map(Result::ok).find_map(|f| f.body().map(<[u8]>::to_vec));
             let Some(raw) = raw else { continue };
             let done = if raw.len() > app::domain::mail::MAX_MESSAGE_BYTES {
-                mail_in::refuse_oversized(db, Source::Imap, Utc::now()).await.map(|_| ())
+                mail_in::refuse_oversized(tickets.db(), Source::Imap, Utc::now()).await.map(|_| ())
             } else {
-                mail_in::receive(db, mailbox, &raw, Source::Imap, Utc::now()).await.map(|_| ())
+                mail_in::receive(tickets, mailbox, &raw, Source::Imap, Utc::now()).await.map(|_| ())
             };
             // A message refused for what it is (unreadable) is seen all the same, never retried.
             if let Err(e) = &done {
@@ -105,13 +105,13 @@ impl ImapMailbox {
 }
 
 /// Polls the mailbox every 30 seconds for as long as the portal runs.
-pub fn spawn(imap: ImapMailbox, mailbox: Arc<Mailbox>, db: DatabaseConnection) {
+pub fn spawn(imap: ImapMailbox, mailbox: Arc<Mailbox>, tickets: TicketQueue) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(30));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match imap.poll(&db, &mailbox).await {
+            match imap.poll(&tickets, &mailbox).await {
                 Ok(0) => {}
                 Ok(taken) => tracing::info!(taken, "mail taken from the IMAP mailbox"),
                 Err(error) => tracing::warn!(%error, host = %imap.host, "the IMAP mailbox could not be read"),

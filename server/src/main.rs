@@ -101,7 +101,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     server::mailer::spawn(mailer, built.state.db.clone());
     if let Some(imap) = imap {
         tracing::info!("polling the IMAP mailbox for e-mail in");
-        server::imap::spawn(imap, built.state.mailbox.clone(), built.state.db.clone());
+        server::imap::spawn(imap, built.state.mailbox.clone(), built.state.tickets.clone());
     }
     let mut router = built.router;
     if matches!(std::env::var("PORTAL_TEST_CLOCK").as_deref(), Ok("1")) {

@@ -29,6 +29,12 @@ struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueueLabels {
+    /// `tickets`, `redemptions`: the group commits' queues (`app::ssr::batch`).
+    queue: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OutboxLabels {
     status: String,
 }
@@ -39,6 +45,7 @@ struct Metrics {
     pool_size: Gauge,
     pool_idle: Gauge,
     outbox: Family<OutboxLabels, Gauge>,
+    batch_size: Family<QueueLabels, Histogram>,
 }
 
 /// One set per process, whatever the number of routers built in it (the tests build many).
@@ -56,7 +63,14 @@ fn metrics() -> &'static Metrics {
         registry.register("db_pool_idle_connections", "Of those, connections not in use", pool_idle.clone());
         let outbox = Family::<OutboxLabels, Gauge>::default();
         registry.register("mail_outbox_messages", "Messages in the mail outbox, by status", outbox.clone());
-        Metrics { registry, latency, pool_size, pool_idle, outbox }
+        // 1 to 64, doubling: the most a batch holds.
+        let batch_size =
+            Family::<QueueLabels, Histogram>::new_with_constructor(|| Histogram::new(exponential_buckets(1.0, 2.0, 7)));
+        registry.register("batch_size", "Pieces of work written per transaction, by queue", batch_size.clone());
+        app::ssr::batch::observe_with(|queue, size| {
+            metrics().batch_size.get_or_create(&QueueLabels { queue: queue.into() }).observe(size as f64)
+        });
+        Metrics { registry, latency, pool_size, pool_idle, outbox, batch_size }
     })
 }
 

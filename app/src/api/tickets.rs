@@ -35,7 +35,7 @@ pub async fn raise_ticket(
     let state = state()?;
     let req = crate::dto::CreateTicketRequest { subject, description, kind, priority, product, organization_id };
     let result = match actor().await {
-        Ok(actor) => crate::ssr::services::tickets::create(&state.db, &actor, req, chrono::Utc::now()).await,
+        Ok(actor) => crate::ssr::services::tickets::create(&state.tickets, &actor, req, chrono::Utc::now()).await,
         Err(e) => Err(e),
     };
     let to = result.as_ref().ok().map(|t| format!("/tickets/{}", t.id));

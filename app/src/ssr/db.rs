@@ -2,7 +2,13 @@
 
 use crate::error::AppError;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, SqlErr};
+use sea_orm::{
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    DbErr, ExecResult, IsolationLevel, QueryResult, SqlErr, Statement, TransactionError, TransactionTrait,
+};
+use std::any::Any;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -46,16 +52,118 @@ fn sqlite_without_memory_statistics() {
 
 /// Queues this process's SQLite writers in memory. SQLite has one writer at a time; a second
 /// transaction that wants to write polls the lock from its busy handler, sleeping up to 100 ms
-/// between tries, so under contention most time is spent asleep. Writers of contended data (the
-/// voucher ledger, the ticket counter) take this gate before they begin: each is woken the moment
-/// the one before it finishes. Other processes sharing the file still queue on SQLite's own lock.
-/// PostgreSQL needs no gate (its row locks wake waiters). Take it with the pool, never inside a
-/// transaction, and hold it until the transaction ends.
-pub async fn write_gate(db: &impl ConnectionTrait) -> Option<MutexGuard<'static, ()>> {
+/// between tries, so under contention most time is spent asleep (replies' p99 was 437 ms at eight
+/// writers: docs/benchmarks.md). Every write transaction (`begin`) takes this gate first: each is
+/// woken the moment the one before it finishes, first come first served. Other processes sharing
+/// the file still queue on SQLite's own lock. PostgreSQL needs no gate (its row locks wake
+/// waiters). A transaction begun inside another (a savepoint) takes nothing: its outer one holds
+/// the gate.
+pub type Gate = Option<MutexGuard<'static, ()>>;
+
+/// How long a writer waits for the others of its process before it gives up: SQLite's busy
+/// timeout, as before the gate.
+const GATE_WAIT: Duration = Duration::from_secs(30);
+
+/// Takes the write gate when `db` is the pool itself (inside a transaction its outer one holds it).
+async fn write_gate<C: ConnectionTrait + 'static>(db: &C) -> Result<Gate, AppError> {
     static GATE: Mutex<()> = Mutex::const_new(());
-    match db.get_database_backend() {
-        DatabaseBackend::Sqlite => Some(GATE.lock().await),
-        _ => None,
+    let pool = (db as &dyn Any).downcast_ref::<DatabaseConnection>();
+    if !pool.is_some_and(|p| p.get_database_backend() == DatabaseBackend::Sqlite) {
+        return Ok(None);
+    }
+    match tokio::time::timeout(GATE_WAIT, GATE.lock()).await {
+        Ok(gate) => Ok(Some(gate)),
+        Err(_) => {
+            tracing::warn!("a writer waited {GATE_WAIT:?} for the write gate");
+            Err(AppError::unavailable("The portal is busy. Try again in a moment.", 5))
+        }
+    }
+}
+
+/// Begins a write transaction: on SQLite behind this process's write gate, held until the
+/// transaction commits, rolls back or is dropped.
+pub async fn begin<C: ConnectionTrait + TransactionTrait + 'static>(db: &C) -> Result<Write, AppError> {
+    let gate = write_gate(db).await?;
+    Ok(Write { txn: db.begin().await?, _gate: gate })
+}
+
+/// A write transaction holding the write gate (`begin`). It is used as the transaction it wraps;
+/// a transaction begun inside it is a savepoint and takes nothing more.
+pub struct Write {
+    txn: DatabaseTransaction,
+    // Dropped after the transaction (fields drop in order): the next writer begins only once
+    // this one has finished.
+    _gate: Gate,
+}
+
+impl Write {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Write {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one(stmt).await
+    }
+
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all(stmt).await
+    }
+}
+
+#[async_trait::async_trait]
+impl TransactionTrait for Write {
+    async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.txn.begin().await
+    }
+
+    async fn begin_with_config(
+        &self,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<DatabaseTransaction, DbErr> {
+        self.txn.begin_with_config(isolation_level, access_mode).await
+    }
+
+    async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>> + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        self.txn.transaction(callback).await
+    }
+
+    async fn transaction_with_config<F, T, E>(
+        &self,
+        callback: F,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(&'c DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>> + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        self.txn.transaction_with_config(callback, isolation_level, access_mode).await
     }
 }
 

@@ -2,6 +2,7 @@
 //! authentication, and the mapping of database errors.
 
 pub mod auth;
+pub mod batch;
 pub mod db;
 pub mod entities;
 pub mod headers;

@@ -1,10 +1,11 @@
 //! What every request can reach: the database pool, the signing keys, the Leptos options, the
-//! queue redemptions are written through.
+//! queues redemptions and new tickets are written through.
 
 use super::auth::AuthKeys;
 use super::services::attachments::FileStore;
 use super::services::mail_in::Mailbox;
 use super::services::redemptions::RedemptionQueue;
+use super::services::tickets::TicketQueue;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub live: super::services::live::Live,
     /// Redemptions waiting to be written, in batches, to `db`.
     pub redemptions: RedemptionQueue,
+    /// Tickets being raised, written in batches to `db`.
+    pub tickets: TicketQueue,
     /// The portal's own address, for e-mail in.
     pub mailbox: Arc<Mailbox>,
     /// The bearer secret of `POST /api/v1/mail/inbound`; without one the endpoint does not exist.

@@ -84,8 +84,10 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
     let casey = seed("Casey Customer", "casey@acme.test", Role::Customer, Some(acme.id.clone()), false).await?;
     let blair = seed("Blair Borealis", "blair@borealis.test", Role::Customer, Some(borealis.id.clone()), true).await?;
 
+    let queue = tickets::TicketQueue::new(db.clone());
     let raise = |who: &UserDto, subject: &str, kind: &str, priority: &str, product: &str, description: &str| {
         let actor = actor_of(who);
+        let queue = &queue;
         let req = CreateTicketRequest {
             subject: subject.into(),
             description: description.into(),
@@ -94,7 +96,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<bool, AppError> {
             product: Some(product.into()),
             organization_id: None,
         };
-        async move { tickets::create(db, &actor, req, now).await }
+        async move { tickets::create(queue, &actor, req, now).await }
     };
     // Acme bought two voucher blocks; one expires soon.
     for (minutes, days) in [(1200, 200), (300, 20)] {

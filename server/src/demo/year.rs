@@ -22,7 +22,7 @@ use app::ssr::services::redemptions::RedemptionQueue;
 use app::ssr::services::tickets::{billing_text, history_line, next_number, place, NewTicket};
 use app::ssr::services::{new_id, people, reports, vouchers};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
 /// Where a client stands today.
 #[derive(Clone, Copy, PartialEq)]
@@ -237,7 +237,7 @@ impl Desk<'_> {
         let today = app::ssr::services::settings::support_date(self.db, self.now).await?;
         // One transaction for the client's year (a commit per ticket made seeding ten times slower);
         // its voucher spending after, through the voucher service, once the tickets are there.
-        let txn = self.db.begin().await?;
+        let txn = app::ssr::db::begin(self.db).await?;
         let mut to_redeem = Vec::new();
         let mut day = from;
         while day < today {
@@ -271,7 +271,7 @@ impl Desk<'_> {
     /// on it, if any (ticket, minutes, when).
     async fn ticket(
         &mut self,
-        txn: &DatabaseTransaction,
+        txn: &app::ssr::db::Write,
         organization_id: &str,
         requester: &UserDto,
         raised: DateTime<Utc>,

@@ -45,7 +45,7 @@ pub async fn inbound(
         e.message = "The message is larger than 25 MB; it was not taken.".into();
         return Err(ApiError(e));
     };
-    let result = mail_in::receive(&state.db, &state.mailbox, &raw, Source::Endpoint, Utc::now()).await?;
+    let result = mail_in::receive(&state.tickets, &state.mailbox, &raw, Source::Endpoint, Utc::now()).await?;
     Ok((StatusCode::ACCEPTED, Json(result)))
 }
 

@@ -20,7 +20,7 @@ pub async fn create(
     Authenticated(actor): Authenticated,
     Json(req): Json<CreateTicketRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let ticket = tickets::create(&state.db, &actor, req, Utc::now()).await?;
+    let ticket = tickets::create(&state.tickets, &actor, req, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(TicketEnvelope { ticket })))
 }
 

@@ -216,10 +216,10 @@ async fn a_polled_imap_mailbox_raises_tickets_once_and_marks_what_it_took_seen()
 
     let mailbox = server::imap::ImapMailbox::parse(&imap.url()).unwrap();
     let own = app::ssr::services::mail_in::Mailbox { own_address: "support@cytrack.test".into(), files: None };
-    let db = app.database().await;
-    assert_eq!(mailbox.poll(&db, &own).await.unwrap(), 2);
+    let tickets = app::ssr::services::tickets::TicketQueue::new(app.database().await);
+    assert_eq!(mailbox.poll(&tickets, &own).await.unwrap(), 2);
     assert_eq!(imap.unseen().await, 0, "what was taken is marked seen");
-    assert_eq!(mailbox.poll(&db, &own).await.unwrap(), 0, "and not taken again");
+    assert_eq!(mailbox.poll(&tickets, &own).await.unwrap(), 0, "and not taken again");
 
     let (_, list) = app.get("/api/v1/tickets", &casey.token).await;
     let subjects: Vec<&str> =
@@ -237,7 +237,7 @@ async fn a_polled_imap_mailbox_raises_tickets_once_and_marks_what_it_took_seen()
     assert!(outcomes.contains(&("imap", "ticket_created")) && outcomes.contains(&("imap", "rejected")), "{outcomes:?}");
 
     let wrong = server::imap::ImapMailbox::parse(&imap.url().replace(IMAP_PASSWORD, "wrong")).unwrap();
-    assert!(wrong.poll(&db, &own).await.is_err(), "a refused sign-in is an error to log, not a panic");
+    assert!(wrong.poll(&tickets, &own).await.is_err(), "a refused sign-in is an error to log, not a panic");
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! What an operator reads (issue 25): Prometheus metrics by route template, the pool and the
-//! outbox, for the machine itself.
+//! What an operator reads (issue 25): Prometheus metrics by route template, the pool, the outbox
+//! and the group commits' batch sizes, for the machine itself.
 
 use crate::harness::*;
 use reqwest::StatusCode;
@@ -13,6 +13,7 @@ async fn metrics_time_requests_by_route_template_and_show_the_pool_and_the_outbo
         let (status, _) = app.get(&format!("/api/v1/tickets/{id}"), &customer.token).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
+    app.raise(&customer, "Counted in a batch").await;
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
@@ -27,6 +28,9 @@ async fn metrics_time_requests_by_route_template_and_show_the_pool_and_the_outbo
         "cytrack_db_pool_connections ",
         "cytrack_db_pool_idle_connections ",
         r#"cytrack_mail_outbox_messages{status="pending"} "#,
+        // The ticket was written by the tickets' group commit (tests share the process's metrics,
+        // so other tests' batches may be counted too).
+        r#"cytrack_batch_size_count{queue="tickets"} "#,
     ] {
         assert!(text.lines().any(|l| l.starts_with(gauge)), "{gauge} in\n{text}");
     }

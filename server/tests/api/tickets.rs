@@ -667,3 +667,34 @@ async fn pages_render_while_other_portals_start() {
     }
     assert_eq!(starting.await.unwrap(), 10, "every portal started");
 }
+
+#[tokio::test]
+async fn a_burst_of_tickets_is_numbered_once_each_and_every_one_is_acknowledged() {
+    // Issue 25: tickets raised at the same moment are written together, a batch per transaction.
+    let app = spawn_app().await;
+    let acme = app.organization("Acme", &[]).await;
+    let other = app.organization("Other", &[]).await;
+    let people = [app.customer(&acme, false).await, app.customer(&acme, true).await, app.customer(&other, false).await];
+    let subjects: Vec<String> = (0..30).map(|i| format!("Burst {i}")).collect();
+    let raised =
+        futures::future::join_all(subjects.iter().enumerate().map(|(i, s)| app.raise(&people[i % 3], s))).await;
+
+    let mut numbers: Vec<&str> = raised.iter().map(|t| t["number"].as_str().unwrap()).collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=30).map(|n| format!("CT-{n:06}")).collect();
+    assert_eq!(numbers, expected, "each number once, none skipped");
+    for (i, ticket) in raised.iter().enumerate() {
+        assert_eq!(ticket["subject"], format!("Burst {i}"), "each answer is its own ticket");
+        assert_eq!(ticket["requester_id"], people[i % 3].id.as_str());
+    }
+    for person in &people {
+        let (_, notices) = app.get("/api/v1/notifications?per_page=100", &person.token).await;
+        let acknowledged = notices["items"].as_array().unwrap().iter().filter(|n| n["kind"] == "ticket_raised").count();
+        assert_eq!(acknowledged, 10, "every raise is acknowledged to its requester: {notices}");
+    }
+    let admin = app.admin().await;
+    let (_, outbox) = app.get("/api/v1/mail/outbox?per_page=200", &admin.token).await;
+    let mailed = outbox["items"].as_array().unwrap().iter().filter(|m| m["kind"] == "ticket_raised").count();
+    assert_eq!(mailed, 30, "and mailed, in the same transaction as its ticket");
+    assert_eq!(app.get("/api/v1/tickets", &people[2].token).await.1["total"], 10, "Other sees its own ten");
+}

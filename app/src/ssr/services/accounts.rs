@@ -16,7 +16,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{account_token, organization_domain, user};
 use crate::ssr::secrets::{digest as hash, new_token};
 use chrono::{DateTime, Utc};
@@ -138,7 +138,7 @@ pub async fn send_verification(
 }
 
 /// A signed-in registrant asks for the confirmation link again (at most once a minute).
-pub async fn resend_verification<C: ConnectionTrait + TransactionTrait>(
+pub async fn resend_verification<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     now: DateTime<Utc>,
@@ -147,7 +147,7 @@ pub async fn resend_verification<C: ConnectionTrait + TransactionTrait>(
     if found.email_verified_at.is_some() || sent_lately(db, &found, TokenPurpose::VerifyEmail, now).await? {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     send_verification(&txn, &found, now).await?;
     txn.commit().await?;
     Ok(())
@@ -155,12 +155,12 @@ pub async fn resend_verification<C: ConnectionTrait + TransactionTrait>(
 
 /// The link from the confirmation mail: the address is proven, and a pending registration
 /// joins the organisation owning its domain or goes to the account managers for approval.
-pub async fn verify_email<C: ConnectionTrait + TransactionTrait>(
+pub async fn verify_email<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     req: VerifyEmailRequest,
     now: DateTime<Utc>,
 ) -> Result<UserDto, AppError> {
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let found = spend(&txn, &req.token, TokenPurpose::VerifyEmail, now).await?;
     let proven = address_proven(&txn, found, now).await?;
     txn.commit().await?;
@@ -237,7 +237,7 @@ pub async fn send_invitation(
 /// active plain customer whose password nobody knows until they choose it from the mailed link.
 /// Account managers invite into any organisation, a client's superuser into their own (another
 /// is not found); a plain customer is refused.
-pub async fn invite<C: ConnectionTrait + TransactionTrait>(
+pub async fn invite<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     organization_id: &str,
@@ -263,7 +263,7 @@ pub async fn invite<C: ConnectionTrait + TransactionTrait>(
         return Err(email_taken());
     }
     let password_hash = passwords::hash(new_token()).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let invited = user::ActiveModel {
         id: Set(new_id()),
         name: Set(name),
@@ -302,7 +302,7 @@ pub async fn invite<C: ConnectionTrait + TransactionTrait>(
 
 /// The link from an invitation, with the password the invitee chooses: single use, and it proves
 /// the address.
-pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait>(
+pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     req: AcceptInvitationRequest,
     now: DateTime<Utc>,
@@ -311,7 +311,7 @@ pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait>(
     let email = Email::parse(&holder.email).ok();
     check_password(&req.password, email.as_ref()).map_err(|m| field_error("password", m))?;
     let password_hash = passwords::hash(req.password).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let found = spend(&txn, &req.token, TokenPurpose::Invitation, now).await?;
     let found = address_proven(&txn, found, now).await?;
     let accepted = password_changed(&found, "by accepting the invitation");
@@ -327,7 +327,7 @@ pub async fn accept_invitation<C: ConnectionTrait + TransactionTrait>(
 
 /// "Forgot password": mails a reset link when an account uses the address, and answers the same
 /// whether or not one does.
-pub async fn forgot_password<C: ConnectionTrait + TransactionTrait>(
+pub async fn forgot_password<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     email: &str,
     now: DateTime<Utc>,
@@ -340,7 +340,7 @@ pub async fn forgot_password<C: ConnectionTrait + TransactionTrait>(
     if !may_sign_in || sent_lately(db, &found, TokenPurpose::ResetPassword, now).await? {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let token = issue(&txn, &found, TokenPurpose::ResetPassword, now).await?;
     let body = "Someone, we hope you, asked to reset the password of your CyTrack support portal account. \
                 Open the link within an hour to choose a new one; every device signed in to your account is \
@@ -361,7 +361,7 @@ pub async fn forgot_password<C: ConnectionTrait + TransactionTrait>(
 
 /// The link from the reset mail, with the new password: single use, and every session of the
 /// account is revoked. The link proves the address too.
-pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
+pub async fn reset_password<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     req: ResetPasswordRequest,
     now: DateTime<Utc>,
@@ -371,7 +371,7 @@ pub async fn reset_password<C: ConnectionTrait + TransactionTrait>(
     let email = Email::parse(&holder.email).ok();
     check_password(&req.password, email.as_ref()).map_err(|m| field_error("password", m))?;
     let password_hash = passwords::hash(req.password).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let found = spend(&txn, &req.token, TokenPurpose::ResetPassword, now).await?;
     let user_id = found.id.clone();
     let found = address_proven(&txn, found, now).await?;
@@ -399,7 +399,7 @@ fn password_changed(account: &user::Model, how: &str) -> Entry {
 }
 
 /// A signed-in person changes their password, giving the current one; their other sessions end.
-pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
+pub async fn change_password<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: ChangePasswordRequest,
@@ -415,7 +415,7 @@ pub async fn change_password<C: ConnectionTrait + TransactionTrait>(
     }
     check.finish()?;
     let password_hash = passwords::hash(req.new_password).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let changed = password_changed(&found, "in the portal, giving the current one; other sessions ended");
     let mut model: user::ActiveModel = found.into();
     model.password_hash = Set(password_hash);

@@ -21,6 +21,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::begin;
 use crate::ssr::entities::{
     completion_outstanding, deployment, irs_contract, redemption, ticket, ticket_history, time_entry,
 };
@@ -107,7 +108,7 @@ fn may_see_account(actor: &Actor, organization_id: &str) -> Result<(), AppError>
 }
 
 /// Records an organisation's deployment, then re-evaluates the tags of its tickets.
-pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
+pub async fn put_deployment<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     organization_id: &str,
@@ -160,7 +161,7 @@ pub async fn put_deployment<C: ConnectionTrait + TransactionTrait>(
         }
     }
 
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let ids: Vec<String> = outstanding.iter().map(|(id, _)| id.clone()).collect();
     let before = deployment::Entity::find_by_id(org.id.clone()).one(&txn).await?.map(|d| deployment_audit(&d));
     let saved = record_deployment(&txn, &actor.user_id, &org.id, &recorded, &ids, now).await?;
@@ -291,7 +292,7 @@ async fn tell_deployment_changes(
 }
 
 /// Adds an IRS contract period (a renewal is a new period), then re-evaluates tags.
-pub async fn add_irs_contract<C: ConnectionTrait + TransactionTrait>(
+pub async fn add_irs_contract<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     organization_id: &str,
@@ -306,7 +307,7 @@ pub async fn add_irs_contract<C: ConnectionTrait + TransactionTrait>(
     check.finish()?;
     let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else { return Err(AppError::internal()) };
     let period = IrsPeriod { starts_on, ends_on };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let existing: Vec<IrsPeriod> = irs_contract::Entity::find()
         .filter(irs_contract::Column::OrganizationId.eq(org.id.as_str()))
         .all(&txn)
@@ -464,7 +465,7 @@ pub async fn accounts(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Ac
 }
 
 /// An agent sets a ticket's tag by hand, with a reason the customer will read.
-pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
+pub async fn reclassify<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     ticket_id: &str,
@@ -485,7 +486,7 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     let customer_reason = format!("{}: {reason}", tag.label());
     let old =
         billing_text(BillingTag::parse(&found.billing_tag).unwrap_or(BillingTag::Billable), &found.billing_reason);
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let id = found.id.clone();
     let entry = AuditEntry::new(
         AuditKind::TicketReclassified,
@@ -512,7 +513,7 @@ pub async fn reclassify<C: ConnectionTrait + TransactionTrait>(
     Ok(to_dtos(db, vec![updated]).await?.remove(0))
 }
 
-pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait>(
+pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     ticket_id: &str,
@@ -531,7 +532,7 @@ pub async fn add_time_entry<C: ConnectionTrait + TransactionTrait>(
     let (Some(minutes), Some(note)) = (minutes, note) else { return Err(AppError::internal()) };
     let found = visible(db, &Access::Staff(staff), ticket_id).await?;
     let worked_on = support_date(db, now).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let entry = time_entry::ActiveModel {
         id: Set(new_id()),
         ticket_id: Set(found.id.clone()),

@@ -19,7 +19,7 @@ use crate::domain::tickets::{Priority, TicketKind};
 use crate::dto::{BookingDto, BookingFilter, BookingRequest, Page, SegmentDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::write_gate;
+use crate::ssr::db::begin;
 use crate::ssr::entities::booking;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -96,7 +96,7 @@ fn instant(field: &str, input: &str, check: &mut FieldCheck) -> Option<DateTime<
 }
 
 /// A customer books a window of after-hours work; it gets a quote and waits for approval.
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: BookingRequest,
@@ -145,8 +145,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             insert_ticket(db, actor, &customer.organization_id, new, now).await?.id
         }
     };
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let model = booking::ActiveModel {
         id: Set(new_id()),
         organization_id: Set(customer.organization_id.clone()),
@@ -247,7 +246,7 @@ pub fn role_on(access: &Access, actor: &Actor, requester_id: &str) -> BookingRol
     }
 }
 
-pub async fn advance<C: ConnectionTrait + TransactionTrait>(
+pub async fn advance<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -299,8 +298,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
         _ => {}
     }
 
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     // Compare and set, first thing in the transaction: the booking moves only from the status it
     // was read at. Of two requests racing (two completions, an approval and a cancellation), the
     // second finds the status changed (PostgreSQL re-checks the row once the first commits;

@@ -17,6 +17,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, ErrorKind, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::begin;
 use crate::ssr::entities::{feed_token, insider_post, irs_contract, post_question, post_release, release, user};
 use crate::ssr::markdown::to_safe_html;
 use crate::ssr::secrets::{digest, new_token};
@@ -271,7 +272,7 @@ async fn link_releases(db: &impl ConnectionTrait, post_id: &str, release_ids: Ve
     Ok(())
 }
 
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: PostRequest,
@@ -279,7 +280,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<PostDto, AppError> {
     let staff = actor.staff()?;
     let parsed = parse_post(db, &req).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let post = insider_post::ActiveModel {
         id: Set(new_id()),
         title: Set(parsed.title),
@@ -299,7 +300,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Edits a post (staff). Publishing stamps the date once; taking a post back to draft hides it.
-pub async fn update<C: ConnectionTrait + TransactionTrait>(
+pub async fn update<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -313,7 +314,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
         PostState::Published => post.published_at.or(Some(now)),
         PostState::Draft => None,
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let mut model: insider_post::ActiveModel = post.into();
     model.title = Set(parsed.title);
     model.body = Set(parsed.body);
@@ -328,7 +329,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// A Software Care reader asks on a published post; its author hears of it.
-pub async fn ask<C: ConnectionTrait + TransactionTrait>(
+pub async fn ask<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     post_id: &str,
@@ -345,7 +346,7 @@ pub async fn ask<C: ConnectionTrait + TransactionTrait>(
         return Err(software_care_required());
     }
     let body = multi_line(&req.body, "your question", QUESTION_MAX).map_err(|m| field_error("body", m))?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let question = post_question::ActiveModel {
         id: Set(new_id()),
         post_id: Set(post.id.clone()),
@@ -388,7 +389,7 @@ async fn question(db: &impl ConnectionTrait, id: &str) -> Result<post_question::
 }
 
 /// Staff answer a question (or change their answer); the reader who asked hears of it.
-pub async fn answer<C: ConnectionTrait + TransactionTrait>(
+pub async fn answer<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     question_id: &str,
@@ -399,7 +400,7 @@ pub async fn answer<C: ConnectionTrait + TransactionTrait>(
     let text = multi_line(&req.answer, "the answer", QUESTION_MAX).map_err(|m| field_error("answer", m))?;
     let q = question(db, question_id).await?;
     let post = seen(db, Readership::Staff, &q.post_id).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let mut model: post_question::ActiveModel = q.into();
     model.answer = Set(Some(text.clone()));
     model.answered_by = Set(Some(staff.user_id.clone()));
@@ -423,7 +424,7 @@ pub async fn answer<C: ConnectionTrait + TransactionTrait>(
 
 /// Staff turn a reader's question into a `question` ticket of the reader's organisation, with the
 /// reader as its requester; once only.
-pub async fn to_ticket<C: ConnectionTrait + TransactionTrait>(
+pub async fn to_ticket<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     question_id: &str,
@@ -450,7 +451,7 @@ pub async fn to_ticket<C: ConnectionTrait + TransactionTrait>(
     // The ticket first (it queues for the writers' gate before this transaction writes), then
     // the claim: of two agents turning the question at once, one claims it and the other's
     // ticket rolls back.
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let t = insert_ticket(&txn, actor, &organization_id, new, now).await?;
     let claimed = post_question::Entity::update_many()
         .col_expr(post_question::Column::TicketId, sea_orm::sea_query::Expr::value(t.id.clone()))

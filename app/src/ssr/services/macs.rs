@@ -20,7 +20,7 @@ use crate::domain::vouchers::parse_minutes;
 use crate::dto::{page_window, MacsItemDto, MacsItemRequest, MacsOrderDto, MacsOrderFilter, MacsOrderRequest, Page};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::write_gate;
+use crate::ssr::db::begin;
 use crate::ssr::entities::{macs_item, macs_order, ticket};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -61,7 +61,7 @@ async fn find_item(db: &impl ConnectionTrait, id: &str) -> Result<macs_item::Mod
 
 /// Account managers add an item to the catalogue, or change one (its price, lead time, or
 /// whether it can be ordered); `id` none adds. Every change is in the audit log: it is a price.
-pub async fn save_item<C: ConnectionTrait + TransactionTrait>(
+pub async fn save_item<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: Option<&str>,
@@ -97,8 +97,7 @@ pub async fn save_item<C: ConnectionTrait + TransactionTrait>(
     };
     check.finish()?;
 
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let saved = match before.clone() {
         None => {
             macs_item::ActiveModel {
@@ -192,7 +191,7 @@ fn price(minutes: i64) -> String {
 /// asks for a quote outside it. Either way a `macs` ticket carries the work. Until go-live,
 /// moves, adds and changes are part of the deployment project, not bought with vouchers: the
 /// order is refused and the client raises a ticket instead.
-pub async fn order<C: ConnectionTrait + TransactionTrait>(
+pub async fn order<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: MacsOrderRequest,
@@ -246,8 +245,7 @@ pub async fn order<C: ConnectionTrait + TransactionTrait>(
             ),
         ));
     }
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let ticket = write_ticket(&txn, actor, &customer.organization_id, new, placed, now).await?;
     let model = macs_order::ActiveModel {
         id: Set(new_id()),
@@ -355,7 +353,7 @@ pub enum Step {
 
 /// Moves an order along its workflow, with the vouchers, the ticket's history and the people
 /// around it following.
-pub async fn advance<C: ConnectionTrait + TransactionTrait>(
+pub async fn advance<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -412,8 +410,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
         Step::Approve | Step::Cancel => {}
     }
 
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     // Compare and set, first thing in the transaction, as for bookings: of two racing steps the
     // second changes nothing, so no minutes are reserved, charged or released twice.
     let moved = macs_order::Entity::update_many()

@@ -3,10 +3,11 @@
 //! from a known customer, or a refusal. Every message is recorded with what became of it.
 
 use super::attachments::{self, FileStore, Received};
+use super::new_id;
 use super::notifications;
 use super::people::actor_of;
 use super::reminders::first_time;
-use super::{new_id, tickets};
+use super::tickets::{self, TicketQueue};
 use crate::domain::attachments::MAX_FILES_PER_MESSAGE;
 use crate::domain::mail::{machine_sent, reply_text, reply_token, InboundOutcome, Origin, MAX_MESSAGE_BYTES};
 use crate::domain::people::{Role, UserStatus};
@@ -14,7 +15,7 @@ use crate::domain::text::one_line;
 use crate::dto::{page_window, CommentRequest, CreateTicketRequest, InboundMailDto, InboundResult, Page};
 use crate::error::AppError;
 use crate::ssr::auth::Actor;
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{inbound_mail, reply_token as reply_tokens, user};
 use crate::ssr::secrets::digest;
 use chrono::{DateTime, Utc};
@@ -77,13 +78,14 @@ impl Decision {
 
 /// Takes one raw RFC 5322 message. A message that cannot be read at all is a 400, recorded; one
 /// seen before (same Message-ID) answers what became of it the first time.
-pub async fn receive<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn receive(
+    tickets: &TicketQueue,
     mailbox: &Mailbox,
     raw: &[u8],
     source: Source,
     now: DateTime<Utc>,
 ) -> Result<InboundResult, AppError> {
+    let db = tickets.db();
     let Some(message) = MessageParser::default().parse(raw).filter(|m| m.from().is_some()) else {
         tracing::warn!(bytes = raw.len(), "inbound mail that is no message was refused");
         record(db, None, "", "", &Decision::rejected("not a readable message"), source, now).await?;
@@ -128,7 +130,7 @@ pub async fn receive<C: ConnectionTrait + TransactionTrait>(
         Some(reason) => Decision::rejected(reason),
         None => match recipients.iter().find_map(|a| reply_token(a)) {
             Some(token) => reply(db, &from, &token, &text, now).await?,
-            None => new_ticket(db, &from, &subject, &text, now).await?,
+            None => new_ticket(tickets, &from, &subject, &text, now).await?,
         },
     };
     if decision.outcome == InboundOutcome::Rejected {
@@ -201,7 +203,7 @@ pub async fn refuse_oversized(db: &impl ConnectionTrait, source: Source, now: Da
 
 /// A reply to a ticket's mail: the token names the person and the ticket; the sender must be
 /// that person (a forged From with someone else's token is refused).
-async fn reply<C: ConnectionTrait + TransactionTrait>(
+async fn reply<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     from: &str,
     token: &str,
@@ -245,13 +247,14 @@ async fn reply<C: ConnectionTrait + TransactionTrait>(
 
 /// A message to the support address without a reply token: a new ticket when it comes from an
 /// active customer; otherwise refused, and a person is told how to reach CyTrack.
-async fn new_ticket<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+async fn new_ticket(
+    tickets: &TicketQueue,
     from: &str,
     subject: &str,
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<Decision, AppError> {
+    let db = tickets.db();
     let sender = user::Entity::find().filter(user::Column::Email.eq(from)).one(db).await?;
     let Some(sender) = sender.filter(|u| u.role == Role::Customer.as_str() && u.status == UserStatus::Active.as_str())
     else {
@@ -284,7 +287,7 @@ async fn new_ticket<C: ConnectionTrait + TransactionTrait>(
         organization_id: None,
     };
     let actor = actor_of(&sender);
-    match tickets::create(db, &actor, req, now).await {
+    match tickets::create(tickets, &actor, req, now).await {
         Ok(t) => Ok(Decision {
             outcome: InboundOutcome::TicketCreated,
             ticket_id: Some(t.id),
@@ -298,7 +301,7 @@ async fn new_ticket<C: ConnectionTrait + TransactionTrait>(
 
 /// Tells a sender why their mail was not taken, at most once a day per address (a forged
 /// sender must not turn the portal into a mail cannon).
-async fn answer_once<C: ConnectionTrait + TransactionTrait>(
+async fn answer_once<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     to: &str,
     title: &str,
@@ -308,7 +311,7 @@ async fn answer_once<C: ConnectionTrait + TransactionTrait>(
     if to.is_empty() || !to.contains('@') {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     if first_time(&txn, &format!("mail_in_answer:{to}:{}", now.date_naive()), now).await? {
         notifications::mail_address(&txn, to, "mail_in_refused", title, body, now).await?;
     }

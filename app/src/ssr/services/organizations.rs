@@ -9,7 +9,7 @@ use crate::domain::text::{same_name, single_line};
 use crate::dto::{CreateOrganizationRequest, OrganizationDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{organization, organization_domain};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -59,7 +59,7 @@ fn parse(req: &CreateOrganizationRequest) -> Result<(String, Vec<String>), AppEr
     name.map(|name| (name, domains)).ok_or_else(AppError::internal)
 }
 
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: CreateOrganizationRequest,
@@ -73,7 +73,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             return Err(domain_taken(domain));
         }
     }
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let org =
         organization::ActiveModel { id: Set(new_id()), name: Set(name), created_at: Set(now), ledger_version: Set(0) }
             .insert(&txn)
@@ -95,7 +95,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 /// Account managers rename an organisation and change its e-mail domains (each domain belongs
 /// to one organisation: another's is 409 `domain_taken`). Registrations from a domain join the
 /// organisation that holds it when their address is proven; people already in stay.
-pub async fn update<C: ConnectionTrait + TransactionTrait>(
+pub async fn update<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -111,7 +111,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
             _ => {}
         }
     }
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     organization::Entity::update_many()
         .col_expr(organization::Column::Name, sea_orm::sea_query::Expr::value(name.clone()))
         .filter(organization::Column::Id.eq(before.id.as_str()))
@@ -138,7 +138,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
 
 /// The organisation of that name (`domain::text::same_name`), or a new one by that name, for
 /// account managers approving a registration.
-pub async fn named_or_new<C: ConnectionTrait + TransactionTrait>(
+pub async fn named_or_new<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     name: &str,

@@ -14,7 +14,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, ErrorKind, FieldCheck};
 use crate::ssr::auth::{invalid_session, Access, Actor, AuthKeys, Client};
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{login_failure, organization, session, user};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -90,7 +90,7 @@ pub(crate) fn email_taken() -> AppError {
 /// Self-registration. The account starts pending, and is mailed a link to prove the address;
 /// proving it joins the organisation owning the e-mail's domain, or puts the registration before
 /// the account managers (`accounts::address_proven`).
-pub async fn register<C: ConnectionTrait + TransactionTrait>(
+pub async fn register<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     req: RegisterRequest,
     now: DateTime<Utc>,
@@ -132,7 +132,7 @@ pub async fn register<C: ConnectionTrait + TransactionTrait>(
         email_verified_at: Set(None),
         time_zone: Set(None),
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let created = match model.insert(&txn).await {
         Ok(created) => created,
         Err(e) if is_unique_violation(&e) => return Err(email_taken()),
@@ -464,7 +464,7 @@ async fn pending_user(db: &impl ConnectionTrait, id: &str) -> Result<user::Model
 }
 
 /// Approves a pending registration into an organisation, optionally as its superuser.
-pub async fn approve<C: ConnectionTrait + TransactionTrait>(
+pub async fn approve<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     user_id: &str,
@@ -503,7 +503,7 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     model.organization_id = Set(Some(org.id));
     model.superuser = Set(superuser);
     model.updated_at = Set(now);
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let approved = model.update(&txn).await?;
     let body = format!(
         "Your registration was approved: you can now raise and follow tickets for {} in the CyTrack support portal.",
@@ -515,7 +515,7 @@ pub async fn approve<C: ConnectionTrait + TransactionTrait>(
     Ok(to_dto(approved))
 }
 
-pub async fn reject<C: ConnectionTrait + TransactionTrait>(
+pub async fn reject<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     user_id: &str,
@@ -536,7 +536,7 @@ pub async fn reject<C: ConnectionTrait + TransactionTrait>(
     model.status = Set(UserStatus::Rejected.as_str().into());
     model.decision_note = Set(Some(reason.clone()));
     model.updated_at = Set(now);
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let rejected = model.update(&txn).await?;
     // A rejected account keeps no live session.
     revoke_sessions(&txn, &rejected.id, None, now).await?;
@@ -548,7 +548,7 @@ pub async fn reject<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Admins create CyTrack staff accounts, active at once.
-pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
+pub async fn create_staff<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: CreateStaffRequest,
@@ -576,7 +576,7 @@ pub async fn create_staff<C: ConnectionTrait + TransactionTrait>(
     check.finish()?;
     let (Some(name), Some(email), Some(role)) = (name, email, role) else { return Err(AppError::internal()) };
     let invited = password.is_none();
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let created = insert_staff(&txn, name, email, role, password, now).await?;
     if invited {
         super::accounts::send_invitation(&txn, &created, &actor.name, "CyTrack's support team", now).await?;
@@ -782,7 +782,7 @@ struct PersonChange {
     entry: Entry,
 }
 
-async fn change_person<C: ConnectionTrait + TransactionTrait>(
+async fn change_person<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     found: user::Model,
@@ -790,7 +790,7 @@ async fn change_person<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
     apply: impl FnOnce(&mut user::ActiveModel),
 ) -> Result<UserDto, AppError> {
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     check_duties(&txn, &found, &change.taken).await?;
     let mut model: user::ActiveModel = found.into();
     apply(&mut model);
@@ -820,7 +820,7 @@ fn person_entry(
 /// Disables an account; its sessions end at once. Account managers any (admins only by an
 /// admin), a client's superuser their organisation's people; never oneself, never the last
 /// admin or superuser.
-pub async fn disable<C: ConnectionTrait + TransactionTrait>(
+pub async fn disable<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     user_id: &str,
@@ -847,7 +847,7 @@ pub async fn disable<C: ConnectionTrait + TransactionTrait>(
 
 /// Re-enables a disabled account (who may disable it may re-enable it); it signs in again with
 /// its own password.
-pub async fn enable<C: ConnectionTrait + TransactionTrait>(
+pub async fn enable<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     user_id: &str,
@@ -871,7 +871,7 @@ pub async fn enable<C: ConnectionTrait + TransactionTrait>(
 
 /// Admins change a staff account's role (agent, account manager, admin); the last active admin
 /// keeps theirs.
-pub async fn set_role<C: ConnectionTrait + TransactionTrait>(
+pub async fn set_role<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     user_id: &str,
@@ -905,7 +905,7 @@ pub async fn set_role<C: ConnectionTrait + TransactionTrait>(
 
 /// Makes a client's person a superuser of their organisation, or takes it away (account
 /// managers, or the organisation's own superusers); an organisation keeps one active superuser.
-pub async fn set_superuser<C: ConnectionTrait + TransactionTrait>(
+pub async fn set_superuser<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     user_id: &str,

@@ -10,7 +10,7 @@ use crate::domain::tickets::{Product, QueueRule, TicketKind, TicketStatus};
 use crate::dto::{QueueDto, QueueRequest};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{queue, ticket, ticket_tally};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -111,7 +111,7 @@ fn snapshot(q: &queue::Model) -> serde_json::Value {
     json!({"name": q.name, "position": q.position, "kinds": q.match_kinds, "products": q.match_products, "tags": q.match_tags})
 }
 
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: QueueRequest,
@@ -127,7 +127,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
         match_products: Set(products),
         match_tags: Set(tags),
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let q = match model.insert(&txn).await {
         Ok(q) => q,
         Err(e) if is_unique_violation(&e) => return Err(name_taken()),
@@ -141,7 +141,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Changes a queue; a rename carries its tickets along.
-pub async fn update<C: ConnectionTrait + TransactionTrait>(
+pub async fn update<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -161,7 +161,7 @@ pub async fn update<C: ConnectionTrait + TransactionTrait>(
         return Err(name_taken());
     }
     let before = snapshot(&found);
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     ticket::Entity::update_many()
         .col_expr(ticket::Column::Queue, Expr::value(name.clone()))
         .filter(ticket::Column::Queue.eq(found.name.as_str()))

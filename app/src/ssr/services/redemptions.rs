@@ -1,12 +1,10 @@
-//! Writing redemptions in batches: every redemption waiting in this process is written in one
-//! transaction (group commit), so 32 clients spending one organisation's minutes pay for one lock,
-//! one read of the balance and one commit between them instead of one each.
+//! Writing redemptions in batches (`ssr::batch`, group commit): every redemption waiting in this
+//! process is written in one transaction, so 32 clients spending one organisation's minutes pay
+//! for one lock, one read of the balance and one commit between them instead of one each.
 //!
 //! Each redemption in a batch is still decided alone and in arrival order, against the balance
 //! the ones before it left (`plan_draw`, then `states_after`), under the organisation's ledger
-//! lock; a redemption that finds too little changes nothing and does not stop the others. A
-//! caller is answered only after the batch has committed. The batch is written by a task of its
-//! own, so a client that hangs up cannot abandon a transaction that others are waiting on.
+//! lock; a redemption that finds too little changes nothing and does not stop the others.
 
 use super::new_id;
 use super::tickets::history_line;
@@ -15,19 +13,12 @@ use crate::domain::tickets::ticket_number;
 use crate::domain::vouchers::{balance, plan_draw, states_after, EntryKind};
 use crate::dto::RedemptionResult;
 use crate::error::AppError;
-use crate::ssr::db::write_gate;
+use crate::ssr::batch::{Batched, GroupCommit};
+use crate::ssr::db::begin;
 use crate::ssr::entities::{ledger_entry, redemption, ticket_history};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashSet};
-use std::sync::{Arc, Mutex};
-use tokio::sync::oneshot;
-
-/// At most this many redemptions share a transaction (its statements stay well within SQLite's
-/// limit on bound values).
-const MOST_PER_BATCH: usize = 64;
 
 /// A redemption the service has checked (who, which ticket, how much), waiting to be written.
 pub struct Redemption {
@@ -52,81 +43,16 @@ pub enum Drawn {
     },
 }
 
-type Reply = oneshot::Sender<Result<Drawn, AppError>>;
+/// This process's queue of redemptions for one database (`AppState::redemptions`).
+pub type RedemptionQueue = GroupCommit<Redemption>;
 
-#[derive(Default)]
-struct Waiting {
-    redemptions: Vec<(Redemption, Reply)>,
-    writing: bool,
-}
+impl Batched for Redemption {
+    type Done = Drawn;
+    const NAME: &'static str = "redemptions";
+    const MOST: usize = 64;
 
-/// This process's queue of redemptions for one database. Cheap to clone; one per pool.
-#[derive(Clone)]
-pub struct RedemptionQueue {
-    db: DatabaseConnection,
-    waiting: Arc<Mutex<Waiting>>,
-}
-
-impl RedemptionQueue {
-    pub fn new(db: DatabaseConnection) -> Self {
-        RedemptionQueue { db, waiting: Arc::default() }
-    }
-
-    /// Queues a redemption and waits until the batch holding it has committed (or failed).
-    pub async fn write(&self, redemption: Redemption) -> Result<Drawn, AppError> {
-        let (reply, answer) = oneshot::channel();
-        let start_writer = {
-            let mut waiting = self.waiting.lock().map_err(|_| AppError::internal())?;
-            waiting.redemptions.push((redemption, reply));
-            !std::mem::replace(&mut waiting.writing, true)
-        };
-        if start_writer {
-            tokio::spawn(self.clone().write_while_waiting());
-        }
-        answer.await.map_err(|_| AppError::internal())?
-    }
-
-    /// Writes batches until nobody is waiting. Only one runs per queue at a time.
-    async fn write_while_waiting(self) {
-        // Should this task ever unwind, the flag is lowered and those still waiting are answered
-        // (their senders dropped: an internal error), rather than left waiting for ever.
-        struct Lower(Arc<Mutex<Waiting>>);
-        impl Drop for Lower {
-            fn drop(&mut self) {
-                if !std::thread::panicking() {
-                    return;
-                }
-                if let Ok(mut waiting) = self.0.lock() {
-                    waiting.writing = false;
-                    waiting.redemptions.clear();
-                }
-            }
-        }
-        let _lower = Lower(self.waiting.clone());
-        loop {
-            let batch: Vec<(Redemption, Reply)> = {
-                let Ok(mut waiting) = self.waiting.lock() else { return };
-                if waiting.redemptions.is_empty() {
-                    waiting.writing = false;
-                    return;
-                }
-                let take = waiting.redemptions.len().min(MOST_PER_BATCH);
-                waiting.redemptions.drain(..take).collect()
-            };
-            let (redemptions, replies): (Vec<Redemption>, Vec<Reply>) = batch.into_iter().unzip();
-            match write_batch(&self.db, &redemptions).await {
-                Ok(drawn) => {
-                    for (reply, drawn) in replies.into_iter().zip(drawn) {
-                        let _ = reply.send(Ok(drawn));
-                    }
-                }
-                Err(e) => {
-                    for reply in replies {
-                        let _ = reply.send(Err(e.clone()));
-                    }
-                }
-            }
-        }
+    async fn write(db: DatabaseConnection, batch: Vec<Self>) -> Result<Vec<Result<Drawn, AppError>>, AppError> {
+        Ok(write_batch(&db, &batch).await?.into_iter().map(Ok).collect())
     }
 }
 
@@ -141,8 +67,7 @@ async fn write_batch(db: &DatabaseConnection, batch: &[Redemption]) -> Result<Ve
     let mut made = Vec::new();
     let mut entries = Vec::new();
     let mut history = Vec::new();
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     for (organization_id, members) in by_organization {
         let last = lock_for(&txn, organization_id, members.len() as i64).await?;
         // Under the lock no other writer can spend a key of this organisation: the keys already

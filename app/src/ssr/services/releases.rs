@@ -15,7 +15,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::is_unique_violation;
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{installed_release, organization, release, ticket, ticket_release};
 use crate::ssr::markdown::to_safe_html;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -140,7 +140,7 @@ fn parse_notes(check: &mut FieldCheck, notes: &str) -> String {
     }
 }
 
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: CreateReleaseRequest,
@@ -153,7 +153,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let notes = parse_notes(&mut check, &req.notes);
     check.finish()?;
     let Some(number) = number else { return Err(AppError::internal()) };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     check_new(&all_numbers(&txn).await?, number, this_year(&txn, now).await?)
         .map_err(|refusal| AppError::conflict(refusal.code(), refusal.message(number)))?;
     let inserted = release::ActiveModel {
@@ -223,7 +223,7 @@ async fn ticket_named(db: &impl ConnectionTrait, named: &str) -> Result<ticket::
 }
 
 /// Slates a ticket for a planned release (staff); a ticket slated elsewhere moves here.
-pub async fn slate<C: ConnectionTrait + TransactionTrait>(
+pub async fn slate<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     release_id: &str,
@@ -239,7 +239,7 @@ pub async fn slate<C: ConnectionTrait + TransactionTrait>(
         return Err(already_shipped(&r.number));
     }
     let t = ticket_named(db, &req.ticket).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let before = slated_for(&txn, &t).await?;
     if before.as_ref().map(|s| s.release_id.as_str()) != Some(r.id.as_str()) {
         ticket_release::Entity::insert(ticket_release::ActiveModel {
@@ -268,7 +268,7 @@ pub async fn slate<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Takes a ticket off a release (staff).
-pub async fn unslate<C: ConnectionTrait + TransactionTrait>(
+pub async fn unslate<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     release_id: &str,
@@ -284,7 +284,7 @@ pub async fn unslate<C: ConnectionTrait + TransactionTrait>(
     let Some(slated) = slated.filter(|s| s.release_id == r.id) else {
         return Err(AppError::not_found("slated ticket"));
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     ticket_release::Entity::delete_by_id(slated.ticket_id.clone()).exec(&txn).await?;
     history_line(&slated.ticket_id, Some(&staff.user_id), "release", Some(r.number), None, now).insert(&txn).await?;
     txn.commit().await?;
@@ -309,7 +309,7 @@ pub async fn slated_for(db: &impl ConnectionTrait, t: &ticket::Model) -> Result<
 /// Ships a planned release (staff): it becomes released, and each fix slated for it that is still
 /// open is resolved with it by the workflow's own rule (its client is told, and may reopen it as
 /// any resolved ticket). Upgrade tickets stay as they are: the upgrade itself is still to do.
-pub async fn ship<C: ConnectionTrait + TransactionTrait>(
+pub async fn ship<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -317,7 +317,7 @@ pub async fn ship<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<ReleaseDto, AppError> {
     let staff = actor.staff()?;
     let r = found(db, id).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     // Compare and set: of two people shipping at once, one ships and one is told it has.
     let shipped = release::Entity::update_many()
         .col_expr(release::Column::State, Expr::value(ReleaseState::Released.as_str()))
@@ -480,7 +480,7 @@ pub async fn in_use(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Rele
 
 /// A client asks to be upgraded to a released version: an `upgrade` ticket naming it, raised and
 /// slated in one transaction.
-pub async fn request_upgrade<C: ConnectionTrait + TransactionTrait>(
+pub async fn request_upgrade<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     release_id: &str,
@@ -515,7 +515,7 @@ pub async fn request_upgrade<C: ConnectionTrait + TransactionTrait>(
         product: None,
         requester_id: None,
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let t = insert_ticket(&txn, actor, &customer.organization_id, new, now).await?;
     ticket_release::ActiveModel {
         ticket_id: Set(t.id.clone()),

@@ -12,6 +12,7 @@ use crate::domain::billing::{completion_milestone, irs_status, long_date, Comple
 use crate::domain::notifications::{Event, NotificationKind};
 use crate::domain::vouchers::{hours, is_running_low, EXPIRING_SOON_DAYS};
 use crate::error::AppError;
+use crate::ssr::db::begin;
 use crate::ssr::entities::{deployment, irs_contract, notice_sent, voucher};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -31,7 +32,10 @@ struct Reminder {
 }
 
 /// Tells every reminder due at `now` that was not told before; answers how many were told.
-pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<usize, AppError> {
+pub async fn send_due<C: ConnectionTrait + TransactionTrait + 'static>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
     let today = support_date(db, now).await?;
     let mut due = Vec::new();
 
@@ -147,12 +151,12 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTi
 
 /// Records the reminder's key and tells it, in one transaction; a key already recorded (by an
 /// earlier run, or by another process at the same moment) tells nothing.
-async fn tell_once<C: ConnectionTrait + TransactionTrait>(
+async fn tell_once<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     reminder: Reminder,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     if !first_time(&txn, &reminder.key, now).await? {
         return Ok(false);
     }

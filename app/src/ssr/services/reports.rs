@@ -19,6 +19,7 @@ use crate::domain::vouchers::EntryKind;
 use crate::dto::{AgeRow, DeskReportDto, PeriodRow, ReportQuery, StatusCount, TallyRow, VoucherPeriod, WorkloadRow};
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::begin;
 use crate::ssr::entities::{
     assignee_tally, booking, ledger_entry, setting, staff_day, ticket, ticket_comment, ticket_day, ticket_tally,
     time_entry, user,
@@ -147,8 +148,11 @@ pub(crate) async fn count(
 /// Builds the rollup from the tickets on the first start after it was added (an upgraded portal
 /// keeps its history), once however many processes start together: the claim and the build share
 /// one transaction. A new portal claims it with no tickets to read.
-pub async fn build_once<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let txn = db.begin().await?;
+pub async fn build_once<C: ConnectionTrait + TransactionTrait + 'static>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let txn = begin(db).await?;
     let claim = setting::ActiveModel { name: Set(BUILT.into()), value: Set("true".into()), updated_at: Set(now) };
     let claimed = setting::Entity::insert(claim)
         .on_conflict(OnConflict::column(setting::Column::Name).do_nothing().to_owned())

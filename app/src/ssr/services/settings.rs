@@ -10,6 +10,7 @@ use crate::domain::text::single_line;
 use crate::dto::{BusinessHoursDto, ModuleCatalogueDto, MultipliersDto};
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::Actor;
+use crate::ssr::db::begin;
 use crate::ssr::entities::setting;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
@@ -85,7 +86,7 @@ fn from_wire(dto: &BusinessHoursDto) -> Result<BusinessCalendar, AppError> {
 }
 
 /// Admins replace the calendar; every SLA clock and quote uses it from then on.
-pub async fn put_calendar<C: ConnectionTrait + TransactionTrait>(
+pub async fn put_calendar<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     dto: BusinessHoursDto,
@@ -99,7 +100,7 @@ pub async fn put_calendar<C: ConnectionTrait + TransactionTrait>(
 
 /// Saves a setting, and records in the audit log, in one transaction, what was in force before
 /// (the default, when it was never saved) and what is now.
-async fn save<C: ConnectionTrait + TransactionTrait>(
+async fn save<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     name: &str,
@@ -110,7 +111,7 @@ async fn save<C: ConnectionTrait + TransactionTrait>(
     let before = serde_json::to_value(before).map_err(|_| AppError::internal())?;
     let value = serde_json::to_value(value).map_err(|_| AppError::internal())?;
     let model = setting::ActiveModel { name: Set(name.into()), value: Set(value.to_string()), updated_at: Set(now) };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     match setting::Entity::find_by_id(name.to_string()).one(&txn).await? {
         Some(_) => model.update(&txn).await?,
         None => model.insert(&txn).await?,
@@ -136,7 +137,7 @@ pub async fn modules(db: &impl ConnectionTrait) -> Result<Vec<ModuleRequirements
 
 /// Admins replace the catalogue; projects deploy modules by these names, and a Pre-install form
 /// lists the requirements in force when it is filled in.
-pub async fn put_modules<C: ConnectionTrait + TransactionTrait>(
+pub async fn put_modules<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     dto: ModuleCatalogueDto,

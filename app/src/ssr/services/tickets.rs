@@ -23,15 +23,16 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::write_gate;
+use crate::ssr::batch::{Batched, GroupCommit};
+use crate::ssr::db::begin;
 use crate::ssr::entities::{
     counter, deployment, irs_contract, organization, ticket, ticket_comment, ticket_history, ticket_tally, user,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -129,12 +130,15 @@ fn parse_new_ticket(req: &CreateTicketRequest) -> Result<NewTicket, AppError> {
     }
 }
 
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+/// Raises a ticket: checked, classified and routed here, then written with whatever else is
+/// being raised at the same moment (`TicketQueue`).
+pub async fn create(
+    queue: &TicketQueue,
     actor: &Actor,
     req: CreateTicketRequest,
     now: DateTime<Utc>,
 ) -> Result<TicketDto, AppError> {
+    let db = queue.db();
     let access = actor.access()?;
     let new = parse_new_ticket(&req)?;
     let organization_id = match &access {
@@ -144,12 +148,58 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
             None => return Err(field_error("organization_id", "Choose the organisation this ticket is for.".into())),
         },
     };
-    let model = insert_ticket(db, actor, &organization_id, new, now).await?;
+    let placed = place(db, &organization_id, &new, now).await?;
+    let raise = Raise { actor: actor.clone(), organization_id, new, placed, now };
+    let model = queue.write(raise).await?;
     Ok(to_dtos(db, vec![model]).await?.remove(0))
 }
 
-/// Classifies, routes, numbers and stores a ticket in its own transaction.
-pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
+/// A ticket checked and placed, waiting to be written by this process's `TicketQueue`.
+pub struct Raise {
+    actor: Actor,
+    organization_id: String,
+    new: NewTicket,
+    placed: Placed,
+    now: DateTime<Utc>,
+}
+
+/// This process's queue of tickets being raised (`AppState::tickets`): a burst from a phone
+/// system or a mail gateway is written a batch per transaction.
+pub type TicketQueue = GroupCommit<Raise>;
+
+impl Batched for Raise {
+    type Done = ticket::Model;
+    const NAME: &'static str = "tickets";
+    const MOST: usize = 64;
+
+    /// Each ticket in a savepoint of its own: one that fails is rolled back alone and answers
+    /// its own error; the others are written.
+    async fn write(
+        db: DatabaseConnection,
+        batch: Vec<Raise>,
+    ) -> Result<Vec<Result<ticket::Model, AppError>>, AppError> {
+        let txn = begin(&db).await?;
+        let mut done = Vec::with_capacity(batch.len());
+        for Raise { actor, organization_id, new, placed, now } in batch {
+            let savepoint = txn.begin().await?;
+            match write_ticket(&savepoint, &actor, &organization_id, new, placed, now).await {
+                Ok(model) => {
+                    savepoint.commit().await?;
+                    done.push(Ok(model));
+                }
+                Err(e) => {
+                    savepoint.rollback().await?;
+                    done.push(Err(e));
+                }
+            }
+        }
+        txn.commit().await?;
+        Ok(done)
+    }
+}
+
+/// Classifies, routes, numbers and stores a ticket in its own transaction (or the caller's).
+pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     organization_id: &str,
@@ -157,8 +207,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
     let placed = place(db, organization_id, &new, now).await?;
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let model = write_ticket(&txn, actor, organization_id, new, placed, now).await?;
     txn.commit().await?;
     Ok(model)
@@ -641,7 +690,7 @@ fn changer(access: &Access) -> Changer {
 /// A public reply or an internal note. Replies move the ticket along: CyTrack's first public reply
 /// opens a new ticket, a customer's reply brings a ticket that waited on them (or was resolved)
 /// back to open.
-pub async fn comment<C: ConnectionTrait + TransactionTrait>(
+pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     ticket_id: &str,
@@ -670,7 +719,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait>(
         (false, _, TicketStatus::AwaitingCustomer | TicketStatus::Resolved) => Some(TicketStatus::Open),
         _ => None,
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let comment = ticket_comment::ActiveModel {
         id: Set(new_id()),
         ticket_id: Set(found.id.clone()),
@@ -802,21 +851,21 @@ fn set_clock(model: &mut ticket::ActiveModel, state: ClockState) {
 }
 
 /// Changes status, priority, assignee or queue. Customers may only resolve or reopen.
-pub async fn update<C: ConnectionTrait + TransactionTrait>(
+pub async fn update<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     ticket_id: &str,
     req: UpdateTicketRequest,
     now: DateTime<Utc>,
 ) -> Result<TicketDto, AppError> {
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let updated = update_in(&txn, actor, ticket_id, &req, None, now).await?;
     txn.commit().await?;
     Ok(to_dtos(db, vec![updated]).await?.remove(0))
 }
 
 /// The same change to many tickets, all or nothing (staff).
-pub async fn bulk_update<C: ConnectionTrait + TransactionTrait>(
+pub async fn bulk_update<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     req: BulkUpdateRequest,
@@ -826,7 +875,7 @@ pub async fn bulk_update<C: ConnectionTrait + TransactionTrait>(
     if req.ticket_ids.is_empty() || req.ticket_ids.len() > 200 {
         return Err(field_error("ticket_ids", "Choose between 1 and 200 tickets.".into()));
     }
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     for id in &req.ticket_ids {
         update_in(&txn, actor, id, &req.changes, None, now).await.map_err(|mut e| {
             e.message = format!("{} Nothing was changed.", e.message);

@@ -28,7 +28,7 @@ use crate::dto::{
 };
 use crate::error::AppError;
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::db::{is_unique_violation, write_gate};
+use crate::ssr::db::{begin, is_unique_violation};
 use crate::ssr::entities::{ledger_entry, organization, redemption, ticket, time_entry, voucher};
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
@@ -241,7 +241,7 @@ fn may_read(actor: &Actor, organization_id: &str) -> Result<(), AppError> {
 }
 
 /// Account managers issue a voucher: minutes, an expiry date, and a code nobody can guess.
-pub async fn issue<C: ConnectionTrait + TransactionTrait>(
+pub async fn issue<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     organization_id: &str,
@@ -278,8 +278,7 @@ pub async fn issue<C: ConnectionTrait + TransactionTrait>(
             issued_by: actor.user_id.clone(),
             created_at: now,
         };
-        let _gate = write_gate(db).await;
-        let txn = db.begin().await?;
+        let txn = begin(db).await?;
         let seq = lock(&txn, &org.id).await?;
         let inserted = voucher::ActiveModel::from(model.clone()).insert(&txn).await;
         match inserted {
@@ -520,7 +519,7 @@ pub(super) fn redemption_dto(r: &redemption::Model) -> RedemptionDto {
 }
 
 /// Gives a redemption's minutes back, as new entries on the vouchers they came from (staff).
-pub async fn refund<C: ConnectionTrait + TransactionTrait>(
+pub async fn refund<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     redemption_id: &str,
@@ -534,8 +533,7 @@ pub async fn refund<C: ConnectionTrait + TransactionTrait>(
         false => None,
     };
     let found = found.ok_or_else(|| AppError::not_found("redemption"))?;
-    let _gate = write_gate(db).await;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let seq = lock(&txn, &found.organization_id).await?;
     // Read again under the lock: a concurrent refund may have won.
     let current = redemption::Entity::find_by_id(found.id.clone()).one(&txn).await?.ok_or_else(AppError::internal)?;
@@ -722,7 +720,10 @@ pub async fn settle(
 }
 
 /// Writes `expire` entries for what is left on expired vouchers. Returns the minutes expired.
-pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: DateTime<Utc>) -> Result<i64, AppError> {
+pub async fn expire_due<C: ConnectionTrait + TransactionTrait + 'static>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     let today = support_date(db, now).await?;
     let orgs: Vec<String> = voucher::Entity::find()
         .select_only()
@@ -734,8 +735,7 @@ pub async fn expire_due<C: ConnectionTrait + TransactionTrait>(db: &C, now: Date
         .await?;
     let mut expired = 0;
     for org in orgs {
-        let _gate = write_gate(db).await;
-        let txn = db.begin().await?;
+        let txn = begin(db).await?;
         let seq = lock(&txn, &org).await?;
         let (_, current) = states(&txn, &org).await?;
         for (voucher_id, minutes) in plan_expiry(&current, today) {

@@ -4,10 +4,11 @@
 //! acknowledged, and the site's details).
 
 use super::*;
+use crate::ssr::db::begin;
 
 /// The client's superuser submits the Stakeholders form (again, until CyTrack accepts it): the
 /// required responsibilities named, the trainer an active contact of the organisation.
-pub async fn submit_stakeholders<C: ConnectionTrait + TransactionTrait>(
+pub async fn submit_stakeholders<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -55,7 +56,7 @@ pub async fn submit_stakeholders<C: ConnectionTrait + TransactionTrait>(
     }
     check.finish()?;
 
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     save_submitted(&txn, actor, &project.id, STAKEHOLDERS, &contacts, now).await?;
     let body = format!("{} submitted the Stakeholders form. Accept it, or return it with what to mend.", actor.name);
     tell(&txn, actor, &project, format!("{}: Stakeholders form submitted", project.name), body, now).await?;
@@ -112,7 +113,7 @@ impl Reviewed {
 
 /// An account manager accepts a submitted form or returns it with a reason. Accepting the
 /// Stakeholders form makes its trainer a superuser of the organisation (or keeps them one).
-pub async fn decide<C: ConnectionTrait + TransactionTrait>(
+pub async fn decide<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -133,7 +134,7 @@ pub async fn decide<C: ConnectionTrait + TransactionTrait>(
         Some(r) => Some(single_line(&r.reason, "what to mend", 500).map_err(|m| field_error("reason", m))?),
         None => None,
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let decided = if note.is_some() { FormStatus::Returned } else { FormStatus::Accepted };
     let mut model: project_form::ActiveModel = form.clone().into();
     model.status = Set(decided.as_str().into());
@@ -174,7 +175,7 @@ pub async fn decide<C: ConnectionTrait + TransactionTrait>(
 /// The client's superuser submits the Pre-install form at the project's Pre-install stage (again,
 /// until CyTrack accepts it): every requirement of every deployed module acknowledged, the site's
 /// address and contact given.
-pub async fn submit_pre_install<C: ConnectionTrait + TransactionTrait>(
+pub async fn submit_pre_install<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -236,7 +237,7 @@ pub async fn submit_pre_install<C: ConnectionTrait + TransactionTrait>(
             .collect(),
         site: SiteDetails { address, contact_name, contact_phone, remote_access, notes },
     };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     save_submitted(&txn, actor, &project.id, PRE_INSTALL, &content, now).await?;
     let body = format!("{} submitted the Pre-install form. Accept it, or return it with what to mend.", actor.name);
     tell(&txn, actor, &project, format!("{}: Pre-install form submitted", project.name), body, now).await?;
@@ -282,7 +283,7 @@ pub(super) async fn check_modules(db: &impl ConnectionTrait, names: &[String]) -
 
 /// An account manager changes the modules a project deploys, until its Pre-install form is
 /// accepted (the form lists their requirements).
-pub async fn set_modules<C: ConnectionTrait + TransactionTrait>(
+pub async fn set_modules<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,

@@ -3,6 +3,7 @@
 //! fee, which the monthly billing export lists once installation is done.
 
 use super::*;
+use crate::ssr::db::begin;
 
 pub(super) async fn items(
     db: &impl ConnectionTrait,
@@ -34,7 +35,7 @@ pub(super) fn dtos(items: Vec<installation_item::Model>) -> Vec<InclusionDto> {
 /// An account manager records the agreed and installed numbers, until the project leaves its
 /// Installation stage. The items given replace the record; an item left out is not part of the
 /// installation.
-pub async fn put_installation<C: ConnectionTrait + TransactionTrait>(
+pub async fn put_installation<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -71,7 +72,7 @@ pub async fn put_installation<C: ConnectionTrait + TransactionTrait>(
         check.add("items", "List the installation's items, agreed and installed.");
     }
     check.finish()?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     installation_item::Entity::delete_many()
         .filter(installation_item::Column::ProjectId.eq(project.id.as_str()))
         .exec(&txn)

@@ -43,6 +43,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
+use crate::ssr::db::begin;
 use crate::ssr::entities::{
     deployment, deployment_project, deployment_stage, installation_item, organization, project_form, ticket,
     training_session, uat_item, user,
@@ -69,7 +70,7 @@ fn may_follow(actor: &Actor, organization_id: &str) -> Result<(), AppError> {
 }
 
 /// Opens a project at its first stage (account managers).
-pub async fn create<C: ConnectionTrait + TransactionTrait>(
+pub async fn create<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     organization_id: &str,
@@ -80,7 +81,7 @@ pub async fn create<C: ConnectionTrait + TransactionTrait>(
     let org = organizations::visible_to_staff(db, organization_id).await?;
     let name = single_line(&req.name, "the project's name", 200).map_err(|m| field_error("name", m))?;
     let modules = forms::check_modules(db, &req.modules).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let project = deployment_project::ActiveModel {
         id: Set(new_id()),
         organization_id: Set(org.id.clone()),
@@ -146,7 +147,7 @@ pub(crate) async fn find(
 
 /// Moves a project to its next stage (account managers); anything else is a 422 saying why.
 /// Reaching go-live issues the Go-Live form.
-pub async fn advance<C: ConnectionTrait + TransactionTrait>(
+pub async fn advance<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     id: &str,
@@ -166,7 +167,7 @@ pub async fn advance<C: ConnectionTrait + TransactionTrait>(
         uat_done: uat_done(&uat_items(db, &found.id).await?.iter().map(uat_status).collect::<Vec<_>>()),
     };
     leave_stage(current, done).map_err(|m| AppError::rule("invalid_stage", m))?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     move_stage(&txn, &actor.user_id, &found, current, to, now).await?;
     if to == Stage::GoLive {
         signing::issue_go_live(&txn, &found.id).await?;

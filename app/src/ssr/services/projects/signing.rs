@@ -12,6 +12,7 @@ use crate::domain::billing::{
     CompletionMilestone, Deployment, GoLiveBasis, COMPLETION_FORM_AFTER_DAYS, DEEMED_COMPLETION_AFTER_DAYS,
 };
 use crate::domain::tickets::{parse_description, parse_subject};
+use crate::ssr::db::begin;
 use crate::ssr::services::audit::{self, Entry as AuditEntry};
 use crate::ssr::services::billing::{deployment_of, record_deployment};
 use chrono::{Days, NaiveDate};
@@ -134,7 +135,7 @@ fn client_only(actor: &Actor, what: &str) -> Result<(), AppError> {
 
 /// An account manager sets the Go-Live form's commercial conditions and marks them fulfilled,
 /// while the form is open.
-pub async fn put_go_live_conditions<C: ConnectionTrait + TransactionTrait>(
+pub async fn put_go_live_conditions<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -166,7 +167,7 @@ pub async fn put_go_live_conditions<C: ConnectionTrait + TransactionTrait>(
     let before: GoLiveContent = content(Some(&current));
     let mut model: project_form::ActiveModel = current.into();
     model.content = Set(to_json(&GoLiveContent { conditions: conditions.clone(), ..before })?);
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     model.update(&txn).await?;
     let open = conditions.iter().filter(|c| !c.fulfilled).count();
     let body = match open {
@@ -239,7 +240,7 @@ async fn approve_go_live(
 
 /// The client's superuser signs the Go-Live form (typed full name): go-live is today, in the
 /// support time zone.
-pub async fn sign_go_live<C: ConnectionTrait + TransactionTrait>(
+pub async fn sign_go_live<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -251,7 +252,7 @@ pub async fn sign_go_live<C: ConnectionTrait + TransactionTrait>(
     let form = approvable_go_live(db, &project).await?;
     let typed = check_signature(&req.full_name, &actor.name).map_err(|m| field_error("full_name", m))?;
     let today = support_date(db, now).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let summary =
         format!("{} signed the Go-Live form of {} as \"{typed}\"; go-live {today}.", actor.name, project.name);
     let signed = signature_entry(
@@ -269,7 +270,7 @@ pub async fn sign_go_live<C: ConnectionTrait + TransactionTrait>(
 
 /// An account manager records an assessed go-live, with the reason, when the client refuses to
 /// sign or cannot be reached: a day that has come, not before testing was done.
-pub async fn assess_go_live<C: ConnectionTrait + TransactionTrait>(
+pub async fn assess_go_live<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -293,7 +294,7 @@ pub async fn assess_go_live<C: ConnectionTrait + TransactionTrait>(
         .map(|l| calendar.date_of(l.entered_at))
         .ok_or_else(AppError::internal)?;
     check_assessed_go_live(on, testing_done, calendar.date_of(now)).map_err(|m| field_error("go_live_on", m))?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     let summary = format!("Go-live of {} assessed as {on}: {reason}", project.name);
     let assessed = signature_entry(
         AuditKind::GoLiveAssessed,
@@ -351,7 +352,7 @@ async fn save_outstanding(
 
 /// The client's superuser lists an outstanding issue on the completion form: a ticket of their
 /// organisation (another's is not found), or a new one raised from the form.
-pub async fn add_outstanding<C: ConnectionTrait + TransactionTrait>(
+pub async fn add_outstanding<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -398,7 +399,7 @@ pub async fn add_outstanding<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Takes an issue off the form before it is signed (the ticket itself stays).
-pub async fn remove_outstanding<C: ConnectionTrait + TransactionTrait>(
+pub async fn remove_outstanding<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -416,7 +417,7 @@ pub async fn remove_outstanding<C: ConnectionTrait + TransactionTrait>(
 
 /// The client's superuser signs the Deployment Completion form: the project is complete today,
 /// and the issues listed stay under warranty whenever they are worked.
-pub async fn sign_completion<C: ConnectionTrait + TransactionTrait>(
+pub async fn sign_completion<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -429,7 +430,7 @@ pub async fn sign_completion<C: ConnectionTrait + TransactionTrait>(
     let typed = check_signature(&req.full_name, &actor.name).map_err(|m| field_error("full_name", m))?;
     let listed: CompletionContent = content(Some(&form));
     let today = support_date(db, now).await?;
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     move_stage(&txn, &actor.user_id, &project, Stage::Warranty, Stage::Completed, now).await?;
     let summary = format!("{} signed the Completion form of {} as \"{typed}\".", actor.name, project.name);
     let signed = signature_entry(

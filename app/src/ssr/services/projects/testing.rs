@@ -2,6 +2,7 @@
 //! items the client passes or fails (a failure raises a ticket), waived by CyTrack with a reason.
 
 use super::*;
+use crate::ssr::db::begin;
 
 pub(super) async fn sessions(
     db: &impl ConnectionTrait,
@@ -26,7 +27,7 @@ pub(super) fn training_dto(t: training_session::Model) -> TrainingDto {
 }
 
 /// An account manager records a training session while the project is at its Training stage.
-pub async fn record_training<C: ConnectionTrait + TransactionTrait>(
+pub async fn record_training<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -55,7 +56,7 @@ pub async fn record_training<C: ConnectionTrait + TransactionTrait>(
     }
     check.finish()?;
     let (Some(held_on), Some(trainer)) = (held_on, trainer) else { return Err(AppError::internal()) };
-    let txn = db.begin().await?;
+    let txn = begin(db).await?;
     training_session::ActiveModel {
         id: Set(new_id()),
         project_id: Set(project.id.clone()),
@@ -118,7 +119,7 @@ pub(super) async fn uat_dtos(
 }
 
 /// An account manager adds something for the client to test (before go-live).
-pub async fn add_uat_item<C: ConnectionTrait + TransactionTrait>(
+pub async fn add_uat_item<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     project_id: &str,
@@ -165,7 +166,7 @@ async fn find_item(
 /// The client's superuser records a result while the project is at its Testing stage. A failure
 /// raises a ticket (tagged by the usual rule: before go-live, deployment work), once per item;
 /// a later failure of the same item is added to that ticket's conversation.
-pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait>(
+pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     item_id: &str,
@@ -229,7 +230,7 @@ pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// An account manager waives an item that did not pass, with the reason the client reads.
-pub async fn waive_uat_item<C: ConnectionTrait + TransactionTrait>(
+pub async fn waive_uat_item<C: ConnectionTrait + TransactionTrait + 'static>(
     db: &C,
     actor: &Actor,
     item_id: &str,
