@@ -19,7 +19,7 @@ use app::error::AppError;
 use app::ssr::entities::{deployment, irs_contract, ticket, ticket_comment, time_entry};
 use app::ssr::services::bookings::{self, Step};
 use app::ssr::services::redemptions::RedemptionQueue;
-use app::ssr::services::tickets::{billing_text, history_line, next_number, place, NewTicket};
+use app::ssr::services::tickets::{billing_text, history_line, next_numbers, place, NewTicket};
 use app::ssr::services::{new_id, people, reports, vouchers};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
@@ -322,7 +322,7 @@ impl Desk<'_> {
         let last = [Some(raised), responded, resolved, closed].into_iter().flatten().max().unwrap_or(raised);
         let t = ticket::ActiveModel {
             id: Set(new_id()),
-            number: Set(next_number(txn).await?),
+            number: Set(next_numbers(txn, 1).await?),
             organization_id: Set(organization_id.into()),
             requester_id: Set(requester.id.clone()),
             subject: Set(new.subject),

@@ -52,59 +52,73 @@ pub async fn notify(
     around: Around,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let (parties, people) = parties(db, notice.event, &around).await?;
-    let told = recipients(notice.event, &parties);
-    if told.is_empty() {
-        return Ok(0);
-    }
-    let mut notifications = Vec::with_capacity(told.len());
+    notify_each(db, vec![(notice, around)], now).await
+}
+
+/// Records many notices at once (a batch of tickets raised together): the people of notices
+/// about the same people are read once, and each table is written in one statement.
+pub async fn notify_each(
+    db: &impl ConnectionTrait,
+    notices: Vec<(Notice, Around)>,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut read: HashMap<String, (Parties, HashMap<String, user::Model>)> = HashMap::new();
+    let mut notifications = Vec::new();
     let mut mails = Vec::new();
     let mut tokens = Vec::new();
-    for r in &told {
-        let Some(person) = people.get(&r.user_id) else { continue };
-        let id = new_id();
-        if r.mail {
-            let to = Recipient { user_id: Some(&person.id), address: &person.email, name: &person.name };
-            let mut mail = outbox_row(to, r.kind.as_str(), &notice.title, &notice.body, notice.link.clone(), now);
-            mail.notification_id = Set(Some(id.clone()));
-            mail.ticket_id = Set(notice.ticket_id.clone());
-            // A customer may answer a ticket's mail by e-mail: the reply address carries a token
-            // of their own for that ticket. Staff answer in the portal.
-            if let (Some(ticket_id), true) = (&notice.ticket_id, person.role == Role::Customer.as_str()) {
-                let token = new_reply_token();
-                tokens.push(reply_token::ActiveModel {
-                    token_hash: Set(digest(&token)),
-                    user_id: Set(person.id.clone()),
-                    ticket_id: Set(ticket_id.clone()),
-                    expires_at: Set(now + REPLY_TOKEN_LIFETIME),
-                    created_at: Set(now),
-                });
-                mail.reply_token = Set(Some(token));
-            }
-            mails.push(mail);
+    for (notice, around) in notices {
+        let about = format!("{:?} {:?}", notice.event, around);
+        if !read.contains_key(&about) {
+            let found = parties(db, notice.event, &around).await?;
+            read.insert(about.clone(), found);
         }
-        notifications.push(notification::ActiveModel {
-            id: Set(id),
-            user_id: Set(person.id.clone()),
-            kind: Set(r.kind.as_str().into()),
-            title: Set(notice.title.clone()),
-            body: Set(notice.body.clone()),
-            link: Set(notice.link.clone()),
-            ticket_id: Set(notice.ticket_id.clone()),
-            organization_id: Set(notice.organization_id.clone()),
-            created_at: Set(now),
-            read_at: Set(None),
-        });
+        let Some((parties, people)) = read.get(&about) else { continue };
+        for r in &recipients(notice.event, parties) {
+            let Some(person) = people.get(&r.user_id) else { continue };
+            let id = new_id();
+            if r.mail {
+                let to = Recipient { user_id: Some(&person.id), address: &person.email, name: &person.name };
+                let mut mail = outbox_row(to, r.kind.as_str(), &notice.title, &notice.body, notice.link.clone(), now);
+                mail.notification_id = Set(Some(id.clone()));
+                mail.ticket_id = Set(notice.ticket_id.clone());
+                // A customer may answer a ticket's mail by e-mail: the reply address carries a
+                // token of their own for that ticket. Staff answer in the portal.
+                if let (Some(ticket_id), true) = (&notice.ticket_id, person.role == Role::Customer.as_str()) {
+                    let token = new_reply_token();
+                    tokens.push(reply_token::ActiveModel {
+                        token_hash: Set(digest(&token)),
+                        user_id: Set(person.id.clone()),
+                        ticket_id: Set(ticket_id.clone()),
+                        expires_at: Set(now + REPLY_TOKEN_LIFETIME),
+                        created_at: Set(now),
+                    });
+                    mail.reply_token = Set(Some(token));
+                }
+                mails.push(mail);
+            }
+            notifications.push(notification::ActiveModel {
+                id: Set(id),
+                user_id: Set(person.id.clone()),
+                kind: Set(r.kind.as_str().into()),
+                title: Set(notice.title.clone()),
+                body: Set(notice.body.clone()),
+                link: Set(notice.link.clone()),
+                ticket_id: Set(notice.ticket_id.clone()),
+                organization_id: Set(notice.organization_id.clone()),
+                created_at: Set(now),
+                read_at: Set(None),
+            });
+        }
     }
     let count = notifications.len();
     if !notifications.is_empty() {
-        notification::Entity::insert_many(notifications).exec(db).await?;
+        notification::Entity::insert_many(notifications).exec_without_returning(db).await?;
     }
     if !mails.is_empty() {
-        mail_outbox::Entity::insert_many(mails).exec(db).await?;
+        mail_outbox::Entity::insert_many(mails).exec_without_returning(db).await?;
     }
     if !tokens.is_empty() {
-        reply_token::Entity::insert_many(tokens).exec(db).await?;
+        reply_token::Entity::insert_many(tokens).exec_without_returning(db).await?;
     }
     Ok(count)
 }

@@ -129,18 +129,36 @@ pub(crate) async fn count(
     after: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    count_each(db, &[(change, before, after)], now).await
+}
+
+/// Counts many changes at once (a batch of tickets raised together): the rows they share are
+/// summed first and written once.
+pub(crate) async fn count_each(
+    db: &impl ConnectionTrait,
+    changes: &[(Change, &ticket::Model, &ticket::Model)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let cal = calendar(db).await?;
-    let clocks = match change {
-        Change::Raised => None,
-        _ => {
-            let priority = Priority::parse(&before.priority).unwrap_or(Priority::P3);
-            let status = TicketStatus::parse(&before.status).unwrap_or(TicketStatus::Open);
-            clock_state(before).clocks(&cal, priority, status, now)
+    let day = cal.date_of(now);
+    let mut sums: HashMap<Key, Tally> = HashMap::new();
+    for &(change, before, after) in changes {
+        let clocks = match change {
+            Change::Raised => None,
+            _ => {
+                let priority = Priority::parse(&before.priority).unwrap_or(Priority::P3);
+                let status = TicketStatus::parse(&before.status).unwrap_or(TicketStatus::Open);
+                clock_state(before).clocks(&cal, priority, status, now)
+            }
+        };
+        if let Some(tally) = counted(change, clocks.as_ref()) {
+            for scope in [DESK, after.organization_id.as_str()] {
+                *sums.entry(key(scope, day, after)).or_default() += tally;
+            }
         }
-    };
-    if let Some(tally) = counted(change, clocks.as_ref()) {
-        let day = cal.date_of(now);
-        add(db, vec![(key(DESK, day, after), tally), (key(&after.organization_id, day, after), tally)]).await?;
+    }
+    if !sums.is_empty() {
+        add(db, sums.into_iter().collect()).await?;
     }
     Ok(())
 }

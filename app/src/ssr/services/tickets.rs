@@ -31,8 +31,8 @@ use crate::ssr::entities::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -79,11 +79,12 @@ pub async fn billing_facts(
     Ok(BillingFacts { kind, raised_on, deployment, irs_periods, listed_outstanding })
 }
 
-/// The next human ticket number: one conditional update, serialised by the database.
-pub async fn next_number(txn: &impl ConnectionTrait) -> Result<i64, AppError> {
+/// Takes the next `count` human ticket numbers and answers the last of them: one conditional
+/// update, serialised by the database.
+pub async fn next_numbers(txn: &impl ConnectionTrait, count: i64) -> Result<i64, AppError> {
     let stmt = Query::update()
         .table(counter::Entity)
-        .value(counter::Column::Value, Expr::col(counter::Column::Value).add(1))
+        .value(counter::Column::Value, Expr::col(counter::Column::Value).add(count))
         .and_where(counter::Column::Name.eq("ticket"))
         .returning_col(counter::Column::Value)
         .to_owned();
@@ -172,29 +173,34 @@ impl Batched for Raise {
     const NAME: &'static str = "tickets";
     const MOST: usize = 64;
 
-    /// Each ticket in a savepoint of its own: one that fails is rolled back alone and answers
-    /// its own error; the others are written.
+    /// The whole batch in one transaction, each table written once. Should it fail, one ticket
+    /// may have spoilt it: each is then written alone, and answers for itself.
     async fn write(
         db: DatabaseConnection,
         batch: Vec<Raise>,
     ) -> Result<Vec<Result<ticket::Model, AppError>>, AppError> {
-        let txn = begin(&db).await?;
-        let mut done = Vec::with_capacity(batch.len());
-        for Raise { actor, organization_id, new, placed, now } in batch {
-            let savepoint = txn.begin().await?;
-            match write_ticket(&savepoint, &actor, &organization_id, new, placed, now).await {
-                Ok(model) => {
-                    savepoint.commit().await?;
-                    done.push(Ok(model));
+        let together = async {
+            let txn = begin(&db).await?;
+            let written = write_tickets(&txn, &batch).await?;
+            txn.commit().await?;
+            Ok::<_, AppError>(written)
+        };
+        match together.await {
+            Ok(written) => Ok(written.into_iter().map(Ok).collect()),
+            Err(_) if batch.len() > 1 => {
+                let mut done = Vec::with_capacity(batch.len());
+                for raise in batch {
+                    let txn = begin(&db).await?;
+                    let written = match write_tickets(&txn, std::slice::from_ref(&raise)).await {
+                        Ok(mut written) => txn.commit().await.map_err(AppError::from).map(|_| written.remove(0)),
+                        Err(e) => Err(e),
+                    };
+                    done.push(written);
                 }
-                Err(e) => {
-                    savepoint.rollback().await?;
-                    done.push(Err(e));
-                }
+                Ok(done)
             }
+            Err(e) => Err(e),
         }
-        txn.commit().await?;
-        Ok(done)
     }
 }
 
@@ -243,62 +249,74 @@ pub(crate) async fn write_ticket(
     placed: Placed,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
-    let Placed { billing, queue } = placed;
-    let organization_id = organization_id.to_string();
-    let kind = new.kind;
-    let number = next_number(txn).await?;
-    let model = ticket::ActiveModel {
-        id: Set(new_id()),
-        number: Set(number),
-        organization_id: Set(organization_id),
-        requester_id: Set(new.requester_id.clone().unwrap_or_else(|| actor.user_id.clone())),
-        subject: Set(new.subject),
-        description: Set(new.description),
-        kind: Set(new.kind.as_str().into()),
-        priority: Set(new.priority.as_str().into()),
-        status: Set(TicketStatus::New.as_str().into()),
-        queue: Set(queue),
-        product: Set(new.product.map(|p| p.as_str().to_string())),
-        assignee_id: Set(None),
-        billing_tag: Set(billing.tag.as_str().into()),
-        billing_reason: Set(billing.reason.clone()),
-        billing_manual: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        first_response_at: Set(None),
-        resolved_at: Set(None),
-        closed_at: Set(None),
-        paused_since: Set(None),
-        paused_minutes: Set(0),
-    }
-    .insert(txn)
-    .await?;
-    super::reports::count(txn, Change::Raised, &model, &model, now).await?;
-    history_line(
-        &model.id,
-        Some(&actor.user_id),
-        "created",
-        None,
-        Some(billing_text(billing.tag, &billing.reason)),
-        now,
-    )
-    .insert(txn)
-    .await?;
+    let raise = Raise { actor: actor.clone(), organization_id: organization_id.to_string(), new, placed, now };
+    Ok(write_tickets(txn, std::slice::from_ref(&raise)).await?.remove(0))
+}
+
+/// Writes placed tickets, numbered in order, with their first history lines and their
+/// acknowledgements, inside the caller's transaction: each table in one statement for them all.
+async fn write_tickets(txn: &impl ConnectionTrait, raises: &[Raise]) -> Result<Vec<ticket::Model>, AppError> {
+    let Some(now) = raises.last().map(|r| r.now) else { return Ok(vec![]) };
+    let last = next_numbers(txn, raises.len() as i64).await?;
+    let models: Vec<ticket::Model> = raises
+        .iter()
+        .zip(last - raises.len() as i64 + 1..)
+        .map(|(r, number)| ticket::Model {
+            id: new_id(),
+            number,
+            organization_id: r.organization_id.clone(),
+            requester_id: r.new.requester_id.clone().unwrap_or_else(|| r.actor.user_id.clone()),
+            subject: r.new.subject.clone(),
+            description: r.new.description.clone(),
+            kind: r.new.kind.as_str().into(),
+            priority: r.new.priority.as_str().into(),
+            status: TicketStatus::New.as_str().into(),
+            queue: r.placed.queue.clone(),
+            product: r.new.product.map(|p| p.as_str().to_string()),
+            assignee_id: None,
+            billing_tag: r.placed.billing.tag.as_str().into(),
+            billing_reason: r.placed.billing.reason.clone(),
+            billing_manual: false,
+            created_at: r.now,
+            updated_at: r.now,
+            first_response_at: None,
+            resolved_at: None,
+            closed_at: None,
+            paused_since: None,
+            paused_minutes: 0,
+        })
+        .collect();
+    ticket::Entity::insert_many(models.iter().map(|m| m.clone().into_active_model().reset_all()))
+        .exec_without_returning(txn)
+        .await?;
+    let raised: Vec<_> = models.iter().map(|m| (Change::Raised, m, m)).collect();
+    super::reports::count_each(txn, &raised, now).await?;
+    let lines = models.iter().zip(raises).map(|(m, r)| {
+        let billing = billing_text(r.placed.billing.tag, &r.placed.billing.reason);
+        history_line(&m.id, Some(&r.actor.user_id), "created", None, Some(billing), r.now)
+    });
+    ticket_history::Entity::insert_many(lines).exec_without_returning(txn).await?;
     // An after-hours ticket is told of through its booking.
-    if kind != TicketKind::AfterHours {
-        let number = ticket_number(model.number);
-        let notice = ticket_notice(
-            &model,
-            Event::TicketRaised,
-            format!("{number} received: {}", model.subject),
-            format!(
-                "Your ticket {number} is with CyTrack Support; quote its number when you call.\n\n{}",
-                billing.reason
-            ),
-        );
-        notifications::notify(txn, notice, around(actor, &model), now).await?;
-    }
-    Ok(model)
+    let notices: Vec<(Notice, Around)> = models
+        .iter()
+        .zip(raises)
+        .filter(|(_, r)| r.new.kind != TicketKind::AfterHours)
+        .map(|(m, r)| {
+            let number = ticket_number(m.number);
+            let notice = ticket_notice(
+                m,
+                Event::TicketRaised,
+                format!("{number} received: {}", m.subject),
+                format!(
+                    "Your ticket {number} is with CyTrack Support; quote its number when you call.\n\n{}",
+                    r.placed.billing.reason
+                ),
+            );
+            (notice, around(&r.actor, m))
+        })
+        .collect();
+    notifications::notify_each(txn, notices, now).await?;
+    Ok(models)
 }
 
 /// A notice about a ticket, pointing at it.
