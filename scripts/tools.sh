@@ -1,5 +1,7 @@
 # Sourced by the scripts: installs what building and testing the portal needs, when it is missing,
 # into caches outside the clone, and puts it on PATH. Safe to run again: it only fills gaps.
+# CYTRACK_TOOLS=build (scripts/run-demo) stops after what building needs: the test servers, the
+# advisory check and the fuzzer are for scripts/test (about 9 minutes more on a cold machine).
 
 CYTRACK_CACHE="${CYTRACK_CACHE:-$HOME/.cache/cytrack}"
 mkdir -p "$CYTRACK_CACHE"
@@ -20,7 +22,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes, once)"
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 20 minutes on two cores, once)"
   cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
 fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
@@ -31,6 +33,9 @@ fi
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
   npm install --silent --no-audit --no-fund --prefix "$CYTRACK_CACHE/npm" "binaryen@$BINARYEN_VERSION"
+fi
+if [ "${CYTRACK_TOOLS:-all}" = build ]; then
+  return 0
 fi
 # The mail tests talk to a real SMTP server: aiosmtpd, from Debian (run by Debian's python3)
 if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
@@ -44,7 +49,7 @@ if [ ! -x /usr/sbin/dovecot ]; then
 fi
 # The advisory check (scripts/audit) reads the RustSec snapshot with cargo-audit.
 if ! cargo audit --version 2>/dev/null | grep -q "$CARGO_AUDIT_VERSION"; then
-  say "installing cargo-audit $CARGO_AUDIT_VERSION (a few minutes, once)"
+  say "installing cargo-audit $CARGO_AUDIT_VERSION (about 8 minutes on two cores, once)"
   cargo install cargo-audit --locked --version "$CARGO_AUDIT_VERSION"
 fi
 # The attachment tests keep files in a real S3-compatible server too: moto, from PyPI, in a
