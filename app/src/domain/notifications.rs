@@ -185,7 +185,7 @@ pub struct Parties {
 }
 
 /// What changed, in the terms the rule needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Event {
     TicketRaised,
     /// A reply or note; `by_staff` says which side wrote it.

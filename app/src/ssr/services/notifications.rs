@@ -36,7 +36,7 @@ pub struct Notice {
 }
 
 /// Whom an event is about, by id; the service reads the people.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Around {
     pub actor_id: Option<String>,
     pub requester_id: Option<String>,
@@ -62,17 +62,17 @@ pub async fn notify_each(
     notices: Vec<(Notice, Around)>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let mut read: HashMap<String, (Parties, HashMap<String, user::Model>)> = HashMap::new();
+    let mut read: HashMap<(Event, Around), (Parties, HashMap<String, user::Model>)> = HashMap::new();
     let mut notifications = Vec::new();
     let mut mails = Vec::new();
     let mut tokens = Vec::new();
     for (notice, around) in notices {
-        let about = format!("{:?} {:?}", notice.event, around);
+        let about = (notice.event, around);
         if !read.contains_key(&about) {
-            let found = parties(db, notice.event, &around).await?;
+            let found = parties(db, about.0, &about.1).await?;
             read.insert(about.clone(), found);
         }
-        let Some((parties, people)) = read.get(&about) else { continue };
+        let (parties, people) = &read[&about];
         for r in &recipients(notice.event, parties) {
             let Some(person) = people.get(&r.user_id) else { continue };
             let id = new_id();

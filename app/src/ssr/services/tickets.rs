@@ -179,29 +179,28 @@ impl Batched for Raise {
         db: DatabaseConnection,
         batch: Vec<Raise>,
     ) -> Result<Vec<Result<ticket::Model, AppError>>, AppError> {
-        let together = async {
-            let txn = begin(&db).await?;
-            let written = write_tickets(&txn, &batch).await?;
-            txn.commit().await?;
-            Ok::<_, AppError>(written)
-        };
-        match together.await {
+        match write_in_one_transaction(&db, &batch).await {
             Ok(written) => Ok(written.into_iter().map(Ok).collect()),
-            Err(_) if batch.len() > 1 => {
+            Err(e) if batch.len() > 1 => {
+                tracing::warn!(tickets = batch.len(), error = %e.message, "a batch of tickets failed; writing each alone");
                 let mut done = Vec::with_capacity(batch.len());
-                for raise in batch {
-                    let txn = begin(&db).await?;
-                    let written = match write_tickets(&txn, std::slice::from_ref(&raise)).await {
-                        Ok(mut written) => txn.commit().await.map_err(AppError::from).map(|_| written.remove(0)),
-                        Err(e) => Err(e),
-                    };
-                    done.push(written);
+                for raise in &batch {
+                    let alone = write_in_one_transaction(&db, std::slice::from_ref(raise)).await;
+                    done.push(alone.map(|mut written| written.remove(0)));
                 }
                 Ok(done)
             }
             Err(e) => Err(e),
         }
     }
+}
+
+/// Writes raised tickets in a transaction of their own.
+async fn write_in_one_transaction(db: &DatabaseConnection, raises: &[Raise]) -> Result<Vec<ticket::Model>, AppError> {
+    let txn = begin(db).await?;
+    let written = write_tickets(&txn, raises).await?;
+    txn.commit().await?;
+    Ok(written)
 }
 
 /// Classifies, routes, numbers and stores a ticket in its own transaction (or the caller's).
