@@ -736,6 +736,9 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
         (false, _, TicketStatus::AwaitingCustomer | TicketStatus::Resolved) => Some(TicketStatus::Open),
         _ => None,
     };
+    // Read before the write gate, which is held for writes alone (on SQLite every writer of the
+    // process queues behind it): the calendar places the status change and the reply's day.
+    let calendar = super::settings::calendar(db).await?;
     let txn = begin(db).await?;
     let comment = ticket_comment::ActiveModel {
         id: Set(new_id()),
@@ -764,7 +767,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
         state.first_response_at = Some(now);
     }
     if let Some(to) = next {
-        state = state.after_status_change(&super::settings::calendar(&txn).await?, status, to, now);
+        state = state.after_status_change(&calendar, status, to, now);
         history_line(
             &found.id,
             Some(&actor.user_id),
@@ -796,8 +799,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
         super::reports::count(&txn, Change::FirstResponse, &found, &updated, now).await?;
     }
     if staff && !req.internal {
-        let day = super::settings::support_date(&txn, now).await?;
-        super::reports::count_work(&txn, &actor.user_id, day, Work { replies: 1, minutes: 0 }).await?;
+        super::reports::count_work(&txn, &actor.user_id, calendar.date_of(now), Work { replies: 1, minutes: 0 }).await?;
     }
     txn.commit().await?;
     Ok(CommentDto {
