@@ -47,6 +47,12 @@ if [ ! -x /usr/sbin/dovecot ]; then
   say "installing dovecot-imapd (the IMAP server the e-mail-in tests poll)"
   apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null
 fi
+# The scale-out benchmark (scripts/bench --scale-out) puts a real load balancer in front of the
+# portals: nginx, from Debian, with the repository's site file (deploy/nginx/cytrack.conf).
+if [ ! -x /usr/sbin/nginx ]; then
+  say "installing nginx (the load balancer of the scale-out benchmark)"
+  apt-get update -qq && apt-get install -y -qq nginx >/dev/null
+fi
 # The advisory check (scripts/audit) reads the RustSec snapshot with cargo-audit.
 if ! cargo audit --version 2>/dev/null | grep -q "$CARGO_AUDIT_VERSION"; then
   say "installing cargo-audit $CARGO_AUDIT_VERSION (about 8 minutes on two cores, once)"

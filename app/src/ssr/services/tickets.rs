@@ -799,7 +799,8 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
         super::reports::count(&txn, Change::FirstResponse, &found, &updated, now).await?;
     }
     if staff && !req.internal {
-        super::reports::count_work(&txn, &actor.user_id, calendar.date_of(now), Work { replies: 1, minutes: 0 }).await?;
+        super::reports::count_work(&txn, &actor.user_id, calendar.date_of(now), Work { replies: 1, minutes: 0 })
+            .await?;
     }
     txn.commit().await?;
     Ok(CommentDto {
