@@ -1304,7 +1304,10 @@ mod tests {
         chart(json.to_str().unwrap(), svg.to_str().unwrap()).unwrap();
         let drawn = std::fs::read_to_string(&svg).unwrap();
         assert!(drawn.starts_with("<svg"));
-        assert!(drawn.contains("\nqueue view\n") && drawn.contains("\ncreate a ticket\n"), "a legend entry per measure");
+        assert!(
+            drawn.contains("\nqueue view\n") && drawn.contains("\ncreate a ticket\n"),
+            "a legend entry per measure"
+        );
         let lines = drawn.lines().filter(|l| l.starts_with("<polyline") && l.contains(r#"stroke-width="2""#)).count();
         assert_eq!(lines, 2 + 2, "a line per measure, and its sample in the legend");
         assert_eq!(drawn.matches("<circle").count(), 2 * 2, "a point per measure and run");
