@@ -33,6 +33,7 @@ mod m20261130_000027_macs;
 mod m20261130_000028_ticket_viewers;
 mod m20261130_000029_ticket_days;
 mod m20261130_000030_workload;
+mod m20261130_000031_backlog_index;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000028_ticket_viewers::Migration),
             Box::new(m20261130_000029_ticket_days::Migration),
             Box::new(m20261130_000030_workload::Migration),
+            Box::new(m20261130_000031_backlog_index::Migration),
         ]
     }
 }
