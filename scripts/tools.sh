@@ -52,6 +52,9 @@ fi
 if [ ! -x /usr/sbin/nginx ]; then
   say "installing nginx (the load balancer of the scale-out benchmark)"
   apt-get update -qq && apt-get install -y -qq nginx >/dev/null
+  # Debian starts its own nginx on port 80 where a service manager runs: the benchmark starts
+  # the nginx it measures itself, and nothing else should answer or use the cores meanwhile.
+  { systemctl disable --now nginx || service nginx stop; } >/dev/null 2>&1 || true
 fi
 # The advisory check (scripts/audit) reads the RustSec snapshot with cargo-audit.
 if ! cargo audit --version 2>/dev/null | grep -q "$CARGO_AUDIT_VERSION"; then

@@ -79,7 +79,9 @@ fn args() -> Args {
             "--seeded" => a.seeded = true,
             "--writes-only" => a.writes_only = true,
             "--scale-out" => {
-                a.scale_out = it.next().unwrap_or_default().split(',').filter_map(|n| n.trim().parse().ok()).collect()
+                let counts = it.next().unwrap_or_default();
+                a.scale_out = counts.split(',').filter_map(|n| n.trim().parse().ok()).filter(|n| *n > 0).collect();
+                assert!(!a.scale_out.is_empty(), "--scale-out takes process counts, as in 1,2,4 (not {counts:?})");
             }
             "--nginx-site" => a.nginx_site = it.next().unwrap_or(a.nginx_site),
             "--svg" => a.svg = it.next(),
@@ -239,6 +241,11 @@ impl Drop for Nginx {
         // SIGTERM to the master, which stops its workers (SIGKILL would leave them listening).
         std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().ok();
         self.child.wait().ok();
+        // What nginx had to say (it failed to start, say) is kept on the way out, not deleted.
+        let log = std::fs::read_to_string(self.dir.join("error.log")).unwrap_or_default();
+        if !log.trim().is_empty() {
+            eprintln!("nginx's error log:\n{log}");
+        }
         std::fs::remove_dir_all(&self.dir).ok();
     }
 }
@@ -255,9 +262,12 @@ fn site_for(site: &str, ports: &[u16], listen: u16) -> String {
             in_upstream = false;
         }
         if in_upstream && text.starts_with("server ") {
+            // One line per portal, each with the shipped line's own parameters after the address.
             if !servers_written {
+                let settings = text.split_whitespace().skip(2).collect::<Vec<_>>().join(" ");
+                let settings = if settings.is_empty() { ";".to_string() } else { format!(" {settings}") };
                 for port in ports {
-                    out.push_str(&format!("    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;\n"));
+                    out.push_str(&format!("    server 127.0.0.1:{port}{settings}\n"));
                 }
                 servers_written = true;
             }
@@ -378,7 +388,7 @@ async fn main() {
         return serve(&a).await;
     }
     if let Some(report) = &a.chart {
-        let svg = a.svg.clone().unwrap_or_else(|| report.replace(".json", ".svg"));
+        let svg = a.svg.clone().unwrap_or_else(|| beside(report, "svg"));
         return chart(report, &svg).expect("the chart is drawn");
     }
     let dir = std::env::temp_dir().join(format!("cytrack-bench-{}", uuid::Uuid::new_v4().simple()));
@@ -790,36 +800,93 @@ fn getter(
     }
 }
 
-/// CPU time used so far by every process on the machine, grouped as the scale-out run reads it:
-/// (group, seconds). The portals are the given pids; nginx and PostgreSQL go by process name; the
-/// load generator is this process. From /proc (utime + stime, at Linux's 100 ticks a second).
-fn cpu_by_group(portals: &[u32]) -> Vec<(&'static str, f64)> {
-    let me = std::process::id();
-    let mut groups =
-        vec![("portals", 0.0), ("PostgreSQL", 0.0), ("nginx", 0.0), ("load generator", 0.0), ("other", 0.0)];
+/// CPU seconds used so far by every process on the machine: pid to (name, seconds). From
+/// /proc/PID/stat (utime + stime, at Linux's 100 ticks a second).
+fn cpu_by_process() -> std::collections::HashMap<u32, (String, f64)> {
+    let mut found = std::collections::HashMap::new();
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-        // "pid (name) state ppid ..." with utime and stime the 14th and 15th fields; the name may
-        // hold spaces, so fields are counted after its closing parenthesis.
+        // "pid (name) state ppid ...": utime and stime are the 14th and 15th fields. The name may
+        // hold spaces, so fields are counted after its closing parenthesis (the state is the 3rd).
         let Some((head, rest)) = stat.rsplit_once(") ") else { continue };
-        let name = head.split_once(" (").map(|(_, n)| n).unwrap_or_default();
+        let name = head.split_once(" (").map(|(_, n)| n).unwrap_or_default().to_string();
         let fields: Vec<&str> = rest.split_whitespace().collect();
         let ticks: f64 = fields.get(11..13).into_iter().flatten().filter_map(|f| f.parse::<f64>().ok()).sum();
-        let group = if portals.contains(&pid) {
-            0
-        } else if name == "postgres" {
-            1
-        } else if name == "nginx" {
-            2
-        } else if pid == me {
-            3
-        } else {
-            4
+        found.insert(pid, (name, ticks / 100.0));
+    }
+    found
+}
+
+/// The cores each group of processes used since `before`, over `wall` seconds: the portals (by
+/// pid), PostgreSQL and nginx (by name), this load generator, and everything else. Per process,
+/// so one that ended in between takes nothing away (what it used is lost with it).
+fn cores_used(
+    before: &std::collections::HashMap<u32, (String, f64)>,
+    wall: f64,
+    portals: &[u32],
+) -> Vec<(&'static str, f64)> {
+    let me = std::process::id();
+    let mut groups =
+        vec![("portals", 0.0), ("PostgreSQL", 0.0), ("nginx", 0.0), ("load generator", 0.0), ("other", 0.0)];
+    for (pid, (name, now)) in cpu_by_process() {
+        let used = now - before.get(&pid).filter(|(was, _)| *was == name).map(|(_, s)| *s).unwrap_or(0.0);
+        let group = match () {
+            _ if portals.contains(&pid) => 0,
+            _ if name == "postgres" => 1,
+            _ if name == "nginx" => 2,
+            _ if pid == me => 3,
+            _ => 4,
         };
-        groups[group].1 += ticks / 100.0;
+        groups[group].1 += used / wall;
     }
     groups
+}
+
+/// Pieces of work written and transactions that wrote them, by the portals' `queue` so far, from
+/// each portal's own `/metrics` (`cytrack_batch_size`).
+async fn batches(client: &reqwest::Client, ports: &[u16], queue: &str) -> (f64, f64) {
+    let (mut pieces, mut transactions) = (0.0, 0.0);
+    for port in ports {
+        let url = format!("http://127.0.0.1:{port}/metrics");
+        let Ok(res) = client.get(url).send().await else { continue };
+        let text = res.text().await.unwrap_or_default();
+        let value = |part: &str| {
+            let name = format!("cytrack_batch_size_{part}{{queue=\"{queue}\"}} ");
+            text.lines().find_map(|l| l.strip_prefix(&name)).and_then(|v| v.trim().parse::<f64>().ok()).unwrap_or(0.0)
+        };
+        pieces += value("sum");
+        transactions += value("count");
+    }
+    (pieces, transactions)
+}
+
+/// One measure of a scale-out run, with the cores each group used while it ran and, for a
+/// queue's writes, the mean number of pieces per transaction across the portals.
+async fn measure<F: std::future::Future<Output = (String, f64, f64, f64)>>(
+    client: &reqwest::Client,
+    ports: &[u16],
+    pids: &[u32],
+    queue: Option<&str>,
+    load: F,
+) -> Value {
+    let batches_before = match queue {
+        Some(queue) => Some(batches(client, ports, queue).await),
+        None => None,
+    };
+    let (cpu_before, started) = (cpu_by_process(), Instant::now());
+    let (name, p50, p99, rate) = load.await;
+    let wall = started.elapsed().as_secs_f64();
+    let cores: serde_json::Map<String, Value> =
+        cores_used(&cpu_before, wall, pids).into_iter().map(|(g, c)| (g.to_string(), json!(c))).collect();
+    let batch = match (queue, batches_before) {
+        (Some(queue), Some((pieces, transactions))) => {
+            let (pieces_after, transactions_after) = batches(client, ports, queue).await;
+            (transactions_after > transactions).then(|| (pieces_after - pieces) / (transactions_after - transactions))
+        }
+        _ => None,
+    };
+    json!({"measure": name, "p50_ms": p50, "p99_ms": p99, "per_second": rate, "cores_used": cores, "mean_batch": batch})
 }
 
 /// `--scale-out 1,2,4`: for each count, that many portal processes on the one (seeded) database
@@ -834,7 +901,10 @@ async fn scale_out(
     now: DateTime<Utc>,
     engine: &str,
 ) {
-    println!("| portal processes | measure | p50 ms | p99 ms | per second |\n|---:|---|---:|---:|---:|");
+    println!(
+        "| portal processes | measure | p50 ms | p99 ms | per second | cores used while it ran; batch |\n\
+         |---:|---|---:|---:|---:|---|"
+    );
     let mut runs = Vec::new();
     for &n in &a.scale_out {
         let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
@@ -850,48 +920,58 @@ async fn scale_out(
         let superuser = sign_in(client, &base, format!("su-{}@bench.test", org_ids[0])).await;
         let queue = "/api/v1/tickets?status=open&queue=Service+Desk&sort=priority&per_page=50&page={i}";
         let pids: Vec<u32> = portals.iter().map(|p| p.child.id()).collect();
-        let (cpu_before, started) = (cpu_by_group(&pids), Instant::now());
-        let mut rows = vec![
-            summary(
-                "queue view, 16 clients (agent)",
-                drive(16, 800, getter(client, &base, queue.into(), admin.clone())).await,
-            ),
-            summary("create a ticket, 32 clients (superuser)", create_tickets(client, &base, &superuser, 32).await),
+        let queue_view = drive(16, 800, getter(client, &base, queue.into(), admin.clone()));
+        let mut measures = vec![
+            measure(client, &ports, &pids, None, async { summary("queue view, 16 clients (agent)", queue_view.await) })
+                .await,
+            measure(client, &ports, &pids, Some("tickets"), async {
+                summary("create a ticket, 32 clients (superuser)", create_tickets(client, &base, &superuser, 32).await)
+            })
+            .await,
         ];
-        let (row, redemptions) = redeem(client, &base, &admin, &org_ids[0], now, 32).await;
-        rows.push(row);
-        // Where the two cores went during the three measures: cores used by each group.
-        let wall = started.elapsed().as_secs_f64();
-        let cores: Vec<(&str, f64)> = cpu_by_group(&pids)
-            .into_iter()
-            .zip(cpu_before)
-            .map(|((group, after), (_, before))| (group, (after - before) / wall))
-            .collect();
+        let mut redemptions = Value::Null;
+        measures.push(
+            measure(client, &ports, &pids, Some("redemptions"), async {
+                let (row, checked) = redeem(client, &base, &admin, &org_ids[0], now, 32).await;
+                redemptions = checked;
+                row
+            })
+            .await,
+        );
         let peaks: Vec<f64> = portals.iter().map(|p| p.rss_mb().1).collect();
-        for (name, p50, p99, rate) in &rows {
-            println!("| {n} | {name} | {p50:.1} | {p99:.1} | {rate:.0} |");
+        for m in &measures {
+            let cores: Vec<String> = m["cores_used"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(group, used)| format!("{group} {:.2}", used.as_f64().unwrap_or(0.0)))
+                .collect();
+            let batch = m["mean_batch"].as_f64().map(|b| format!("; {b:.1} a transaction")).unwrap_or_default();
+            println!(
+                "| {n} | {} | {:.1} | {:.1} | {:.0} | {}{batch} |",
+                m["measure"].as_str().unwrap_or_default(),
+                m["p50_ms"].as_f64().unwrap_or(0.0),
+                m["p99_ms"].as_f64().unwrap_or(0.0),
+                m["per_second"].as_f64().unwrap_or(0.0),
+                cores.join(", "),
+            );
         }
-        println!("| {n} | redemptions: {} | | | |", redemptions_line(&redemptions));
-        let split: Vec<String> = cores.iter().map(|(group, used)| format!("{group} {used:.2}")).collect();
-        println!("| {n} | cores used over the run: {} | | | |", split.join(", "));
-        let measures: Vec<Value> = rows
-            .iter()
-            .map(|(name, p50, p99, rate)| json!({"measure": name, "p50_ms": p50, "p99_ms": p99, "per_second": rate}))
-            .collect();
-        let cores: serde_json::Map<String, Value> = cores.iter().map(|(g, c)| (g.to_string(), json!(c))).collect();
-        runs.push(json!({
-            "portals": n, "measures": measures, "redemptions": redemptions, "portal_peak_mb": peaks,
-            "seconds": wall, "cores_used": cores,
-        }));
+        println!("| {n} | redemptions: {} | | | | |", redemptions_line(&redemptions));
+        runs.push(json!({"portals": n, "measures": measures, "redemptions": redemptions, "portal_peak_mb": peaks}));
         drop(nginx);
         drop(portals);
     }
     let doc = json!({"at": Utc::now(), "engine": engine, "tickets": a.tickets, "organizations": a.orgs, "runs": runs});
     let json_path = a.json.clone().unwrap_or_else(|| "scale-out.json".into());
     std::fs::write(&json_path, serde_json::to_string_pretty(&doc).unwrap()).expect("write the JSON report");
-    let svg = a.svg.clone().unwrap_or_else(|| json_path.replace(".json", ".svg"));
+    let svg = a.svg.clone().unwrap_or_else(|| beside(&json_path, "svg"));
     chart(&json_path, &svg).expect("the chart is drawn");
     println!("\n- report: {json_path}; chart: {svg}");
+}
+
+/// `path` with its extension replaced (never the report itself).
+fn beside(path: &str, extension: &str) -> String {
+    std::path::Path::new(path).with_extension(extension).to_string_lossy().into_owned()
 }
 
 /// The scale-out chart: successful requests per second of each measure by portal processes, from
@@ -1260,7 +1340,7 @@ async fn live_updates(base: &str, staff: &str, raiser: &str, listeners: &[String
 
 #[cfg(test)]
 mod tests {
-    use super::{chart, site_for};
+    use super::{beside, chart, site_for};
 
     /// The lines of a site that are neither upstream servers nor `listen`.
     fn unchanged(site: &str) -> Vec<&str> {
@@ -1274,20 +1354,30 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/nginx/cytrack.conf");
         let site = std::fs::read_to_string(path).unwrap();
         let run = site_for(&site, &[4001, 4002, 4003], 9090);
+        // One server line per portal, each with the shipped line's parameters after its address.
+        let shipped = site.lines().map(str::trim).find(|l| l.starts_with("server 127.0.0.1:")).unwrap();
+        let settings = shipped.splitn(3, ' ').nth(2).expect("the shipped line has parameters");
         let servers: Vec<&str> = run.lines().map(str::trim).filter(|l| l.starts_with("server 127.0.0.1:")).collect();
-        assert_eq!(
-            servers,
-            [
-                "server 127.0.0.1:4001 max_fails=3 fail_timeout=10s;",
-                "server 127.0.0.1:4002 max_fails=3 fail_timeout=10s;",
-                "server 127.0.0.1:4003 max_fails=3 fail_timeout=10s;",
-            ]
-        );
+        let expected: Vec<String> =
+            [4001, 4002, 4003].iter().map(|p| format!("server 127.0.0.1:{p} {settings}")).collect();
+        assert_eq!(servers, expected);
+        assert!(settings.contains("max_fails="), "{settings}");
         let listen: Vec<&str> = run.lines().filter(|l| l.trim_start().starts_with("listen ")).collect();
         assert_eq!(listen, ["    listen 127.0.0.1:9090;"]);
         // Everything else is the operators' file, line for line (the proxy headers, the limits).
         assert_eq!(unchanged(&run), unchanged(&site));
         assert!(run.contains("proxy_set_header Host $http_host;"));
+    }
+
+    #[test]
+    fn the_chart_goes_beside_its_report_and_never_over_it() {
+        for (report, chart) in [
+            ("docs/bench/scale-out.json", "docs/bench/scale-out.svg"),
+            ("/tmp/run", "/tmp/run.svg"),
+            ("runs.json.d/latest.json", "runs.json.d/latest.svg"),
+        ] {
+            assert_eq!(beside(report, "svg"), chart);
+        }
     }
 
     #[test]
