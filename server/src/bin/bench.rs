@@ -830,7 +830,9 @@ fn cores_used(
     let mut groups =
         vec![("portals", 0.0), ("PostgreSQL", 0.0), ("nginx", 0.0), ("load generator", 0.0), ("other", 0.0)];
     for (pid, (name, now)) in cpu_by_process() {
-        let used = now - before.get(&pid).filter(|(was, _)| *was == name).map(|(_, s)| *s).unwrap_or(0.0);
+        // By pid alone: a kernel worker's name changes with the work it does. A pid used again by
+        // a new process since (rare within seconds) counts nothing rather than less than nothing.
+        let used = (now - before.get(&pid).map(|(_, s)| *s).unwrap_or(0.0)).max(0.0);
         let group = match () {
             _ if portals.contains(&pid) => 0,
             _ if name == "postgres" => 1,
