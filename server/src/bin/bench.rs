@@ -585,19 +585,8 @@ async fn main() {
         let token = admin.clone();
         let replied = std::sync::Arc::new(replied);
         move |i: usize| {
-            let client = client.clone();
             let url = format!("{base}/api/v1/tickets/{}/comments", replied[i % replied.len()]);
-            let token = token.clone();
-            async move {
-                client
-                    .post(url)
-                    .bearer_auth(token)
-                    .json(&json!({"body": format!("Bench reply {i}"), "internal": false}))
-                    .send()
-                    .await
-                    .map(|r| r.status().as_u16() == 201)
-                    .unwrap_or(false)
-            }
+            created(client.clone(), url, token.clone(), json!({"body": format!("Bench reply {i}"), "internal": false}))
         }
     };
     report(&mut rows, summary("reply on a ticket, another each time (agent)", drive(8, 400, reply).await));
@@ -695,20 +684,16 @@ async fn create_tickets(
 ) -> (Vec<Duration>, Duration, usize) {
     let (client, url, token) = (client.clone(), format!("{base}/api/v1/tickets"), token.to_string());
     let create = move |i: usize| {
-        let (client, url, token) = (client.clone(), url.clone(), token.clone());
-        async move {
-            let body = json!({"subject": format!("Bench {i}"), "description": "Created by the benchmark.", "kind": "question", "priority": "p3"});
-            client
-                .post(url)
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .map(|r| r.status().as_u16() == 201)
-                .unwrap_or(false)
-        }
+        let body = json!({"subject": format!("Bench {i}"), "description": "Created by the benchmark.", "kind": "question", "priority": "p3"});
+        created(client.clone(), url.clone(), token.clone(), body)
     };
     drive(clients, 4000, create).await
+}
+
+/// Whether a JSON POST as `token` was answered 201 Created.
+async fn created(client: reqwest::Client, url: String, token: String, body: Value) -> bool {
+    let sent = client.post(url).bearer_auth(token).json(&body).send().await;
+    sent.is_ok_and(|r| r.status().as_u16() == 201)
 }
 
 /// The available minutes of an organisation's vouchers.
@@ -745,18 +730,8 @@ async fn redeem(
     let (client2, url, token) =
         (client.clone(), format!("{base}/api/v1/tickets/{billable}/redemptions"), admin.to_string());
     let redeem_one = move |i: usize| {
-        let (client, url, token, key) = (client2.clone(), url.clone(), token.clone(), format!("bench-{run}-{i}"));
-        async move {
-            let body = json!({"minutes": 1, "idempotency_key": key});
-            client
-                .post(url)
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .map(|r| r.status().as_u16() == 201)
-                .unwrap_or(false)
-        }
+        let body = json!({"minutes": 1, "idempotency_key": format!("bench-{run}-{i}")});
+        created(client2.clone(), url.clone(), token.clone(), body)
     };
     let result = drive(clients, 2000, redeem_one).await;
     let ok = result.2;
