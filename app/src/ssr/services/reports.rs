@@ -121,25 +121,27 @@ pub(crate) async fn count_work(
 
 /// Counts `change` in the caller's transaction: `before` is the ticket as it stood (its clocks
 /// judge whether the change came in time), `after` as it is now (its queue, priority and tag are
-/// where the change is counted), on the support time zone's date of `now`.
+/// where the change is counted), on the support time zone's date of `now`. The caller passes the
+/// calendar it read (before its write gate, where it can: docs/architecture.md, "Writes").
 pub(crate) async fn count(
     db: &impl ConnectionTrait,
+    cal: &BusinessCalendar,
     change: Change,
     before: &ticket::Model,
     after: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    count_each(db, &[(change, before, after)], now).await
+    count_each(db, cal, &[(change, before, after)], now).await
 }
 
 /// Counts many changes at once (a batch of tickets raised together): the rows they share are
 /// summed first and written once.
 pub(crate) async fn count_each(
     db: &impl ConnectionTrait,
+    cal: &BusinessCalendar,
     changes: &[(Change, &ticket::Model, &ticket::Model)],
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let cal = calendar(db).await?;
     let day = cal.date_of(now);
     let mut sums: HashMap<Key, Tally> = HashMap::new();
     for &(change, before, after) in changes {
@@ -148,7 +150,7 @@ pub(crate) async fn count_each(
             _ => {
                 let priority = Priority::parse(&before.priority).unwrap_or(Priority::P3);
                 let status = TicketStatus::parse(&before.status).unwrap_or(TicketStatus::Open);
-                clock_state(before).clocks(&cal, priority, status, now)
+                clock_state(before).clocks(cal, priority, status, now)
             }
         };
         if let Some(tally) = counted(change, clocks.as_ref()) {

@@ -289,7 +289,7 @@ async fn write_tickets(txn: &impl ConnectionTrait, raises: &[Raise]) -> Result<V
         .exec_without_returning(txn)
         .await?;
     let raised: Vec<_> = models.iter().map(|m| (Change::Raised, m, m)).collect();
-    super::reports::count_each(txn, &raised, now).await?;
+    super::reports::count_each(txn, &super::settings::calendar(txn).await?, &raised, now).await?;
     let lines = models.iter().zip(raises).map(|(m, r)| {
         let billing = billing_text(r.placed.billing.tag, &r.placed.billing.reason);
         history_line(&m.id, Some(&r.actor.user_id), "created", None, Some(billing), r.now)
@@ -796,7 +796,7 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
     model.updated_at = Set(now);
     let updated = model.update(&txn).await?;
     if first_response {
-        super::reports::count(&txn, Change::FirstResponse, &found, &updated, now).await?;
+        super::reports::count(&txn, &calendar, Change::FirstResponse, &found, &updated, now).await?;
     }
     if staff && !req.internal {
         super::reports::count_work(&txn, &actor.user_id, calendar.date_of(now), Work { replies: 1, minutes: 0 })
@@ -934,12 +934,16 @@ pub(crate) async fn update_in(
     let mut state = clock_state(&found);
     let mut changes: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
     let mut model: ticket::ActiveModel = found.clone().into();
+    // Read when the status changes: it places the change on the clock and counts a resolution.
+    let mut calendar = None;
 
     if let Some(to) = status.filter(|to| *to != from) {
         let days_closed = found.closed_at.map(|at| (now - at).num_days());
         check_transition(from, to, who, days_closed)
             .map_err(|m| AppError::rule("invalid_transition", format!("{number}: {m}")))?;
-        state = state.after_status_change(&super::settings::calendar(db).await?, from, to, now);
+        let cal = super::settings::calendar(db).await?;
+        state = state.after_status_change(&cal, from, to, now);
+        calendar = Some(cal);
         model.status = Set(to.as_str().into());
         changes.push(("status", Some(from.as_str().into()), Some(to.as_str().into())));
     }
@@ -975,8 +979,8 @@ pub(crate) async fn update_in(
     set_clock(&mut model, state);
     model.updated_at = Set(now);
     let updated = model.update(db).await?;
-    if resolves {
-        super::reports::count(db, Change::Resolved, &found, &updated, now).await?;
+    if let (true, Some(cal)) = (resolves, &calendar) {
+        super::reports::count(db, cal, Change::Resolved, &found, &updated, now).await?;
     }
     let by_staff = who == Changer::Staff;
     if let Some(to) = status.filter(|to| *to != from && status_told(*to, by_staff)) {
