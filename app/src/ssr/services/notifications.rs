@@ -52,27 +52,55 @@ pub async fn notify(
     around: Around,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    notify_each(db, vec![(notice, around)], now).await
+    let mut audience = Audience::default();
+    tell(db, &mut audience, vec![(notice, around)], now).await
 }
 
-/// Records many notices at once (a batch of tickets raised together): the people of notices
-/// about the same people are read once, and each table is written in one statement.
-pub async fn notify_each(
+/// Who hears of notices: the people of each event about the same people, read once. A writer
+/// reads it before it begins its transaction (`Audience::read`), which then only writes (on
+/// SQLite every writer of the process queues behind that transaction: docs/architecture.md,
+/// "Writes").
+#[derive(Default)]
+pub struct Audience(HashMap<(Event, Around), (Parties, HashMap<String, user::Model>)>);
+
+impl Audience {
+    /// The people of each event named.
+    pub async fn read(
+        db: &impl ConnectionTrait,
+        about: Vec<(Event, Around)>,
+    ) -> Result<Audience, AppError> {
+        let mut audience = Audience::default();
+        for about in about {
+            audience.add(db, &about).await?;
+        }
+        Ok(audience)
+    }
+
+    async fn add(&mut self, db: &impl ConnectionTrait, about: &(Event, Around)) -> Result<(), AppError> {
+        if !self.0.contains_key(about) {
+            let found = parties(db, about.0, &about.1).await?;
+            self.0.insert(about.clone(), found);
+        }
+        Ok(())
+    }
+}
+
+/// Records many notices at once (a batch of tickets raised together), each table in one
+/// statement, for the people `audience` holds; those of an event it does not hold yet are read
+/// here, in `db`.
+pub async fn tell(
     db: &impl ConnectionTrait,
+    audience: &mut Audience,
     notices: Vec<(Notice, Around)>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let mut read: HashMap<(Event, Around), (Parties, HashMap<String, user::Model>)> = HashMap::new();
     let mut notifications = Vec::new();
     let mut mails = Vec::new();
     let mut tokens = Vec::new();
     for (notice, around) in notices {
         let about = (notice.event, around);
-        if !read.contains_key(&about) {
-            let found = parties(db, about.0, &about.1).await?;
-            read.insert(about.clone(), found);
-        }
-        let (parties, people) = &read[&about];
+        audience.add(db, &about).await?;
+        let (parties, people) = &audience.0[&about];
         for r in &recipients(notice.event, parties) {
             let Some(person) = people.get(&r.user_id) else { continue };
             let id = new_id();

@@ -8,6 +8,7 @@ use super::people::field_error;
 use super::reports::Work;
 use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Classification};
+use crate::domain::calendar::BusinessCalendar;
 use crate::domain::live::{replied_since, Posted};
 use crate::domain::notifications::{status_told, Event};
 use crate::domain::reports::Change;
@@ -195,10 +196,12 @@ impl Batched for Raise {
     }
 }
 
-/// Writes raised tickets in a transaction of their own.
+/// Writes raised tickets in a transaction of their own, which only writes: what it needs to read
+/// is read before it begins.
 async fn write_in_one_transaction(db: &DatabaseConnection, raises: &[Raise]) -> Result<Vec<ticket::Model>, AppError> {
+    let mut read = Read::before(db, raises).await?;
     let txn = begin(db).await?;
-    let written = write_tickets(&txn, raises).await?;
+    let written = write_tickets(&txn, raises, &mut read).await?;
     txn.commit().await?;
     Ok(written)
 }
@@ -249,12 +252,53 @@ pub(crate) async fn write_ticket(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
     let raise = Raise { actor: actor.clone(), organization_id: organization_id.to_string(), new, placed, now };
-    Ok(write_tickets(txn, std::slice::from_ref(&raise)).await?.remove(0))
+    let raises = std::slice::from_ref(&raise);
+    let mut read = Read::before(txn, raises).await?;
+    Ok(write_tickets(txn, raises, &mut read).await?.remove(0))
+}
+
+/// What writing raised tickets reads: the support calendar (the reports' days) and who is told.
+struct Read {
+    calendar: BusinessCalendar,
+    audience: notifications::Audience,
+}
+
+impl Read {
+    async fn before(db: &impl ConnectionTrait, raises: &[Raise]) -> Result<Read, AppError> {
+        let told: Vec<_> = raises.iter().filter(|r| r.told()).map(|r| (Event::TicketRaised, r.around())).collect();
+        let audience = notifications::Audience::read(db, told).await?;
+        Ok(Read { calendar: super::settings::calendar(db).await?, audience })
+    }
+}
+
+impl Raise {
+    /// An after-hours ticket is told of through its booking.
+    fn told(&self) -> bool {
+        self.new.kind != TicketKind::AfterHours
+    }
+
+    /// The people around the ticket it raises.
+    fn around(&self) -> Around {
+        Around {
+            actor_id: Some(self.actor.user_id.clone()),
+            requester_id: Some(self.requester_id()),
+            assignee_id: None,
+            organization_id: Some(self.organization_id.clone()),
+        }
+    }
+
+    fn requester_id(&self) -> String {
+        self.new.requester_id.clone().unwrap_or_else(|| self.actor.user_id.clone())
+    }
 }
 
 /// Writes placed tickets, numbered in order, with their first history lines and their
 /// acknowledgements, inside the caller's transaction: each table in one statement for them all.
-async fn write_tickets(txn: &impl ConnectionTrait, raises: &[Raise]) -> Result<Vec<ticket::Model>, AppError> {
+async fn write_tickets(
+    txn: &impl ConnectionTrait,
+    raises: &[Raise],
+    read: &mut Read,
+) -> Result<Vec<ticket::Model>, AppError> {
     let Some(now) = raises.last().map(|r| r.now) else { return Ok(vec![]) };
     let last = next_numbers(txn, raises.len() as i64).await?;
     let models: Vec<ticket::Model> = raises
@@ -264,7 +308,7 @@ async fn write_tickets(txn: &impl ConnectionTrait, raises: &[Raise]) -> Result<V
             id: new_id(),
             number,
             organization_id: r.organization_id.clone(),
-            requester_id: r.new.requester_id.clone().unwrap_or_else(|| r.actor.user_id.clone()),
+            requester_id: r.requester_id(),
             subject: r.new.subject.clone(),
             description: r.new.description.clone(),
             kind: r.new.kind.as_str().into(),
@@ -289,17 +333,16 @@ async fn write_tickets(txn: &impl ConnectionTrait, raises: &[Raise]) -> Result<V
         .exec_without_returning(txn)
         .await?;
     let raised: Vec<_> = models.iter().map(|m| (Change::Raised, m, m)).collect();
-    super::reports::count_each(txn, &super::settings::calendar(txn).await?, &raised, now).await?;
+    super::reports::count_each(txn, &read.calendar, &raised, now).await?;
     let lines = models.iter().zip(raises).map(|(m, r)| {
         let billing = billing_text(r.placed.billing.tag, &r.placed.billing.reason);
         history_line(&m.id, Some(&r.actor.user_id), "created", None, Some(billing), r.now)
     });
     ticket_history::Entity::insert_many(lines).exec_without_returning(txn).await?;
-    // An after-hours ticket is told of through its booking.
     let notices: Vec<(Notice, Around)> = models
         .iter()
         .zip(raises)
-        .filter(|(_, r)| r.new.kind != TicketKind::AfterHours)
+        .filter(|(_, r)| r.told())
         .map(|(m, r)| {
             let number = ticket_number(m.number);
             let notice = ticket_notice(
@@ -311,10 +354,10 @@ async fn write_tickets(txn: &impl ConnectionTrait, raises: &[Raise]) -> Result<V
                     r.placed.billing.reason
                 ),
             );
-            (notice, around(&r.actor, m))
+            (notice, r.around())
         })
         .collect();
-    notifications::notify_each(txn, notices, now).await?;
+    notifications::tell(txn, &mut read.audience, notices, now).await?;
     Ok(models)
 }
 
@@ -736,9 +779,13 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
         (false, _, TicketStatus::AwaitingCustomer | TicketStatus::Resolved) => Some(TicketStatus::Open),
         _ => None,
     };
+    let event = Event::Comment { internal: req.internal, by_staff: staff };
+    let around = around(actor, &found);
     // Read before the write gate, which is held for writes alone (on SQLite every writer of the
-    // process queues behind it): the calendar places the status change and the reply's day.
+    // process queues behind it): the calendar places the status change and the reply's day, and
+    // the audience is who hears of it.
     let calendar = super::settings::calendar(db).await?;
+    let mut audience = notifications::Audience::read(db, vec![(event, around.clone())]).await?;
     let txn = begin(db).await?;
     let comment = ticket_comment::ActiveModel {
         id: Set(new_id()),
@@ -785,9 +832,8 @@ pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
         (true, false) => format!("{number}: CyTrack replied"),
         (false, false) => format!("{number}: {} replied", actor.name),
     };
-    let event = Event::Comment { internal: req.internal, by_staff: staff };
     let notice = ticket_notice(&found, event, format!("{title} · {}", found.subject), comment.body.clone());
-    notifications::notify(&txn, notice, around(actor, &found), now).await?;
+    notifications::tell(&txn, &mut audience, vec![(notice, around)], now).await?;
     let mut model: ticket::ActiveModel = found.clone().into();
     if let Some(to) = next {
         model.status = Set(to.as_str().into());
