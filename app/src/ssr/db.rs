@@ -18,7 +18,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
-        sqlite_without_memory_statistics();
+        configure_sqlite();
         options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -32,21 +32,75 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Switches off SQLite's memory statistics, once per process, before its first connection.
-/// SQLite keeps them under one process-wide mutex taken on every allocation and free, so the
-/// pool's connections, each on a thread of its own, queued on it: a profile of the queue view
-/// under load spent about a third of its samples waking and waiting on that lock
-/// (docs/benchmarks.md). The portal never reads the statistics. SQLite takes the setting only
-/// before it initialises; if something opened a connection first, it says so and nothing changes.
-fn sqlite_without_memory_statistics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
+/// Whether SQLite took this process's settings (`configure_sqlite`); unset before the first
+/// connection.
+static SQLITE_CONFIGURED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Configures SQLite once per process, before its first connection. SQLite takes these settings
+/// only before it initialises; if something opened a connection first, it says so and nothing
+/// changes.
+/// - Its memory statistics are off. SQLite keeps them under one process-wide mutex taken on
+///   every allocation and free, so the pool's connections, each on a thread of its own, queued on
+///   it: a profile of the queue view under load spent about a third of its samples waking and
+///   waiting on that lock (docs/benchmarks.md). The portal never reads the statistics.
+/// - Its memory comes from mimalloc, the allocator of the rest of the server, rather than the C
+///   library's `malloc`. glibc gives each connection's thread an arena of its own and keeps what
+///   is freed there; a profile of tickets being raised spent 8% of the portal's time in glibc's
+///   `malloc` and `free`, most of it SQLite dropping and refilling its page caches, which every
+///   commit by another connection empties (docs/benchmarks.md, session 20).
+fn configure_sqlite() {
+    use libmimalloc_sys::{mi_free, mi_good_size, mi_malloc, mi_realloc, mi_usable_size};
+    use libsqlite3_sys::{sqlite3_config, sqlite3_mem_methods, SQLITE_CONFIG_MALLOC, SQLITE_CONFIG_MEMSTATUS, SQLITE_OK};
+    use std::ffi::{c_int, c_void};
+
+    // SQLite asks for sizes as C ints; mimalloc answers in usize.
+    fn to_int(n: usize) -> c_int {
+        c_int::try_from(n).unwrap_or(c_int::MAX)
+    }
+    // SAFETY (the five below): each passes SQLite's pointers and sizes to mimalloc's function of
+    // the same contract; every block SQLite frees, resizes or measures came from these.
+    unsafe extern "C" fn malloc(n: c_int) -> *mut c_void {
+        unsafe { mi_malloc(n.max(0) as usize) }
+    }
+    unsafe extern "C" fn free(p: *mut c_void) {
+        unsafe { mi_free(p) }
+    }
+    unsafe extern "C" fn realloc(p: *mut c_void, n: c_int) -> *mut c_void {
+        unsafe { mi_realloc(p, n.max(0) as usize) }
+    }
+    unsafe extern "C" fn size(p: *mut c_void) -> c_int {
+        to_int(unsafe { mi_usable_size(p) })
+    }
+    unsafe extern "C" fn roundup(n: c_int) -> c_int {
+        to_int(unsafe { mi_good_size(n.max(0) as usize) })
+    }
+    unsafe extern "C" fn init(_: *mut c_void) -> c_int {
+        SQLITE_OK
+    }
+    unsafe extern "C" fn shutdown(_: *mut c_void) {}
+
+    SQLITE_CONFIGURED.get_or_init(|| {
+        let methods = sqlite3_mem_methods {
+            xMalloc: Some(malloc),
+            xFree: Some(free),
+            xRealloc: Some(realloc),
+            xSize: Some(size),
+            xRoundup: Some(roundup),
+            xInit: Some(init),
+            xShutdown: Some(shutdown),
+            pAppData: std::ptr::null_mut(),
+        };
         // SAFETY: sqlite3_config is safe to call before sqlite3_initialize, from one thread at a
-        // time (the Once); afterwards it refuses with SQLITE_MISUSE and changes nothing.
-        let code = unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0) };
-        if code != libsqlite3_sys::SQLITE_OK {
-            tracing::warn!(code, "SQLite was already initialised: its memory statistics stay on");
+        // time (the OnceLock); afterwards it refuses with SQLITE_MISUSE and changes nothing.
+        // SQLite copies `methods` before it returns.
+        let codes = unsafe {
+            [sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), sqlite3_config(SQLITE_CONFIG_MALLOC, &methods)]
+        };
+        let taken = codes.iter().all(|&code| code == SQLITE_OK);
+        if !taken {
+            tracing::warn!(?codes, "SQLite was already initialised: it keeps its memory statistics and the C allocator");
         }
+        taken
     });
 }
 
@@ -194,5 +248,19 @@ mod tests {
         // SAFETY: reads a counter; SQLite is initialised.
         let counted = unsafe { libsqlite3_sys::sqlite3_memory_used() };
         assert_eq!(counted, 0, "SQLite counts its allocations (under its global mutex)");
+    }
+
+    #[tokio::test]
+    async fn sqlite_takes_its_memory_from_mimalloc() {
+        let db = super::connect("sqlite::memory:").await.expect("an in-memory database");
+        db.execute_unprepared("CREATE TABLE t (x TEXT)").await.expect("SQLite works on mimalloc's memory");
+        assert_eq!(super::SQLITE_CONFIGURED.get(), Some(&true), "SQLite took the settings before it initialised");
+        // SAFETY: SQLite is initialised; the block is freed by SQLite, which gave it.
+        unsafe {
+            let block = libsqlite3_sys::sqlite3_malloc(4096);
+            assert!(!block.is_null(), "SQLite allocates");
+            assert!(libmimalloc_sys::mi_is_in_heap_region(block), "the block is mimalloc's, not the C library's");
+            libsqlite3_sys::sqlite3_free(block);
+        }
     }
 }
