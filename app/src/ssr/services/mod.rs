@@ -73,3 +73,20 @@ pub fn new_id() -> String {
 pub fn looks_like_id(id: &str) -> bool {
     uuid::Uuid::parse_str(id).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{looks_like_id, new_id};
+
+    #[test]
+    fn ids_made_one_after_another_sort_in_that_order() {
+        let ids: Vec<String> = (0..2000).map(|_| new_id()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "each id sorts after the one made before it");
+        for id in &ids {
+            assert!(looks_like_id(id), "{id} is a UUID");
+            assert_eq!(uuid::Uuid::parse_str(id).map(|u| u.get_version_num()).ok(), Some(7), "{id} is of version 7");
+        }
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len(), "no id is made twice");
+    }
+}
