@@ -31,8 +31,8 @@ pub struct Built {
 
 /// Has mimalloc (version 3) give freed memory back to the system 10 ms after it was freed, as its
 /// version 2 did, rather than a second after. Under a steady load of writes the portal's peak
-/// fell from 153 to 121 MB at the same speed (docs/benchmarks.md, session 20); version 2 itself
-/// was slower and held more.
+/// fell from 153 to 121-131 MB (docs/benchmarks.md, session 20); version 2 itself was slower and
+/// held more.
 fn return_freed_memory_promptly() {
     // `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the crate's bindings predate it).
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -50,7 +50,9 @@ static SQLITE_CONFIGURED: std::sync::OnceLock<bool> = std::sync::OnceLock::new()
 ///   commit by another connection empties (docs/benchmarks.md, session 20).
 fn configure_sqlite() {
     use libmimalloc_sys::{mi_free, mi_good_size, mi_malloc, mi_realloc, mi_usable_size};
-    use libsqlite3_sys::{sqlite3_config, sqlite3_mem_methods, SQLITE_CONFIG_MALLOC, SQLITE_CONFIG_MEMSTATUS, SQLITE_OK};
+    use libsqlite3_sys::{
+        sqlite3_config, sqlite3_mem_methods, SQLITE_CONFIG_MALLOC, SQLITE_CONFIG_MEMSTATUS, SQLITE_OK,
+    };
     use std::ffi::{c_int, c_void};
 
     // SQLite asks for sizes as C ints; mimalloc answers in usize.
@@ -93,12 +95,14 @@ fn configure_sqlite() {
         // SAFETY: sqlite3_config is safe to call before sqlite3_initialize, from one thread at a
         // time (the OnceLock); afterwards it refuses with SQLITE_MISUSE and changes nothing.
         // SQLite copies `methods` before it returns.
-        let codes = unsafe {
-            [sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), sqlite3_config(SQLITE_CONFIG_MALLOC, &methods)]
-        };
+        let codes =
+            unsafe { [sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0), sqlite3_config(SQLITE_CONFIG_MALLOC, &methods)] };
         let taken = codes.iter().all(|&code| code == SQLITE_OK);
         if !taken {
-            tracing::warn!(?codes, "SQLite was already initialised: it keeps its memory statistics and the C allocator");
+            tracing::warn!(
+                ?codes,
+                "SQLite was already initialised: it keeps its memory statistics and the C allocator"
+            );
         }
         taken
     });

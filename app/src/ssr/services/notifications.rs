@@ -65,10 +65,7 @@ pub struct Audience(HashMap<(Event, Around), (Parties, HashMap<String, user::Mod
 
 impl Audience {
     /// The people of each event named.
-    pub async fn read(
-        db: &impl ConnectionTrait,
-        about: Vec<(Event, Around)>,
-    ) -> Result<Audience, AppError> {
+    pub async fn read(db: &impl ConnectionTrait, about: Vec<(Event, Around)>) -> Result<Audience, AppError> {
         let mut audience = Audience::default();
         for about in about {
             audience.add(db, &about).await?;
