@@ -35,6 +35,7 @@ async fn open(file: &Path, read_only: bool, exclusive: bool) -> Result<DatabaseC
             o
         }
     });
+    app::ssr::db::configure_sqlite();
     Database::connect(options).await.map_err(|e| format!("cannot open {}: {e}", file.display()))
 }
 

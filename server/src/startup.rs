@@ -36,9 +36,10 @@ pub struct Built {
 fn return_freed_memory_promptly() {
     // `mi_option_purge_delay` in mimalloc 3's `mimalloc.h` (the crate's bindings predate it).
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets one of mimalloc's options, a value it reads each time it plans a purge (option
-    // 15 is within its range, which it checks); a stale read only delays one purge.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 10) }
+    // SAFETY: sets the default of one of mimalloc's options, a value it reads each time it plans
+    // a purge (option 15 is within its range, which it checks); a stale read only delays one
+    // purge. A default: `MIMALLOC_PURGE_DELAY` in the environment still decides.
+    unsafe { libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 10) }
 }
 
 /// Opens the database, migrates it and builds the portal's router and state (`main`, the

@@ -48,7 +48,10 @@ static SQLITE_CONFIGURED: std::sync::OnceLock<bool> = std::sync::OnceLock::new()
 ///   is freed there; a profile of tickets being raised spent 8% of the portal's time in glibc's
 ///   `malloc` and `free`, most of it SQLite dropping and refilling its page caches, which every
 ///   commit by another connection empties (docs/benchmarks.md, session 20).
-fn configure_sqlite() {
+///
+/// Every SQLite connection of the process opens after it (`connect`, and the backup's own), so
+/// that SQLite never allocates with one allocator and frees with the other.
+pub fn configure_sqlite() {
     use libmimalloc_sys::{mi_free, mi_good_size, mi_malloc, mi_realloc, mi_usable_size};
     use libsqlite3_sys::{
         sqlite3_config, sqlite3_mem_methods, SQLITE_CONFIG_MALLOC, SQLITE_CONFIG_MEMSTATUS, SQLITE_OK,

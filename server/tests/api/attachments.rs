@@ -316,7 +316,7 @@ async fn files_attached_before_forms_had_files_are_kept_by_the_upgrade() {
     use migration::MigratorTrait;
     use sea_orm::ConnectionTrait;
     let database_url = fresh_database_url().await;
-    let db = sea_orm::Database::connect(&database_url).await.unwrap();
+    let db = app::ssr::db::connect(&database_url).await.unwrap();
     let upto =
         migration::Migrator::migrations().iter().position(|m| m.name() == "m20261129_000021_attachments").unwrap();
     migration::Migrator::up(&db, Some(upto as u32 + 1)).await.unwrap();
