@@ -139,5 +139,12 @@ pub async fn log_time(ticket_id: String, minutes: String, note: String) -> Resul
 pub async fn monthly_statement(organization_id: String, month: String) -> Result<crate::dto::StatementDto, AppError> {
     use super::context::*;
     let state = state()?;
-    crate::ssr::services::statements::statement(&state.db, &actor().await?, &organization_id, &month).await
+    crate::ssr::services::statements::statement(
+        &state.db,
+        &actor().await?,
+        &organization_id,
+        &month,
+        chrono::Utc::now(),
+    )
+    .await
 }

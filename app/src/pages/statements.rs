@@ -25,7 +25,8 @@ fn StatementView() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let month = move || query.read().get("month").unwrap_or_else(|| chrono::Utc::now().format("%Y-%m").to_string());
+    // None asked for: the server takes the month it is now in the support calendar's zone.
+    let month = move || query.read().get("month").unwrap_or_default();
     let statement = Resource::new(move || (id(), month()), |(id, month)| monthly_statement(id, month));
     view! {
         <form method="get" class="filters no-print">

@@ -132,6 +132,11 @@ pub async fn history(
     Ok(Json(Page::window(items, paging)?))
 }
 
+/// The month asked for, or none (the statement then takes the month it is in the support calendar).
+fn given_month(query: &MonthQuery) -> String {
+    query.month.clone().unwrap_or_default()
+}
+
 fn month_of(query: &MonthQuery) -> String {
     query.month.clone().unwrap_or_else(|| Utc::now().format("%Y-%m").to_string())
 }
@@ -172,7 +177,7 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> ApiResult<Json<app::dto::StatementDto>> {
-    Ok(Json(app::ssr::services::statements::statement(&state.db, &actor, &id, &month_of(&query)).await?))
+    Ok(Json(app::ssr::services::statements::statement(&state.db, &actor, &id, &given_month(&query), Utc::now()).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/statement.csv", tag = "billing", params(("id" = String, Path, description = "The organisation's id"), MonthQuery),
@@ -185,7 +190,7 @@ pub async fn statement_csv(
     Query(query): Query<MonthQuery>,
 ) -> ApiResult<impl IntoResponse> {
     use app::ssr::services::statements;
-    let statement = statements::statement(&state.db, &actor, &id, &month_of(&query)).await?;
+    let statement = statements::statement(&state.db, &actor, &id, &given_month(&query), Utc::now()).await?;
     let csv = statements::csv(&statement).map_err(ApiError)?;
     let filename = format!("attachment; filename=\"statement-{}.csv\"", statement.month);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, filename)], csv))

@@ -16,12 +16,14 @@ use chrono::Days;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::{BTreeMap, HashMap};
 
-/// One organisation's statement for `month` (`YYYY-MM`).
+/// One organisation's statement for `month` (`YYYY-MM`; empty: the month it is now in the support
+/// calendar's zone, whose days the statement counts, not UTC's).
 pub async fn statement(
     db: &impl ConnectionTrait,
     actor: &Actor,
     organization_id: &str,
     month: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<StatementDto, AppError> {
     let access = actor.access()?;
     match &access {
@@ -34,8 +36,12 @@ pub async fn statement(
         Access::Customer(_) => {}
     }
     let org = super::organizations::seen(db, &access, organization_id).await?;
-    let (first, last) = parse_month(month).map_err(|m| field_error("month", m))?;
     let calendar = super::settings::calendar(db).await?;
+    let month = match month.trim() {
+        "" => calendar.date_of(now).format("%Y-%m").to_string(),
+        given => given.to_string(),
+    };
+    let (first, last) = parse_month(&month).map_err(|m| field_error("month", m))?;
     let (starts, ends) = (calendar.day_starts(first), calendar.day_starts(last + Days::new(1)));
     let entries = ledger_entry::Entity::find()
         .filter(ledger_entry::Column::OrganizationId.eq(org.id.as_str()))
