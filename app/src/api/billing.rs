@@ -86,7 +86,8 @@ pub async fn add_irs_contract(organization_id: String, starts_on: String, ends_o
 pub async fn monthly_billing(organization_id: String, month: String) -> Result<BillingExport, AppError> {
     use super::context::*;
     let state = state()?;
-    crate::ssr::services::billing::export(&state.db, &actor().await?, &organization_id, &month).await
+    crate::ssr::services::billing::export(&state.db, &actor().await?, &organization_id, &month, chrono::Utc::now())
+        .await
 }
 
 #[server(prefix = "/rpc")]

@@ -217,6 +217,16 @@ pub fn parse_month(input: &str) -> Result<(NaiveDate, NaiveDate), String> {
     Ok((first, next.pred_opt().unwrap_or(first)))
 }
 
+/// The billing month asked for, or, when none was (blank), the month of `today`: the support
+/// calendar's date, whose days statements and exports count (not UTC's, which on a month's last
+/// day in Sydney is still the month before).
+pub fn month_or_this(input: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), String> {
+    match input.trim() {
+        "" => parse_month(&today.format("%Y-%m").to_string()),
+        given => parse_month(given),
+    }
+}
+
 /// Minutes of work on one time entry: whole, positive, at most one day.
 pub fn parse_work_minutes(minutes: i64) -> Result<i32, String> {
     if (1..=24 * 60).contains(&minutes) {
@@ -753,6 +763,16 @@ mod tests {
         assert_eq!(parse_month("2028-02"), Ok((day("2028-02-01"), day("2028-02-29"))));
         assert_eq!(parse_month("2026-12"), Ok((day("2026-12-01"), day("2026-12-31"))));
         assert!(parse_month("2026-13").is_err());
+        let today = day("2026-12-01");
+        let asked = [
+            ("", Ok((day("2026-12-01"), day("2026-12-31")))),
+            ("  ", Ok((day("2026-12-01"), day("2026-12-31")))),
+            ("2026-11", Ok((day("2026-11-01"), day("2026-11-30")))),
+            ("November", Err("Enter a month as YYYY-MM.".to_string())),
+        ];
+        for (input, expected) in asked {
+            assert_eq!(month_or_this(input, today), expected, "{input:?}");
+        }
         let minutes = [(0, false), (1, true), (90, true), (1440, true), (1441, false), (-5, false)];
         for (m, ok) in minutes {
             assert_eq!(parse_work_minutes(m).is_ok(), ok, "{m}");

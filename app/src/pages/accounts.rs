@@ -256,7 +256,8 @@ fn AccountDetail(
 #[component]
 fn Export(organization_id: Signal<String>) -> impl IntoView {
     let query = use_query_map();
-    let month = move || query.read().get("month").unwrap_or_else(|| chrono::Utc::now().format("%Y-%m").to_string());
+    // None asked for: the server takes the month it is now in the support calendar's zone.
+    let month = move || query.read().get("month").unwrap_or_default();
     let export = Resource::new(move || (organization_id.get(), month()), |(id, month)| monthly_billing(id, month));
     view! {
         <section class="card">

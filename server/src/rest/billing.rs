@@ -132,13 +132,10 @@ pub async fn history(
     Ok(Json(Page::window(items, paging)?))
 }
 
-/// The month asked for, or none (the statement then takes the month it is in the support calendar).
-fn given_month(query: &MonthQuery) -> String {
-    query.month.clone().unwrap_or_default()
-}
-
-fn month_of(query: &MonthQuery) -> String {
-    query.month.clone().unwrap_or_else(|| Utc::now().format("%Y-%m").to_string())
+/// The month asked for, or none (blank): the services then take the month it is in the support
+/// calendar (`domain::billing::month_or_this`).
+fn month_of(query: &MonthQuery) -> &str {
+    query.month.as_deref().unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/billing-export", tag = "billing", params(("id" = String, Path, description = "The organisation's id"), MonthQuery),
@@ -150,7 +147,7 @@ pub async fn export(
     Path(id): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> ApiResult<Json<BillingExport>> {
-    Ok(Json(billing::export(&state.db, &actor, &id, &month_of(&query)).await?))
+    Ok(Json(billing::export(&state.db, &actor, &id, month_of(&query), Utc::now()).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/billing-export.csv", tag = "billing", params(("id" = String, Path, description = "The organisation's id"), MonthQuery),
@@ -162,7 +159,7 @@ pub async fn export_csv(
     Path(id): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let export = billing::export(&state.db, &actor, &id, &month_of(&query)).await?;
+    let export = billing::export(&state.db, &actor, &id, month_of(&query), Utc::now()).await?;
     let csv = billing::export_csv(&export).map_err(ApiError)?;
     let filename = format!("attachment; filename=\"billing-{}.csv\"", export.month);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, filename)], csv))
@@ -177,7 +174,7 @@ pub async fn statement(
     Path(id): Path<String>,
     Query(query): Query<MonthQuery>,
 ) -> ApiResult<Json<app::dto::StatementDto>> {
-    Ok(Json(app::ssr::services::statements::statement(&state.db, &actor, &id, &given_month(&query), Utc::now()).await?))
+    Ok(Json(app::ssr::services::statements::statement(&state.db, &actor, &id, month_of(&query), Utc::now()).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/organizations/{id}/statement.csv", tag = "billing", params(("id" = String, Path, description = "The organisation's id"), MonthQuery),
@@ -190,7 +187,7 @@ pub async fn statement_csv(
     Query(query): Query<MonthQuery>,
 ) -> ApiResult<impl IntoResponse> {
     use app::ssr::services::statements;
-    let statement = statements::statement(&state.db, &actor, &id, &given_month(&query), Utc::now()).await?;
+    let statement = statements::statement(&state.db, &actor, &id, month_of(&query), Utc::now()).await?;
     let csv = statements::csv(&statement).map_err(ApiError)?;
     let filename = format!("attachment; filename=\"statement-{}.csv\"", statement.month);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, filename)], csv))

@@ -9,7 +9,7 @@ use super::tickets::{billing_facts, billing_text, history_line, support_date, to
 use super::{looks_like_id, new_id};
 use crate::domain::audit::AuditKind;
 use crate::domain::billing::{
-    classify, deployment_changes, follows_reevaluation, irs_status, long_date, parse_date, parse_month,
+    classify, deployment_changes, follows_reevaluation, irs_status, long_date, month_or_this, parse_date,
     parse_work_minutes, split_billable, BillingFacts, BillingTag, Deployment, DeploymentChange, GoLiveBasis, IrsPeriod,
 };
 use crate::domain::notifications::{Event, NotificationKind};
@@ -622,10 +622,12 @@ pub async fn export(
     actor: &Actor,
     organization_id: &str,
     month: &str,
+    now: DateTime<Utc>,
 ) -> Result<BillingExport, AppError> {
     actor.account_manager()?;
     let org = organizations::visible_to_staff(db, organization_id).await?;
-    let (first, last) = parse_month(month).map_err(|m| field_error("month", m))?;
+    let today = super::settings::calendar(db).await?.date_of(now);
+    let (first, last) = month_or_this(month, today).map_err(|m| field_error("month", m))?;
     export_of(db, org, first, last).await
 }
 

@@ -4,7 +4,7 @@
 
 use super::billing::export_of;
 use super::people::field_error;
-use crate::domain::billing::parse_month;
+use crate::domain::billing::month_or_this;
 use crate::domain::text::spreadsheet_safe;
 use crate::domain::tickets::ticket_number;
 use crate::domain::vouchers::{movements, standing, EntryKind};
@@ -37,11 +37,7 @@ pub async fn statement(
     }
     let org = super::organizations::seen(db, &access, organization_id).await?;
     let calendar = super::settings::calendar(db).await?;
-    let month = match month.trim() {
-        "" => calendar.date_of(now).format("%Y-%m").to_string(),
-        given => given.to_string(),
-    };
-    let (first, last) = parse_month(&month).map_err(|m| field_error("month", m))?;
+    let (first, last) = month_or_this(month, calendar.date_of(now)).map_err(|m| field_error("month", m))?;
     let (starts, ends) = (calendar.day_starts(first), calendar.day_starts(last + Days::new(1)));
     let entries = ledger_entry::Entity::find()
         .filter(ledger_entry::Column::OrganizationId.eq(org.id.as_str()))
