@@ -54,6 +54,11 @@ test('an account manager issues a voucher, an agent redeems it on billable work,
   // The month's statement moves the opening balance to the closing one, line by line.
   await customer.getByRole('link', { name: 'Monthly statement' }).click();
   await expect(customer.getByTestId('statement')).toContainText('Borealis Telecom');
+  // Asked for no month, the form shows the one the statement is for: this month, in the support
+  // calendar's zone.
+  const shown = await customer.getByLabel('Month', { exact: true }).inputValue();
+  expect(shown, 'the month the statement is for').toMatch(/^\d{4}-\d{2}$/);
+  await expect(customer.getByTestId('statement')).toContainText(`Month ${shown}`);
   await expect(customer.getByTestId('issued')).toHaveText('10:00 h');
   await expect(customer.getByTestId('redeemed')).toHaveText('1:30 h');
   await expect(customer.getByTestId('refunded')).toHaveText('1:30 h');

@@ -580,7 +580,7 @@ pub struct HistoryDto {
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct MonthQuery {
-    /// `YYYY-MM`
+    /// `YYYY-MM`; none: the month it is now in the support calendar's zone
     pub month: Option<String>,
 }
 

@@ -256,23 +256,29 @@ fn AccountDetail(
 #[component]
 fn Export(organization_id: Signal<String>) -> impl IntoView {
     let query = use_query_map();
-    // None asked for: the server takes the month it is now in the support calendar's zone.
+    // None asked for: the server takes the month it is now in the support calendar's zone, and
+    // the form then shows the month it took.
     let month = move || query.read().get("month").unwrap_or_default();
     let export = Resource::new(move || (organization_id.get(), month()), |(id, month)| monthly_billing(id, month));
+    let filters = move |id: String, shown: String| {
+        view! {
+            <form method="get" class="filters">
+                <input type="month" name="month" aria-label="Month of the export" value=shown.clone()/>
+                <button type="submit" class="button">"Show"</button>
+                <a class="button" href=format!("/api/v1/organizations/{id}/billing-export.csv?month={shown}")>"Download CSV"</a>
+                <a class="button" href=format!("/statements/{id}?month={shown}")>"Monthly statement"</a>
+            </form>
+        }
+    };
     view! {
         <section class="card">
             <h2>"Billing export"</h2>
-            <form method="get" class="filters">
-                <input type="month" name="month" aria-label="Month of the export" value=month/>
-                <button type="submit" class="button">"Show"</button>
-                <a class="button" href=move || format!("/api/v1/organizations/{}/billing-export.csv?month={}", organization_id.get(), month())>"Download CSV"</a>
-                <a class="button" href=move || format!("/statements/{}?month={}", organization_id.get(), month())>"Monthly statement"</a>
-            </form>
             <Suspense fallback=|| ()>
                 {move || once_loaded(async move {
                     match export.await {
-                        Ok(e) if e.rows.is_empty() && e.additional_fees.is_empty() => view! { <p class="empty">"No billable time in " {e.month.clone()} "."</p> }.into_any(),
+                        Ok(e) if e.rows.is_empty() && e.additional_fees.is_empty() => view! { {filters(e.organization_id.clone(), e.month.clone())} <p class="empty">"No billable time in " {e.month.clone()} "."</p> }.into_any(),
                         Ok(e) => view! {
+                            {filters(e.organization_id.clone(), e.month.clone())}
                             <table class="tickets">
                                 <thead><tr><th>"Ticket"</th><th>"Subject"</th><th>"Minutes"</th><th>"Paid by vouchers"</th><th>"To invoice"</th><th>"Hours to invoice"</th></tr></thead>
                                 <tbody>
@@ -307,7 +313,7 @@ fn Export(organization_id: Signal<String>) -> impl IntoView {
                                 </table>
                             })}
                         }.into_any(),
-                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                        Err(e) => view! { {filters(organization_id.get_untracked(), month())} <ErrorBanner error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -25,21 +25,26 @@ fn StatementView() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    // None asked for: the server takes the month it is now in the support calendar's zone.
+    // None asked for: the server takes the month it is now in the support calendar's zone, and
+    // the form then shows the month it took.
     let month = move || query.read().get("month").unwrap_or_default();
     let statement = Resource::new(move || (id(), month()), |(id, month)| monthly_statement(id, month));
+    let filters = move |shown: String| {
+        view! {
+            <form method="get" class="filters no-print">
+                <label>"Month" <input type="month" name="month" value=shown.clone()/></label>
+                <button type="submit" class="button">"Show"</button>
+                <a class="button" href=format!("/api/v1/organizations/{}/statement.csv?month={shown}", id())>"Download CSV"</a>
+                <button type="button" class="button" onclick="window.print()">"Print"</button>
+            </form>
+        }
+    };
     view! {
-        <form method="get" class="filters no-print">
-            <label>"Month" <input type="month" name="month" value=month/></label>
-            <button type="submit" class="button">"Show"</button>
-            <a class="button" href=move || format!("/api/v1/organizations/{}/statement.csv?month={}", id(), month())>"Download CSV"</a>
-            <button type="button" class="button" onclick="window.print()">"Print"</button>
-        </form>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || once_loaded(async move {
                 match statement.await {
-                    Ok(s) => view! { <Statement s=s/> }.into_any(),
-                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+                    Ok(s) => view! { {filters(s.month.clone())} <Statement s=s/> }.into_any(),
+                    Err(e) => view! { {filters(month())} <ErrorBanner error=e/> }.into_any(),
                 }
             })}
         </Suspense>
