@@ -2,6 +2,7 @@
 //! JSON API over the shared services, the OpenAPI document, demo data, and backups.
 
 pub mod backup;
+pub mod bundle;
 pub mod config;
 pub mod demo;
 pub mod imap;

@@ -82,6 +82,11 @@ pub async fn build(config: Config) -> Result<Built, String> {
         public_url: Arc::from(config.mail.public_url.trim_end_matches('/')),
         trusted_proxies: Arc::from(config.trusted_proxies.clone()),
     };
+    if !cfg!(debug_assertions) && std::env::var_os("LEPTOS_WATCH").is_none() {
+        // A release portal serves a release bundle; a watched one's files change under it.
+        let leptos = &state.leptos_options;
+        crate::bundle::precompress_in_background(format!("{}/{}", leptos.site_root, leptos.site_pkg_dir).into());
+    }
     Ok(Built { router: router(state.clone()), state })
 }
 
@@ -101,8 +106,9 @@ pub fn router(state: AppState) -> Router {
     // The bundle is served with conditional requests (ETag-less, by Last-Modified), which
     // leptos_axum's file handler does not answer, and from the `.br` / `.gz` files a release
     // build writes beside each file (`cargo leptos build --release --precompress`: brotli at its
-    // highest quality, a sixth smaller than compressing each response on the fly); without them
-    // the compression layer compresses as it sends.
+    // highest quality, a sixth smaller than compressing each response on the fly), or a release
+    // portal wrote at its start (`bundle`); until then the compression layer compresses as it
+    // sends.
     let options = &state.leptos_options;
     let bundle = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
         .precompressed_br()

@@ -1,0 +1,146 @@
+//! The browser bundle compressed once, at start, when the build did not.
+//!
+//! A first visit downloads the JavaScript, the WASM and the stylesheet. `cargo leptos build
+//! --release --precompress` writes each as brotli at its highest quality beside it (`app.wasm.br`),
+//! which the bundle's file service sends as it is (`startup::router`). A release built without
+//! `--precompress` (a plain `cargo leptos build --release --split`, `scripts/run-demo --release`)
+//! had only the compression layer, which compresses every response as it sends it, at a quality
+//! fast enough for that: the same first visit transferred a fifth more (docs/benchmarks.md). So a
+//! release portal writes the missing `.br` files itself, in the background, once per build: until
+//! they are there, the compression layer answers as before.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What a browser downloads from the bundle's folder and compresses well.
+const COMPRESSED_KINDS: &[&str] = &["js", "wasm", "css"];
+
+/// brotli's highest quality, and the largest window its decoders must accept, as cargo-leptos's
+/// `--precompress` writes.
+const QUALITY: u32 = 11;
+const WINDOW_BITS: u32 = 22;
+
+/// Starts writing the missing or out-of-date `.br` files of `dir` on a blocking thread, and logs
+/// what it did. A portal that cannot write there (a read-only image) says so once and compresses
+/// as it sends.
+pub fn precompress_in_background(dir: PathBuf) {
+    tokio::task::spawn_blocking(move || match precompress(&dir) {
+        Ok(0) => {}
+        Ok(written) => tracing::info!(dir = %dir.display(), written, "compressed the browser bundle with brotli"),
+        Err(e) => tracing::warn!(
+            dir = %dir.display(),
+            "cannot write the compressed bundle ({e}); build with `--precompress` to send it smaller"
+        ),
+    });
+}
+
+/// Writes `NAME.br` beside every file of `dir` (and its folders) a browser downloads, where it is
+/// missing or older than its file. Each is written under a temporary name and renamed, so the file
+/// service never sends half of one, and portals that share the folder never write into one
+/// another's. Returns how many it wrote.
+pub fn precompress(dir: &Path) -> std::io::Result<usize> {
+    let mut written = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            written += precompress(&path)?;
+        } else if wanted(&path)? {
+            compress(&path)?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// Whether `path` is a file to compress whose `.br` is missing or older than it.
+fn wanted(path: &Path) -> std::io::Result<bool> {
+    let kind = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    if !COMPRESSED_KINDS.contains(&kind) {
+        return Ok(false);
+    }
+    let made = std::fs::metadata(path)?.modified()?;
+    Ok(match std::fs::metadata(with_suffix(path, "br")) {
+        Ok(compressed) => compressed.modified()? < made,
+        Err(_) => true,
+    })
+}
+
+fn compress(path: &Path) -> std::io::Result<()> {
+    let content = std::fs::read(path)?;
+    // Each process its own: the portals of one machine may share a site folder.
+    let partial = with_suffix(path, &format!("br.{}.partial", std::process::id()));
+    {
+        let mut out = brotli::CompressorWriter::new(std::fs::File::create(&partial)?, 64 * 1024, QUALITY, WINDOW_BITS);
+        out.write_all(&content)?;
+        out.flush()?;
+        out.into_inner().sync_all()?;
+    }
+    std::fs::rename(&partial, with_suffix(path, "br"))
+}
+
+/// `app.wasm` with `br`: `app.wasm.br`.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::time::{Duration, SystemTime};
+
+    fn unpacked(path: &Path) -> Vec<u8> {
+        let mut out = Vec::new();
+        brotli::Decompressor::new(std::fs::File::open(path).unwrap(), 4096).read_to_end(&mut out).unwrap();
+        out
+    }
+
+    fn set_modified(path: &Path, at: SystemTime) {
+        std::fs::File::options().write(true).open(path).unwrap().set_modified(at).unwrap();
+    }
+
+    #[test]
+    fn writes_what_is_missing_or_stale_and_leaves_the_rest() {
+        let dir = std::env::temp_dir().join(format!("cytrack-bundle-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(dir.join("chunks")).unwrap();
+        let wasm: Vec<u8> = (0..200_000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        let files: &[(&str, &[u8])] = &[
+            ("app.wasm", &wasm),
+            ("app.js", b"export function start() { return 42; }\n"),
+            ("chunks/lazy.js", b"export const lazy = true;\n"),
+            ("app.css", b"body { margin: 0 }\n"),
+            ("favicon.ico", b"not compressed"),
+            ("stale.js", b"const fresh = 'new';\n"),
+            ("fresh.js", b"const kept = 1;\n"),
+        ];
+        for (name, content) in files {
+            std::fs::write(dir.join(name), content).unwrap();
+        }
+        // A stale `.br` from an older build, and a fresh one that must not be rewritten.
+        let long_ago = SystemTime::now() - Duration::from_secs(3600);
+        std::fs::write(dir.join("stale.js.br"), b"old").unwrap();
+        set_modified(&dir.join("stale.js.br"), long_ago);
+        set_modified(&dir.join("fresh.js"), long_ago);
+        std::fs::write(dir.join("fresh.js.br"), b"kept as it is").unwrap();
+
+        assert_eq!(precompress(&dir).unwrap(), 5, "app.wasm, app.js, chunks/lazy.js, app.css, stale.js");
+        for (name, content) in files.iter().filter(|(name, _)| !["favicon.ico", "fresh.js"].contains(name)) {
+            assert_eq!(&unpacked(&dir.join(format!("{name}.br"))), content, "{name}.br holds {name}");
+        }
+        assert!(std::fs::metadata(dir.join("app.wasm.br")).unwrap().len() < wasm.len() as u64 / 10);
+        assert!(!dir.join("favicon.ico.br").exists(), "only what a browser downloads compressed");
+        assert_eq!(std::fs::read(dir.join("fresh.js.br")).unwrap(), b"kept as it is");
+        assert!(std::fs::read_dir(&dir).unwrap().all(|e| !e.unwrap().path().to_string_lossy().ends_with(".partial")));
+        assert_eq!(precompress(&dir).unwrap(), 0, "a second start writes nothing");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_folder_it_cannot_read_is_an_error_not_a_panic() {
+        let missing = std::env::temp_dir().join(format!("cytrack-bundle-missing-{}", uuid::Uuid::new_v4()));
+        assert!(precompress(&missing).is_err());
+    }
+}
