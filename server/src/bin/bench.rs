@@ -46,6 +46,9 @@ struct Args {
     svg: Option<String>,
     /// `--chart REPORT.json --svg FILE`: draw the chart of an earlier scale-out report, and stop.
     chart: Option<String>,
+    /// `--first-load URL`: measure the first load of the portal running at URL (however its site
+    /// was built), and stop.
+    first_load: Option<String>,
 }
 
 fn args() -> Args {
@@ -64,6 +67,7 @@ fn args() -> Args {
         nginx_site: "deploy/nginx/cytrack.conf".into(),
         svg: None,
         chart: None,
+        first_load: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -86,6 +90,7 @@ fn args() -> Args {
             "--nginx-site" => a.nginx_site = it.next().unwrap_or(a.nginx_site),
             "--svg" => a.svg = it.next(),
             "--chart" => a.chart = it.next(),
+            "--first-load" => a.first_load = it.next(),
             other => eprintln!("ignoring unknown argument {other}"),
         }
     }
@@ -381,11 +386,26 @@ async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)
     files
 }
 
+/// The first load's line of the report: each file with its encoding and size, and the sum.
+fn print_first_load(files: &[(String, usize)], site_root: &str) {
+    if files.len() > 1 {
+        let list: Vec<String> = files.iter().map(|(f, b)| format!("{f} {:.1} KB", *b as f64 / 1024.0)).collect();
+        let all: usize = files.iter().map(|(_, b)| b).sum();
+        println!("- first page load, compressed: {:.1} KB in all ({})", all as f64 / 1024.0, list.join(", "));
+    } else {
+        println!("- first page load: not measured (no bundle under {site_root}; run `cargo leptos build --release`)");
+    }
+}
+
 #[tokio::main]
 async fn main() {
     let a = args();
     if a.serve {
         return serve(&a).await;
+    }
+    if let Some(base) = &a.first_load {
+        let client = reqwest::Client::new();
+        return print_first_load(&first_load(&client, base.trim_end_matches('/')).await, base);
     }
     if let Some(report) = &a.chart {
         let svg = a.svg.clone().unwrap_or_else(|| beside(report, "svg"));
@@ -640,19 +660,7 @@ async fn main() {
         "- portal memory (its own process): {idle_empty_rss:.0} MB at start, {idle_rss:.0} MB idle after seeding, \
          {peak_sampled:.0} MB at most under load (sampled every 100 ms), {rss_after:.0} MB afterwards, peak {rss_peak:.0} MB"
     );
-    if files.len() > 1 {
-        let list: Vec<String> = files.iter().map(|(f, b)| format!("{f} {:.1} KB", *b as f64 / 1024.0)).collect();
-        println!(
-            "- first page load, compressed: {:.1} KB in all ({})",
-            first_load_bytes as f64 / 1024.0,
-            list.join(", ")
-        );
-    } else {
-        println!(
-            "- first page load: not measured (no bundle under {}; run `cargo leptos build --release`)",
-            a.site_root
-        );
-    }
+    print_first_load(&files, &a.site_root);
     if let Some(path) = &a.json {
         let measures: Vec<Value> = rows
             .iter()
