@@ -20,10 +20,15 @@ const COMPRESSED_KINDS: &[&str] = &["js", "wasm", "css"];
 const QUALITY: u32 = 11;
 const WINDOW_BITS: u32 = 22;
 
-/// Starts writing the missing or out-of-date `.br` files of `dir` on a blocking thread, and logs
-/// what it did. A portal that cannot write there (a read-only image) says so once and compresses
-/// as it sends.
+/// In a release portal, starts writing the missing or out-of-date `.br` files of `dir` on a
+/// blocking thread, and logs what it did. A portal that cannot write there (a read-only image)
+/// says so once and compresses as it sends. A debug portal serves a debug bundle, not worth the
+/// minutes brotli's highest quality takes on it, and under `cargo leptos watch` the files change
+/// while it runs: neither compresses.
 pub fn precompress_in_background(dir: PathBuf) {
+    if cfg!(debug_assertions) || std::env::var_os("LEPTOS_WATCH").is_some() {
+        return;
+    }
     tokio::task::spawn_blocking(move || match precompress(&dir) {
         Ok(0) => {}
         Ok(written) => tracing::info!(dir = %dir.display(), written, "compressed the browser bundle with brotli"),

@@ -82,11 +82,8 @@ pub async fn build(config: Config) -> Result<Built, String> {
         public_url: Arc::from(config.mail.public_url.trim_end_matches('/')),
         trusted_proxies: Arc::from(config.trusted_proxies.clone()),
     };
-    if !cfg!(debug_assertions) && std::env::var_os("LEPTOS_WATCH").is_none() {
-        // A release portal serves a release bundle; a watched one's files change under it.
-        let leptos = &state.leptos_options;
-        crate::bundle::precompress_in_background(format!("{}/{}", leptos.site_root, leptos.site_pkg_dir).into());
-    }
+    let leptos = &state.leptos_options;
+    crate::bundle::precompress_in_background(format!("{}/{}", leptos.site_root, leptos.site_pkg_dir).into());
     Ok(Built { router: router(state.clone()), state })
 }
 
