@@ -43,13 +43,25 @@ pub fn precompress_in_background(dir: PathBuf) {
 /// missing or older than its file. Each is written under a temporary name and renamed, so the file
 /// service never sends half of one, and portals that share the folder never write into one
 /// another's. Returns how many it wrote.
+/// A `.gz` older than its file (an earlier build's `--precompress`) is removed: the file service
+/// would send it to a browser without brotli.
 pub fn precompress(dir: &Path) -> std::io::Result<usize> {
     let mut written = 0;
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
             written += precompress(&path)?;
-        } else if wanted(&path)? {
+            continue;
+        }
+        let kind = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if !COMPRESSED_KINDS.contains(&kind) {
+            continue;
+        }
+        let made = std::fs::metadata(&path)?.modified()?;
+        if older_than(&with_suffix(&path, "gz"), made)? == Some(true) {
+            std::fs::remove_file(with_suffix(&path, "gz"))?;
+        }
+        if older_than(&with_suffix(&path, "br"), made)? != Some(false) {
             compress(&path)?;
             written += 1;
         }
@@ -57,17 +69,13 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
     Ok(written)
 }
 
-/// Whether `path` is a file to compress whose `.br` is missing or older than it.
-fn wanted(path: &Path) -> std::io::Result<bool> {
-    let kind = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
-    if !COMPRESSED_KINDS.contains(&kind) {
-        return Ok(false);
+/// Whether the copy at `path` was made before `made`; `None` when there is none.
+fn older_than(path: &Path, made: std::time::SystemTime) -> std::io::Result<Option<bool>> {
+    match std::fs::metadata(path) {
+        Ok(copy) => Ok(Some(copy.modified()? < made)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
-    let made = std::fs::metadata(path)?.modified()?;
-    Ok(match std::fs::metadata(with_suffix(path, "br")) {
-        Ok(compressed) => compressed.modified()? < made,
-        Err(_) => true,
-    })
 }
 
 fn compress(path: &Path) -> std::io::Result<()> {
@@ -130,6 +138,10 @@ mod tests {
         set_modified(&dir.join("stale.js.br"), long_ago);
         set_modified(&dir.join("fresh.js"), long_ago);
         std::fs::write(dir.join("fresh.js.br"), b"kept as it is").unwrap();
+        // Gzip copies: an older build's is removed, one as new as its file kept.
+        std::fs::write(dir.join("stale.js.gz"), b"old").unwrap();
+        set_modified(&dir.join("stale.js.gz"), long_ago);
+        std::fs::write(dir.join("fresh.js.gz"), b"kept too").unwrap();
 
         assert_eq!(precompress(&dir).unwrap(), 5, "app.wasm, app.js, chunks/lazy.js, app.css, stale.js");
         for (name, content) in files.iter().filter(|(name, _)| !["favicon.ico", "fresh.js"].contains(name)) {
@@ -138,6 +150,8 @@ mod tests {
         assert!(std::fs::metadata(dir.join("app.wasm.br")).unwrap().len() < wasm.len() as u64 / 10);
         assert!(!dir.join("favicon.ico.br").exists(), "only what a browser downloads compressed");
         assert_eq!(std::fs::read(dir.join("fresh.js.br")).unwrap(), b"kept as it is");
+        assert!(!dir.join("stale.js.gz").exists(), "a gzip copy older than its file is never sent");
+        assert_eq!(std::fs::read(dir.join("fresh.js.gz")).unwrap(), b"kept too");
         assert!(std::fs::read_dir(&dir).unwrap().all(|e| !e.unwrap().path().to_string_lossy().ends_with(".partial")));
         assert_eq!(precompress(&dir).unwrap(), 0, "a second start writes nothing");
         std::fs::remove_dir_all(&dir).unwrap();
