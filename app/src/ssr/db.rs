@@ -142,10 +142,41 @@ async fn write_gate<C: ConnectionTrait + 'static>(db: &C) -> Result<Gate, AppErr
 }
 
 /// Begins a write transaction: on SQLite behind this process's write gate, held until the
-/// transaction commits, rolls back or is dropped.
+/// transaction commits, rolls back or is dropped, and holding SQLite's write lock from its start
+/// (`immediately`).
 pub async fn begin<C: ConnectionTrait + TransactionTrait + 'static>(db: &C) -> Result<Write, AppError> {
     let gate = write_gate(db).await?;
-    Ok(Write { txn: db.begin().await?, _gate: gate })
+    let txn = db.begin().await?;
+    if gate.is_some() {
+        immediately(&txn).await?;
+    }
+    Ok(Write { txn, _gate: gate })
+}
+
+/// Turns SQLite's deferred transaction, which sea-orm always begins, into an immediate one.
+///
+/// A deferred transaction reads from a snapshot and asks for the write lock at its first write.
+/// If another connection committed in between (the mailer marking a message sent, a sign-in
+/// writing its session: writes that take no gate, or another process on the same file), SQLite
+/// refuses at once with `SQLITE_BUSY_SNAPSHOT`, which no busy timeout retries, and the request
+/// failed with an internal error (likely the one a browser journey met once: an invitation
+/// accepted while its mail went out). Holding the lock from the start, the transaction's reads
+/// are never outdated; writers without the gate wait on SQLite's busy timeout instead.
+///
+/// The connection is the transaction's alone, and sqlx counts its depth itself: the deferred
+/// `BEGIN` (which took no lock) is rolled back and begun again as `BEGIN IMMEDIATE`. If that
+/// fails (another process held the lock past the busy timeout), a deferred `BEGIN` puts the
+/// connection back in the transaction sqlx believes open, so dropping it rolls back cleanly.
+async fn immediately(txn: &DatabaseTransaction) -> Result<(), AppError> {
+    txn.execute_unprepared("ROLLBACK").await?;
+    match txn.execute_unprepared("BEGIN IMMEDIATE").await {
+        Ok(_) => Ok(()),
+        Err(err) => {
+            tracing::warn!(error = %err, "SQLite's write lock stayed taken past the busy timeout");
+            txn.execute_unprepared("BEGIN").await?;
+            Err(AppError::unavailable("The portal is busy. Try again in a moment.", 5))
+        }
+    }
 }
 
 /// A write transaction holding the write gate (`begin`). It is used as the transaction it wraps;
@@ -245,6 +276,7 @@ impl From<DbErr> for AppError {
 #[cfg(test)]
 mod tests {
     use sea_orm::ConnectionTrait;
+    use std::time::Duration;
 
     #[tokio::test]
     async fn sqlite_keeps_no_memory_statistics() {
@@ -269,5 +301,40 @@ mod tests {
             assert!(libmimalloc_sys::mi_is_in_heap_region(block), "the block is mimalloc's, not the C library's");
             libsqlite3_sys::sqlite3_free(block);
         }
+    }
+
+    /// The fault this guards against: a transaction read, a write without the gate committed,
+    /// and the transaction's own write then failed at once (`SQLITE_BUSY_SNAPSHOT`).
+    #[tokio::test]
+    async fn a_write_transaction_holds_sqlites_lock_from_its_start_so_its_reads_are_never_outdated() {
+        use sea_orm::{DatabaseBackend, Statement};
+        let path = std::env::temp_dir().join(format!("cytrack-begin-{}.db", uuid::Uuid::new_v4().simple()));
+        let db = super::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("a database file");
+        db.execute_unprepared("CREATE TABLE t (n INTEGER NOT NULL); INSERT INTO t VALUES (1)").await.expect("a table");
+
+        let txn = super::begin(&db).await.expect("a write transaction");
+        let read = txn.query_one(Statement::from_string(DatabaseBackend::Sqlite, "SELECT max(n) AS n FROM t"));
+        let read: i64 = read.await.expect("a read").expect("a row").try_get("", "n").expect("a number");
+        // A writer that takes no gate (the mailer, a sign-in), on another of the pool's connections.
+        let outside = tokio::spawn({
+            let db = db.clone();
+            async move { db.execute_unprepared("INSERT INTO t VALUES (100)").await }
+        });
+        let waited = tokio::time::timeout(Duration::from_millis(300), async {
+            while !outside.is_finished() {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        });
+        assert!(waited.await.is_err(), "the writer outside the gate waits for the transaction's lock");
+        txn.execute_unprepared(&format!("INSERT INTO t VALUES ({})", read + 1))
+            .await
+            .expect("the transaction writes after it read, whatever else wanted to write");
+        txn.commit().await.expect("the transaction commits");
+        outside.await.expect("the task ran").expect("the outside writer wrote once the lock was free");
+
+        let rows = db.query_all(Statement::from_string(DatabaseBackend::Sqlite, "SELECT n FROM t ORDER BY rowid"));
+        let rows: Vec<i64> = rows.await.unwrap().iter().map(|r| r.try_get("", "n").unwrap()).collect();
+        assert_eq!(rows, [1, 2, 100], "the transaction's write came first, the other after it; both were kept");
+        let _ = std::fs::remove_file(&path);
     }
 }
