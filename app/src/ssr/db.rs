@@ -19,7 +19,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
     if url.starts_with("sqlite:") {
         configure_sqlite();
-        options.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+        options.max_connections(sqlite_connections()).min_connections(1).map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(30))
@@ -30,6 +30,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(16).min_connections(1);
     }
     Database::connect(options).await
+}
+
+/// How many connections the SQLite pool keeps: two per core, four to eight. Each holds its own
+/// page cache and prepared statements, which every commit by another connection empties (WAL), and
+/// a thread; SQLite writes one at a time whatever their number. On two cores, four instead of
+/// eight made no difference to creation, replies or redemptions and cut the peak under writes
+/// from 110-114 to 84-90 MB (docs/benchmarks.md, session 21).
+fn sqlite_connections() -> u32 {
+    connections_for(std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn connections_for(cores: usize) -> u32 {
+    (2 * cores.min(4) as u32).clamp(4, 8)
 }
 
 /// Whether SQLite took this process's settings (`configure_sqlite`); unset before the first
@@ -277,6 +290,13 @@ impl From<DbErr> for AppError {
 mod tests {
     use sea_orm::ConnectionTrait;
     use std::time::Duration;
+
+    #[test]
+    fn the_sqlite_pool_holds_two_connections_a_core_from_four_to_eight() {
+        for (cores, connections) in [(1, 4), (2, 4), (3, 6), (4, 8), (16, 8)] {
+            assert_eq!(super::connections_for(cores), connections, "{cores} cores");
+        }
+    }
 
     #[tokio::test]
     async fn sqlite_keeps_no_memory_statistics() {
