@@ -199,28 +199,22 @@ pub const EXPORT_MAX: u64 = 100_000;
 pub async fn csv(db: &impl ConnectionTrait, actor: &Actor, filter: AuditFilter) -> Result<String, AppError> {
     let rows = search(db, actor, &filter).await?.limit(EXPORT_MAX).all(db).await?;
     let entries = dtos(db, rows).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let internal = |_| AppError::internal();
-    writer
-        .write_record(["at", "actor", "kind", "organisation", "target_type", "target_id", "summary", "before", "after"])
-        .map_err(internal)?;
     let json = |v: &Option<Value>| v.as_ref().map(Value::to_string).unwrap_or_default();
-    for e in entries {
-        writer
-            .write_record([
-                e.at.to_rfc3339(),
-                spreadsheet_safe(&e.actor_name),
-                e.kind.as_str().to_string(),
-                spreadsheet_safe(&e.organization_name.unwrap_or_default()),
-                e.target_type,
-                e.target_id.unwrap_or_default(),
-                spreadsheet_safe(&e.summary),
-                spreadsheet_safe(&json(&e.before)),
-                spreadsheet_safe(&json(&e.after)),
-            ])
-            .map_err(internal)?;
-    }
-    String::from_utf8(writer.into_inner().map_err(|_| AppError::internal())?).map_err(|_| AppError::internal())
+    let rows = entries.into_iter().map(|e| {
+        [
+            e.at.to_rfc3339(),
+            spreadsheet_safe(&e.actor_name),
+            e.kind.as_str().to_string(),
+            spreadsheet_safe(&e.organization_name.unwrap_or_default()),
+            e.target_type,
+            e.target_id.unwrap_or_default(),
+            spreadsheet_safe(&e.summary),
+            spreadsheet_safe(&json(&e.before)),
+            spreadsheet_safe(&json(&e.after)),
+        ]
+    });
+    let header = ["at", "actor", "kind", "organisation", "target_type", "target_id", "summary", "before", "after"];
+    super::csv_document(&header, rows)
 }
 
 async fn dtos(db: &impl ConnectionTrait, rows: Vec<audit_entry::Model>) -> Result<Vec<AuditEntryDto>, AppError> {

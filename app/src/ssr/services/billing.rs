@@ -714,53 +714,45 @@ pub(crate) async fn export_of(
 
 /// The export as CSV. Cells that a spreadsheet would run as a formula are prefixed with `'`.
 pub fn export_csv(export: &BillingExport) -> Result<String, AppError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let internal = |_| AppError::internal();
-    writer
-        .write_record([
-            "organization",
-            "month",
-            "ticket",
-            "subject",
-            "minutes",
-            "hours",
-            "paid_by_vouchers_minutes",
-            "to_invoice_minutes",
-            "additional_items",
-        ])
-        .map_err(internal)?;
-    for row in &export.rows {
-        writer
-            .write_record([
-                spreadsheet_safe(&export.organization_name),
-                export.month.clone(),
-                row.number.clone(),
-                spreadsheet_safe(&row.subject),
-                row.minutes.to_string(),
-                format!("{:.2}", row.minutes as f64 / 60.0),
-                row.paid_by_vouchers_minutes.to_string(),
-                row.to_invoice_minutes.to_string(),
-                String::new(),
-            ])
-            .map_err(internal)?;
-    }
-    for fee in &export.additional_fees {
-        writer
-            .write_record([
-                spreadsheet_safe(&export.organization_name),
-                export.month.clone(),
-                "additional fee".to_string(),
-                spreadsheet_safe(&format!("{}: {} beyond the {} agreed", fee.project_name, fee.label, fee.agreed)),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                fee.additional.to_string(),
-            ])
-            .map_err(internal)?;
-    }
-    let bytes = writer.into_inner().map_err(|_| AppError::internal())?;
-    String::from_utf8(bytes).map_err(|_| AppError::internal())
+    let organization = spreadsheet_safe(&export.organization_name);
+    let tickets = export.rows.iter().map(|row| {
+        [
+            organization.clone(),
+            export.month.clone(),
+            row.number.clone(),
+            spreadsheet_safe(&row.subject),
+            row.minutes.to_string(),
+            format!("{:.2}", row.minutes as f64 / 60.0),
+            row.paid_by_vouchers_minutes.to_string(),
+            row.to_invoice_minutes.to_string(),
+            String::new(),
+        ]
+    });
+    let fees = export.additional_fees.iter().map(|fee| {
+        [
+            organization.clone(),
+            export.month.clone(),
+            "additional fee".to_string(),
+            spreadsheet_safe(&format!("{}: {} beyond the {} agreed", fee.project_name, fee.label, fee.agreed)),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            fee.additional.to_string(),
+        ]
+    });
+    let header = [
+        "organization",
+        "month",
+        "ticket",
+        "subject",
+        "minutes",
+        "hours",
+        "paid_by_vouchers_minutes",
+        "to_invoice_minutes",
+        "additional_items",
+    ];
+    super::csv_document(&header, tickets.chain(fees))
 }
 
 #[cfg(test)]

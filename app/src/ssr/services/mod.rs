@@ -27,8 +27,25 @@ pub mod statements;
 pub mod tickets;
 pub mod vouchers;
 
+use crate::error::AppError;
 use crate::ssr::auth::Access;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+
+/// A CSV document: the header, then the rows. Callers make each cell `spreadsheet_safe` where it
+/// holds what someone typed.
+pub(crate) fn csv_document<R>(header: &[&str], rows: R) -> Result<String, AppError>
+where
+    R: IntoIterator,
+    R::Item: IntoIterator,
+    <R::Item as IntoIterator>::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let written =
+        writer.write_record(header).and_then(|_| rows.into_iter().try_for_each(|row| writer.write_record(row)));
+    written.map_err(|_| AppError::internal())?;
+    let bytes = writer.into_inner().map_err(|_| AppError::internal())?;
+    String::from_utf8(bytes).map_err(|_| AppError::internal())
+}
 
 /// What a client asked for (an after-hours booking, a MACS order) is seen by CyTrack's staff, by
 /// the organisation's superusers and by the one who asked; to anyone else it does not exist.

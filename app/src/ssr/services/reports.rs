@@ -669,14 +669,8 @@ pub fn csv(r: &DeskReportDto) -> Result<String, AppError> {
         ));
     }
     rows.extend(r.after_hours.iter().map(|s| ("after_hours", s.status.clone(), String::new(), "bookings", s.count)));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let written = w.write_record(["report", "item", "period", "measure", "value"]).and_then(|_| {
-        rows.iter().try_for_each(|(report, item, period, measure, value)| {
-            let item = spreadsheet_safe(item);
-            w.write_record([*report, item.as_str(), period.as_str(), *measure, value.to_string().as_str()])
-        })
+    let rows = rows.into_iter().map(|(report, item, period, measure, value)| {
+        [report.to_string(), spreadsheet_safe(&item), period, measure.to_string(), value.to_string()]
     });
-    written.map_err(|_| AppError::internal())?;
-    let bytes = w.into_inner().map_err(|_| AppError::internal())?;
-    String::from_utf8(bytes).map_err(|_| AppError::internal())
+    super::csv_document(&["report", "item", "period", "measure", "value"], rows)
 }

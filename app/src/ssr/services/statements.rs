@@ -162,14 +162,8 @@ pub fn csv(s: &StatementDto) -> Result<String, AppError> {
     rows.push(("balance", "closing reserved".into(), String::new(), s.closing_reserved_minutes));
     rows.extend(s.to_invoice.iter().map(|r| ("to invoice", r.number.clone(), r.subject.clone(), r.to_invoice_minutes)));
     rows.push(("to invoice", "total".into(), String::new(), s.total_to_invoice_minutes));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let written = w.write_record(["section", "item", "detail", "minutes"]).and_then(|_| {
-        rows.iter().try_for_each(|(section, item, detail, minutes)| {
-            let (item, detail, minutes) = (spreadsheet_safe(item), spreadsheet_safe(detail), minutes.to_string());
-            w.write_record([*section, item.as_str(), detail.as_str(), minutes.as_str()])
-        })
+    let rows = rows.into_iter().map(|(section, item, detail, minutes)| {
+        [section.to_string(), spreadsheet_safe(&item), spreadsheet_safe(&detail), minutes.to_string()]
     });
-    written.map_err(|_| AppError::internal())?;
-    let bytes = w.into_inner().map_err(|_| AppError::internal())?;
-    String::from_utf8(bytes).map_err(|_| AppError::internal())
+    super::csv_document(&["section", "item", "detail", "minutes"], rows)
 }

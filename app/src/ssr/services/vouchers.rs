@@ -407,26 +407,20 @@ pub async fn ledger_csv(db: &impl ConnectionTrait, actor: &Actor, organization_i
     may_read_ledger(actor, organization_id)?;
     super::organizations::visible_to_staff(db, organization_id).await?;
     let rows = ledger_entries(db, organization_id, None).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let internal = |_| AppError::internal();
-    writer
-        .write_record(["created_at", "kind", "minutes", "voucher", "ticket_id", "booking_id", "order_id", "note"])
-        .map_err(internal)?;
-    for e in rows {
-        writer
-            .write_record([
-                e.created_at.to_rfc3339(),
-                e.kind,
-                e.minutes.to_string(),
-                e.voucher_code,
-                e.ticket_id.unwrap_or_default(),
-                e.booking_id.unwrap_or_default(),
-                e.order_id.unwrap_or_default(),
-                spreadsheet_safe(&e.note),
-            ])
-            .map_err(internal)?;
-    }
-    String::from_utf8(writer.into_inner().map_err(|_| AppError::internal())?).map_err(|_| AppError::internal())
+    let rows = rows.into_iter().map(|e| {
+        [
+            e.created_at.to_rfc3339(),
+            e.kind,
+            e.minutes.to_string(),
+            e.voucher_code,
+            e.ticket_id.unwrap_or_default(),
+            e.booking_id.unwrap_or_default(),
+            e.order_id.unwrap_or_default(),
+            spreadsheet_safe(&e.note),
+        ]
+    });
+    let header = ["created_at", "kind", "minutes", "voucher", "ticket_id", "booking_id", "order_id", "note"];
+    super::csv_document(&header, rows)
 }
 
 /// Spends voucher minutes on a billable ticket: staff, or the organisation's superuser.
