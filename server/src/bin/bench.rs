@@ -386,14 +386,20 @@ async fn first_load(client: &reqwest::Client, base: &str) -> Vec<(String, usize)
     files
 }
 
-/// The first load's line of the report: each file with its encoding and size, and the sum.
-fn print_first_load(files: &[(String, usize)], site_root: &str) {
+/// The bytes of the whole first load.
+fn first_load_total(files: &[(String, usize)]) -> usize {
+    files.iter().map(|(_, b)| b).sum()
+}
+
+/// The first load's line of the report: each file with its encoding and size, and the sum; or
+/// why nothing was measured (`unmeasured`).
+fn print_first_load(files: &[(String, usize)], unmeasured: &str) {
     if files.len() > 1 {
         let list: Vec<String> = files.iter().map(|(f, b)| format!("{f} {:.1} KB", *b as f64 / 1024.0)).collect();
-        let all: usize = files.iter().map(|(_, b)| b).sum();
-        println!("- first page load, compressed: {:.1} KB in all ({})", all as f64 / 1024.0, list.join(", "));
+        let all = first_load_total(files) as f64 / 1024.0;
+        println!("- first page load, compressed: {all:.1} KB in all ({})", list.join(", "));
     } else {
-        println!("- first page load: not measured (no bundle under {site_root}; run `cargo leptos build --release`)");
+        println!("- first page load: not measured ({unmeasured})");
     }
 }
 
@@ -405,7 +411,8 @@ async fn main() {
     }
     if let Some(base) = &a.first_load {
         let client = reqwest::Client::new();
-        return print_first_load(&first_load(&client, base.trim_end_matches('/')).await, base);
+        let files = first_load(&client, base.trim_end_matches('/')).await;
+        return print_first_load(&files, &format!("{base}/login named no /pkg file that answered"));
     }
     if let Some(report) = &a.chart {
         let svg = a.svg.clone().unwrap_or_else(|| beside(report, "svg"));
@@ -650,7 +657,6 @@ async fn main() {
     };
     let peak_sampled = peak_under_load.load(std::sync::atomic::Ordering::Relaxed) as f64;
     let files = first_load(&client, &base).await;
-    let first_load_bytes: usize = files.iter().map(|(_, b)| b).sum();
     println!("\n- redemptions: {}", redemptions_line(&redemptions));
     println!(
         "- the flood beside the queue view: {} heaviest searches served, {} turned away (429: two at a time per account)",
@@ -660,7 +666,8 @@ async fn main() {
         "- portal memory (its own process): {idle_empty_rss:.0} MB at start, {idle_rss:.0} MB idle after seeding, \
          {peak_sampled:.0} MB at most under load (sampled every 100 ms), {rss_after:.0} MB afterwards, peak {rss_peak:.0} MB"
     );
-    print_first_load(&files, &a.site_root);
+    let site_root = &a.site_root;
+    print_first_load(&files, &format!("no bundle under {site_root}; run `cargo leptos build --release`"));
     if let Some(path) = &a.json {
         let measures: Vec<Value> = rows
             .iter()
@@ -673,7 +680,7 @@ async fn main() {
             "heaviest_search_flood": {"served": flood_counts.0, "turned_away": flood_counts.1},
             "memory_mb": {"start": idle_empty_rss, "idle": idle_rss, "under_load_max": peak_sampled, "after": rss_after, "peak": rss_peak},
             "live_updates": live,
-            "first_load_bytes": first_load_bytes,
+            "first_load_bytes": first_load_total(&files),
             "first_load_files": files.iter().map(|(f, b)| json!({"file": f, "bytes": b})).collect::<Vec<_>>(),
         });
         std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).expect("write the JSON report");
