@@ -34,6 +34,7 @@ mod m20261130_000028_ticket_viewers;
 mod m20261130_000029_ticket_days;
 mod m20261130_000030_workload;
 mod m20261130_000031_backlog_index;
+mod m20261130_000032_search_words_per_batch;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000029_ticket_days::Migration),
             Box::new(m20261130_000030_workload::Migration),
             Box::new(m20261130_000031_backlog_index::Migration),
+            Box::new(m20261130_000032_search_words_per_batch::Migration),
         ]
     }
 }

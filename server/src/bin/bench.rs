@@ -1146,6 +1146,7 @@ async fn seed(db: DatabaseConnection, a: &Args, now: DateTime<Utc>) -> (Vec<Stri
             })
             .collect();
         ticket::Entity::insert_many(rows).exec(&db).await.unwrap();
+        app::ssr::services::search::harvest_words(&db).await.unwrap();
         if !replies.is_empty() {
             ticket_comment::Entity::insert_many(replies).exec(&db).await.unwrap();
         }

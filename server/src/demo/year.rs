@@ -252,6 +252,7 @@ impl Desk<'_> {
             }
             day = day + Days::new(1);
         }
+        app::ssr::services::search::harvest_words(&txn).await?;
         txn.commit().await?;
         // The superuser pays billable work with voucher time, the day it was done.
         for (ticket_id, minutes, at) in

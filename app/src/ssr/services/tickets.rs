@@ -332,6 +332,7 @@ async fn write_tickets(
     ticket::Entity::insert_many(models.iter().map(|m| m.clone().into_active_model().reset_all()))
         .exec_without_returning(txn)
         .await?;
+    super::search::harvest_words(txn).await?;
     let raised: Vec<_> = models.iter().map(|m| (Change::Raised, m, m)).collect();
     super::reports::count_each(txn, &read.calendar, &raised, now).await?;
     let lines = models.iter().zip(raises).map(|(m, r)| {
