@@ -54,6 +54,10 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
             continue;
         }
         let kind = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if kind == "partial" {
+            remove_if_abandoned(&path)?;
+            continue;
+        }
         if !COMPRESSED_KINDS.contains(&kind) {
             continue;
         }
@@ -67,6 +71,22 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
         }
     }
     Ok(written)
+}
+
+/// How long a copy being written may go untouched before it counts as abandoned: writing the
+/// largest bundle file takes seconds.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes a copy left half-written by a portal stopped while it compressed (the benchmark stops
+/// its portals; an operator restarts one): it is never sent, but would stay in the folder.
+/// Another portal's copy still being written is left alone.
+fn remove_if_abandoned(partial: &Path) -> std::io::Result<()> {
+    let touched = std::fs::metadata(partial)?.modified()?;
+    let idle = std::time::SystemTime::now().duration_since(touched).unwrap_or_default();
+    if idle > ABANDONED_AFTER {
+        std::fs::remove_file(partial)?;
+    }
+    Ok(())
 }
 
 /// Whether the copy at `path` was made before `made`; `None` when there is none.
@@ -142,6 +162,10 @@ mod tests {
         std::fs::write(dir.join("stale.js.gz"), b"old").unwrap();
         set_modified(&dir.join("stale.js.gz"), long_ago);
         std::fs::write(dir.join("fresh.js.gz"), b"kept too").unwrap();
+        // Half-written copies: one a stopped portal left long ago, one another portal is writing.
+        std::fs::write(dir.join("app.js.br.41.partial"), b"").unwrap();
+        set_modified(&dir.join("app.js.br.41.partial"), long_ago - Duration::from_secs(60));
+        std::fs::write(dir.join("app.css.br.42.partial"), b"").unwrap();
 
         assert_eq!(precompress(&dir).unwrap(), 5, "app.wasm, app.js, chunks/lazy.js, app.css, stale.js");
         for (name, content) in files.iter().filter(|(name, _)| !["favicon.ico", "fresh.js"].contains(name)) {
@@ -152,7 +176,12 @@ mod tests {
         assert_eq!(std::fs::read(dir.join("fresh.js.br")).unwrap(), b"kept as it is");
         assert!(!dir.join("stale.js.gz").exists(), "a gzip copy older than its file is never sent");
         assert_eq!(std::fs::read(dir.join("fresh.js.gz")).unwrap(), b"kept too");
-        assert!(std::fs::read_dir(&dir).unwrap().all(|e| !e.unwrap().path().to_string_lossy().ends_with(".partial")));
+        assert!(!dir.join("app.js.br.41.partial").exists(), "an abandoned copy is removed");
+        assert!(dir.join("app.css.br.42.partial").exists(), "a copy being written is left to its writer");
+        let partials = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().to_string_lossy().ends_with(".partial"));
+        assert_eq!(partials.count(), 1, "and this process left none of its own");
         assert_eq!(precompress(&dir).unwrap(), 0, "a second start writes nothing");
         std::fs::remove_dir_all(&dir).unwrap();
     }
