@@ -531,10 +531,10 @@ async fn words_beginning(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<
 
 /// Keeps the words of the tickets written since the last harvest in `search_words`, and empties
 /// the table that held them (SQLite; PostgreSQL's index needs no word list). The tickets'
-/// triggers only write their text there (migration 32): reading the words back through
-/// `fts5vocab` and emptying the table cost about 0.3 ms a ticket when done for each, so a batch
-/// of raised tickets does it once, in its transaction. Words waiting meanwhile (a ticket edited
-/// outside a batch) are found all the same (`words_beginning`).
+/// triggers only write their text there (migration 32), and a batch of raised tickets reads the
+/// words back through `fts5vocab` and empties the table once, in its transaction, rather than
+/// once per ticket (within noise of it on two cores: docs/benchmarks.md, session 22). Words
+/// waiting meanwhile (a ticket edited outside a batch) are found all the same (`words_beginning`).
 pub async fn harvest_words(db: &impl ConnectionTrait) -> Result<(), AppError> {
     if db.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
