@@ -23,7 +23,8 @@ impl MigrationName for Migration {
     }
 }
 
-/// Keeps the words waiting in `search_words_new` and empties it (`services::search::HARVEST`).
+/// Keeps the words waiting in `search_words_new` and empties it, as `services::search::harvest_words`
+/// does (a migration keeps its own copy of the SQL: it must not change when the service does).
 const HARVEST: &str = "INSERT OR IGNORE INTO search_words(word) SELECT term FROM search_words_new_terms; \
      INSERT INTO search_words_new(search_words_new) VALUES ('delete-all');";
 

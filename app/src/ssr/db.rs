@@ -138,6 +138,12 @@ pub type Gate = Option<MutexGuard<'static, ()>>;
 /// timeout, as before the gate.
 const GATE_WAIT: Duration = Duration::from_secs(30);
 
+/// What a writer that waited its `GATE_WAIT` (for the gate, or for SQLite's lock held by another
+/// process) is answered: a 503 to try again shortly.
+fn writers_busy() -> AppError {
+    AppError::unavailable("The portal is busy. Try again in a moment.", 5)
+}
+
 /// Takes the write gate when `db` is the pool itself (inside a transaction its outer one holds it).
 async fn write_gate<C: ConnectionTrait + 'static>(db: &C) -> Result<Gate, AppError> {
     static GATE: Mutex<()> = Mutex::const_new(());
@@ -149,7 +155,7 @@ async fn write_gate<C: ConnectionTrait + 'static>(db: &C) -> Result<Gate, AppErr
         Ok(gate) => Ok(Some(gate)),
         Err(_) => {
             tracing::warn!("a writer waited {GATE_WAIT:?} for the write gate");
-            Err(AppError::unavailable("The portal is busy. Try again in a moment.", 5))
+            Err(writers_busy())
         }
     }
 }
@@ -187,7 +193,7 @@ async fn immediately(txn: &DatabaseTransaction) -> Result<(), AppError> {
         Err(err) => {
             tracing::warn!(error = %err, "SQLite's write lock stayed taken past the busy timeout");
             txn.execute_unprepared("BEGIN").await?;
-            Err(AppError::unavailable("The portal is busy. Try again in a moment.", 5))
+            Err(writers_busy())
         }
     }
 }
