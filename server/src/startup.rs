@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::rest;
 use app::ssr::auth::AuthKeys;
 use app::ssr::services::redemptions::RedemptionQueue;
+use app::ssr::services::replies::ReplyQueue;
 use app::ssr::services::tickets::TicketQueue;
 use app::ssr::state::AppState;
 use app::{shell, App};
@@ -63,6 +64,7 @@ pub async fn build(config: Config) -> Result<Built, String> {
     let auth = AuthKeys::new(&config.jwt_secret, config.cookie_secure)?;
     let redemptions = RedemptionQueue::new(db.clone());
     let tickets = TicketQueue::new(db.clone());
+    let replies = ReplyQueue::new(db.clone());
     let live = app::ssr::services::live::Live::start(db.clone());
     let mailbox = app::ssr::services::mail_in::Mailbox {
         own_address: crate::mailer::address_of(&config.mail.from)?,
@@ -75,6 +77,7 @@ pub async fn build(config: Config) -> Result<Built, String> {
         auth: Arc::new(auth),
         redemptions,
         tickets,
+        replies,
         mailbox: Arc::new(mailbox),
         inbound_secret: config.mail.inbound_secret.as_deref().map(Arc::from),
         files: config.files.clone(),

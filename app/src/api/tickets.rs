@@ -109,7 +109,7 @@ pub async fn reply(
     let req = crate::dto::CommentRequest { body, internal: internal.is_some(), last_seen_comment_id };
     let result = match actor().await {
         Ok(actor) => {
-            crate::ssr::services::tickets::comment(&state.db, &actor, &ticket_id, req, chrono::Utc::now()).await
+            crate::ssr::services::replies::comment(&state.replies, &actor, &ticket_id, req, chrono::Utc::now()).await
         }
         Err(e) => Err(e),
     };

@@ -169,6 +169,21 @@ pub fn check_transition(
     })
 }
 
+/// Where a reply moves its ticket: CyTrack's first public reply opens a new ticket; a customer's
+/// reply brings a ticket that waited on them (or was resolved) back to open; anything else leaves
+/// the status alone. A customer cannot reply on a closed ticket (they reopen it, or raise a new one).
+pub fn status_after_reply(who: Changer, internal: bool, from: TicketStatus) -> Result<Option<TicketStatus>, String> {
+    use TicketStatus::*;
+    match (who, internal, from) {
+        (Changer::Customer, _, Closed) => {
+            Err("This ticket is closed; reopen it to reply, or raise a new ticket.".into())
+        }
+        (Changer::Staff, false, New) => Ok(Some(Open)),
+        (Changer::Customer, _, AwaitingCustomer | Resolved) => Ok(Some(Open)),
+        _ => Ok(None),
+    }
+}
+
 /// Whether the SLA clock stands still in this status (waiting for the customer, or done).
 pub fn sla_paused(status: TicketStatus) -> bool {
     matches!(status, TicketStatus::AwaitingCustomer)
@@ -253,6 +268,33 @@ mod tests {
         assert_eq!(ticket_number(1), "CT-000001");
         assert_eq!(ticket_number(123), "CT-000123");
         assert_eq!(ticket_number(1_234_567), "CT-1234567");
+    }
+
+    #[test]
+    fn where_a_reply_moves_its_ticket() {
+        use Changer::*;
+        use TicketStatus::*;
+        #[rustfmt::skip]
+        let table = [
+            // who, internal note, from: the status after, or refused
+            (Staff, false, New, Ok(Some(Open))),
+            (Staff, true, New, Ok(None)),
+            (Staff, false, Open, Ok(None)),
+            (Staff, false, AwaitingCustomer, Ok(None)),
+            (Staff, false, Resolved, Ok(None)),
+            (Staff, false, Closed, Ok(None)),
+            (Staff, true, Closed, Ok(None)),
+            (Customer, false, New, Ok(None)),
+            (Customer, false, Open, Ok(None)),
+            (Customer, false, OnHold, Ok(None)),
+            (Customer, false, AwaitingCustomer, Ok(Some(Open))),
+            (Customer, false, Resolved, Ok(Some(Open))),
+            (Customer, false, Closed, Err(())),
+        ];
+        for (who, internal, from, expected) in table {
+            let got = status_after_reply(who, internal, from).map_err(|_| ());
+            assert_eq!(got, expected, "{who:?} replying (internal {internal}) on a {from:?} ticket");
+        }
     }
 
     #[test]

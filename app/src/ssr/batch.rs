@@ -110,6 +110,31 @@ impl<J: Batched> GroupCommit<J> {
     }
 }
 
+/// Writes `batch` with `write`, which answers each piece or fails as a whole; should the whole
+/// fail, one piece may have spoilt it, so each is then written alone and answers for itself.
+pub async fn each_alone_if_spoilt<'a, J, T, F, Fut>(
+    batch: &'a [J],
+    write: F,
+) -> Result<Vec<Result<T, AppError>>, AppError>
+where
+    J: Batched,
+    F: Fn(&'a [J]) -> Fut,
+    Fut: Future<Output = Result<Vec<Result<T, AppError>>, AppError>>,
+{
+    match write(batch).await {
+        Err(e) if batch.len() > 1 => {
+            tracing::warn!(queue = J::NAME, pieces = batch.len(), error = %e.message, "a batch failed; writing each alone");
+            let mut done = Vec::with_capacity(batch.len());
+            for piece in batch {
+                let alone = write(std::slice::from_ref(piece)).await;
+                done.push(alone.and_then(|mut answers| answers.pop().unwrap_or_else(|| Err(AppError::internal()))));
+            }
+            Ok(done)
+        }
+        written => written,
+    }
+}
+
 /// Should a writer ever unwind, its queue's flag is lowered and those still waiting are answered
 /// (their senders dropped: an internal error), rather than left waiting for ever.
 struct Lower<J: Batched>(Arc<Mutex<Waiting<J>>>);
@@ -128,7 +153,7 @@ impl<J: Batched> Drop for Lower<J> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Batched, GroupCommit};
+    use super::{each_alone_if_spoilt, Batched, GroupCommit};
     use crate::error::AppError;
     use crate::ssr::db::{begin, connect};
     use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -195,6 +220,33 @@ mod tests {
         let kept: Vec<i64> = kept.await.unwrap().iter().map(|r| r.try_get::<i64>("", "n").unwrap()).collect();
         let expected: Vec<i64> = (0..50).filter(|n| *n != 7 && *n != 13).collect();
         assert_eq!(kept, expected, "every piece written once, the refused ones not at all");
+    }
+
+    #[tokio::test]
+    async fn a_batch_one_piece_spoilt_is_written_again_each_alone() {
+        let db = notes_db().await;
+        db.execute_unprepared("CREATE UNIQUE INDEX one_each ON notes (n)").await.expect("an index");
+        db.execute_unprepared("INSERT INTO notes (n) VALUES (2)").await.expect("a note kept before");
+        let batch = [Note(1), Note(2), Note(-3), Note(4)];
+        let tries = std::sync::atomic::AtomicUsize::new(0);
+        let answers = each_alone_if_spoilt(&batch, |part: &[Note]| {
+            tries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let db = db.clone();
+            let part: Vec<Note> = part.iter().map(|n| Note(n.0)).collect();
+            async move { Note::write(db, part).await }
+        })
+        .await
+        .expect("the pieces answer, not the batch");
+        assert_eq!(tries.into_inner(), 5, "the whole batch once, then each of its four alone");
+        let statuses: Vec<Option<u16>> = answers.iter().map(|a| a.as_ref().err().map(|e| e.status())).collect();
+        // 2 was kept before (the database refuses it again: a 500 of its own), -3 is refused.
+        assert_eq!(statuses, [None, Some(500), Some(400), None], "each answers for itself: {statuses:?}");
+        let kept = db.query_all(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT n FROM notes ORDER BY n",
+        ));
+        let kept: Vec<i64> = kept.await.unwrap().iter().map(|r| r.try_get::<i64>("", "n").unwrap()).collect();
+        assert_eq!(kept, [1, 2, 4], "the good pieces are written once, the spoilt one not at all");
     }
 
     #[tokio::test]

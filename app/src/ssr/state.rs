@@ -1,10 +1,11 @@
 //! What every request can reach: the database pool, the signing keys, the Leptos options, the
-//! queues redemptions and new tickets are written through.
+//! queues redemptions, new tickets and replies are written through.
 
 use super::auth::AuthKeys;
 use super::services::attachments::FileStore;
 use super::services::mail_in::Mailbox;
 use super::services::redemptions::RedemptionQueue;
+use super::services::replies::ReplyQueue;
 use super::services::tickets::TicketQueue;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub redemptions: RedemptionQueue,
     /// Tickets being raised, written in batches to `db`.
     pub tickets: TicketQueue,
+    /// Replies being posted, written in batches to `db`.
+    pub replies: ReplyQueue,
     /// The portal's own address, for e-mail in.
     pub mailbox: Arc<Mailbox>,
     /// The bearer secret of `POST /api/v1/mail/inbound`; without one the endpoint does not exist.

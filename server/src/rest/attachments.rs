@@ -10,7 +10,7 @@ use app::dto::{AttachmentEnvelope, CommentRequest, ErrorBody};
 use app::error::AppError;
 use app::ssr::auth::{token_from_headers, Actor};
 use app::ssr::services::attachments::{self, file_too_large, too_many_files, FileStore, Received};
-use app::ssr::services::{new_id, tickets};
+use app::ssr::services::{new_id, replies};
 use app::ssr::state::AppState;
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
@@ -158,7 +158,7 @@ async fn upload_files(
                 internal: fields.contains_key("internal"),
                 last_seen_comment_id: None,
             };
-            match tickets::comment(&state.db, actor, ticket_id, reply, now).await {
+            match replies::comment(&state.replies, actor, ticket_id, reply, now).await {
                 Ok(comment) => Some(comment.id),
                 Err(e) => {
                     attachments::discard(files).await;

@@ -5,7 +5,7 @@ use app::dto::{
     BulkUpdateRequest, BulkUpdateResult, CommentEnvelope, CommentRequest, CreateTicketRequest, ErrorBody, Page,
     TicketDetail, TicketDto, TicketEnvelope, TicketFilter, UpdateTicketRequest,
 };
-use app::ssr::services::tickets;
+use app::ssr::services::{replies, tickets};
 use app::ssr::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -79,6 +79,6 @@ pub async fn comment(
     Path(id): Path<String>,
     Json(req): Json<CommentRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let comment = tickets::comment(&state.db, &actor, &id, req, Utc::now()).await?;
+    let comment = replies::comment(&state.replies, &actor, &id, req, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(CommentEnvelope { comment })))
 }

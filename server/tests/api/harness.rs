@@ -202,6 +202,22 @@ impl TestApp {
         app::ssr::db::connect(&self.database_url).await.expect("the test database")
     }
 
+    /// The person as the services know them, for calling a service directly.
+    pub async fn actor(&self, who: &Person) -> app::ssr::auth::Actor {
+        use sea_orm::EntityTrait;
+        let found = app::ssr::entities::user::Entity::find_by_id(who.id.clone()).one(&self.database().await).await;
+        let u = found.expect("the people table").expect("the person");
+        app::ssr::auth::Actor {
+            user_id: u.id,
+            session_id: String::new(),
+            name: u.name,
+            role: app::domain::people::Role::parse(&u.role).expect("a role"),
+            status: app::domain::people::UserStatus::Active,
+            organization_id: u.organization_id,
+            superuser: u.superuser,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -24,6 +24,7 @@ mod projects;
 mod registrations;
 mod releases;
 mod reminders;
+mod replies;
 mod reports;
 mod signing;
 mod tickets;

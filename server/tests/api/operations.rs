@@ -13,7 +13,10 @@ async fn metrics_time_requests_by_route_template_and_show_the_pool_and_the_outbo
         let (status, _) = app.get(&format!("/api/v1/tickets/{id}"), &customer.token).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
-    app.raise(&customer, "Counted in a batch").await;
+    let raised = app.raise(&customer, "Counted in a batch").await;
+    let replied = format!("/api/v1/tickets/{}/comments", raised["id"].as_str().unwrap());
+    let (status, body) = app.post(&replied, Some(&customer.token), serde_json::json!({"body": "Counted too"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/openmetrics-text"));
@@ -28,9 +31,10 @@ async fn metrics_time_requests_by_route_template_and_show_the_pool_and_the_outbo
         "cytrack_db_pool_connections ",
         "cytrack_db_pool_idle_connections ",
         r#"cytrack_mail_outbox_messages{status="pending"} "#,
-        // The ticket was written by the tickets' group commit (tests share the process's metrics,
-        // so other tests' batches may be counted too).
+        // The ticket and the reply were written by their group commits (tests share the
+        // process's metrics, so other tests' batches may be counted too).
         r#"cytrack_batch_size_count{queue="tickets"} "#,
+        r#"cytrack_batch_size_count{queue="replies"} "#,
     ] {
         assert!(text.lines().any(|l| l.starts_with(gauge)), "{gauge} in\n{text}");
     }

@@ -3,30 +3,13 @@
 //! refused naming the field.
 
 use crate::harness::*;
-use app::domain::people::{Role, UserStatus};
-use app::ssr::auth::Actor;
-use app::ssr::entities::user;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
-use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 
 /// The named row of a report's list (a priority, a queue, an agent).
 fn row<'a>(list: &'a Value, key: &str, name: &str) -> &'a Value {
     list.as_array().unwrap().iter().find(|r| r[key] == name).unwrap_or_else(|| panic!("no {name} in {list}"))
-}
-
-async fn actor(app: &TestApp, who: &Person) -> Actor {
-    let u = user::Entity::find_by_id(who.id.clone()).one(&app.database().await).await.unwrap().unwrap();
-    Actor {
-        user_id: u.id,
-        session_id: String::new(),
-        name: u.name,
-        role: Role::parse(&u.role).unwrap(),
-        status: UserStatus::Active,
-        organization_id: u.organization_id,
-        superuser: u.superuser,
-    }
 }
 
 #[tokio::test]
@@ -120,7 +103,7 @@ async fn a_late_answer_is_counted_late_and_a_rebuilt_rollup_agrees() {
     let db = app.database().await;
     let late = app.raise_with(&sam, "Answered a week later", "fault", "p1").await;
     let quick = app.raise_with(&sam, "Answered at once", "fault", "p4").await;
-    let (agent_actor, now) = (actor(&app, &agent).await, Utc::now());
+    let (agent_actor, now) = (app.actor(&agent).await, Utc::now());
     for (ticket, at) in [(&late, now + Duration::days(7)), (&quick, now)] {
         let req = app::dto::CommentRequest {
             body: "Here is what we found.".into(),
@@ -128,7 +111,7 @@ async fn a_late_answer_is_counted_late_and_a_rebuilt_rollup_agrees() {
             last_seen_comment_id: None,
         };
         let id = ticket["id"].as_str().unwrap();
-        app::ssr::services::tickets::comment(&db, &agent_actor, id, req, at).await.expect("the reply posts");
+        app::ssr::services::replies::comment_in(&db, &agent_actor, id, req, at).await.expect("the reply posts");
     }
     let (status, body) = app.get("/api/v1/reports/desk?from=2000-01-01", &agent.token).await;
     assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields"), "{body}");

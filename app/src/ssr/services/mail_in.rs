@@ -230,7 +230,7 @@ async fn reply<C: ConnectionTrait + TransactionTrait + 'static>(
     }
     let req = CommentRequest { body, internal: false, last_seen_comment_id: None };
     let actor = actor_of(&person);
-    match tickets::comment(db, &actor, &found.ticket_id, req, now).await {
+    match super::replies::comment_in(db, &actor, &found.ticket_id, req, now).await {
         Ok(comment) => Ok(Decision {
             outcome: InboundOutcome::CommentAdded,
             ticket_id: Some(found.ticket_id),

@@ -20,6 +20,7 @@ pub mod queues;
 pub mod redemptions;
 pub mod releases;
 pub mod reminders;
+pub mod replies;
 pub mod reports;
 pub mod search;
 pub mod settings;

@@ -116,7 +116,16 @@ pub(crate) async fn count_work(
     day: NaiveDate,
     work: Work,
 ) -> Result<(), AppError> {
-    add_work(db, vec![((day.format("%Y-%m-%d").to_string(), user_id.to_string()), work)]).await
+    count_works(db, vec![((day, user_id.to_string()), work)]).await
+}
+
+/// Counts the work of many (day, staff member) pairs at once (a batch of replies), each pair once.
+pub(crate) async fn count_works(
+    db: &impl ConnectionTrait,
+    works: Vec<((NaiveDate, String), Work)>,
+) -> Result<(), AppError> {
+    let rows = works.into_iter().map(|((day, user_id), work)| ((day.format("%Y-%m-%d").to_string(), user_id), work));
+    add_work(db, rows.collect()).await
 }
 
 /// Counts `change` in the caller's transaction: `before` is the ticket as it stood (its clocks
@@ -131,20 +140,19 @@ pub(crate) async fn count(
     after: &ticket::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    count_each(db, cal, &[(change, before, after)], now).await
+    count_each(db, cal, &[(change, before, after, now)]).await
 }
 
-/// Counts many changes at once (a batch of tickets raised together): the rows they share are
-/// summed first and written once.
+/// Counts many changes at once (a batch of tickets raised together, of replies posted together),
+/// each on the day of its own time: the rows they share are summed first and written once.
 pub(crate) async fn count_each(
     db: &impl ConnectionTrait,
     cal: &BusinessCalendar,
-    changes: &[(Change, &ticket::Model, &ticket::Model)],
-    now: DateTime<Utc>,
+    changes: &[(Change, &ticket::Model, &ticket::Model, DateTime<Utc>)],
 ) -> Result<(), AppError> {
-    let day = cal.date_of(now);
     let mut sums: HashMap<Key, Tally> = HashMap::new();
-    for &(change, before, after) in changes {
+    for &(change, before, after, now) in changes {
+        let day = cal.date_of(now);
         let clocks = match change {
             Change::Raised => None,
             _ => {

@@ -5,26 +5,23 @@ use super::new_id;
 use super::notifications::{self, Around, Notice};
 use super::organizations;
 use super::people::field_error;
-use super::reports::Work;
 use super::search::{self, Facet, Facets, TextSearch};
 use crate::domain::billing::{classify, BillingFacts, BillingTag, Classification};
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::live::{replied_since, Posted};
 use crate::domain::notifications::{status_told, Event};
 use crate::domain::reports::Change;
 use crate::domain::sla::ClockState;
-use crate::domain::text::multi_line;
 use crate::domain::tickets::{
     check_transition, parse_description, parse_subject, route, ticket_number, Changer, Priority, Product, TicketKind,
     TicketStatus,
 };
 use crate::dto::{
-    page_window, BillingDto, BulkUpdateRequest, CommentDto, CommentRequest, CreateTicketRequest, Page, TicketDetail,
-    TicketDto, TicketFilter, UpdateTicketRequest,
+    page_window, BillingDto, BulkUpdateRequest, CommentDto, CreateTicketRequest, Page, TicketDetail, TicketDto,
+    TicketFilter, UpdateTicketRequest,
 };
 use crate::error::{AppError, FieldCheck};
 use crate::ssr::auth::{Access, Actor};
-use crate::ssr::batch::{Batched, GroupCommit};
+use crate::ssr::batch::{each_alone_if_spoilt, Batched, GroupCommit};
 use crate::ssr::db::begin;
 use crate::ssr::entities::{
     counter, deployment, irs_contract, organization, ticket, ticket_comment, ticket_history, ticket_tally, user,
@@ -174,25 +171,17 @@ impl Batched for Raise {
     const NAME: &'static str = "tickets";
     const MOST: usize = 64;
 
-    /// The whole batch in one transaction, each table written once. Should it fail, one ticket
-    /// may have spoilt it: each is then written alone, and answers for itself.
+    /// The whole batch in one transaction, each table written once (should one ticket spoil it,
+    /// each is written alone: `each_alone_if_spoilt`).
     async fn write(
         db: DatabaseConnection,
         batch: Vec<Raise>,
     ) -> Result<Vec<Result<ticket::Model, AppError>>, AppError> {
-        match write_in_one_transaction(&db, &batch).await {
-            Ok(written) => Ok(written.into_iter().map(Ok).collect()),
-            Err(e) if batch.len() > 1 => {
-                tracing::warn!(tickets = batch.len(), error = %e.message, "a batch of tickets failed; writing each alone");
-                let mut done = Vec::with_capacity(batch.len());
-                for raise in &batch {
-                    let alone = write_in_one_transaction(&db, std::slice::from_ref(raise)).await;
-                    done.push(alone.map(|mut written| written.remove(0)));
-                }
-                Ok(done)
-            }
-            Err(e) => Err(e),
-        }
+        let db = &db;
+        each_alone_if_spoilt(&batch, |part| async move {
+            Ok(write_in_one_transaction(db, part).await?.into_iter().map(Ok).collect())
+        })
+        .await
     }
 }
 
@@ -333,8 +322,8 @@ async fn write_tickets(
         .exec_without_returning(txn)
         .await?;
     super::search::harvest_words(txn).await?;
-    let raised: Vec<_> = models.iter().map(|m| (Change::Raised, m, m)).collect();
-    super::reports::count_each(txn, &read.calendar, &raised, now).await?;
+    let raised: Vec<_> = models.iter().zip(raises).map(|(m, r)| (Change::Raised, m, m, r.now)).collect();
+    super::reports::count_each(txn, &read.calendar, &raised).await?;
     let lines = models.iter().zip(raises).map(|(m, r)| {
         let billing = billing_text(r.placed.billing.tag, &r.placed.billing.reason);
         history_line(&m.id, Some(&r.actor.user_id), "created", None, Some(billing), r.now)
@@ -363,7 +352,7 @@ async fn write_tickets(
 }
 
 /// A notice about a ticket, pointing at it.
-fn ticket_notice(t: &ticket::Model, event: Event, title: String, body: String) -> Notice {
+pub(crate) fn ticket_notice(t: &ticket::Model, event: Event, title: String, body: String) -> Notice {
     Notice {
         event,
         title,
@@ -375,7 +364,7 @@ fn ticket_notice(t: &ticket::Model, event: Event, title: String, body: String) -
 }
 
 /// The people around a ticket.
-fn around(actor: &Actor, t: &ticket::Model) -> Around {
+pub(crate) fn around(actor: &Actor, t: &ticket::Model) -> Around {
     Around {
         actor_id: Some(actor.user_id.clone()),
         requester_id: Some(t.requester_id.clone()),
@@ -741,175 +730,14 @@ pub async fn ids_for_numbers(
     Ok(ids)
 }
 
-fn changer(access: &Access) -> Changer {
+pub(crate) fn changer(access: &Access) -> Changer {
     match access {
         Access::Staff(_) => Changer::Staff,
         Access::Customer(_) => Changer::Customer,
     }
 }
 
-/// A public reply or an internal note. Replies move the ticket along: CyTrack's first public reply
-/// opens a new ticket, a customer's reply brings a ticket that waited on them (or was resolved)
-/// back to open.
-pub async fn comment<C: ConnectionTrait + TransactionTrait + 'static>(
-    db: &C,
-    actor: &Actor,
-    ticket_id: &str,
-    req: CommentRequest,
-    now: DateTime<Utc>,
-) -> Result<CommentDto, AppError> {
-    let access = actor.access()?;
-    if req.internal && matches!(access, Access::Customer(_)) {
-        return Err(AppError::forbidden("Internal notes are for CyTrack staff."));
-    }
-    let body = multi_line(&req.body, "a reply", 20_000).map_err(|m| field_error("body", m))?;
-    let found = visible(db, &access, ticket_id).await?;
-    let status = TicketStatus::parse(&found.status).unwrap_or(TicketStatus::Open);
-    let staff = matches!(access, Access::Staff(_));
-    if let Some(seen) = req.last_seen_comment_id.as_deref() {
-        no_reply_since(db, &found.id, seen.trim(), actor, staff).await?;
-    }
-    if status == TicketStatus::Closed && !staff {
-        return Err(AppError::rule(
-            "ticket_closed",
-            "This ticket is closed; reopen it to reply, or raise a new ticket.",
-        ));
-    }
-    let next = match (staff, req.internal, status) {
-        (true, false, TicketStatus::New) => Some(TicketStatus::Open),
-        (false, _, TicketStatus::AwaitingCustomer | TicketStatus::Resolved) => Some(TicketStatus::Open),
-        _ => None,
-    };
-    let event = Event::Comment { internal: req.internal, by_staff: staff };
-    let around = around(actor, &found);
-    // Read before the write gate, which is held for writes alone (on SQLite every writer of the
-    // process queues behind it): the calendar places the status change and the reply's day, and
-    // the audience is who hears of it.
-    let calendar = super::settings::calendar(db).await?;
-    let mut audience = notifications::Audience::read(db, vec![(event, around.clone())]).await?;
-    let txn = begin(db).await?;
-    let comment = ticket_comment::ActiveModel {
-        id: Set(new_id()),
-        ticket_id: Set(found.id.clone()),
-        author_id: Set(actor.user_id.clone()),
-        body: Set(body),
-        internal: Set(req.internal),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    let field = if req.internal { "note" } else { "reply" };
-    history_line(
-        &found.id,
-        Some(&actor.user_id),
-        field,
-        None,
-        Some(if staff { "CyTrack" } else { "customer" }.into()),
-        now,
-    )
-    .insert(&txn)
-    .await?;
-    let first_response = staff && !req.internal && found.first_response_at.is_none();
-    let mut state = clock_state(&found);
-    if first_response {
-        state.first_response_at = Some(now);
-    }
-    if let Some(to) = next {
-        state = state.after_status_change(&calendar, status, to, now);
-        history_line(
-            &found.id,
-            Some(&actor.user_id),
-            "status",
-            Some(status.as_str().into()),
-            Some(to.as_str().into()),
-            now,
-        )
-        .insert(&txn)
-        .await?;
-    }
-    let number = ticket_number(found.number);
-    let title = match (staff, req.internal) {
-        (_, true) => format!("{number}: internal note by {}", actor.name),
-        (true, false) => format!("{number}: CyTrack replied"),
-        (false, false) => format!("{number}: {} replied", actor.name),
-    };
-    let notice = ticket_notice(&found, event, format!("{title} · {}", found.subject), comment.body.clone());
-    notifications::tell(&txn, &mut audience, vec![(notice, around)], now).await?;
-    let mut model: ticket::ActiveModel = found.clone().into();
-    if let Some(to) = next {
-        model.status = Set(to.as_str().into());
-    }
-    set_clock(&mut model, state);
-    model.updated_at = Set(now);
-    let updated = model.update(&txn).await?;
-    if first_response {
-        super::reports::count(&txn, &calendar, Change::FirstResponse, &found, &updated, now).await?;
-    }
-    if staff && !req.internal {
-        super::reports::count_work(&txn, &actor.user_id, calendar.date_of(now), Work { replies: 1, minutes: 0 })
-            .await?;
-    }
-    txn.commit().await?;
-    Ok(CommentDto {
-        author_name: actor.name.clone(),
-        id: comment.id,
-        author_id: comment.author_id,
-        body: comment.body,
-        internal: comment.internal,
-        created_at: comment.created_at,
-        attachments: vec![],
-    })
-}
-
-/// Refuses a reply when someone else posted on the ticket after `seen`, the newest reply the
-/// writer had seen ("" for none), so two people do not answer the same question unknowingly; the
-/// writer reads it and sends again with the newer id (`domain::live::replied_since`).
-async fn no_reply_since(
-    db: &impl ConnectionTrait,
-    ticket_id: &str,
-    seen: &str,
-    actor: &Actor,
-    staff: bool,
-) -> Result<(), AppError> {
-    let mut thread = ticket_comment::Entity::find().filter(ticket_comment::Column::TicketId.eq(ticket_id));
-    if !staff {
-        thread = thread.filter(ticket_comment::Column::Internal.eq(false));
-    }
-    let thread = thread.order_by_asc(ticket_comment::Column::CreatedAt).all(db).await?;
-    let seen_at = match seen {
-        "" => None,
-        id => match thread.iter().find(|c| c.id == id) {
-            Some(c) => Some(c.created_at),
-            None => {
-                return Err(field_error("last_seen_comment_id", "That is not a reply on this ticket.".into()));
-            }
-        },
-    };
-    if thread.last().is_none_or(|c| Some(c.created_at) == seen_at) {
-        return Ok(()); // the usual case: nothing since, no names to read
-    }
-    let names = user_names(db, thread.iter().map(|c| c.author_id.clone()).collect()).await?;
-    let posted: Vec<Posted> = thread
-        .iter()
-        .map(|c| Posted {
-            author_id: &c.author_id,
-            author_name: names.get(&c.author_id).map(String::as_str).unwrap_or("Someone"),
-            created_at: c.created_at,
-        })
-        .collect();
-    match replied_since(&posted, seen_at, &actor.user_id).as_slice() {
-        [] => Ok(()),
-        who => Err(AppError::conflict(
-            "replied_since",
-            format!(
-                "{} replied since you opened this ticket. Read it above; send again to post your reply as it is.",
-                who.join(" and ")
-            ),
-        )),
-    }
-}
-
-fn set_clock(model: &mut ticket::ActiveModel, state: ClockState) {
+pub(crate) fn set_clock(model: &mut ticket::ActiveModel, state: ClockState) {
     model.first_response_at = Set(state.first_response_at);
     model.resolved_at = Set(state.resolved_at);
     model.closed_at = Set(state.closed_at);

@@ -204,7 +204,7 @@ pub async fn record_uat_result<C: ConnectionTrait + TransactionTrait + 'static>(
                     internal: false,
                     last_seen_comment_id: None,
                 };
-                tickets::comment(db, actor, id, reply, now).await?;
+                crate::ssr::services::replies::comment_in(db, actor, id, reply, now).await?;
             }
             None => {
                 let new = tickets::NewTicket {
