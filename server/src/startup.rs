@@ -66,7 +66,6 @@ pub async fn build(config: Config) -> Result<Built, String> {
     let tickets = TicketQueue::new(db.clone());
     let replies = ReplyQueue::new(db.clone());
     let live = app::ssr::services::live::Live::start(db.clone());
-    app::ssr::services::search::merge_in_background(db.clone());
     let mailbox = app::ssr::services::mail_in::Mailbox {
         own_address: crate::mailer::address_of(&config.mail.from)?,
         files: Some((config.files.clone(), config.incoming_dir.clone())),

@@ -1221,9 +1221,6 @@ async fn seed(db: DatabaseConnection, a: &Args, now: DateTime<Utc>) -> (Vec<Stri
     let rollup = Instant::now();
     let counted = app::ssr::services::reports::rebuild(&db).await.expect("the reports' rollup builds");
     let rollup_s = rollup.elapsed().as_secs_f64();
-    // The search index merged as a portal that ran meanwhile would have (migration 33), not by
-    // the measured portal while it is measured.
-    while app::ssr::services::search::merge_step(&db).await.expect("the search index merges") {}
     db.execute_unprepared("ANALYZE").await.ok();
     (org_ids, Some((counted, rollup_s)))
 }

@@ -782,36 +782,3 @@ async fn a_burst_of_tickets_is_numbered_once_each_and_every_one_is_acknowledged(
     assert_eq!(mailed, 30, "and mailed, in the same transaction as its ticket");
     assert_eq!(app.get("/api/v1/tickets", &people[2].token).await.1["total"], 10, "Other sees its own ten");
 }
-
-#[tokio::test]
-async fn the_search_index_merges_apart_from_the_writes_and_keeps_finding_every_ticket() {
-    // Issue 25: FTS5 merged its segments inside every fourth write (30 to 50 ms); on SQLite the
-    // writes now only add segments (migration 33) and `search::merge_step` merges them, a bounded
-    // step at a time, in the background.
-    use app::ssr::services::search::merge_step;
-    use sea_orm::{ConnectionTrait, Statement};
-    let app = spawn_app().await;
-    let db = app.database().await;
-    if app.database_url().starts_with("postgres") {
-        assert!(!merge_step(&db).await.expect("a step"), "PostgreSQL's index has nothing of FTS5's to merge");
-        return;
-    }
-    let one = |sql: &str| {
-        let stmt = Statement::from_string(sea_orm::DatabaseBackend::Sqlite, sql.to_string());
-        let db = db.clone();
-        async move { db.query_one(stmt).await.unwrap().unwrap().try_get_by_index::<i64>(0).unwrap() }
-    };
-    let automerge = one("SELECT CAST(v AS INTEGER) FROM tickets_fts_config WHERE k = 'automerge'").await;
-    assert_eq!(automerge, 0, "writes leave the merging to the merger");
-    let org = app.organization("Acme", &[]).await;
-    let jo = app.customer(&org, true).await;
-    for i in 0..12 {
-        app.raise(&jo, &format!("Headset {i} crackles")).await; // a transaction, and a segment, each
-    }
-    while merge_step(&db).await.expect("a step merges or finds nothing to merge") {}
-    assert!(!merge_step(&db).await.unwrap(), "once merged, a step finds nothing more");
-    let segments = one("SELECT COUNT(DISTINCT segid) FROM tickets_fts_idx").await;
-    assert!(segments < 6, "twelve writes' segments were merged: {segments} left");
-    let (_, found) = app.get("/api/v1/tickets?q=headset+crackles&per_page=50", &jo.token).await;
-    assert_eq!(found["total"], 12, "every ticket is found in the merged index: {found}");
-}

@@ -23,8 +23,8 @@ use crate::ssr::entities::ticket;
 use chrono::{DateTime, Datelike, Months, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use sea_orm::sea_query::{Alias, BinOper, Expr, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select, Statement,
 };
 
 /// The most indexed words one typed word is expanded into before FTS5's prefix query is used.
@@ -545,54 +545,6 @@ pub async fn harvest_words(db: &impl ConnectionTrait) -> Result<(), AppError> {
     )
     .await?;
     Ok(())
-}
-
-/// Pages of the index one merge step writes, about (3 to 17 ms on this machine, holding the write
-/// gate: docs/benchmarks.md, session 23).
-const MERGE_PAGES: u32 = 64;
-
-/// Merges the ticket search index's segments by one bounded step, in a write transaction of its
-/// own (SQLite: FTS5 no longer merges inside the writes, migration 33). Answers whether it found
-/// anything to merge (FTS5 merges a level once it holds four segments).
-pub async fn merge_step(db: &DatabaseConnection) -> Result<bool, AppError> {
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return Ok(false);
-    }
-    let txn = crate::ssr::db::begin(db).await?;
-    let before = total_changes(&txn).await?;
-    let merge = format!("INSERT INTO tickets_fts(tickets_fts, rank) VALUES ('merge', {MERGE_PAGES})");
-    txn.execute_unprepared(&merge).await?;
-    let after = total_changes(&txn).await?;
-    txn.commit().await?;
-    // FTS5's own test: a step that merged nothing changed fewer than two rows.
-    Ok(after - before >= 2)
-}
-
-/// Rows changed on this connection since it opened (SQLite).
-async fn total_changes(db: &impl ConnectionTrait) -> Result<i64, AppError> {
-    let stmt = Statement::from_string(DatabaseBackend::Sqlite, "SELECT total_changes() AS n");
-    Ok(db.query_one(stmt).await?.ok_or_else(AppError::internal)?.try_get::<i64>("", "n")?)
-}
-
-/// Keeps merging the search index in the background (SQLite): step after step while there is
-/// something to merge, letting the writers waiting on the gate in between, then a look a second.
-pub fn merge_in_background(db: DatabaseConnection) {
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return;
-    }
-    tokio::spawn(async move {
-        loop {
-            let pause = match merge_step(&db).await {
-                Ok(true) => std::time::Duration::from_millis(5),
-                Ok(false) => std::time::Duration::from_secs(1),
-                Err(e) => {
-                    tracing::warn!(error = %e.message, "the search index was not merged");
-                    std::time::Duration::from_secs(10)
-                }
-            };
-            tokio::time::sleep(pause).await;
-        }
-    });
 }
 
 /// The ticket numbers (FTS5 rowids) an FTS5 query matches.
