@@ -7,7 +7,9 @@ use super::new_id;
 use super::notifications::{self, Around};
 use super::people::field_error;
 use super::reports::Work;
-use super::tickets::{around, changer, clock_state, history_line, set_clock, ticket_notice, user_names, visible};
+use super::tickets::{
+    around, changer, clock_state, history_line, put_clock, set_clock, ticket_notice, user_names, visible,
+};
 use crate::domain::calendar::BusinessCalendar;
 use crate::domain::live::{replied_since, Posted};
 use crate::domain::notifications::Event;
@@ -266,11 +268,7 @@ async fn write_replies(
             lines.push(history_line(&before.id, Some(&r.actor.user_id), "status", old, new, r.now));
             after.status = to.as_str().into();
         }
-        after.first_response_at = state.first_response_at;
-        after.resolved_at = state.resolved_at;
-        after.closed_at = state.closed_at;
-        after.paused_since = state.paused_since;
-        after.paused_minutes = state.paused_minutes;
+        put_clock(&mut after, state);
         after.updated_at = r.now;
         notices.push((ticket_notice(&before, r.event(), r.title(&before), r.body.clone()), around(&r.actor, &before)));
         if first_response {

@@ -434,6 +434,15 @@ pub(crate) fn clock_state(t: &ticket::Model) -> ClockState {
     }
 }
 
+/// Puts `state`'s clocks on a ticket held in memory (`set_clock` does it for a row's update).
+pub(crate) fn put_clock(t: &mut ticket::Model, state: ClockState) {
+    t.first_response_at = state.first_response_at;
+    t.resolved_at = state.resolved_at;
+    t.closed_at = state.closed_at;
+    t.paused_since = state.paused_since;
+    t.paused_minutes = state.paused_minutes;
+}
+
 pub async fn user_names(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, String>, AppError> {
     Ok(user::Entity::find()
         .select_only()
