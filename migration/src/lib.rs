@@ -35,6 +35,7 @@ mod m20261130_000029_ticket_days;
 mod m20261130_000030_workload;
 mod m20261130_000031_backlog_index;
 mod m20261130_000032_search_words_per_batch;
+mod m20261201_000033_search_small_pages;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000030_workload::Migration),
             Box::new(m20261130_000031_backlog_index::Migration),
             Box::new(m20261130_000032_search_words_per_batch::Migration),
+            Box::new(m20261201_000033_search_small_pages::Migration),
         ]
     }
 }
