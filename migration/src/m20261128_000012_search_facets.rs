@@ -69,7 +69,9 @@ const DROP_OLD: &[&str] = &[
 
 /// Replaces the index and its triggers with one holding each ticket's words and `facets` (an SQL
 /// text expression of the row named as given), indexed again when `changed` (an SQL condition
-/// on `old` and `new`) holds; fills it from the tickets there. Migration 14 calls it too.
+/// on `old` and `new`) holds; fills it from the tickets there. Migration 14 calls it too. The
+/// table made here has FTS5's default page size: a later migration that calls this must set the
+/// 1,000 bytes of migration 33 again.
 pub(crate) fn rebuild(facets: &dyn Fn(&str) -> String, changed: &str) -> Vec<String> {
     let index = |row: &str| {
         format!(

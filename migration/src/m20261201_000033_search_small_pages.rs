@@ -5,9 +5,9 @@
 //! the index has five or six levels, so that write merges 320 to 384 pages, 1.3 to 1.5 MB at
 //! 4,050 bytes a page: 40 to 200 ms inside a reply's transaction, which was the replies' p99
 //! (docs/benchmarks.md, session 24). Pages of 1,000 bytes make that work a quarter as large, done
-//! four times as often: the same 400 transactions of eight replies on a copy of the benchmark's index
-//! went from a p99 of 130 to 204 ms to 50 to 62 ms, while counting and paging through the index
-//! took as long as before. 500 bytes was no better and 2,000 halfway.
+//! four times as often: the same 400 transactions of eight replies on a copy of the benchmark's
+//! index went from a p99 of 130 to 204 ms to 50 to 62 ms, while counting and paging through the
+//! index took as long as before. 500 bytes was no better and 2,000 halfway.
 //!
 //! FTS5 writes new segments at the new size; segments already written keep theirs until a merge
 //! rewrites them.

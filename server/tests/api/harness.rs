@@ -378,7 +378,8 @@ impl TestApp {
     }
 
     /// Asserts that `who` searching for `q` finds `expected` tickets, all counted and all listed.
-    pub async fn assert_search(&self, who: &Person, q: &str, expected: usize) {
+    /// Searches as `who`, asserts the search found exactly `expected` tickets, and returns the page.
+    pub async fn assert_search(&self, who: &Person, q: &str, expected: usize) -> Value {
         let encoded: String = q
             .bytes()
             .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
@@ -388,6 +389,7 @@ impl TestApp {
         assert_eq!(body["total"], expected, "search {q:?}: {body}");
         assert_eq!(body["total_exact"], true, "search {q:?}: {body}");
         assert_eq!(body["items"].as_array().unwrap().len(), expected, "search {q:?}: {body}");
+        body
     }
 
     pub async fn raise(&self, who: &Person, subject: &str) -> Value {

@@ -797,9 +797,8 @@ async fn the_search_index_writes_small_pages_and_finds_a_long_ticket_by_any_of_i
     let (status, raised) = app.post("/api/v1/tickets", Some(&jo.token), body).await;
     assert_eq!(status, StatusCode::CREATED, "{raised}");
     for word in [&words[0], &words[299], &words[599]] {
-        let (_, found) = app.get(&format!("/api/v1/tickets?q={word}"), &jo.token).await;
-        assert_eq!(found["total"], 1, "{word} finds the ticket: {found}");
-        assert_eq!(found["items"][0]["id"], raised["ticket"]["id"]);
+        let found = app.assert_search(&jo, word, 1).await;
+        assert_eq!(found["items"][0]["id"], raised["ticket"]["id"], "{word} finds the ticket: {found}");
     }
     let db = app.database().await;
     if db.get_database_backend() != DatabaseBackend::Sqlite {
