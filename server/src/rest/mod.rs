@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod billing;
+mod body;
 pub mod live;
 pub mod macs;
 pub mod mail;
@@ -19,12 +20,14 @@ pub mod tickets;
 pub mod users;
 pub mod vouchers;
 
+pub use body::Json;
+
 use app::dto::ErrorBody;
 use app::error::AppError;
 use app::ssr::auth::{token_from_headers, Actor};
 use app::ssr::state::AppState;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -209,54 +212,6 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError(AppError::bad_request(format!("The query string does not fit: {}", rejection.body_text())))
-    }
-}
-
-/// `axum::Json` whose refusals speak the API's error shape. A number written with a zero
-/// fraction (`1157.0`) reads as the whole number it is: JSON Schema counts it an integer, and so
-/// do clients generated from the OpenAPI document (issue 20: the fuzzer's whole numbers were
-/// refused).
-pub struct Json<T>(pub T);
-
-impl<T, S> FromRequest<S> for Json<T>
-where
-    T: serde::de::DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
-        whole_numbers(&mut value);
-        serde_path_to_error::deserialize(value).map(Json).map_err(|e| {
-            ApiError(AppError::new(
-                app::error::ErrorKind::Rule,
-                "invalid_body",
-                format!("The request body does not fit: {}: {}", e.path(), e.inner()),
-            ))
-        })
-    }
-}
-
-/// Numbers with a zero fraction, within the range a double holds exactly, become integers.
-fn whole_numbers(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    match value {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= EXACT) {
-                *n = serde_json::Number::from(f as i64);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
-        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
-        _ => {}
-    }
-}
-
-impl<T: serde::Serialize> IntoResponse for Json<T> {
-    fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
     }
 }
 

@@ -46,6 +46,28 @@ async fn a_whole_number_written_with_a_zero_fraction_reads_as_that_number() {
 }
 
 #[tokio::test]
+async fn an_array_where_the_document_says_object_is_refused_at_any_depth() {
+    // serde alone fills a struct from an array of its fields in order: `[null]` would have
+    // cleared an organisation's installed release (found by the fuzzer's stateful phase).
+    let app = spawn_app().await;
+    let org = app.organization("Acme", &[]).await;
+    let admin = app.admin().await;
+    let path = format!("/api/v1/organizations/{org}/installed-release");
+    let (status, body) = app.send("PUT", &path, Some(&admin.token), Some(json!([null]))).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("expected an object"), "{body}");
+
+    let (_, mut hours) = app.get("/api/v1/settings/business-hours", &admin.token).await;
+    let weekend = hours["multipliers"]["weekend"].clone();
+    hours["multipliers"] = json!([1.5, 3.0, 2.5]);
+    let (status, body) = app.send("PUT", "/api/v1/settings/business-hours", Some(&admin.token), Some(hours)).await;
+    assert_eq!((status, error_code(&body)), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"), "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("multipliers"), "the path is named: {body}");
+    let (_, hours) = app.get("/api/v1/settings/business-hours", &admin.token).await;
+    assert_eq!(hours["multipliers"]["weekend"], weekend, "nothing was saved");
+}
+
+#[tokio::test]
 async fn lists_refuse_pages_and_page_sizes_outside_their_bounds() {
     let app = spawn_app().await;
     let admin = app.staff("admin").await;
