@@ -2,12 +2,14 @@
 //! laxer than the document in two ways, and clients generated from the document (and the fuzzer)
 //! meet both: a whole number written with a zero fraction (`1157.0`) is an integer to JSON Schema
 //! but a float to serde (issue 20), and serde fills a struct from an array of its fields in order
-//! (`[null]` for `{"release_id": null}`), which the document calls a type error. `Strict` reads a
+//! (`[null]` for `{"release": null}`), which the document calls a type error. `Strict` reads a
 //! parsed body with neither laxity, at every depth; refusals name the field's path.
 
 use super::ApiError;
 use app::error::AppError;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::FromRequest;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::value::{MapDeserializer, SeqDeserializer};
 use serde::de::{self, Deserializer, IntoDeserializer, Unexpected, Visitor};
@@ -26,13 +28,33 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let axum::Json(value) = axum::Json::<Value>::from_request(req, state).await?;
-        serde_path_to_error::deserialize(Strict(&value)).map(Json).map_err(|e| {
-            ApiError(AppError::new(
-                app::error::ErrorKind::Rule,
-                "invalid_body",
-                format!("The request body does not fit: {}: {}", e.path(), e.inner()),
-            ))
-        })
+        serde_path_to_error::deserialize(Strict(&value))
+            .map(Json)
+            .map_err(|e| invalid_body(format!("{}: {}", e.path(), e.inner())))
+    }
+}
+
+/// Well-formed JSON that does not fit what the operation reads: 422, naming what is at fault.
+fn invalid_body(detail: String) -> ApiError {
+    let message = format!("The request body does not fit: {detail}");
+    ApiError(AppError::new(app::error::ErrorKind::Rule, "invalid_body", message))
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::JsonDataError(e) => invalid_body(e.body_text()),
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError(AppError::bad_request(format!("The request body is not valid JSON: {}", e.body_text())))
+            }
+            JsonRejection::MissingJsonContentType(_) => {
+                ApiError(AppError::bad_request("Send the body as JSON with the header Content-Type: application/json."))
+            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError(AppError::too_large()),
+            other => {
+                ApiError(AppError::bad_request(format!("The request body could not be read: {}", other.body_text())))
+            }
+        }
     }
 }
 

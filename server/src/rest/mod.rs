@@ -26,7 +26,7 @@ use app::dto::ErrorBody;
 use app::error::AppError;
 use app::ssr::auth::{token_from_headers, Actor};
 use app::ssr::state::AppState;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::FromRequestParts;
 use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -186,26 +186,6 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
         }
         response
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        ApiError(match rejection {
-            JsonRejection::JsonDataError(e) => AppError::new(
-                app::error::ErrorKind::Rule,
-                "invalid_body",
-                format!("The request body does not fit: {}", e.body_text()),
-            ),
-            JsonRejection::JsonSyntaxError(e) => {
-                AppError::bad_request(format!("The request body is not valid JSON: {}", e.body_text()))
-            }
-            JsonRejection::MissingJsonContentType(_) => {
-                AppError::bad_request("Send the body as JSON with the header Content-Type: application/json.")
-            }
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::too_large(),
-            other => AppError::bad_request(format!("The request body could not be read: {}", other.body_text())),
-        })
     }
 }
 
