@@ -1,6 +1,6 @@
 //! The frame of every page: the signed-in user, the header and its navigation.
 
-use crate::api::auth::{get_me, Login, Logout, LogoutEverywhere, Register, VerifyEmail};
+use crate::api::auth::{get_me, Login, Logout};
 use crate::api::notifications::unread_notifications;
 use crate::components::suspend::once_loaded;
 use crate::dto::UserDto;
@@ -8,15 +8,16 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 
-/// The actions that change who is signed in, and the current user, re-read after each of them.
+/// Who is signed in, and the two actions every page can reach (signing in, and out from the
+/// header). Pages with an action of their own that changes who is signed in (registering,
+/// confirming the address, signing out everywhere) keep it to themselves, so the first page's
+/// WASM does not carry it, and call `read_again_after` with it.
 #[derive(Clone, Copy)]
 pub struct AuthActions {
     pub login: ServerAction<Login>,
-    pub register: ServerAction<Register>,
     pub logout: ServerAction<Logout>,
-    pub logout_everywhere: ServerAction<LogoutEverywhere>,
-    /// Proving the address may activate the account: `me` is read again after it.
-    pub verify: ServerAction<VerifyEmail>,
+    /// Bumped when a page's own action may have changed who is signed in: `me` is read again.
+    changed: RwSignal<u64>,
     pub me: Resource<Result<Option<UserDto>, AppError>>,
     /// Bumped to read the bell's count again (a page that marks notifications read, a timer).
     pub bell: RwSignal<u64>,
@@ -27,30 +28,38 @@ pub struct AuthActions {
 impl AuthActions {
     pub fn provide() -> AuthActions {
         let login = ServerAction::<Login>::new();
-        let register = ServerAction::<Register>::new();
         let logout = ServerAction::<Logout>::new();
-        let logout_everywhere = ServerAction::<LogoutEverywhere>::new();
-        let verify = ServerAction::<VerifyEmail>::new();
-        let signed_out = move || logout.version().get() + logout_everywhere.version().get();
-        let me = Resource::new(
-            move || (login.version().get(), register.version().get(), signed_out(), verify.version().get()),
-            |_| get_me(),
-        );
+        let changed = RwSignal::new(0u64);
+        let me = Resource::new(move || (login.version().get(), logout.version().get(), changed.get()), |_| get_me());
         let bell = RwSignal::new(0u64);
-        let unread =
-            Resource::new(move || (login.version().get(), signed_out(), bell.get()), |_| unread_notifications());
+        let unread = Resource::new(
+            move || (login.version().get(), logout.version().get(), changed.get(), bell.get()),
+            |_| unread_notifications(),
+        );
         // In the browser, the count is read again every minute, so a reply shows without a
         // reload. (Never on the server: there the app is also run to list its routes, with no
         // task executor to run a timer on.)
         #[cfg(target_arch = "wasm32")]
         set_interval(move || bell.update(|v| *v += 1), std::time::Duration::from_secs(60));
-        let actions = AuthActions { login, register, logout, logout_everywhere, verify, me, bell, unread };
+        let actions = AuthActions { login, logout, changed, me, bell, unread };
         provide_context(actions);
         actions
     }
 
     pub fn get() -> AuthActions {
         expect_context::<AuthActions>()
+    }
+
+    /// Reads who is signed in again each time a page's own action has run (its `version()`).
+    pub fn read_again_after(self, version: RwSignal<usize>) {
+        let changed = self.changed;
+        Effect::new(move |seen: Option<usize>| {
+            let now = version.get();
+            if seen.is_some_and(|seen| seen != now) {
+                changed.update(|n| *n += 1);
+            }
+            now
+        });
     }
 }
 
@@ -82,50 +91,14 @@ pub fn Header(auth: AuthActions) -> impl IntoView {
 
 #[component]
 fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
-    let active = user.is_active();
-    let staff = user.is_staff();
-    let manages = user.role.manages_accounts();
-    let admin = user.role == crate::domain::people::Role::Admin;
-    let superuser = !staff && user.superuser;
     // Whether the live channel is open: journeys wait for it, and a stylesheet may show it.
     let live = crate::components::live::LiveFeed::get().connected;
+    // The menu is fixed for the person it is built for (it is built again when `me` changes): a
+    // plain list, not a reactive block per link, keeps it small in the first page's WASM.
+    let links = menu(&user).into_iter().map(|(href, label)| view! { <A href=href>{label}</A> }).collect_view();
     view! {
         <nav class="nav" data-live=move || if live.get() { "on" } else { "off" }>
-            <Show when=move || staff && active>
-                <A href="/queues">"Queues"</A>
-            </Show>
-            <Show when=move || active>
-                <A href="/tickets">{if staff { "Tickets" } else { "My tickets" }}</A>
-                <A href="/tickets/new">"New ticket"</A>
-            </Show>
-            <Show when=move || active && (!staff || manages)>
-                <A href="/vouchers">"Vouchers"</A>
-            </Show>
-            <Show when=move || active && superuser>
-                <A href="/deployment-projects">"Deployment"</A>
-            </Show>
-            <Show when=move || active>
-                <A href="/after-hours">"After hours"</A>
-                <A href="/macs">"MACS"</A>
-                <A href="/releases">"Releases"</A>
-                <A href="/insider">"Insider"</A>
-            </Show>
-            <Show when=move || active && (staff || superuser)>
-                <A href="/reports">"Reports"</A>
-            </Show>
-            <Show when=move || manages>
-                <A href="/accounts">"Accounts"</A>
-                <A href="/staff/registrations">"Registrations"</A>
-            </Show>
-            <Show when=move || active && (manages || superuser)>
-                <A href="/people">"People"</A>
-            </Show>
-            <Show when=move || manages>
-                <A href="/audit">"Audit log"</A>
-            </Show>
-            <Show when=move || admin>
-                <A href="/settings">"Settings"</A>
-            </Show>
+            {links}
             <Bell unread=auth.unread/>
             <A href="/profile" attr:class="who" attr:title=user.email.clone()>
                 {user.name.clone()}
@@ -136,6 +109,55 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
             </ActionForm>
         </nav>
     }
+}
+
+/// The pages the header links to for this person, in order: (address, label). Who may open each
+/// page is decided again by the page itself (`Guard`, and the service behind it); this only keeps
+/// the menu to what the person can use.
+fn menu(user: &UserDto) -> Vec<(&'static str, &'static str)> {
+    let active = user.is_active();
+    let staff = user.is_staff();
+    let manages = user.role.manages_accounts();
+    let admin = user.role == crate::domain::people::Role::Admin;
+    let superuser = !staff && user.superuser;
+    let mut links = Vec::new();
+    if staff && active {
+        links.push(("/queues", "Queues"));
+    }
+    if active {
+        links.push(("/tickets", if staff { "Tickets" } else { "My tickets" }));
+        links.push(("/tickets/new", "New ticket"));
+    }
+    if active && (!staff || manages) {
+        links.push(("/vouchers", "Vouchers"));
+    }
+    if active && superuser {
+        links.push(("/deployment-projects", "Deployment"));
+    }
+    if active {
+        links.extend([
+            ("/after-hours", "After hours"),
+            ("/macs", "MACS"),
+            ("/releases", "Releases"),
+            ("/insider", "Insider"),
+        ]);
+    }
+    if active && (staff || superuser) {
+        links.push(("/reports", "Reports"));
+    }
+    if manages {
+        links.extend([("/accounts", "Accounts"), ("/staff/registrations", "Registrations")]);
+    }
+    if active && (manages || superuser) {
+        links.push(("/people", "People"));
+    }
+    if manages {
+        links.push(("/audit", "Audit log"));
+    }
+    if admin {
+        links.push(("/settings", "Settings"));
+    }
+    links
 }
 
 /// The link to the notifications, with the unread count.
@@ -219,5 +241,96 @@ where
                 }
             }
         </Suspense>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::menu;
+    use crate::domain::people::{Role, UserStatus};
+    use crate::dto::UserDto;
+
+    fn person(role: Role, status: UserStatus, superuser: bool) -> UserDto {
+        UserDto {
+            id: "u".into(),
+            name: "Pat".into(),
+            email: "pat@example.com".into(),
+            role,
+            status,
+            organization_id: None,
+            superuser,
+            phone: None,
+            company: None,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            email_verified: true,
+            time_zone: None,
+        }
+    }
+
+    #[test]
+    fn the_menu_holds_what_each_person_can_use() {
+        use Role::*;
+        use UserStatus::*;
+        let everyone = ["/after-hours", "/macs", "/releases", "/insider"];
+        let cases: [(Role, UserStatus, bool, &[&str]); 7] = [
+            (Customer, Active, false, &["/tickets", "/tickets/new", "/vouchers"]),
+            (
+                Customer,
+                Active,
+                true,
+                &["/tickets", "/tickets/new", "/vouchers", "/deployment-projects", "/reports", "/people"],
+            ),
+            (Customer, Pending, true, &[]),
+            (Agent, Active, false, &["/queues", "/tickets", "/tickets/new", "/reports"]),
+            (
+                AccountManager,
+                Active,
+                false,
+                &[
+                    "/queues",
+                    "/tickets",
+                    "/tickets/new",
+                    "/vouchers",
+                    "/reports",
+                    "/accounts",
+                    "/staff/registrations",
+                    "/people",
+                    "/audit",
+                ],
+            ),
+            (
+                Admin,
+                Active,
+                false,
+                &[
+                    "/queues",
+                    "/tickets",
+                    "/tickets/new",
+                    "/vouchers",
+                    "/reports",
+                    "/accounts",
+                    "/staff/registrations",
+                    "/people",
+                    "/audit",
+                    "/settings",
+                ],
+            ),
+            (Admin, Disabled, false, &["/accounts", "/staff/registrations", "/audit", "/settings"]),
+        ];
+        for (role, status, superuser, expected) in cases {
+            let links: Vec<&str> = menu(&person(role, status, superuser)).into_iter().map(|(href, _)| href).collect();
+            let mut expected: Vec<&str> = expected.to_vec();
+            if status == Active {
+                expected.extend(everyone);
+            }
+            let (mut got, mut want) = (links.clone(), expected.clone());
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{role:?} {status:?} superuser={superuser}");
+        }
+        let labels: Vec<&str> =
+            menu(&person(Customer, Active, false)).into_iter().map(|(_, label)| label).take(2).collect();
+        assert_eq!(labels, ["My tickets", "New ticket"]);
+        assert_eq!(menu(&person(Agent, Active, false))[1], ("/tickets", "Tickets"));
     }
 }

@@ -1,6 +1,6 @@
 //! Sign-in, registration and the page a pending account sees.
 
-use crate::api::auth::{AcceptInvitation, ForgotPassword, ResendVerification, ResetPassword};
+use crate::api::auth::{AcceptInvitation, ForgotPassword, Register, ResendVerification, ResetPassword, VerifyEmail};
 use crate::components::layout::AuthActions;
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, QueryError, QueryNote};
@@ -35,8 +35,9 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let auth = AuthActions::get();
-    let value = auth.register.value();
+    let register = ServerAction::<Register>::new();
+    AuthActions::get().read_again_after(register.version());
+    let value = register.value();
     view! {
         <Title text="Register"/>
         <section class="card narrow">
@@ -48,7 +49,7 @@ pub fn RegisterPage() -> impl IntoView {
             </p>
             <QueryError/>
             <ActionError value/>
-            <ActionForm action=auth.register attr:class="form">
+            <ActionForm action=register attr:class="form">
                 <label>"Company" <input name="company" autocomplete="organization" required maxlength="200"/></label>
                 {field_message(value, "company")}
                 <label>"Your name" <input name="name" autocomplete="name" required maxlength="100"/></label>
@@ -115,7 +116,9 @@ pub fn AwaitingApprovalPage() -> impl IntoView {
 /// the page: mail scanners open links too.
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
-    let auth = AuthActions::get();
+    // Proving the address may activate the account: who is signed in is read again after it.
+    let verify = ServerAction::<VerifyEmail>::new();
+    AuthActions::get().read_again_after(verify.version());
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     view! {
@@ -124,8 +127,8 @@ pub fn VerifyEmailPage() -> impl IntoView {
             <h1>"Confirm your e-mail address"</h1>
             <p class="muted">"One click, and CyTrack knows this address is yours."</p>
             <QueryError/>
-            <ActionError value=auth.verify.value()/>
-            <ActionForm action=auth.verify attr:class="form">
+            <ActionError value=verify.value()/>
+            <ActionForm action=verify attr:class="form">
                 <input type="hidden" name="token" value=token/>
                 <button type="submit" class="button primary">"Confirm my address"</button>
             </ActionForm>

@@ -1,7 +1,7 @@
 //! The signed-in person's own account: their details and the time zone they read times in,
 //! the devices signed in (one signed out, or every other), and changing their password.
 
-use crate::api::auth::{my_sessions, ChangePassword, EndSession, SaveProfile};
+use crate::api::auth::{my_sessions, ChangePassword, EndSession, LogoutEverywhere, SaveProfile};
 use crate::components::layout::{AuthActions, Guard, Need};
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, short_time, ActionError, ErrorBanner, QueryError, QueryNote};
@@ -23,7 +23,8 @@ pub fn ProfilePage() -> impl IntoView {
 fn Profile(user: UserDto) -> impl IntoView {
     // Success comes back as `?changed=1` (the server function redirects, hydrated or not).
     let change = ServerAction::<ChangePassword>::new();
-    let everywhere = AuthActions::get().logout_everywhere;
+    let everywhere = ServerAction::<LogoutEverywhere>::new();
+    AuthActions::get().read_again_after(everywhere.version());
     let value = change.value();
     view! {
         <section class="hero"><h1>"Your profile"</h1></section>
