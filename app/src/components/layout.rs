@@ -16,8 +16,6 @@ use leptos_router::components::{Redirect, A};
 pub struct AuthActions {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
-    /// Bumped when a page's own action may have changed who is signed in: `me` is read again.
-    changed: RwSignal<u64>,
     pub me: Resource<Result<Option<UserDto>, AppError>>,
     /// Bumped to read the bell's count again (a page that marks notifications read, a timer).
     pub bell: RwSignal<u64>,
@@ -29,11 +27,10 @@ impl AuthActions {
     pub fn provide() -> AuthActions {
         let login = ServerAction::<Login>::new();
         let logout = ServerAction::<Logout>::new();
-        let changed = RwSignal::new(0u64);
-        let me = Resource::new(move || (login.version().get(), logout.version().get(), changed.get()), |_| get_me());
+        let me = Resource::new(move || (login.version().get(), logout.version().get()), |_| get_me());
         let bell = RwSignal::new(0u64);
         let unread = Resource::new(
-            move || (login.version().get(), logout.version().get(), changed.get(), bell.get()),
+            move || (login.version().get(), logout.version().get(), bell.get()),
             |_| unread_notifications(),
         );
         // In the browser, the count is read again every minute, so a reply shows without a
@@ -41,7 +38,7 @@ impl AuthActions {
         // task executor to run a timer on.)
         #[cfg(target_arch = "wasm32")]
         set_interval(move || bell.update(|v| *v += 1), std::time::Duration::from_secs(60));
-        let actions = AuthActions { login, logout, changed, me, bell, unread };
+        let actions = AuthActions { login, logout, me, bell, unread };
         provide_context(actions);
         actions
     }
@@ -50,16 +47,17 @@ impl AuthActions {
         expect_context::<AuthActions>()
     }
 
-    /// Reads who is signed in again each time a page's own action has run (its `version()`).
+    /// Reads who is signed in, and their unread count, again each time a page's own action has
+    /// run (its `version()`).
     pub fn read_again_after(self, version: RwSignal<usize>) {
-        let changed = self.changed;
-        Effect::new(move |seen: Option<usize>| {
-            let now = version.get();
-            if seen.is_some_and(|seen| seen != now) {
-                changed.update(|n| *n += 1);
-            }
-            now
-        });
+        Effect::watch(
+            move || version.get(),
+            move |_, _, _| {
+                self.me.refetch();
+                self.unread.refetch();
+            },
+            false,
+        );
     }
 }
 
