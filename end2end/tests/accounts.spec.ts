@@ -16,6 +16,9 @@ test('a forgotten password is reset from the mailed link, and a password is chan
 
   // Forgot: the answer never says whether the address has an account.
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  // The page's code arrives as a chunk of its own: until then the sign-in form, with its own
+  // "E-mail", is still the one shown.
+  await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
   await page.getByLabel('E-mail').fill(email);
   await page.getByRole('button', { name: 'Send me a link' }).click();
   await expect(page.getByRole('status')).toContainText('If an account uses that address');

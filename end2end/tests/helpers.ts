@@ -17,8 +17,26 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
 }
 
 /**
+ * `page.goto` that returns once the page is hydrated (the portal marks `<html data-hydrated>`).
+ * A journey then drives the live page, as people mostly do: without the wait, a debug build's
+ * large WASM was still loading when a journey clicked, so links and forms went to the server as
+ * plain requests, and failures of the hydrated page showed only in a release build. Journeys that
+ * mean to act before hydration click, or post, without going through `goto`.
+ */
+function waitingForHydration(page: Page): Page {
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    await page.locator('html[data-hydrated]').waitFor({ state: 'attached', timeout: 30_000 });
+    return response;
+  };
+  return page;
+}
+
+/**
  * Playwright's `test`, failing any journey in which a page the browser opened failed to hydrate.
- * A page that fails still works, as plain forms that post and reload, which hides it.
+ * A page that fails still works, as plain forms that post and reload, which hides it. Every page
+ * waits for hydration on `goto` (`waitingForHydration`).
  *
  * The pages a journey opens with `browser.newPage()` (each in a context of its own) are closed
  * when it ends. The browser outlives the journey: left open, every page kept its live channel
@@ -26,6 +44,9 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
  * again on every change.
  */
 export const test = base.extend<{ hydrated: void }>({
+  page: async ({ page }, use) => {
+    await use(waitingForHydration(page));
+  },
   hydrated: [
     async ({ browser, context }, use) => {
       const failures: string[] = [];
@@ -37,7 +58,7 @@ export const test = base.extend<{ hydrated: void }>({
       context.on('page', watch);
       const newPage = browser.newPage.bind(browser);
       browser.newPage = async (options) => {
-        const page = await newPage(options);
+        const page = waitingForHydration(await newPage(options));
         opened.push(page);
         watch(page);
         return page;
