@@ -14,7 +14,7 @@ pub mod ssr;
 use components::layout::{AuthActions, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// A page whose code the browser loads from a WASM chunk of its own the first time it is shown
@@ -122,7 +122,7 @@ pub fn App() -> impl IntoView {
             <main class="page">
                 // Async: every page waits for its data before the first byte, so a redirect to
                 // sign-in or a 404 for someone else's ticket is a real HTTP status.
-                <Routes fallback=pages::not_found::NotFound>
+                <FlatRoutes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view={Lazy::<RegisterRoute>::new()} ssr=SsrMode::Async/>
@@ -157,7 +157,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/insider/:id/edit") view={Lazy::<PostEditorRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/statements/:id") view={Lazy::<StatementRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async/>
-                </Routes>
+                </FlatRoutes>
             </main>
         </Router>
     }
