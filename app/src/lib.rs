@@ -121,7 +121,9 @@ pub fn App() -> impl IntoView {
             <Header auth/>
             <main class="page">
                 // Async: every page waits for its data before the first byte, so a redirect to
-                // sign-in or a 404 for someone else's ticket is a real HTTP status.
+                // sign-in or a 404 for someone else's ticket is a real HTTP status. Flat: no page
+                // nests in another, and the nested router's outlets put 23 KB of code (before
+                // wasm-opt) in the first page's WASM (docs/benchmarks.md, session 28).
                 <FlatRoutes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
