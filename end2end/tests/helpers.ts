@@ -20,8 +20,9 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
  * `page.goto` that returns once the page is hydrated (the portal marks `<html data-hydrated>`).
  * A journey then drives the live page, as people mostly do: without the wait, a debug build's
  * large WASM was still loading when a journey clicked, so links and forms went to the server as
- * plain requests, and failures of the hydrated page showed only in a release build. Journeys that
- * mean to act before hydration click, or post, without going through `goto`.
+ * plain requests, and failures of the hydrated page showed only in a release build. A page opened
+ * from a context of its own (`browser.newContext()`, as the journey with JavaScript off does) is
+ * left as it is.
  */
 function waitingForHydration(page: Page): Page {
   const goto = page.goto.bind(page);
