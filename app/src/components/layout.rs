@@ -165,13 +165,7 @@ fn Bell(unread: Resource<Result<u64, AppError>>) -> impl IntoView {
     // told at once), besides the minute's tick; not on the first page, which comes counted.
     let bell = AuthActions::get().bell;
     let location = leptos_router::hooks::use_location();
-    Effect::new(move |seen: Option<String>| {
-        let path = location.pathname.get();
-        if seen.is_some_and(|seen| seen != path) {
-            bell.update(|v| *v += 1);
-        }
-        path
-    });
+    Effect::watch(move || location.pathname.get(), move |_, _, _| bell.update(|v| *v += 1), false);
     view! {
         <A href="/notifications" attr:class="bell" attr:title="Notifications">
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
