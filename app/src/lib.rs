@@ -73,6 +73,12 @@ lazy_page! {
     ReportsRoute => pages::reports::ReportsPage,
 }
 
+/// The pages anyone may open without signing in; every other page needs a session, and the
+/// server sends a browser without one to sign-in before rendering (a real 302). A page added to
+/// the routes below is therefore guarded unless it is named here.
+pub const SIGNED_OUT_PAGES: [&str; 6] =
+    ["/login", "/register", "/verify-email", "/forgot-password", "/reset-password", "/accept-invitation"];
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     ssr::headers::send_page_policy();

@@ -113,8 +113,7 @@ pub fn router(state: AppState) -> Router {
     let bundle = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
         .precompressed_br()
         .precompressed_gzip();
-    let site = Router::new()
-        .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -127,9 +126,12 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
+        .route_layer(axum::middleware::from_fn(sign_in_first));
+    let site = Router::new()
+        .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(sign_in_first))
         .layer(axum::middleware::from_fn(static_cache_headers));
 
     let api = rest::router().layer(DefaultBodyLimit::max(BODY_LIMIT));
@@ -209,33 +211,24 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
     }
 }
 
-/// Pages that need a signed-in person.
-const SIGNED_IN_PAGES: [&str; 12] = [
-    "/awaiting-approval",
-    "/tickets",
-    "/queues",
-    "/accounts",
-    "/after-hours",
-    "/macs",
-    "/settings",
-    "/vouchers",
-    "/staff",
-    "/notifications",
-    "/profile",
-    "/deployment-projects",
-];
-
 /// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the
-/// cost of one cookie check. (The pages' own guard does the same after rendering, for a session
-/// that turns out to be expired or revoked.)
+/// cost of one cookie check. It wraps the pages' routes only (files and unknown addresses are not
+/// pages), and every page but the ones open to all (`app::SIGNED_OUT_PAGES`) needs a session. (The
+/// pages' own guard does the same after rendering, for a session that turns out to be expired or
+/// revoked.)
 async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let path = req.uri().path();
-    let protected = path == "/" || SIGNED_IN_PAGES.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    if req.method() == http::Method::GET && protected && app::ssr::auth::token_from_headers(req.headers()).is_none() {
+    let open = app::SIGNED_OUT_PAGES.contains(&req.uri().path());
+    if req.method() == http::Method::GET && !open && app::ssr::auth::token_from_headers(req.headers()).is_none() {
         return (http::StatusCode::FOUND, [(http::header::LOCATION, "/login")]).into_response();
     }
     next.run(req).await
+}
+
+/// Every page's address as the router lists it (`/tickets/{id}`), for the tests that visit them
+/// all.
+pub fn page_paths() -> Vec<String> {
+    routes().iter().map(|route| route.path().to_string()).collect()
 }
 
 /// Stamps each request with where it came from (`ClientAddress`), read the same way by the API

@@ -312,9 +312,23 @@ async fn a_release_builds_precompressed_bundle_is_sent_to_browsers_that_take_it(
 }
 
 #[tokio::test]
-async fn signed_out_pages_send_people_to_sign_in() {
+async fn signed_out_every_page_but_the_open_ones_sends_people_to_sign_in() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/tickets")).header("accept", "text/html").send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND);
-    assert_eq!(res.headers()["location"], "/login");
+    let pages = server::startup::page_paths();
+    assert!(pages.len() > 30, "the app's routes are listed: {pages:?}");
+    for page in pages {
+        // A page with a parameter is asked for with any value: the session is checked first.
+        let path =
+            page.split('/').map(|part| if part.starts_with('{') { "1" } else { part }).collect::<Vec<_>>().join("/");
+        let res = app.client.get(app.url(&path)).header("accept", "text/html").send().await.unwrap();
+        if app::SIGNED_OUT_PAGES.contains(&path.as_str()) {
+            assert_eq!(res.status(), StatusCode::OK, "{path} is open to anyone");
+        } else {
+            assert_eq!(res.status(), StatusCode::FOUND, "{path} needs a session");
+            assert_eq!(res.headers()["location"], "/login", "{path}");
+        }
+    }
+    // Files and unknown addresses are not pages: no session is asked for.
+    let res = app.client.get(app.url("/no-such-page")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
