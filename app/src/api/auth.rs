@@ -4,7 +4,7 @@ use crate::dto::UserDto;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = leptos::server_fn::codec::Json)]
 pub async fn get_me() -> Result<Option<UserDto>, AppError> {
     use super::context::*;
     let state = state()?;
@@ -14,7 +14,7 @@ pub async fn get_me() -> Result<Option<UserDto>, AppError> {
     }
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = super::codec::FormOrJson)]
 pub async fn login(email: String, password: String) -> Result<UserDto, AppError> {
     use super::context::*;
     use crate::dto::LoginRequest;
@@ -69,7 +69,7 @@ pub async fn register(
     finish_form(result, to)
 }
 
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = super::codec::FormOrJson)]
 pub async fn logout() -> Result<(), AppError> {
     use super::context::*;
     let state = state()?;

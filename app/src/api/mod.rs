@@ -4,6 +4,7 @@
 pub mod afterhours;
 pub mod auth;
 pub mod billing;
+pub mod codec;
 pub mod files;
 pub mod live;
 pub mod macs;

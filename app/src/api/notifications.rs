@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The bell's number: unread notifications, 0 for someone not signed in.
-#[server(prefix = "/rpc")]
+#[server(prefix = "/rpc", input = leptos::server_fn::codec::Json)]
 pub async fn unread_notifications() -> Result<u64, AppError> {
     use super::context::*;
     let state = state()?;

@@ -6,6 +6,7 @@ use crate::components::suspend::once_loaded;
 use crate::dto::UserDto;
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{Redirect, A};
 
 /// Who is signed in, and the two actions every page can reach (signing in, and out from the
@@ -94,6 +95,10 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
     // The menu is fixed for the person it is built for (it is built again when `me` changes): a
     // plain list, not a reactive block per link, keeps it small in the first page's WASM.
     let links = menu(&user).into_iter().map(|(href, label)| view! { <A href=href>{label}</A> }).collect_view();
+    let sign_out = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        auth.logout.dispatch(Logout {});
+    };
     view! {
         <nav class="nav" data-live=move || if live.get() { "on" } else { "off" }>
             {links}
@@ -102,9 +107,10 @@ fn Nav(user: UserDto, auth: AuthActions) -> impl IntoView {
                 {user.name.clone()}
                 <small>{user.role.label()}</small>
             </A>
-            <ActionForm action=auth.logout attr:class="inline">
+            // A plain form, as sign-in's is (`api::codec`).
+            <form method="post" action=Logout::url() class="inline" on:submit=sign_out>
                 <button type="submit" class="link">"Sign out"</button>
-            </ActionForm>
+            </form>
         </nav>
     }
 }

@@ -1,10 +1,15 @@
 //! Sign-in, registration and the page a pending account sees.
 
-use crate::api::auth::{AcceptInvitation, ForgotPassword, Register, ResendVerification, ResetPassword, VerifyEmail};
+use crate::api::auth::{
+    AcceptInvitation, ForgotPassword, Login, Register, ResendVerification, ResetPassword, VerifyEmail,
+};
 use crate::components::layout::AuthActions;
 use crate::components::suspend::once_loaded;
 use crate::components::widgets::{field_message, ActionError, QueryError, QueryNote};
+use leptos::ev::SubmitEvent;
+use leptos::html::Input;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_query_map;
@@ -13,6 +18,12 @@ use leptos_router::hooks::use_query_map;
 pub fn LoginPage() -> impl IntoView {
     let auth = AuthActions::get();
     let value = auth.login.value();
+    let (email, password) = (NodeRef::<Input>::new(), NodeRef::<Input>::new());
+    let sign_in = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let read = |field: NodeRef<Input>| field.get().map(|input| input.value()).unwrap_or_default();
+        auth.login.dispatch(Login { email: read(email), password: read(password) });
+    };
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">
@@ -22,11 +33,13 @@ pub fn LoginPage() -> impl IntoView {
             <QueryNote key="welcome" text="Welcome: your password is set. Sign in with your address and it."/>
             <QueryError/>
             <ActionError value/>
-            <ActionForm action=auth.login attr:class="form">
-                <label>"E-mail" <input type="email" name="email" autocomplete="username" required/></label>
-                <label>"Password" <input type="password" name="password" autocomplete="current-password" required/></label>
+            // Not an `ActionForm`, which reads a form's fields with a URL-encoding library the
+            // first page would then carry: the fields are read here (`api::codec`).
+            <form method="post" action=Login::url() class="form" on:submit=sign_in>
+                <label>"E-mail" <input type="email" name="email" autocomplete="username" required node_ref=email/></label>
+                <label>"Password" <input type="password" name="password" autocomplete="current-password" required node_ref=password/></label>
                 <button type="submit" class="button primary">"Sign in"</button>
-            </ActionForm>
+            </form>
             <p class="muted"><A href="/forgot-password">"Forgot your password?"</A></p>
             <p class="muted">"New to the portal? " <A href="/register">"Register your account"</A></p>
         </section>
