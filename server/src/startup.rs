@@ -126,7 +126,8 @@ pub fn router(state: AppState) -> Router {
                 move || shell(options.clone())
             },
         )
-        .route_layer(axum::middleware::from_fn(sign_in_first));
+        .route_layer(axum::middleware::from_fn(sign_in_first))
+        .route_layer(axum::middleware::from_fn(server_fn_status));
     let site = Router::new()
         .nest_service(&format!("/{}", options.site_pkg_dir), bundle)
         .merge(pages)
@@ -212,8 +213,9 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
 }
 
 /// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the
-/// cost of one cookie check. It wraps the pages' routes only (files and unknown addresses are not
-/// pages), and every page but the ones open to all (`app::SIGNED_OUT_PAGES`) needs a session. (The
+/// cost of one cookie check. It wraps the app's routes only (files and unknown addresses are not
+/// pages; the server functions routed beside the pages are posted, so it lets them by), and every
+/// page but the ones open to all (`app::SIGNED_OUT_PAGES`) needs a session. (The
 /// pages' own guard does the same after rendering, for a session that turns out to be expired or
 /// revoked.)
 async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
@@ -223,6 +225,34 @@ async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next
         return (http::StatusCode::FOUND, [(http::header::LOCATION, "/login")]).into_response();
     }
     next.run(req).await
+}
+
+/// A server function that fails answers 500 whatever its error (server_fn's fixed status); the
+/// error it carries has a status of its own, as in the API (a wrong password 401, a refused rule
+/// 422, a form that cannot be read 400). It is set here from the error, once for every server
+/// function, so logs, metrics and a browser's network panel tell a person's mistake from the
+/// portal's fault. The body, the error the page shows, is sent as it was.
+async fn server_fn_status(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
+    let response = next.run(req).await;
+    if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error is a sentence and a few field messages: far under this.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (parts, axum::body::Body::empty()).into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = error.retry_after {
+            parts.headers.insert(http::header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+    }
+    (parts, axum::body::Body::from(bytes)).into_response()
 }
 
 /// Every page's address as the router lists it (`/tickets/{id}`), for the tests that visit them

@@ -332,3 +332,39 @@ async fn signed_out_every_page_but_the_open_ones_sends_people_to_sign_in() {
     let res = app.client.get(app.url("/no-such-page")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_server_function_that_fails_answers_with_the_status_of_its_error() {
+    use leptos::server_fn::ServerFn;
+    let app = spawn_app().await;
+    let login = app.url(app::api::auth::Login::url());
+    // (body as the hydrated page sends it, status, error code)
+    let cases = [
+        (
+            json!({"email": ADMIN_EMAIL, "password": "not the password"}).to_string(),
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        ),
+        (json!({"email": ADMIN_EMAIL}).to_string(), StatusCode::BAD_REQUEST, "bad_request"),
+        ("{not json".to_string(), StatusCode::BAD_REQUEST, "bad_request"),
+    ];
+    for (body, status, code) in cases {
+        let res =
+            app.client.post(&login).header("content-type", "application/json").body(body.clone()).send().await.unwrap();
+        assert_eq!(res.status(), status, "{body}");
+        let error: Value = res.json().await.unwrap();
+        assert_eq!(error["code"], code, "{body}: the error the page shows is sent as it was");
+    }
+    // A plain form post is sent back to its form, with the error in the address.
+    let res = app
+        .client
+        .post(&login)
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&[("email", ADMIN_EMAIL), ("password", "not the password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(res.headers()["location"].to_str().unwrap().contains("/login?error="));
+}
