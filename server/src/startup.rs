@@ -214,10 +214,10 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
 
 /// Sends a browser without a session straight to sign-in, before any rendering: a real 302 at the
 /// cost of one cookie check. It wraps the app's routes only (files and unknown addresses are not
-/// pages; the server functions routed beside the pages are posted, so it lets them by), and every
-/// page but the ones open to all (`app::SIGNED_OUT_PAGES`) needs a session. (The
-/// pages' own guard does the same after rendering, for a session that turns out to be expired or
-/// revoked.)
+/// pages; the server functions routed beside the pages are posted, so it lets them by: one made
+/// GET would need leaving out here), and every page but the ones open to all
+/// (`app::SIGNED_OUT_PAGES`) needs a session. (The pages' own guard does the same after rendering,
+/// for a session that turns out to be expired or revoked.)
 async fn sign_in_first(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
     let open = app::SIGNED_OUT_PAGES.contains(&req.uri().path());

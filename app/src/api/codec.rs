@@ -6,7 +6,7 @@
 //! in and out also take a plain HTML form's URL-encoded body, which only the server reads, so
 //! those forms still work before the page is live, or without JavaScript.
 
-use leptos::server_fn::codec::Post;
+use leptos::server_fn::codec::{JsonEncoding, Post};
 use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -24,11 +24,12 @@ impl FormatType for FormOrJsonEncoding {
     const FORMAT_TYPE: Format = Format::Text;
 }
 
+/// The page sends what server_fn's `Json` sends.
 impl<T: Serialize> Encodes<T> for FormOrJsonEncoding {
     type Error = serde_json::Error;
 
     fn encode(value: &T) -> Result<Bytes, Self::Error> {
-        serde_json::to_vec(value).map(Bytes::from)
+        <JsonEncoding as Encodes<T>>::encode(value)
     }
 }
 
@@ -39,7 +40,7 @@ impl<T: DeserializeOwned> Decodes<T> for FormOrJsonEncoding {
     /// names are written percent-encoded).
     fn decode(body: Bytes) -> Result<T, String> {
         if body.trim_ascii_start().starts_with(b"{") {
-            return serde_json::from_slice(&body).map_err(|e| e.to_string());
+            return <JsonEncoding as Decodes<T>>::decode(body).map_err(|e| e.to_string());
         }
         #[cfg(feature = "ssr")]
         return serde_qs::Config::new(5, false).deserialize_bytes(&body).map_err(|e| e.to_string());
@@ -70,6 +71,13 @@ mod tests {
             let got = read(&body).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!((got.email.as_str(), got.password.as_str()), ("pat@example.com", "a & b = c"), "{what}");
         }
+    }
+
+    #[test]
+    fn signing_out_from_a_plain_form_sends_an_empty_body() {
+        let read = <FormOrJsonEncoding as Decodes<crate::api::auth::Logout>>::decode;
+        assert!(read(Bytes::new()).is_ok(), "a form with no fields");
+        assert!(read(Bytes::from_static(b"{}")).is_ok(), "the page's JSON");
     }
 
     #[test]
