@@ -329,7 +329,10 @@ pub async fn authenticate(
     now: DateTime<Utc>,
 ) -> Result<Actor, AppError> {
     let claims = keys.verify(token)?;
-    let Some(live) = session::Entity::find_by_id(claims.jti.clone()).one(db).await? else {
+    // The session and its user in one query: every authenticated request pays for it.
+    let Some((live, Some(found))) =
+        session::Entity::find_by_id(claims.jti.clone()).find_also_related(user::Entity).one(db).await?
+    else {
         return Err(invalid_session());
     };
     if live.user_id != claims.sub || live.revoked_at.is_some() || live.expires_at <= now {
@@ -344,9 +347,6 @@ pub async fn authenticate(
             .exec(db)
             .await?;
     }
-    let Some(found) = user::Entity::find_by_id(live.user_id).one(db).await? else {
-        return Err(invalid_session());
-    };
     let dto = to_dto(found);
     if !dto.status.may_sign_in() {
         return Err(invalid_session());
