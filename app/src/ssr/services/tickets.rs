@@ -147,10 +147,12 @@ pub async fn create(
             None => return Err(field_error("organization_id", "Choose the organisation this ticket is for.".into())),
         },
     };
-    let placed = place(db, &organization_id, &new, now).await?;
+    // The calendar is read once for both the billing date and the answer's SLA clocks.
+    let calendar = super::settings::calendar(db).await?;
+    let placed = place_on(db, &organization_id, &new, calendar.date_of(now)).await?;
     let raise = Raise { actor: actor.clone(), organization_id, new, placed, now };
     let model = queue.write(raise).await?;
-    Ok(to_dtos(db, vec![model]).await?.remove(0))
+    Ok(shape(db, &calendar, vec![model]).await?.remove(0))
 }
 
 /// A ticket checked and placed, waiting to be written by this process's `TicketQueue`.
@@ -223,7 +225,17 @@ pub async fn place(
     new: &NewTicket,
     now: DateTime<Utc>,
 ) -> Result<Placed, AppError> {
-    let facts = billing_facts(db, organization_id, new.kind, support_date(db, now).await?, false).await?;
+    place_on(db, organization_id, new, support_date(db, now).await?).await
+}
+
+/// `place` for a ticket raised on `raised_on` (the support time zone's date).
+async fn place_on(
+    db: &impl ConnectionTrait,
+    organization_id: &str,
+    new: &NewTicket,
+    raised_on: NaiveDate,
+) -> Result<Placed, AppError> {
+    let facts = billing_facts(db, organization_id, new.kind, raised_on, false).await?;
     let billing = classify(&facts);
     let rules = super::queues::rules(db).await?;
     let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
@@ -380,10 +392,19 @@ pub fn billing_text(tag: BillingTag, reason: &str) -> String {
 
 /// Shapes tickets for the wire, naming organisations and requesters in two queries per page.
 pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> Result<Vec<TicketDto>, AppError> {
+    let calendar = super::settings::calendar(db).await?;
+    shape(db, &calendar, models).await
+}
+
+/// `to_dtos` with the calendar already read.
+async fn shape(
+    db: &impl ConnectionTrait,
+    calendar: &BusinessCalendar,
+    models: Vec<ticket::Model>,
+) -> Result<Vec<TicketDto>, AppError> {
     let org_ids: Vec<String> = models.iter().map(|t| t.organization_id.clone()).collect();
     let user_ids: Vec<String> =
         models.iter().flat_map(|t| std::iter::once(t.requester_id.clone()).chain(t.assignee_id.clone())).collect();
-    let calendar = super::settings::calendar(db).await?;
     let now = Utc::now();
     let orgs = organization_names(db, org_ids).await?;
     let names = user_names(db, user_ids).await?;
@@ -392,7 +413,7 @@ pub async fn to_dtos(db: &impl ConnectionTrait, models: Vec<ticket::Model>) -> R
         .map(|t| {
             let status = TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Open);
             let priority = Priority::parse(&t.priority).unwrap_or(Priority::P3);
-            let sla = clock_state(&t).clocks(&calendar, priority, status, now);
+            let sla = clock_state(&t).clocks(calendar, priority, status, now);
             TicketDto {
                 number: ticket_number(t.number),
                 assignee_name: t.assignee_id.as_ref().and_then(|a| names.get(a).cloned()),
