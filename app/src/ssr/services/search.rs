@@ -539,11 +539,14 @@ pub async fn harvest_words(db: &impl ConnectionTrait) -> Result<(), AppError> {
     if db.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
     }
-    db.execute_unprepared(
-        "INSERT OR IGNORE INTO search_words(word) SELECT term FROM search_words_new_terms; \
-         INSERT INTO search_words_new(search_words_new) VALUES ('delete-all');",
-    )
-    .await?;
+    // Two statements, each prepared once per connection and kept (a script would be prepared
+    // again on every batch: docs/benchmarks.md, sessions 30 and 31).
+    for sql in [
+        "INSERT OR IGNORE INTO search_words(word) SELECT term FROM search_words_new_terms",
+        "INSERT INTO search_words_new(search_words_new) VALUES ('delete-all')",
+    ] {
+        db.execute(Statement::from_string(DatabaseBackend::Sqlite, sql)).await?;
+    }
     Ok(())
 }
 
