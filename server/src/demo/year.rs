@@ -19,6 +19,7 @@ use app::error::AppError;
 use app::ssr::entities::{deployment, irs_contract, ticket, ticket_comment, time_entry};
 use app::ssr::services::bookings::{self, Step};
 use app::ssr::services::redemptions::RedemptionQueue;
+use app::ssr::services::settings::support_date;
 use app::ssr::services::tickets::{billing_text, history_line, next_numbers, place, NewTicket};
 use app::ssr::services::{new_id, people, reports, vouchers};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc, Weekday};
@@ -296,7 +297,7 @@ impl Desk<'_> {
             product: Some(product),
             requester_id: Some(requester.id.clone()),
         };
-        let placed = place(txn, organization_id, &new, raised).await?;
+        let placed = place(txn, organization_id, &new, support_date(txn, raised).await?).await?;
         // Most first answers come within the hour; some after a day or two.
         let responded = match self.rng.u8(..10) {
             0 => self.after(raised, 1_500, 3_000),

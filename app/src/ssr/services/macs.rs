@@ -235,7 +235,7 @@ pub async fn order<C: ConnectionTrait + TransactionTrait + 'static>(
         product: None,
         requester_id: None,
     };
-    let placed = place(db, &customer.organization_id, &new, now).await?;
+    let placed = place(db, &customer.organization_id, &new, settings::support_date(db, now).await?).await?;
     if placed.billing.tag != BillingTag::Billable {
         return Err(AppError::rule(
             "not_billable",

@@ -149,7 +149,7 @@ pub async fn create(
     };
     // The calendar is read once for both the billing date and the answer's SLA clocks.
     let calendar = super::settings::calendar(db).await?;
-    let placed = place_on(db, &organization_id, &new, calendar.date_of(now)).await?;
+    let placed = place(db, &organization_id, &new, calendar.date_of(now)).await?;
     let raise = Raise { actor: actor.clone(), organization_id, new, placed, now };
     let model = queue.write(raise).await?;
     Ok(shape(db, &calendar, vec![model]).await?.remove(0))
@@ -205,7 +205,7 @@ pub(crate) async fn insert_ticket<C: ConnectionTrait + TransactionTrait + 'stati
     new: NewTicket,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
-    let placed = place(db, organization_id, &new, now).await?;
+    let placed = place(db, organization_id, &new, support_date(db, now).await?).await?;
     let txn = begin(db).await?;
     let model = write_ticket(&txn, actor, organization_id, new, placed, now).await?;
     txn.commit().await?;
@@ -219,17 +219,8 @@ pub struct Placed {
     pub queue: String,
 }
 
+/// Places a ticket raised on `raised_on` (the support time zone's date: `support_date`).
 pub async fn place(
-    db: &impl ConnectionTrait,
-    organization_id: &str,
-    new: &NewTicket,
-    now: DateTime<Utc>,
-) -> Result<Placed, AppError> {
-    place_on(db, organization_id, new, support_date(db, now).await?).await
-}
-
-/// `place` for a ticket raised on `raised_on` (the support time zone's date).
-async fn place_on(
     db: &impl ConnectionTrait,
     organization_id: &str,
     new: &NewTicket,
