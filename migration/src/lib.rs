@@ -36,6 +36,7 @@ mod m20261130_000030_workload;
 mod m20261130_000031_backlog_index;
 mod m20261130_000032_search_words_per_batch;
 mod m20261201_000033_search_small_pages;
+mod m20261203_000034_staff_index;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000031_backlog_index::Migration),
             Box::new(m20261130_000032_search_words_per_batch::Migration),
             Box::new(m20261201_000033_search_small_pages::Migration),
+            Box::new(m20261203_000034_staff_index::Migration),
         ]
     }
 }
