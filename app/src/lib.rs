@@ -112,13 +112,6 @@ pub fn App() -> impl IntoView {
         Some(_) => live.disconnect(),
         None => {}
     });
-    // Effects run in the browser once the page is hydrated: the browser journeys (end2end) wait
-    // for this mark before they act, so they drive the live page, as people mostly do.
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/cytrack.css"/>
