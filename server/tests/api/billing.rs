@@ -132,6 +132,22 @@ async fn tickets_are_tagged_by_the_rule_table() {
         let reason = ticket["billing"]["reason"].as_str().unwrap();
         assert!(reason.len() > 40 && reason.ends_with('.'), "a sentence: {reason}");
     }
+    // Raised all at once, three times over, they share the batches they are placed and written in
+    // (`tickets::place_all` reads the organisations' contracts together): each is still tagged by
+    // its own organisation's, and answered with its own organisation's name.
+    let organizations =
+        [(&fresh_customer, &fresh, "Fresh"), (&settled_customer, &settled, "Settled"), (&held_customer, &held, "Held")];
+    let at_once = cases.iter().cycle().take(cases.len() * 3).map(|(who, kind, tag)| {
+        let app = &app;
+        async move { (raise_kind(app, who, kind).await, who.id.clone(), *kind, *tag) }
+    });
+    for (ticket, requester, kind, tag) in futures::future::join_all(at_once).await {
+        assert_eq!(ticket["billing"]["tag"], tag, "{kind} at once: {}", ticket["billing"]["reason"]);
+        let (_, org, name) = organizations.iter().find(|(who, _, _)| who.id == requester).expect("a case's customer");
+        assert_eq!(ticket["organization_id"].as_str(), Some(org.as_str()), "{kind} at once: {ticket}");
+        assert_eq!(ticket["organization_name"], *name, "{kind} at once: {ticket}");
+        assert_eq!(ticket["requester_id"].as_str(), Some(requester.as_str()), "{kind} at once: {ticket}");
+    }
 }
 
 #[tokio::test]

@@ -63,18 +63,51 @@ pub async fn billing_facts(
     raised_on: NaiveDate,
     listed_outstanding: bool,
 ) -> Result<BillingFacts, AppError> {
-    let deployment = deployment::Entity::find_by_id(organization_id.to_string())
-        .one(db)
-        .await?
-        .map(|d| super::billing::deployment_of(&d));
-    let irs_periods = irs_contract::Entity::find()
-        .filter(irs_contract::Column::OrganizationId.eq(organization_id))
-        .all(db)
-        .await?
-        .iter()
-        .map(super::billing::to_period)
-        .collect();
-    Ok(BillingFacts { kind, raised_on, deployment, irs_periods, listed_outstanding })
+    Ok(Contracts::read(db, [organization_id]).await?.facts(organization_id, kind, raised_on, listed_outstanding))
+}
+
+/// The deployments and IRS contracts of some organisations, read in two queries however many.
+#[derive(Default)]
+struct Contracts {
+    deployments: HashMap<String, crate::domain::billing::Deployment>,
+    irs_periods: HashMap<String, Vec<crate::domain::billing::IrsPeriod>>,
+}
+
+impl Contracts {
+    async fn read<'a>(
+        db: &impl ConnectionTrait,
+        organization_ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Contracts, AppError> {
+        let mut ids: Vec<&str> = organization_ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut contracts = Contracts::default();
+        for d in
+            deployment::Entity::find().filter(deployment::Column::OrganizationId.is_in(ids.clone())).all(db).await?
+        {
+            contracts.deployments.insert(d.organization_id.clone(), super::billing::deployment_of(&d));
+        }
+        for c in irs_contract::Entity::find().filter(irs_contract::Column::OrganizationId.is_in(ids)).all(db).await? {
+            contracts.irs_periods.entry(c.organization_id.clone()).or_default().push(super::billing::to_period(&c));
+        }
+        Ok(contracts)
+    }
+
+    fn facts(
+        &self,
+        organization_id: &str,
+        kind: TicketKind,
+        raised_on: NaiveDate,
+        listed_outstanding: bool,
+    ) -> BillingFacts {
+        BillingFacts {
+            kind,
+            raised_on,
+            deployment: self.deployments.get(organization_id).cloned(),
+            irs_periods: self.irs_periods.get(organization_id).cloned().unwrap_or_default(),
+            listed_outstanding,
+        }
+    }
 }
 
 /// Takes the next `count` human ticket numbers and answers the last of them: one conditional
@@ -129,8 +162,9 @@ fn parse_new_ticket(req: &CreateTicketRequest) -> Result<NewTicket, AppError> {
     }
 }
 
-/// Raises a ticket: checked, classified and routed here, then written with whatever else is
-/// being raised at the same moment (`TicketQueue`).
+/// Raises a ticket: checked here, then classified, routed, written and shaped for the answer with
+/// whatever else is being raised at the same moment (`TicketQueue`), so a burst reads each thing
+/// it needs once per batch, not once per ticket.
 pub async fn create(
     queue: &TicketQueue,
     actor: &Actor,
@@ -147,20 +181,15 @@ pub async fn create(
             None => return Err(field_error("organization_id", "Choose the organisation this ticket is for.".into())),
         },
     };
-    // The calendar is read once for both the billing date and the answer's SLA clocks.
-    let calendar = super::settings::calendar(db).await?;
-    let placed = place(db, &organization_id, &new, calendar.date_of(now)).await?;
-    let raise = Raise { actor: actor.clone(), organization_id, new, placed, now };
-    let model = queue.write(raise).await?;
-    Ok(shape(db, &calendar, vec![model]).await?.remove(0))
+    queue.write(Raise { actor: actor.clone(), organization_id, new, now }).await
 }
 
-/// A ticket checked and placed, waiting to be written by this process's `TicketQueue`.
+/// A ticket checked, waiting to be placed and written by this process's `TicketQueue` (or by
+/// `write_ticket`, already placed).
 pub struct Raise {
     actor: Actor,
     organization_id: String,
     new: NewTicket,
-    placed: Placed,
     now: DateTime<Utc>,
 }
 
@@ -169,28 +198,36 @@ pub struct Raise {
 pub type TicketQueue = GroupCommit<Raise>;
 
 impl Batched for Raise {
-    type Done = ticket::Model;
+    type Done = TicketDto;
     const NAME: &'static str = "tickets";
     const MOST: usize = 64;
 
     /// The whole batch in one transaction, each table written once (should one ticket spoil it,
-    /// each is written alone: `each_alone_if_spoilt`).
-    async fn write(
-        db: DatabaseConnection,
-        batch: Vec<Raise>,
-    ) -> Result<Vec<Result<ticket::Model, AppError>>, AppError> {
+    /// each is written alone: `each_alone_if_spoilt`); then the written tickets are shaped for
+    /// their answers together, after the commit (so a failed read cannot write them twice).
+    async fn write(db: DatabaseConnection, batch: Vec<Raise>) -> Result<Vec<Result<TicketDto, AppError>>, AppError> {
         let db = &db;
-        each_alone_if_spoilt(&batch, |part| async move {
+        let written = each_alone_if_spoilt(&batch, |part| async move {
             Ok(write_in_one_transaction(db, part).await?.into_iter().map(Ok).collect())
         })
-        .await
+        .await?;
+        let models: Vec<ticket::Model> = written.iter().filter_map(|w| w.as_ref().ok().cloned()).collect();
+        let mut shaped = match to_dtos(db, models).await {
+            Ok(dtos) => dtos.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e); written.iter().filter(|w| w.is_ok()).count()],
+        }
+        .into_iter();
+        Ok(written
+            .into_iter()
+            .map(|w| w.and_then(|_| shaped.next().unwrap_or_else(|| Err(AppError::internal()))))
+            .collect())
     }
 }
 
 /// Writes raised tickets in a transaction of their own, which only writes: what it needs to read
-/// is read before it begins.
+/// (placing them included) is read before it begins.
 async fn write_in_one_transaction(db: &DatabaseConnection, raises: &[Raise]) -> Result<Vec<ticket::Model>, AppError> {
-    let mut read = Read::before(db, raises).await?;
+    let mut read = Read::before(db, raises, None).await?;
     let txn = begin(db).await?;
     let written = write_tickets(&txn, raises, &mut read).await?;
     txn.commit().await?;
@@ -226,11 +263,38 @@ pub async fn place(
     new: &NewTicket,
     raised_on: NaiveDate,
 ) -> Result<Placed, AppError> {
-    let facts = billing_facts(db, organization_id, new.kind, raised_on, false).await?;
-    let billing = classify(&facts);
+    let contracts = Contracts::read(db, [organization_id]).await?;
     let rules = super::queues::rules(db).await?;
-    let queue = route(&rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
-    Ok(Placed { billing, queue })
+    Ok(placement(&contracts, &rules, organization_id, new, raised_on))
+}
+
+/// Places tickets being raised together, each on its own day in `calendar`: the contracts of
+/// their organisations and the routing rules read once for them all.
+async fn place_all(
+    db: &impl ConnectionTrait,
+    calendar: &BusinessCalendar,
+    raises: &[Raise],
+) -> Result<Vec<Placed>, AppError> {
+    let contracts = Contracts::read(db, raises.iter().map(|r| r.organization_id.as_str())).await?;
+    let rules = super::queues::rules(db).await?;
+    Ok(raises
+        .iter()
+        .map(|r| placement(&contracts, &rules, &r.organization_id, &r.new, calendar.date_of(r.now)))
+        .collect())
+}
+
+/// A new ticket's billing by the rules (`domain::billing::classify`), and its queue by the routing
+/// rules (`domain::tickets::route`), the Service Desk when none matches.
+fn placement(
+    contracts: &Contracts,
+    rules: &[crate::domain::tickets::QueueRule],
+    organization_id: &str,
+    new: &NewTicket,
+    raised_on: NaiveDate,
+) -> Placed {
+    let billing = classify(&contracts.facts(organization_id, new.kind, raised_on, false));
+    let queue = route(rules, new.kind, new.product, billing.tag).unwrap_or("Service Desk").to_string();
+    Placed { billing, queue }
 }
 
 /// Writes a placed ticket, its first history line and its acknowledgement inside the caller's
@@ -243,23 +307,32 @@ pub(crate) async fn write_ticket(
     placed: Placed,
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
-    let raise = Raise { actor: actor.clone(), organization_id: organization_id.to_string(), new, placed, now };
+    let raise = Raise { actor: actor.clone(), organization_id: organization_id.to_string(), new, now };
     let raises = std::slice::from_ref(&raise);
-    let mut read = Read::before(txn, raises).await?;
+    let mut read = Read::before(txn, raises, Some(placed)).await?;
     Ok(write_tickets(txn, raises, &mut read).await?.remove(0))
 }
 
-/// What writing raised tickets reads: the support calendar (the reports' days) and who is told.
+/// What writing raised tickets reads: the support calendar (the reports' days and the billing
+/// dates), where each goes, and who is told.
 struct Read {
     calendar: BusinessCalendar,
+    /// One per raise, in order.
+    placed: Vec<Placed>,
     audience: notifications::Audience,
 }
 
 impl Read {
-    async fn before(db: &impl ConnectionTrait, raises: &[Raise]) -> Result<Read, AppError> {
+    /// Reads what writing `raises` needs, placing them unless a single one comes placed already.
+    async fn before(db: &impl ConnectionTrait, raises: &[Raise], placed: Option<Placed>) -> Result<Read, AppError> {
+        let calendar = super::settings::calendar(db).await?;
+        let placed = match placed {
+            Some(placed) => vec![placed],
+            None => place_all(db, &calendar, raises).await?,
+        };
         let told: Vec<_> = raises.iter().filter(|r| r.told()).map(|r| (Event::TicketRaised, r.around())).collect();
         let audience = notifications::Audience::read(db, told).await?;
-        Ok(Read { calendar: super::settings::calendar(db).await?, audience })
+        Ok(Read { calendar, placed, audience })
     }
 }
 
@@ -295,8 +368,9 @@ async fn write_tickets(
     let last = next_numbers(txn, raises.len() as i64).await?;
     let models: Vec<ticket::Model> = raises
         .iter()
+        .zip(&read.placed)
         .zip(last - raises.len() as i64 + 1..)
-        .map(|(r, number)| ticket::Model {
+        .map(|((r, placed), number)| ticket::Model {
             id: new_id(),
             number,
             organization_id: r.organization_id.clone(),
@@ -306,11 +380,11 @@ async fn write_tickets(
             kind: r.new.kind.as_str().into(),
             priority: r.new.priority.as_str().into(),
             status: TicketStatus::New.as_str().into(),
-            queue: r.placed.queue.clone(),
+            queue: placed.queue.clone(),
             product: r.new.product.map(|p| p.as_str().to_string()),
             assignee_id: None,
-            billing_tag: r.placed.billing.tag.as_str().into(),
-            billing_reason: r.placed.billing.reason.clone(),
+            billing_tag: placed.billing.tag.as_str().into(),
+            billing_reason: placed.billing.reason.clone(),
             billing_manual: false,
             created_at: r.now,
             updated_at: r.now,
@@ -327,8 +401,8 @@ async fn write_tickets(
     super::search::harvest_words(txn).await?;
     let raised: Vec<_> = models.iter().zip(raises).map(|(m, r)| (Change::Raised, m, m, r.now)).collect();
     super::reports::count_each(txn, &read.calendar, &raised).await?;
-    let lines = models.iter().zip(raises).map(|(m, r)| {
-        let billing = billing_text(r.placed.billing.tag, &r.placed.billing.reason);
+    let lines = models.iter().zip(raises).zip(&read.placed).map(|((m, r), placed)| {
+        let billing = billing_text(placed.billing.tag, &placed.billing.reason);
         history_line(&m.id, Some(&r.actor.user_id), "created", None, Some(billing), r.now)
     });
     ticket_history::Entity::insert_many(lines).exec_without_returning(txn).await?;
@@ -344,7 +418,7 @@ async fn write_tickets(
                 format!("{number} received: {}", m.subject),
                 format!(
                     "Your ticket {number} is with CyTrack Support; quote its number when you call.\n\n{}",
-                    r.placed.billing.reason
+                    m.billing_reason
                 ),
             );
             (notice, r.around())
