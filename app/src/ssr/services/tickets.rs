@@ -365,6 +365,10 @@ async fn write_tickets(
     read: &mut Read,
 ) -> Result<Vec<ticket::Model>, AppError> {
     let Some(now) = raises.last().map(|r| r.now) else { return Ok(vec![]) };
+    // One place per raise, or nothing written: a shorter list would drop tickets in the zip below.
+    if read.placed.len() != raises.len() {
+        return Err(AppError::internal());
+    }
     let last = next_numbers(txn, raises.len() as i64).await?;
     let models: Vec<ticket::Model> = raises
         .iter()
