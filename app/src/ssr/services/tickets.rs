@@ -212,9 +212,10 @@ impl Batched for Raise {
         })
         .await?;
         let models: Vec<ticket::Model> = written.iter().filter_map(|w| w.as_ref().ok().cloned()).collect();
+        let count = models.len();
         let mut shaped = match to_dtos(db, models).await {
             Ok(dtos) => dtos.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => vec![Err(e); written.iter().filter(|w| w.is_ok()).count()],
+            Err(e) => vec![Err(e); count],
         }
         .into_iter();
         Ok(written
@@ -227,9 +228,10 @@ impl Batched for Raise {
 /// Writes raised tickets in a transaction of their own, which only writes: what it needs to read
 /// (placing them included) is read before it begins.
 async fn write_in_one_transaction(db: &DatabaseConnection, raises: &[Raise]) -> Result<Vec<ticket::Model>, AppError> {
-    let mut read = Read::before(db, raises, None).await?;
+    let mut read = Read::before(db, raises).await?;
+    let placed = place_all(db, &read.calendar, raises).await?;
     let txn = begin(db).await?;
-    let written = write_tickets(&txn, raises, &mut read).await?;
+    let written = write_tickets(&txn, &placed, &mut read).await?;
     txn.commit().await?;
     Ok(written)
 }
@@ -270,16 +272,16 @@ pub async fn place(
 
 /// Places tickets being raised together, each on its own day in `calendar`: the contracts of
 /// their organisations and the routing rules read once for them all.
-async fn place_all(
+async fn place_all<'a>(
     db: &impl ConnectionTrait,
     calendar: &BusinessCalendar,
-    raises: &[Raise],
-) -> Result<Vec<Placed>, AppError> {
+    raises: &'a [Raise],
+) -> Result<Vec<(&'a Raise, Placed)>, AppError> {
     let contracts = Contracts::read(db, raises.iter().map(|r| r.organization_id.as_str())).await?;
     let rules = super::queues::rules(db).await?;
     Ok(raises
         .iter()
-        .map(|r| placement(&contracts, &rules, &r.organization_id, &r.new, calendar.date_of(r.now)))
+        .map(|r| (r, placement(&contracts, &rules, &r.organization_id, &r.new, calendar.date_of(r.now))))
         .collect())
 }
 
@@ -308,31 +310,22 @@ pub(crate) async fn write_ticket(
     now: DateTime<Utc>,
 ) -> Result<ticket::Model, AppError> {
     let raise = Raise { actor: actor.clone(), organization_id: organization_id.to_string(), new, now };
-    let raises = std::slice::from_ref(&raise);
-    let mut read = Read::before(txn, raises, Some(placed)).await?;
-    Ok(write_tickets(txn, raises, &mut read).await?.remove(0))
+    let mut read = Read::before(txn, std::slice::from_ref(&raise)).await?;
+    Ok(write_tickets(txn, &[(&raise, placed)], &mut read).await?.remove(0))
 }
 
 /// What writing raised tickets reads: the support calendar (the reports' days and the billing
-/// dates), where each goes, and who is told.
+/// dates) and who is told.
 struct Read {
     calendar: BusinessCalendar,
-    /// One per raise, in order.
-    placed: Vec<Placed>,
     audience: notifications::Audience,
 }
 
 impl Read {
-    /// Reads what writing `raises` needs, placing them unless a single one comes placed already.
-    async fn before(db: &impl ConnectionTrait, raises: &[Raise], placed: Option<Placed>) -> Result<Read, AppError> {
-        let calendar = super::settings::calendar(db).await?;
-        let placed = match placed {
-            Some(placed) => vec![placed],
-            None => place_all(db, &calendar, raises).await?,
-        };
+    async fn before(db: &impl ConnectionTrait, raises: &[Raise]) -> Result<Read, AppError> {
         let told: Vec<_> = raises.iter().filter(|r| r.told()).map(|r| (Event::TicketRaised, r.around())).collect();
         let audience = notifications::Audience::read(db, told).await?;
-        Ok(Read { calendar, placed, audience })
+        Ok(Read { calendar: super::settings::calendar(db).await?, audience })
     }
 }
 
@@ -359,20 +352,16 @@ impl Raise {
 
 /// Writes placed tickets, numbered in order, with their first history lines and their
 /// acknowledgements, inside the caller's transaction: each table in one statement for them all.
+/// Each comes with its placing (`place`, `place_all`), so none can be written without one.
 async fn write_tickets(
     txn: &impl ConnectionTrait,
-    raises: &[Raise],
+    raises: &[(&Raise, Placed)],
     read: &mut Read,
 ) -> Result<Vec<ticket::Model>, AppError> {
-    let Some(now) = raises.last().map(|r| r.now) else { return Ok(vec![]) };
-    // One place per raise, or nothing written: a shorter list would drop tickets in the zip below.
-    if read.placed.len() != raises.len() {
-        return Err(AppError::internal());
-    }
+    let Some(now) = raises.last().map(|(r, _)| r.now) else { return Ok(vec![]) };
     let last = next_numbers(txn, raises.len() as i64).await?;
     let models: Vec<ticket::Model> = raises
         .iter()
-        .zip(&read.placed)
         .zip(last - raises.len() as i64 + 1..)
         .map(|((r, placed), number)| ticket::Model {
             id: new_id(),
@@ -403,9 +392,9 @@ async fn write_tickets(
         .exec_without_returning(txn)
         .await?;
     super::search::harvest_words(txn).await?;
-    let raised: Vec<_> = models.iter().zip(raises).map(|(m, r)| (Change::Raised, m, m, r.now)).collect();
+    let raised: Vec<_> = models.iter().zip(raises).map(|(m, (r, _))| (Change::Raised, m, m, r.now)).collect();
     super::reports::count_each(txn, &read.calendar, &raised).await?;
-    let lines = models.iter().zip(raises).zip(&read.placed).map(|((m, r), placed)| {
+    let lines = models.iter().zip(raises).map(|(m, (r, placed))| {
         let billing = billing_text(placed.billing.tag, &placed.billing.reason);
         history_line(&m.id, Some(&r.actor.user_id), "created", None, Some(billing), r.now)
     });
@@ -413,8 +402,8 @@ async fn write_tickets(
     let notices: Vec<(Notice, Around)> = models
         .iter()
         .zip(raises)
-        .filter(|(_, r)| r.told())
-        .map(|(m, r)| {
+        .filter(|(_, (r, _))| r.told())
+        .map(|(m, (r, _))| {
             let number = ticket_number(m.number);
             let notice = ticket_notice(
                 m,
