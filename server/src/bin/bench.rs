@@ -51,6 +51,11 @@ struct Args {
     /// `--first-load URL`: measure the first load of the portal running at URL (however its site
     /// was built), and stop.
     first_load: Option<String>,
+    /// `--peer URL`: another ticketing system answering osTicket's API on this machine (issue 25:
+    /// creation read as a ratio from one run), driven with the same clients and requests after
+    /// this portal's creation row; `--peer-key KEY` is its API key.
+    peer: Option<String>,
+    peer_key: String,
 }
 
 fn args() -> Args {
@@ -70,6 +75,8 @@ fn args() -> Args {
         svg: None,
         chart: None,
         first_load: None,
+        peer: None,
+        peer_key: String::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -93,6 +100,8 @@ fn args() -> Args {
             "--svg" => a.svg = it.next(),
             "--chart" => a.chart = it.next(),
             "--first-load" => a.first_load = it.next(),
+            "--peer" => a.peer = it.next().map(|u| u.trim_end_matches('/').to_string()),
+            "--peer-key" => a.peer_key = it.next().unwrap_or_default(),
             other => eprintln!("ignoring unknown argument {other}"),
         }
     }
@@ -621,10 +630,23 @@ async fn main() {
     }
 
     // Enough of them to time a few seconds at the target rate (issue 25: 2,700 a second).
-    report(
-        &mut rows,
-        summary("create a ticket, 16 clients (superuser)", create_tickets(&client, &base, &superuser, 16).await),
-    );
+    let ours = summary("create a ticket, 16 clients (superuser)", create_tickets(&client, &base, &superuser, 16).await);
+    let ours_per_second = ours.3;
+    report(&mut rows, ours);
+    // The peer next, while this portal idles: the same clients, requests and ticket text.
+    let peer = match &a.peer {
+        None => Value::Null,
+        Some(url) => match peer_creation(&client, url, &a.peer_key, 16).await {
+            Ok(result) => {
+                let row = summary(&format!("the peer ({url}, osTicket's API): create a ticket, 16 clients"), result);
+                let doc = json!({"url": url, "p50_ms": row.1, "p99_ms": row.2, "per_second": row.3,
+                                 "ours_per_second": ours_per_second, "ratio": ours_per_second / row.3});
+                report(&mut rows, row);
+                doc
+            }
+            Err(why) => json!({"url": url, "not_measured": why}),
+        },
+    };
 
     // Replies by an agent, each on another ticket, from the oldest to the newest: every reply
     // moves its ticket's last update to now, which the search index follows (migration 14).
@@ -689,6 +711,9 @@ async fn main() {
     let peak_sampled = peak_under_load.load(std::sync::atomic::Ordering::Relaxed) as f64;
     let files = first_load(&client, &base).await;
     println!("\n- redemptions: {}", redemptions_line(&redemptions));
+    if !peer.is_null() {
+        println!("- creation beside the peer: {}", peer_line(&peer));
+    }
     println!(
         "- the flood beside the queue view: {} heaviest searches served, {} turned away (429: two at a time per account)",
         flood_counts.0, flood_counts.1
@@ -707,7 +732,7 @@ async fn main() {
         let doc = json!({
             "at": Utc::now(), "engine": engine, "tickets": a.tickets, "organizations": a.orgs,
             "cold_start_ms": cold_start_ms, "seed_seconds": seed_s, "measures": measures,
-            "redemptions": redemptions,
+            "redemptions": redemptions, "peer": peer,
             "heaviest_search_flood": {"served": flood_counts.0, "turned_away": flood_counts.1},
             "memory_mb": {"start": idle_empty_rss, "idle": idle_rss, "under_load_max": peak_sampled, "after": rss_after, "peak": rss_peak},
             "live_updates": live,
@@ -734,6 +759,62 @@ async fn create_tickets(
         created(client.clone(), url.clone(), token.clone(), body)
     };
     drive(clients, 4000, create).await
+}
+
+/// The ticket `peer_creation` raises: osTicket's API (its `setup/doc/api/tickets.md`: `name`,
+/// `email`, `subject` and `message` required), with the text this portal's creation row raises
+/// and, as there, the acknowledgement and the staff's alerts left on.
+fn peer_ticket(i: usize) -> Value {
+    json!({
+        "alert": true, "autorespond": true, "source": "API", "ip": "127.0.0.1",
+        "name": "Bench Client", "email": "bench-client@bench.test",
+        "subject": format!("Bench {i}"), "message": "Created by the benchmark.",
+    })
+}
+
+/// Tickets raised on a peer through osTicket's API (`POST {peer}/api/tickets.json`, the key in
+/// `X-API-Key`, answered 201 with the new ticket's number), as `create_tickets` raises them here.
+/// A first ticket tries the peer: one that does not answer, or refuses it, is not measured, and
+/// the answer says why.
+async fn peer_creation(
+    client: &reqwest::Client,
+    peer: &str,
+    key: &str,
+    clients: usize,
+) -> Result<(Vec<Duration>, Duration, usize), String> {
+    let url = format!("{peer}/api/tickets.json");
+    let post = {
+        let (client, url, key) = (client.clone(), url.clone(), key.to_string());
+        move |i: usize| client.post(url.clone()).header("X-API-Key", key.clone()).json(&peer_ticket(i)).send()
+    };
+    match post(0).await {
+        Err(e) => return Err(format!("{url} did not answer ({e})")),
+        Ok(r) if r.status().as_u16() != 201 => {
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap_or_default();
+            let text: String = text.chars().take(200).collect();
+            return Err(format!("{url} answered {status}, not 201: {}", text.trim()));
+        }
+        Ok(_) => {}
+    }
+    Ok(drive(clients, 4000, move |i| {
+        let sent = post(i + 1);
+        async move { sent.await.is_ok_and(|r| r.status().as_u16() == 201) }
+    })
+    .await)
+}
+
+/// The report's line for the peer's JSON.
+fn peer_line(peer: &Value) -> String {
+    match peer["not_measured"].as_str() {
+        Some(why) => format!("not measured: {why}"),
+        None => format!(
+            "this portal {:.0} a second, the peer {:.0}: {:.1} times the peer's rate",
+            peer["ours_per_second"].as_f64().unwrap_or(0.0),
+            peer["per_second"].as_f64().unwrap_or(0.0),
+            peer["ratio"].as_f64().unwrap_or(0.0)
+        ),
+    }
 }
 
 /// Whether a JSON POST as `token` was answered 201 Created.
@@ -1370,7 +1451,9 @@ async fn live_updates(base: &str, staff: &str, raiser: &str, listeners: &[String
 
 #[cfg(test)]
 mod tests {
-    use super::{beside, chart, site_for};
+    use super::{beside, chart, free_port, peer_creation, site_for};
+    use serde_json::Value;
+    use std::sync::{Arc, Mutex};
 
     /// The lines of a site that are neither upstream servers nor `listen`.
     fn unchanged(site: &str) -> Vec<&str> {
@@ -1397,6 +1480,58 @@ mod tests {
         // Everything else is the operators' file, line for line (the proxy headers, the limits).
         assert_eq!(unchanged(&run), unchanged(&site));
         assert!(run.contains("proxy_set_header Host $http_host;"));
+    }
+
+    /// A stand-in answering as osTicket's API documents (201 and the number for its key, 401
+    /// otherwise), recording what it was sent: what the tool sends a peer, not a peer's speed.
+    #[tokio::test]
+    async fn the_peer_is_driven_through_osticket_api_and_one_silent_or_refusing_is_not_measured() {
+        use axum::{http::HeaderMap, http::StatusCode, routing::post, Json, Router};
+        let seen: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
+        let record = seen.clone();
+        let api = Router::new().route(
+            "/helpdesk/api/tickets.json",
+            post(move |headers: HeaderMap, Json(body): Json<Value>| {
+                let record = record.clone();
+                async move {
+                    let key = headers.get("x-api-key").and_then(|k| k.to_str().ok()).unwrap_or_default().to_string();
+                    let right = key == "BA00B76BAA30F62E";
+                    record.lock().unwrap().push((key, body));
+                    if right {
+                        (StatusCode::CREATED, "123456")
+                    } else {
+                        (StatusCode::UNAUTHORIZED, "API key not authorized")
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let peer = format!("http://{}/helpdesk", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, api).await });
+        let client = reqwest::Client::new();
+
+        let (times, _, created) = peer_creation(&client, &peer, "BA00B76BAA30F62E", 4).await.unwrap();
+        assert_eq!((times.len(), created), (4000, 4000));
+        let sent = std::mem::take(&mut *seen.lock().unwrap());
+        assert_eq!(sent.len(), 4001, "the first ticket tries the peer, then 4,000 are timed");
+        let mut subjects = std::collections::HashSet::new();
+        for (key, body) in &sent {
+            assert_eq!(key, "BA00B76BAA30F62E");
+            for field in ["name", "email", "subject", "message"] {
+                assert!(body[field].as_str().is_some_and(|v| !v.is_empty()), "{field} is required: {body}");
+            }
+            assert_eq!((&body["alert"], &body["autorespond"]), (&Value::Bool(true), &Value::Bool(true)));
+            subjects.insert(body["subject"].as_str().unwrap().to_string());
+        }
+        assert_eq!(subjects.len(), 4001, "each ticket its own");
+
+        let refused = peer_creation(&client, &peer, "a key for another address", 4).await.unwrap_err();
+        assert!(refused.contains("answered 401") && refused.contains("API key not authorized"), "{refused}");
+        assert_eq!(seen.lock().unwrap().len(), 1, "a refusing peer is tried once, not driven");
+
+        let silent = format!("http://127.0.0.1:{}", free_port());
+        let unanswered = peer_creation(&client, &silent, "BA00B76BAA30F62E", 4).await.unwrap_err();
+        assert!(unanswered.contains("did not answer"), "{unanswered}");
     }
 
     #[test]
