@@ -745,8 +745,12 @@ async fn main() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// Tickets raised through the API by `clients` concurrent clients, 4,000 in all: enough to time a
-/// few seconds at the target rate (issue 25: 2,700 a second). Counts the answers 201.
+/// How many tickets a creation row raises, here and on a peer: enough to time a few seconds at
+/// the target rate (issue 25: 2,700 a second).
+const CREATIONS: usize = 4000;
+
+/// Tickets raised through the API by `clients` concurrent clients, `CREATIONS` in all. Counts the
+/// answers 201.
 async fn create_tickets(
     client: &reqwest::Client,
     base: &str,
@@ -758,7 +762,7 @@ async fn create_tickets(
         let body = json!({"subject": format!("Bench {i}"), "description": "Created by the benchmark.", "kind": "question", "priority": "p3"});
         created(client.clone(), url.clone(), token.clone(), body)
     };
-    drive(clients, 4000, create).await
+    drive(clients, CREATIONS, create).await
 }
 
 /// The ticket `peer_creation` raises: osTicket's API (its `setup/doc/api/tickets.md`: `name`,
@@ -774,8 +778,8 @@ fn peer_ticket(i: usize) -> Value {
 
 /// Tickets raised on a peer through osTicket's API (`POST {peer}/api/tickets.json`, the key in
 /// `X-API-Key`, answered 201 with the new ticket's number), as `create_tickets` raises them here.
-/// A first ticket tries the peer: one that does not answer, or refuses it, is not measured, and
-/// the answer says why.
+/// A first ticket tries the peer: one that does not answer, refuses it, or then answers none of
+/// the timed tickets 201, is not measured, and the answer says why.
 async fn peer_creation(
     client: &reqwest::Client,
     peer: &str,
@@ -797,11 +801,15 @@ async fn peer_creation(
         }
         Ok(_) => {}
     }
-    Ok(drive(clients, 4000, move |i| {
+    let timed = drive(clients, CREATIONS, move |i| {
         let sent = post(i + 1);
-        async move { sent.await.is_ok_and(|r| r.status().as_u16() == 201) }
+        async move { was_created(sent.await) }
     })
-    .await)
+    .await;
+    match timed.2 {
+        0 => Err(format!("{url} answered the first ticket 201, then none of the {CREATIONS} timed")),
+        _ => Ok(timed),
+    }
 }
 
 /// The report's line for the peer's JSON.
@@ -819,7 +827,11 @@ fn peer_line(peer: &Value) -> String {
 
 /// Whether a JSON POST as `token` was answered 201 Created.
 async fn created(client: reqwest::Client, url: String, token: String, body: Value) -> bool {
-    let sent = client.post(url).bearer_auth(token).json(&body).send().await;
+    was_created(client.post(url).bearer_auth(token).json(&body).send().await)
+}
+
+/// Whether a POST was answered 201 Created.
+fn was_created(sent: reqwest::Result<reqwest::Response>) -> bool {
     sent.is_ok_and(|r| r.status().as_u16() == 201)
 }
 
@@ -1451,7 +1463,7 @@ async fn live_updates(base: &str, staff: &str, raiser: &str, listeners: &[String
 
 #[cfg(test)]
 mod tests {
-    use super::{beside, chart, free_port, peer_creation, site_for};
+    use super::{beside, chart, free_port, peer_creation, site_for, CREATIONS};
     use serde_json::Value;
     use std::sync::{Arc, Mutex};
 
@@ -1495,8 +1507,10 @@ mod tests {
                 let record = record.clone();
                 async move {
                     let key = headers.get("x-api-key").and_then(|k| k.to_str().ok()).unwrap_or_default().to_string();
-                    let right = key == "BA00B76BAA30F62E";
-                    record.lock().unwrap().push((key, body));
+                    // "tired": a key whose first ticket is taken and every later one refused.
+                    let mut log = record.lock().unwrap();
+                    let right = key == "BA00B76BAA30F62E" || (key == "tired" && log.iter().all(|(k, _)| k != "tired"));
+                    log.push((key, body));
                     if right {
                         (StatusCode::CREATED, "123456")
                     } else {
@@ -1512,6 +1526,7 @@ mod tests {
 
         let (times, _, created) = peer_creation(&client, &peer, "BA00B76BAA30F62E", 4).await.unwrap();
         assert_eq!((times.len(), created), (4000, 4000));
+        assert_eq!(CREATIONS, 4000, "as many as this portal's own creation row raises");
         let sent = std::mem::take(&mut *seen.lock().unwrap());
         assert_eq!(sent.len(), 4001, "the first ticket tries the peer, then 4,000 are timed");
         let mut subjects = std::collections::HashSet::new();
@@ -1532,6 +1547,11 @@ mod tests {
         let silent = format!("http://127.0.0.1:{}", free_port());
         let unanswered = peer_creation(&client, &silent, "BA00B76BAA30F62E", 4).await.unwrap_err();
         assert!(unanswered.contains("did not answer"), "{unanswered}");
+
+        seen.lock().unwrap().clear();
+        let tired = peer_creation(&client, &peer, "tired", 4).await.unwrap_err();
+        assert!(tired.contains("then none of the 4000 timed"), "{tired}");
+        assert_eq!(seen.lock().unwrap().len(), 4001, "driven, but no rate to compare with");
     }
 
     #[test]
